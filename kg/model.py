@@ -1,0 +1,209 @@
+"""Turn resolved entities, statements and facts into RDF (rdflib), and read
+the entity catalogue back out of RDF.
+
+This module and :mod:`kg.store` are the only ones that know rdflib's types;
+it is also the only one that mints IRIs.
+
+>>> from kg.schema import Entity
+>>> entity_iri(Entity("x", "Alibaba Group", "Organization"))
+rdflib.term.URIRef('https://w3id.org/kg-news/entity/alibaba-group')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, SDO
+
+from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, stable_id
+
+__all__ = [
+    "KG",
+    "BASE",
+    "WD",
+    "TRIPLES_DIR",
+    "bind_prefixes",
+    "entity_iri",
+    "article_iri",
+    "to_graph",
+    "load_catalogue",
+    "slugify",
+]
+
+BASE = "https://w3id.org/kg-news/"
+KG = Namespace(BASE + "ontology#")
+WD = Namespace("http://www.wikidata.org/entity/")
+ENTITY = Namespace(BASE + "entity/")
+ARTICLE = Namespace(BASE + "article/")
+STATEMENT = Namespace(BASE + "statement/")
+EVIDENCE = Namespace(BASE + "evidence/")
+FACT = Namespace(BASE + "fact/")
+MENTION = Namespace(BASE + "mention/")
+
+#: Where the RDF the project ships lives (ontology, shapes, catalogue, graph).
+TRIPLES_DIR = Path(__file__).resolve().parent.parent / "triples"
+
+PREFIXES = {
+    "kg": KG,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "schema": SDO,
+    "wd": WD,
+    "entity": ENTITY,
+    "article": ARTICLE,
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the project's prefixes on ``graph`` and return it."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
+def slugify(name: str) -> str:
+    """A readable, IRI-safe local name.
+
+    >>> slugify("Union Bancaire Privée’s AI unit")
+    'union-bancaire-privee-s-ai-unit'
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug or stable_id(name, length=12)
+
+
+def entity_iri(entity: Entity) -> URIRef:
+    return ENTITY[slugify(entity.label)]
+
+
+def article_iri(article_id: str) -> URIRef:
+    return ARTICLE[article_id]
+
+
+def _add_evidence(graph: Graph, ev: Evidence, quotes: bool) -> URIRef:
+    node = EVIDENCE[stable_id(ev.article_id, ev.start, ev.end, ev.extractor)]
+    graph.add((node, RDF.type, KG.Evidence))
+    graph.add((node, PROV.wasDerivedFrom, article_iri(ev.article_id)))
+    graph.add((node, KG.start, Literal(ev.start)))
+    graph.add((node, KG.end, Literal(ev.end)))
+    graph.add((node, KG.extractor, Literal(ev.extractor)))
+    graph.add((node, KG.confidence, Literal(Decimal(str(round(ev.confidence, 3))), datatype=XSD.decimal)))
+    if quotes:
+        graph.add((node, KG.quote, Literal(ev.quote)))
+    return node
+
+
+def _add_entity(graph: Graph, entity: Entity) -> URIRef:
+    node = entity_iri(entity)
+    graph.add((node, RDF.type, KG[entity.type]))
+    graph.add((node, RDFS.label, Literal(entity.label)))
+    for alias in entity.aliases - {entity.label}:
+        graph.add((node, SKOS.altLabel, Literal(alias)))
+    for qid in entity.same_as:
+        graph.add((node, KG.wikidata, Literal(qid)))
+        graph.add((node, OWL.sameAs, WD[qid]))
+    return node
+
+
+def _add_article(graph: Graph, article: Article) -> None:
+    node = article_iri(article.id)
+    graph.add((node, RDF.type, KG.Article))
+    graph.add((node, KG.fileName, Literal(Path(article.source).name)))
+    if article.title:
+        graph.add((node, SDO.headline, Literal(article.title)))
+    if article.url:
+        graph.add((node, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
+    if article.published:
+        graph.add((node, SDO.datePublished, Literal(article.published, datatype=XSD.date)))
+
+
+def to_graph(
+    articles: Iterable[Article],
+    entities: Iterable[Entity],
+    references: Iterable[Reference] = (),
+    statements: Iterable[Statement] = (),
+    facts: Iterable[Fact] = (),
+    *,
+    quotes: bool = True,
+) -> Graph:
+    """Build the RDF graph (SCHEMA.md, "How it looks in RDF").
+
+    Relations are plain triples; each has one reified ``rdf:Statement`` that
+    points at one ``kg:Evidence`` per sentence stating it. Symmetric
+    relations are written in both directions. With ``quotes=False`` the
+    evidence carries offsets but not the sentence text.
+
+    >>> from kg.schema import Entity, Evidence, Statement
+    >>> a, b = Entity("a", "Apple", "Organization"), Entity("b", "Alibaba Group", "Organization")
+    >>> ev = Evidence("art1", 0, 20, "Apple partners with Alibaba.", "kg.rules.v1", 0.8)
+    >>> g = to_graph([], [a, b], statements=[Statement(a, "partnerOf", b, (ev,))])
+    >>> (entity_iri(b), KG.partnerOf, entity_iri(a)) in g
+    True
+    """
+    graph = bind_prefixes(Graph())
+    for article in articles:
+        _add_article(graph, article)
+    for entity in entities:
+        _add_entity(graph, entity)
+    for ref in references:
+        ev = _add_evidence(graph, ref.evidence, quotes)
+        node = MENTION[stable_id(entity_iri(ref.entity), ref.text, ref.evidence.article_id, ref.evidence.start)]
+        graph.add((node, RDF.type, KG.Mention))
+        graph.add((node, KG.denotes, entity_iri(ref.entity)))
+        graph.add((node, KG.surfaceForm, Literal(ref.text)))
+        graph.add((node, KG.evidence, ev))
+    for st in statements:
+        pairs = [(st.subject, st.object)]
+        if RELATIONS[st.relation].symmetric:
+            pairs.append((st.object, st.subject))
+        for subj, obj in pairs:
+            s, p, o = entity_iri(subj), KG[st.relation], entity_iri(obj)
+            graph.add((s, p, o))
+            node = STATEMENT[stable_id(s, p, o)]
+            graph.add((node, RDF.type, RDF.Statement))
+            graph.add((node, RDF.subject, s))
+            graph.add((node, RDF.predicate, p))
+            graph.add((node, RDF.object, o))
+            for ev in st.evidence:
+                graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes)))
+    for fact in facts:
+        node = FACT[stable_id(entity_iri(fact.subject), fact.metric, fact.value, fact.unit, fact.period)]
+        graph.add((node, RDF.type, KG.Fact))
+        graph.add((node, KG.subject, entity_iri(fact.subject)))
+        graph.add((node, KG.metric, Literal(fact.metric)))
+        graph.add((node, KG.value, Literal(fact.value, datatype=XSD.decimal)))
+        graph.add((node, KG.unit, Literal(fact.unit)))
+        if fact.period:
+            graph.add((node, KG.period, Literal(fact.period)))
+        for ev in fact.evidence:
+            graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes)))
+    return graph
+
+
+def load_catalogue(path: str | Path | None = None) -> list[Entity]:
+    """Read the entity catalogue (``triples/catalogue.ttl``) into Entities.
+
+    >>> any(e.label == "Alibaba Group" for e in load_catalogue())
+    True
+    """
+    graph = Graph().parse(str(path or TRIPLES_DIR / "catalogue.ttl"))
+    top = {KG[c]: c for c in ("Organization", "Person", "Product", "Place", "Topic")}
+    entities = []
+    for node in sorted(set(graph.subjects(RDFS.label, None))):
+        types = [top[t] for t in graph.objects(node, RDF.type) if t in top]
+        if not types:
+            continue
+        label = str(graph.value(node, RDFS.label))
+        aliases = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) | {label}
+        qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
+        entities.append(Entity(slugify(label), label, types[0], aliases, qids))
+    return entities
