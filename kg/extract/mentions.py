@@ -1,0 +1,395 @@
+"""Finding the entities an article names.
+
+Four sources, in order of trust: the entity catalogue (names and aliases),
+general surface patterns (model names such as ``Qwen3-Max``, company names
+ending in Group/Holdings/Technology, ``Hangzhou-based``), descriptions that
+stand for a unit or for the article's main company ("its cloud division",
+"the tech giant"), and the statistical NER of the spaCy model, filtered
+because the small model is weak on this text.
+
+Every mention gets a ``key``: the name resolution should file it under.
+
+>>> gaz = Gazetteer([Entity("a", "Alibaba Group", "Organization", frozenset({"Alibaba"}))])
+>>> gaz.lookup("Alibaba")
+('Alibaba Group', 'Organization')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ..schema import Entity
+
+__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "strip_possessive"]
+
+#: Nationality and region adjectives, read as the place they name.
+DEMONYMS = {
+    "Chinese": "China", "American": "United States", "European": "Europe", "Asian": "Asia",
+    "Japanese": "Japan", "Korean": "South Korea", "South Korean": "South Korea", "Indian": "India",
+    "British": "United Kingdom", "German": "Germany", "French": "France", "Brazilian": "Brazil",
+    "African": "Africa", "Taiwanese": "Taiwan", "Singaporean": "Singapore", "Dutch": "Netherlands",
+    "Canadian": "Canada", "Australian": "Australia", "Russian": "Russia", "Saudi": "Saudi Arabia",
+    "Israeli": "Israel", "Vietnamese": "Vietnam", "Indonesian": "Indonesia", "Mexican": "Mexico",
+    "Italian": "Italy", "Spanish": "Spain", "Swiss": "Switzerland", "Swedish": "Sweden",
+}
+
+# Words that name a company's unit when they follow "X's ... ".
+UNIT_NOUNS = r"division|arm|unit|subsidiary|segment|business|group|branch|affiliate"
+# Nouns a description of the article's main company ends in.
+ANAPHOR_NOUNS = r"company|group|firm|giant|conglomerate|leader|titan|behemoth|champion|heavyweight|retailer|player"
+
+_ORG_SUFFIX = (
+    r"Group|Holdings?|Technology|Technologies|Research|Securities|Bank|Capital|Partners|Intelligence|"
+    r"Inc\.?|Ltd\.?|Corp\.?|Corporation|Co\.|Limited|Ventures|Labs|Systems|Semiconductors?|Electronics|"
+    r"Motors|Airlines|Insurance|Investments|Management|Advisors|Consulting|Communications|Telecom|"
+    r"Networks|Software|Pharmaceuticals|Energy|Industries|Associates|Analytics|Fund|Exchange|Agency|"
+    r"Ministry|Commission|Department|Institute|University|Council|Authority|Administration|Bureau"
+)
+_CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
+_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+)(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+# Model and chip names: a capitalised word with a digit in it, or
+# hyphenated parts one of which has a digit (Qwen3-Max, QwQ-32B, GPT-4o).
+_MODEL_NAME = re.compile(
+    r"(?<![\w$.-])([A-Z][A-Za-z]*(?:\d+(?:\.\d+)*[A-Za-z]*)(?:-[A-Za-z0-9.]*[A-Za-z0-9])*"
+    r"|[A-Z][A-Za-z]*(?:-[A-Za-z0-9.]*[A-Za-z0-9])+)(?![\w-])"
+)
+_NOT_MODEL = re.compile(r"^(?:[QH][1-4]|FY\d+|G\d+|COVID-19|[A-Z]\d|\d.*|[A-Z][a-z]+-(?:based|listed|owned|backed|led|made|related|driven|focused|level|year|term|scale|stage|grade|facing|first|like|style|free|wide|native)|Year-.*)$")
+# A capitalised name followed by a noun that says it is a product.
+_PRODUCT_NOUN = re.compile(
+    r"\b((?:[A-Z](?:[\w+-]|\.(?=\w))*[ \t]+){0,2}[A-Z](?:[\w+-]|\.(?=\w))*)[ \t]+(?:(?:AI|large\s+language|LLM|language|foundation|reasoning)\s+)?"
+    r"(?:models?|LLMs?|chips?|processors?|GPUs?|apps?|platforms?|chatbots?|assistants?|frameworks?|smartphones?|operating\s+system)\b"
+)
+_ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+_BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
+_VERSIONED = r"\s+\d+(?:\.\d+)*\b"
+
+# Words the statistical NER tags as names in news text that name no entity.
+_NOT_NAMES = {
+    "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
+    "ipo", "etf", "gdp", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
+    "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
+    "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
+    "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
+}
+_LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|[A-Z][\w-]*'s)\s+)*")
+_TRAILING = re.compile(r"(?:'s|')$")
+
+
+def strip_possessive(name: str) -> str:
+    """>>> strip_possessive("Alibaba's")
+    'Alibaba'
+    """
+    return _TRAILING.sub("", name.strip()).strip()
+
+
+class Gazetteer:
+    """Catalogue names indexed for lookup: exact, then case-insensitive."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self.exact: dict[str, tuple[str, str]] = {}
+        self.folded: dict[str, tuple[str, str]] = {}
+        for e in entities:
+            for alias in e.aliases | {e.label}:
+                self.exact.setdefault(alias, (e.label, e.type))
+                self.folded.setdefault(alias.lower(), (e.label, e.type))
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        name = strip_possessive(name)
+        return self.exact.get(name) or self.folded.get(name.lower())
+
+    def names(self) -> list[str]:
+        return sorted(self.exact, key=len, reverse=True)
+
+
+@dataclass
+class Found:
+    """A mention while extraction works on it (offsets into the clean text)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    key: str
+    kind: str = "name"  # name | pattern | ner | description | anaphor | demonym
+    parent: str | None = None  # for a unit described as "X's cloud division": X's key
+
+    def overlaps(self, other: "Found") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+_PRIORITY = {"name": 0, "description": 1, "pattern": 2, "anaphor": 3, "demonym": 4, "ner": 5, "topic": 6}
+
+
+def _wins(c: Found, f: Found) -> bool:
+    """Whether candidate ``c`` should replace overlapping mention ``f``: a
+    longer mention that contains the other wins unless it is much less
+    trusted; otherwise the more trusted, then the longer, wins."""
+    pc, pf, lc, lf = _PRIORITY[c.kind], _PRIORITY[f.kind], c.end - c.start, f.end - f.start
+    if c.start <= f.start and f.end <= c.end and lc > lf and pc <= pf + 2:
+        return True
+    if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
+        return False
+    return (pc, -lc) < (pf, -lf)
+
+
+def _add(found: list[Found], cand: Found) -> None:
+    """Add ``cand`` unless a mention that should win over it is there."""
+    clash = [f for f in found if f.overlaps(cand)]
+    if all(_wins(cand, f) for f in clash):
+        for f in clash:
+            found.remove(f)
+        found.append(cand)
+
+
+def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    names = [n for n in gaz.names() if len(n) > 1]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?(?![\w]|-[A-Z0-9])")
+    for m in pattern.finditer(text):
+        label, cls = gaz.exact[m.group(1)]
+        if cls == "Product":
+            version = re.match(_VERSIONED, text[m.end(1):])
+            if version:  # "Qwen 2.0": a versioned release is its own product
+                end = m.end(1) + version.end()
+                yield Found(m.start(1), end, text[m.start(1):end], "Product", text[m.start(1):end], "pattern")
+                continue
+        yield Found(m.start(1), m.end(1), m.group(1), cls, label, "topic" if cls == "Topic" else "name")
+
+
+def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _ORG_NAME.finditer(text):
+        # Leading words that are not part of a name ("The", "In", ...).
+        lead = _LEADING.match(m.group(1)).end()
+        start = m.start(1) + lead
+        if len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in _NOT_NAMES:
+            continue
+        end = m.end(2) + 1 if m.group(2) else m.end(1)
+        yield Found(start, end, text[start:end], "Organization", text[start:end], "pattern")
+    for m in _MODEL_NAME.finditer(text):
+        name = m.group(1)
+        if _NOT_MODEL.match(name) or gaz.lookup(name) and gaz.lookup(name)[1] != "Product":
+            continue
+        has_digit = any(c.isdigit() for c in name)
+        family = gaz.lookup(name.split("-")[0])
+        if has_digit or (family and family[1] == "Product"):
+            yield Found(m.start(1), m.end(1), name, "Product", name, "pattern")
+    for m in _PRODUCT_NOUN.finditer(text):
+        lead = _LEADING.match(m.group(1)).end()
+        name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
+        known = gaz.lookup(name)
+        if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name.isupper() and len(name) <= 4
+                or _LEADING.match(name + " ").end() == len(name) + 1):
+            continue
+        start = m.start(1) + lead
+        yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+
+
+_UNIT = re.compile(
+    rf"(?:(?P<poss>'s?)|(?P<its>\b[Ii]ts|\b[Tt]he\s+company's)|(?P<bare>^[ \t•*-]*))\s*"
+    rf"(?P<desc>(?:[\w-]+\s+){{0,3}}?)(?P<noun>{UNIT_NOUNS})\b(?P<named>\s+[A-Z][\w-]+)?",
+    re.MULTILINE,
+)
+_GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
+_ANAPHOR = re.compile(
+    rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|[A-Z][a-z]+-based|global|leading|e-commerce)\s+)*|[A-Z][a-z]+'s\s+)"
+    rf"(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))\b"
+)
+
+
+def unit_name(owner: str, desc: str, gaz: Gazetteer) -> str:
+    """The name of a unit described as ``owner``'s ``desc`` division.
+
+    >>> unit_name("Alibaba", "artificial intelligence", Gazetteer([]))
+    'Alibaba AI division'
+    """
+    words = re.sub(r"\bartificial intelligence\b", "AI", desc, flags=re.IGNORECASE).split()
+    for head in (w for w in words if w.lower() in {"cloud", "bank", "securities", "capital", "labs"}):
+        known = gaz.lookup(f"{owner} {head.capitalize()}")
+        if known:
+            return known[0]
+    return f"{owner} {' '.join(words)} division"
+
+
+_NAME = r"[A-Z][\w-]*(?:[ \t][A-Z][\w-]*)*"
+# "Agent Core and Strands, frameworks for ...": names in apposition to a product noun.
+_PRODUCT_LIST = re.compile(
+    rf"((?:{_NAME},\s+)*{_NAME},?\s+and\s+{_NAME}),\s+(?:a\s+|an\s+|the\s+|two\s+|three\s+)?(?:[\w-]+\s+){{0,2}}?"
+    r"(?:frameworks?|models?|tools?|apps?|platforms?|chips?|services?|products?|chatbots?|assistants?)\b"
+)
+
+
+def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _PRODUCT_LIST.finditer(text):
+        for nm in re.finditer(_NAME, m.group(1)):
+            known = gaz.lookup(nm.group())
+            if known and known[1] != "Product":
+                continue
+            start = m.start(1) + nm.start()
+            yield Found(start, start + len(nm.group()), nm.group(), "Product", known[0] if known else nm.group(), "pattern")
+
+
+def _description_mentions(text: str, found: list[Found], main: str | None, gaz: Gazetteer) -> Iterable[Found]:
+    """Descriptions of a unit ("Alibaba's cloud computing arm", "its
+    semiconductor unit") and of the main company ("the Chinese tech giant")."""
+    for m in _UNIT.finditer(text):
+        desc = m.group("desc").strip()
+        first = desc.lower().split()[0] if desc else ""
+        if m.group("named") or not desc or first in _GENERIC_DESC or first.endswith("est") or "-growing" in first:
+            continue  # "its semiconductor unit T-Head": the name itself is the mention
+        if m.group("poss") is not None:
+            owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
+            if owner is None:
+                continue
+            owner_name, start = strip_possessive(owner.text), owner.start
+        elif main is None:
+            continue
+        elif m.group("its") is not None:
+            owner_name, start = main.split()[0], m.start()
+        elif desc.split()[0].lower() == "cloud":  # a bare "Cloud division" heading
+            owner_name, start = main.split()[0], m.start("desc")
+        else:
+            continue
+        yield Found(start, m.end("noun"), text[start:m.end("noun")], "Organization",
+                    unit_name(owner_name, desc, gaz), "description", parent=owner_name)
+    if main:
+        for m in _ANAPHOR.finditer(text):
+            yield Found(m.start("head"), m.end("head"), m.group(), "Organization", main, "anaphor")
+
+
+def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
+    classes = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
+    for ent in doc.ents:
+        if ent.label_ not in classes:
+            continue
+        span = ent
+        # Drop leading determiners and trailing possessives/punctuation.
+        while span and (span[0].lower_ in {"the", "a", "an"} or span[0].is_punct):
+            span = span[1:]
+        while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct):
+            span = span[:-1]
+        if not span:
+            continue
+        name = span.text
+        words = name.split()
+        if (name.lower() in _NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name)
+                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in {"of", "de", "and", "&", "von", "van"})):
+            continue
+        known = gaz.lookup(name)
+        label = known[1] if known else classes[ent.label_]
+        if not known:
+            line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+            line_end = doc.text.find("\n", span.end_char)
+            line = doc.text[line_start:line_end if line_end >= 0 else None]
+            if (_is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
+                    or any(w.lower() in _NOT_NAMES for w in words)
+                    or len(words) == 1 and doc.text.count(name) < 2 and label != "Person"):
+                continue  # the small model's guesses on headings and common words
+            if label == "Person" and not all(re.match(r"^[A-Z][a-zA-Z'-]+$", w) for w in words):
+                continue
+            if name.isupper() and len(name) <= 5:
+                continue  # bare acronyms are kept only when defined in the text
+        yield Found(span.start_char, span.end_char, name, label, known[0] if known else name, "ner")
+
+
+#: Job titles: they mark the name next to them as a person, and the name
+#: after "of"/"at" as an organisation.
+ROLE_WORDS = (
+    r"co-?founder|founder|chief\s+executive(?:\s+officer)?|CEO|chief\s+\w+\s+officer|CFO|CTO|COO|chair(?:man|woman|person)?|"
+    r"vice\s+president|president|director|board\s+member|managing\s+director|head|partner|"
+    r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
+    r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
+)
+_PERSON = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}(?![\w-])"
+_SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
+_ROLE_PATTERNS = (
+    # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
+    (re.compile(rf"(?P<person>{_PERSON}),\s+(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
+    # "equity analyst Thomas Chong", "CEO Eddie Wu"
+    (re.compile(rf"\b(?:{ROLE_WORDS})\s+(?P<person>{_PERSON})\b"), "person"),
+    # "Union Bancaire Privée's Vey-Sern Ling argued"
+    (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{_SPEECH})\b"), "person"),
+    # "CEO of Brimco", "analyst at Jefferies"
+    (re.compile(rf"\b(?i:(?:{ROLE_WORDS})\s+(?:of|at))\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,3}})"), "org"),
+)
+
+
+def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for pattern, kind in _ROLE_PATTERNS:
+        for m in pattern.finditer(text):
+            name = m.group(kind)
+            # A role word can itself start with a capital ("Founder & CEO"): cut it off.
+            name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
+            if not name[:1].isupper() or name.lower() in _NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
+                continue
+            known = gaz.lookup(name)
+            label = known[1] if known else ("Person" if kind == "person" else "Organization")
+            if kind == "person" and known and label != "Person":
+                continue
+            start = m.start(kind)
+            yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
+
+
+def _is_heading(line: str) -> bool:
+    """A title-case line with no full stop: a heading or a table cell."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
+    return (not line.rstrip().endswith((".", "?", "!", '"')) and bool(words)
+            and sum(w[0].isupper() for w in words) / len(words) >= 0.6)
+
+
+def _demonym_mentions(text: str) -> Iterable[Found]:
+    pattern = re.compile(r"\b(" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
+    for m in pattern.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Place", DEMONYMS[m.group()], "demonym")
+
+
+def _main_company(found: list[Found]) -> str | None:
+    counts = Counter(f.key for f in found if f.label == "Organization" and f.kind in {"name", "pattern", "ner"})
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """All mentions in ``doc``, sorted, without overlaps.
+
+    Works on ``doc.text``; uses ``doc.ents`` when the pipeline has NER.
+    """
+    text = doc.text
+    found: list[Found] = []
+    sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
+               _product_list_mentions(text, gaz),
+               _ner_mentions(doc, gaz))
+    for source in sources:
+        for cand in source:
+            _add(found, cand)
+    # "Hangzhou-based": the place is named even when NER misses it.
+    for m in _BASED.finditer(text):
+        known = gaz.lookup(m.group(1))
+        if not known or known[1] == "Place":
+            _add(found, Found(m.start(1), m.end(1), m.group(1), "Place", known[0] if known else m.group(1), "name"))
+    main = _main_company(found)
+    for cand in list(_description_mentions(text, found, main, gaz)):
+        _add(found, cand)
+    for cand in _demonym_mentions(text):
+        _add(found, cand)
+    _apply_acronyms(text, found)
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _apply_acronyms(text: str, found: list[Found]) -> None:
+    """"Alibaba International Digital Commerce Group (AIDC)": the acronym,
+    here and later in the text, names the entity before it."""
+    for m in _ACRONYM_DEF.finditer(text):
+        owner = next((f for f in found if f.start <= m.start(1) < f.end or m.start(1) <= f.start < m.end(1)), None)
+        if owner is None:
+            continue
+        for am in re.finditer(rf"(?<![\w-]){re.escape(m.group(2))}(?![\w-])", text):
+            cand = Found(am.start(), am.end(), am.group(), owner.label, owner.key, "name")
+            clash = [f for f in found if f.overlaps(cand)]
+            if all(f.kind == "ner" or f.text == am.group() for f in clash):
+                for f in clash:
+                    found.remove(f)
+                found.append(cand)
