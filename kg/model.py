@@ -11,16 +11,16 @@ rdflib.term.URIRef('https://w3id.org/kg-news/entity/alibaba-group')
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO
 
-from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, stable_id
+from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, slugify, stable_id
 
 __all__ = [
     "KG",
@@ -32,7 +32,8 @@ __all__ = [
     "article_iri",
     "to_graph",
     "load_catalogue",
-    "slugify",
+    "ArticleRecord",
+    "read_records",
 ]
 
 BASE = "https://w3id.org/kg-news/"
@@ -68,17 +69,6 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph
-
-
-def slugify(name: str) -> str:
-    """A readable, IRI-safe local name.
-
-    >>> slugify("Union Bancaire Privée’s AI unit")
-    'union-bancaire-privee-s-ai-unit'
-    """
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return slug or stable_id(name, length=12)
 
 
 def entity_iri(entity: Entity) -> URIRef:
@@ -207,3 +197,61 @@ def load_catalogue(path: str | Path | None = None) -> list[Entity]:
         qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
         entities.append(Entity(slugify(label), label, types[0], aliases, qids))
     return entities
+
+
+@dataclass
+class ArticleRecord:
+    """What a graph says one article states, as plain data (for evaluation)."""
+
+    file_name: str
+    entities: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # label -> (class, names)
+    relations: set[tuple[str, str, str]] = field(default_factory=set)
+    facts: set[tuple[str, str, Decimal, str, str | None]] = field(default_factory=set)
+
+
+def read_records(graph: Graph) -> dict[str, ArticleRecord]:
+    """Per article file name: the entities it mentions, the relations and the
+    facts with evidence from it, all by label."""
+    top = {KG[c]: c for c in ("Organization", "Person", "Product", "Place", "Topic")}
+    names: dict[URIRef, tuple[str, str, frozenset[str]]] = {}
+    for node in set(graph.subjects(RDF.type, None)):
+        types = [top[t] for t in graph.objects(node, RDF.type) if t in top]
+        if types:
+            label = str(graph.value(node, RDFS.label))
+            alts = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) | {label}
+            names[node] = (label, types[0], alts)
+    file_of = {a: str(graph.value(a, KG.fileName)) for a in graph.subjects(RDF.type, KG.Article)}
+    records: dict[str, ArticleRecord] = defaultdict(lambda: ArticleRecord(""))
+
+    def record(ev) -> ArticleRecord:
+        name = file_of.get(graph.value(ev, PROV.wasDerivedFrom), "")
+        rec = records[name]
+        rec.file_name = name
+        return rec
+
+    def note(rec: ArticleRecord, node) -> str:
+        label, type_, alts = names[node]
+        rec.entities[label] = (type_, alts)
+        return label
+
+    for mention in graph.subjects(RDF.type, KG.Mention):
+        ent = graph.value(mention, KG.denotes)
+        if ent in names:
+            note(record(graph.value(mention, KG.evidence)), ent)
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
+        if s not in names or o not in names:
+            continue
+        for ev in graph.objects(st, KG.evidence):
+            rec = record(ev)
+            rec.relations.add((note(rec, s), str(p).removeprefix(str(KG)), note(rec, o)))
+    for fact in graph.subjects(RDF.type, KG.Fact):
+        subj = graph.value(fact, KG.subject)
+        if subj not in names:
+            continue
+        period = graph.value(fact, KG.period)
+        for ev in graph.objects(fact, KG.evidence):
+            rec = record(ev)
+            rec.facts.add((note(rec, subj), str(graph.value(fact, KG.metric)), Decimal(str(graph.value(fact, KG.value))),
+                           str(graph.value(fact, KG.unit)), str(period) if period else None))
+    return dict(records)

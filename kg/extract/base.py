@@ -1,0 +1,153 @@
+"""Extractors: named, versioned plug-ins that turn a parsed article into
+relations and measurements, and the one function that runs them.
+
+Built-in extractors are registered below; a third-party package adds its own
+under the entry-point group ``kg_extractors``.
+
+>>> sorted(extractors.get_all())
+['kg.facts.v1', 'kg.rules.v1']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import catalogue
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..schema import Article, Evidence, Measurement, Mention, Relation
+from .context import Clause, clauses
+from .facts import find_measurements
+from .mentions import Found, Gazetteer, find_mentions
+from .relations import apply_rules
+
+__all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
+
+extractors = catalogue.create("kg", "extractors", entry_points=True)
+DEFAULT_EXTRACTORS = ("kg.rules.v1", "kg.facts.v1")
+
+
+@dataclass
+class Parsed:
+    """An article after NLP: what every extractor reads."""
+
+    article: Article
+    doc: Doc
+    mentions: list[Found]
+    clauses: list[Clause]
+    year: int | None
+
+    def evidence(self, clause: Clause, extractor: str, confidence: float) -> Evidence:
+        start, end = self.article.raw_span(clause.sent.start_char, clause.sent.end_char)
+        quote = " ".join(self.article.text[start:end].split())
+        return Evidence(self.article.id, start, end, quote, extractor, confidence)
+
+    def mention(self, f: Found) -> Mention:
+        start, end = self.article.raw_span(f.start, f.end)
+        return Mention(f.text, f.label, start, end, key=f.key, source=f.kind)
+
+
+class Extractor(Protocol):
+    name: str
+
+    def __call__(self, parsed: Parsed) -> Iterable[Relation | Measurement]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extractors found in one article."""
+
+    article: Article
+    mentions: tuple[tuple[Mention, Evidence], ...]
+    relations: tuple[Relation, ...]
+    measurements: tuple[Measurement, ...]
+
+
+class RuleRelations:
+    """Relations from the lexical and dependency rules of :mod:`kg.extract.relations`."""
+
+    name = "kg.rules.v1"
+
+    def __call__(self, parsed: Parsed) -> Iterable[Relation]:
+        for clause in parsed.clauses:
+            for s, rel, o, conf in apply_rules(clause):
+                yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+
+
+class RuleFacts:
+    """Measured facts from :mod:`kg.extract.facts`."""
+
+    name = "kg.facts.v1"
+
+    def __call__(self, parsed: Parsed) -> Iterable[Measurement]:
+        for clause in parsed.clauses:
+            for subject, metric, value, unit, period, conf in find_measurements(clause, parsed.year):
+                clause.extra["last_period"] = period or clause.extra.get("last_period")
+                yield Measurement(parsed.mention(subject), metric, value, unit, period,
+                                  parsed.evidence(clause, self.name, conf))
+
+
+@extractors.register("kg.rules.v1")
+def make_rule_relations() -> Extractor:
+    return RuleRelations()
+
+
+@extractors.register("kg.facts.v1")
+def make_rule_facts() -> Extractor:
+    return RuleFacts()
+
+
+def get_extractor(name: str) -> Extractor:
+    """The extractor registered as ``name``; KeyError lists the known names."""
+    try:
+        factory = extractors.get(name)
+    except catalogue.RegistryError:
+        known = ", ".join(sorted(extractors.get_all()))
+        raise KeyError(f"unknown extractor {name!r}; available: {known}") from None
+    return factory()
+
+
+def _year(article: Article) -> int | None:
+    if article.published and re.match(r"\d{4}", article.published):
+        return int(article.published[:4])
+    return None
+
+
+def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:
+    doc = nlp(article.clean or article.text)
+    found = find_mentions(doc, gazetteer)
+    main = next((f.key for f in found if f.kind == "anaphor"), None)
+    cls = list(clauses(doc, found, main))
+    # Carry what a sentence names to the sentences after it: the topic just
+    # invested in ("this sector") and the country that restricts ("are
+    # restricted from sale").
+    last_topic = last_restrictor = None
+    for c in cls:
+        c.extra["last_topic"] = last_topic
+        c.extra["last_restrictor"] = last_restrictor
+        topics = c.of("Topic")
+        if topics:
+            last_topic = topics[-1]
+        places = [p for p in c.of("Place") if p.kind == "name"]
+        if places and re.search(r"\b(?:ban|sanction|restrict|export control|curb)", c.text, re.I):
+            last_restrictor = places[0]
+    return Parsed(article, doc, found, cls, _year(article))
+
+
+def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
+                    names: Sequence[str] = DEFAULT_EXTRACTORS) -> Extraction:
+    """Parse ``article`` and run the named extractors on it."""
+    parsed = parse_article(article, nlp, gazetteer)
+    relations, measurements = [], []
+    for name in names:
+        for item in get_extractor(name)(parsed):
+            (relations if isinstance(item, Relation) else measurements).append(item)
+    mentions = []
+    for c in parsed.clauses:
+        for f in c.mentions:
+            mentions.append((parsed.mention(f), parsed.evidence(c, "kg.mentions.v1", 1.0)))
+    return Extraction(article, tuple(mentions), tuple(relations), tuple(measurements))

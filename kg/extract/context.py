@@ -1,0 +1,128 @@
+"""The per-sentence view that relation and fact rules read.
+
+A :class:`Clause` is one sentence (or bullet, or table row) with its
+mentions, and what the lines around it say: the subject of the lead-in line
+a bullet continues ("Key rivals include:"), the first cell of a table row,
+and the subject of the sentence before (for "its", "the company").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from .mentions import Found
+
+__all__ = ["Clause", "clauses", "ACTORS"]
+
+#: Classes that can be the subject of an organisation's relation.
+ACTORS = ("Organization",)
+
+
+@dataclass
+class Clause:
+    sent: Span
+    mentions: list[Found]
+    main: Found | None = None  # the article's main company (a stand-in mention)
+    lead: Found | None = None  # subject of the lead-in line this bullet continues
+    lead_text: str = ""  # the lead-in line itself
+    row: Found | None = None  # first cell of a table row
+    previous: Found | None = None  # subject of the sentence before
+    country: str | None = None  # the article's main country ("the country")
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.sent.text
+
+    @property
+    def start(self) -> int:
+        return self.sent.start_char
+
+    def rel(self, offset: int) -> int:
+        """A document offset as an offset into this sentence."""
+        return offset - self.sent.start_char
+
+    def between(self, a: int, b: int) -> str:
+        return self.sent.doc.text[a:b]
+
+    def of(self, *labels: str) -> list[Found]:
+        return [m for m in self.mentions if m.label in labels]
+
+    def orgs(self) -> list[Found]:
+        return self.of("Organization")
+
+    def before(self, offset: int, *labels: str) -> list[Found]:
+        return [m for m in self.mentions if m.end <= offset and (not labels or m.label in labels)]
+
+    def after(self, offset: int, *labels: str) -> list[Found]:
+        return [m for m in self.mentions if m.start >= offset and (not labels or m.label in labels)]
+
+    def subject(self, before: int | None = None) -> Found | None:
+        """The organisation this clause is about: its grammatical subject when
+        it is a mention, else the first organisation before ``before``, else
+        what the context says (table row, lead-in line, previous sentence)."""
+        limit = self.sent.end_char if before is None else before
+        for m in self.orgs():
+            if m.end > limit:
+                break
+            token = self.token(m)
+            if token is not None and token.dep_ in {"nsubj", "nsubjpass"}:
+                return m
+        orgs = [m for m in self.orgs() if m.end <= limit and not self._is_source(m)]
+        if orgs:
+            return orgs[0]
+        if re.search(r"\b(?:[Ii]ts|[Ii]t|[Tt]hey|[Tt]heir)\b", self.sent.doc.text[self.sent.start_char:limit]):
+            return self.row or self.lead or self.previous or self.main
+        return self.row or self.lead
+
+    def token(self, m: Found):
+        span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span.root if span is not None else None
+
+    def _is_source(self, m: Found) -> bool:
+        """"according to Jefferies": an organisation that only reports."""
+        return bool(re.search(r"according\s+to\s*$|\bsaid\s*$", self.sent.doc.text[max(0, m.start - 20):m.start]))
+
+
+def _line_of(doc: Doc, offset: int) -> str:
+    start = doc.text.rfind("\n", 0, offset) + 1
+    end = doc.text.find("\n", offset)
+    return doc.text[start:end if end >= 0 else len(doc.text)]
+
+
+def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
+    """Yield one :class:`Clause` per sentence, with its context filled in."""
+    main = None
+    if main_key:
+        first = next((f for f in found if f.key == main_key), None)
+        main = Found(first.start, first.end, first.text, first.label, main_key, "anaphor") if first else None
+    places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
+    country = places.most_common(1)[0][0] if places else None
+    lead: Found | None = None
+    lead_text = ""
+    previous: Found | None = None
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        ms = [f for f in found if sent.start_char <= f.start and f.end <= sent.end_char]
+        line = _line_of(doc, sent.start_char).strip()
+        is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
+        row = None
+        if line.count("|") >= 2:
+            first_cell = line.split("|")[0]
+            cell_start = doc.text.find(first_cell, sent.start_char - len(line))
+            row = next((f for f in found if f.label == "Organization" and cell_start <= f.start < cell_start + len(first_cell) + 1), None)
+        clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country)
+        yield clause
+        subject = clause.subject()
+        if subject is not None and not is_bullet:
+            previous = subject
+        if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):
+            lead, lead_text = subject or main, sent.text
+        elif not is_bullet and line and not line.endswith(":"):
+            lead, lead_text = None, ""

@@ -1,0 +1,223 @@
+"""Measured facts: numbers with their unit, the metric the words around them
+name, the entity they belong to, and the period they hold for.
+
+>>> parse_amount("39.8 billion yuan")
+(Decimal('39800000000'), 'CNY')
+>>> parse_amount("US$5.6 billion")
+(Decimal('5600000000'), 'USD')
+>>> parse_amount("~$10–12B")
+(Decimal('10000000000'), 'USD')
+>>> quarter_period("three months ending September 30", 2025)
+'2025-07/2025-09'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from .context import Clause
+from .mentions import Found
+
+__all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements"]
+
+_SCALE = {"trillion": 12, "tn": 12, "t": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3}
+_CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR",
+                    "£": "GBP", "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "s$": "SGD"}
+_CURRENCY_WORD = {"yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "dollars": "USD", "dollar": "USD",
+                  "usd": "USD", "hkd": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR", "pounds": "GBP", "yen": "JPY",
+                  "won": "KRW", "rupees": "INR"}
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "a": 1, "hundreds of": None}
+
+NUMBER = re.compile(
+    r"(?P<cur>US\$|HK\$|S\$|\$|€|£|¥|(?:USD|HKD|CNY|RMB|EUR)\s?)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
+    r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|[BMTK])\b)?"
+    r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
+    r"(?:\s?(?P<curword>yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|EUR|pounds|yen|won|rupees)\b)?",
+    re.IGNORECASE,
+)
+
+
+def parse_amount(text: str) -> tuple[Decimal, str] | None:
+    """The value and unit of an amount of money, a percentage or a plain
+    number; a range gives its lower bound."""
+    m = NUMBER.search(text)
+    if not m:
+        return None
+    return _value(m)
+
+
+def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
+    raw = m.group("num").lower()
+    if raw in _WORD_NUMBERS:
+        if _WORD_NUMBERS[raw] is None:
+            return None
+        value = Decimal(_WORD_NUMBERS[raw])
+    else:
+        value = Decimal(raw.replace(",", ""))
+    scale = (m.group("scale") or "").lower()
+    if scale:
+        if scale in {"m", "b", "t", "k"} and not (m.group("cur") or m.group("curword")) and m.group("scale").islower():
+            return None
+        value *= Decimal(10) ** _SCALE[scale]
+    if m.group("pct"):
+        return value, "percent"
+    cur = (m.group("cur") or "").strip().lower()
+    word = (m.group("curword") or "").lower()
+    unit = _CURRENCY_PREFIX.get(cur) or _CURRENCY_WORD.get(word) or ""
+    if cur == "$" and word in {"hkd"}:
+        unit = "HKD"
+    return value.normalize() if value == value.to_integral() else value, unit
+
+
+_MONTH = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+
+
+def quarter_period(text: str, year: int | None) -> str | None:
+    """The ISO 8601 interval of "the three months ending September 30", "the
+    September quarter", "Q3 2025", "2025Q3" (calendar quarters)."""
+    t = text.lower()
+    m = re.search(r"(?:three months|quarter)\s+end(?:ing|ed)\s+(?:on\s+)?(\w+)\s+\d{1,2}(?:,\s*(\d{4}))?", t) or \
+        re.search(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)[- ]quarter", t)
+    if m and m.group(1) in _MONTH:
+        y = int(m.group(2)) if m.lastindex and m.lastindex >= 2 and m.group(2) else year
+        if y is None:
+            return None
+        end = _MONTH[m.group(1)]
+        start = end - 2
+        if start < 1:
+            return f"{y - 1}-{start + 12:02d}/{y}-{end:02d}"
+        return f"{y}-{start:02d}/{y}-{end:02d}"
+    return None
+
+
+def _period(c: Clause, number_start: int, year: int | None) -> str | None:
+    doc = c.sent.doc.text
+    sentence = doc[c.start:c.sent.end_char]
+    q = quarter_period(sentence, year)
+    if q:
+        return q
+    if re.search(r"\bsame period\b|\bthe quarter\b", sentence) and c.extra.get("last_period"):
+        return c.extra["last_period"]
+    m = re.search(r"\bon\s+(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2})\b", sentence, re.I)
+    years = re.findall(r"\b(20\d\d)\b", sentence)
+    if m:
+        y = int(years[0]) if years else year
+        if y:
+            return f"{y}-{_MONTH[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
+    m = re.search(r"\b(?:by|in|since the (?:start|beginning) of|for|during)\s+(20\d\d)\b", sentence)
+    if m and not re.search(r"fiscal", sentence[max(0, m.start() - 20):m.start()], re.I):
+        return m.group(1)
+    return None
+
+
+# Metric words, from most to least specific. Money and percentages look for
+# different words; the first that appears near the number wins.
+_PERCENT_METRICS = (
+    ("marketShare", r"market share"),
+    ("stake", r"\bstake\b"),
+    ("profitGrowth", r"\b(?:net\s+)?(?:profit|income|earnings)\b"),
+    ("sharepriceChange", r"\b(?:shares?|stock|share price)\b"),
+    ("revenueGrowth", r"\b(?:revenues?|sales)\b|\bgrowth\b|\bgrew\b|\bgrow(?:s|ing)?\b|year[- ]on[- ]year|year[- ]over[- ]year"),
+    ("sharepriceChange", r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding)\b"),
+)
+_MONEY_METRICS = (
+    ("shareprice", r"per share|share price|stock price|a share\b"),
+    ("capex", r"\bcapex\b|capital expenditure|capital spending"),
+    ("operatingProfit", r"operating (?:profit|income)"),
+    ("profit", r"\bnet (?:profit|income)\b|\bprofits?\b|\bearnings\b"),
+    ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b"),
+    ("valuation", r"\bvaluation\b|\bvalued at\b"),
+    ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b"),
+    ("investment", r"\binvest\w*|\bcommit\w*|\bspend\w*|\bspent\b|\bpledg\w*|\bearmark\w*|\boutlay\b|\bpour\w*|"
+                   r"\bAI Investment\b|\binvestment\b"),
+)
+_COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
+
+
+def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
+    """Whose number this is: the organisation or product named in the words
+    that own the metric ("Alibaba Cloud's revenue", "revenue from its AI
+    division"), else the clause's subject."""
+    doc = c.sent.doc.text
+    candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c._is_source(m)]
+    # "34% surge in revenue from its artificial intelligence division"
+    after = [m for m in candidates if end <= m.start <= end + 45 and m.kind in {"description", "name", "pattern", "ner"}
+             and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
+    if after and after[0].kind == "description":
+        return after[0]
+    before = [m for m in candidates if m.end <= start]
+    if before:
+        # the nearest mention that owns a metric word or is a clause subject
+        near = before[-1]
+        gap = doc[near.end:start]
+        if len(gap) <= 120 and not re.search(r"\b(?:while|whereas|compared with|versus)\b", gap):
+            return near
+    if after:
+        return after[0]
+    if metric == "parameterCount":
+        prods = [m for m in c.mentions if m.label == "Product"]
+        return prods[-1] if prods else None
+    return c.row or c.lead or c.previous or c.main
+
+
+def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str, Decimal, str, str | None, float]]:
+    """Every measured fact the clause states."""
+    doc = c.sent.doc.text
+    sentence_end = c.sent.end_char
+    readings = []
+    for m in NUMBER.finditer(doc, c.start, sentence_end):
+        parsed = _value(m)
+        if parsed is None:
+            continue
+        value, unit = parsed
+        raw = m.group()
+        near_before = doc[max(c.start, m.start() - 70):m.start()]
+        near_after = doc[m.end():min(sentence_end, m.end() + 45)]
+        # Years, dates, list numbers and ordinals are not measurements.
+        if not unit and not m.group("scale"):
+            count = re.match(rf"\s+(?:[\w-]+\s+)?({_COUNT_UNITS})\b", near_after)
+            if not count:
+                continue
+            metric = "parameterCount" if count.group(1) == "parameters" else "count"
+            unit = count.group(1)
+        elif unit == "percent":
+            if re.match(r"\s*(?:stake|of the shares|ownership)", near_after):
+                metric = "stake"
+            else:
+                window = near_before[-60:] + " " + near_after[:30]
+                metric = next((name for name, pat in _PERCENT_METRICS if re.search(pat, window, re.I)), None)
+                if metric is None:
+                    continue
+        elif not unit:
+            count = re.match(rf"\s+(?:[\w-]+\s+)?({_COUNT_UNITS})\b", near_after)
+            if not count:
+                continue
+            metric = "parameterCount" if count.group(1) == "parameters" else "count"
+            unit = count.group(1)
+        else:
+            window = near_before[-70:] + " " + near_after[:30]
+            metric = next((name for name, pat in _MONEY_METRICS if re.search(pat, window, re.I)), None)
+            if metric is None and c.row is not None and re.search(r"invest", c.extra.get("table_header", ""), re.I):
+                metric = "investment"
+            if metric is None:
+                continue
+        readings.append((m.start(), m.end(), metric, value, unit))
+    # "Microsoft Azure and Google Cloud posted growth of 40% and 33.5% respectively"
+    if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:
+        subjects = [x for x in c.mentions if x.label in ("Organization", "Product") and x.end <= readings[0][0]]
+        subjects = subjects[-len(readings):]
+        if len(subjects) == len(readings):
+            for subj, (s, e, metric, value, unit) in zip(subjects, readings):
+                yield subj, metric, value, unit, _period(c, s, year), 0.7
+            return
+    for s, e, metric, value, unit in readings:
+        subject = _subject_for(c, s, e, metric)
+        if subject is None:
+            continue
+        yield subject, metric, value, unit, _period(c, s, year), 0.6

@@ -1,0 +1,558 @@
+"""Relation rules: lexical triggers and dependency cues over one clause.
+
+Each rule is a function ``rule(clause) -> iterable of (subject, relation,
+object, confidence)`` registered in :data:`RULES` under the relation it
+reads. None of them knows any entity by name: they read the words around
+mentions whose class the mention finder has settled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from .context import Clause
+from .mentions import DEMONYMS, ROLE_WORDS, Found
+
+__all__ = ["RULES", "apply_rules", "role_relation"]
+
+Triple = tuple[Found, str, Found, float]
+RULES: dict[str, Callable[[Clause], Iterable[Triple]]] = {}
+
+
+def rule(name: str):
+    def register(fn):
+        RULES[name] = fn
+        return fn
+    return register
+
+
+def _text(c: Clause, a: int, b: int) -> str:
+    return c.sent.doc.text[a:b]
+
+
+_LIST_GAP = re.compile(
+    r"^[\s,:;&(]*(?:(?:and|or|as well as|like|such as|including|especially|notably|from|with|against|"
+    r"the|other|global|domestic|international|rivals?|competitors?|peers?|players|giants?|companies|firms|"
+    r"tech|technology|cloud|providers?|platforms?|newer|e-commerce|some of the world's top|[A-Z][a-z]+'s)\b[\s,:;&(]*)*$"
+)
+
+
+def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) -> list[Found]:
+    """The mentions in a list that begins at ``start``: "Tencent, Baidu, and
+    global rivals like Amazon". The list ends at the first gap that is more
+    than separators and list words."""
+    out, pos = [], start
+    for m in c.after(start):
+        gap = _text(c, pos, m.start)
+        if len(gap) > limit or not _LIST_GAP.match(gap):
+            break
+        if m.label in labels:
+            out.append(m)
+        elif m.label not in ("Product", "Place"):
+            break
+        pos = m.end
+        # "OpenAI's GPT models": skip the possessed product to reach the next name
+        tail = re.match(r"'s?\s+(?:[\w-]+\s+){0,3}?", c.sent.doc.text[pos:pos + 40])
+        if tail:
+            nxt = next((x for x in c.after(pos) if x.label == "Product"), None)
+            if nxt and nxt.start - pos <= tail.end() + 15:
+                pos = nxt.end
+                end_words = re.match(r"(?:\s+(?:models?|LLMs?|chips?|apps?))*", c.sent.doc.text[pos:pos + 20])
+                pos += end_words.end()
+    return out
+
+
+def _near_trigger(c: Clause, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
+    return pattern.finditer(c.sent.doc.text, c.sent.start_char, c.sent.end_char)
+
+
+# ------------------------------------------------------------ competition
+_COMPETE = re.compile(
+    r"\b(?:rivals?|rivalry|rival(?:ing|ed)|competitors?|competition|compet(?:e|es|ed|ing)|on par with|take on|takes on|"
+    r"vie[sd]? with|contenders?|versus|vs\.?|sets? it apart from|challengers?|outspend(?:s|ing)?|pressure on)\b",
+    re.IGNORECASE,
+)
+
+
+@rule("competesWith")
+def competition(c: Clause) -> Iterable[Triple]:
+    """"Alibaba faces competition from Tencent, Baidu and Huawei", "Key rivals
+    include:" followed by bullets, a table cell "Fierce competition from X"."""
+    for t in _near_trigger(c, _COMPETE):
+        subject = c.row or c.subject(t.start()) or c.main
+        rivals = _listed(c, t.end())
+        for r in rivals:
+            if subject is not None and r.key != subject.key:
+                yield subject, "competesWith", r, 0.7
+    if c.lead is not None and _COMPETE.search(c.lead_text):
+        first = next(iter(c.orgs()), None)
+        if first is not None and first.key != c.lead.key:
+            yield c.lead, "competesWith", first, 0.6
+
+
+# ------------------------------------------------------------ products
+_DEVELOP = re.compile(
+    r"\b(?:unveil(?:s|ed|ing)?|launch(?:es|ed|ing)?|releas(?:e|es|ed|ing)|introduc(?:e|es|ed|ing)|develop(?:s|ed|ing)?|"
+    r"buil(?:d|ds|t|ding)|roll(?:s|ed|ing)? out|debut(?:s|ed)?|reveal(?:s|ed|ing)?|announc(?:e|es|ed|ing)|"
+    r"open-sourc(?:e|es|ed|ing)|updat(?:e|es|ed|ing)|design(?:s|ed|ing)?|creat(?:e|es|ed|ing)|mak(?:e|es|ing)|made|"
+    r"leading with|train(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
+_USE = re.compile(
+    r"\b(?:integrat(?:e|es|ed|ing|ion of)|deploy(?:s|ed|ing|ment of)?|adopt(?:s|ed|ing|ion of)?|us(?:e|es|ed|ing)|"
+    r"powered by|runs? on|rel(?:y|ies|ied|ying) on|licens(?:e|es|ed|ing)|tap(?:s|ped|ping)?|chose|cho(?:o)?sen|select(?:s|ed))\b",
+    re.IGNORECASE,
+)
+
+
+def _possessed_products(c: Clause) -> Iterable[tuple[Found, Found]]:
+    """"OpenAI's GPT models", "Alibaba's flagship AI model, Tongyi Qianwen",
+    "its Ernie LLM": (owner, product) pairs."""
+    doc = c.sent.doc.text
+    for p in c.of("Product"):
+        window = doc[max(c.start, p.start - 60):p.start]
+        m = re.search(r"(?:'s?|\b[Ii]ts|\b[Tt]heir)\s+(?:[\w-]+\s+){0,4}?(?:[\w-]+,\s+)?$", window)
+        if not m or re.search(r"\b(?:powered|backed|by|of|with|using|to|for|from)\b", window[m.start():]):
+            continue
+        if m.group().startswith("'"):
+            owner = next((o for o in c.orgs() if o.end == p.start - len(window) + m.start()), None)
+        else:
+            owner = c.subject(p.start) or c.row or c.lead or c.previous or c.main
+            if owner is not None and owner.end > p.start:
+                owner = None
+        if owner is not None and owner.label == "Organization":
+            yield owner, p
+
+
+@rule("develops")
+def development(c: Clause) -> Iterable[Triple]:
+    """Possessives ("Google's Gemini"), a maker right before its product
+    ("Nvidia RTX Pro 6000D", "Tencent (Hunyuan model)"), a develop verb with
+    the maker before it, and a table row's first cell."""
+    doc = c.sent.doc.text
+    for owner, p in _possessed_products(c):
+        if not re.search(r"powered by|backed by|integrat|deploy|adopt|us(?:e|es|ing)\b", doc[max(c.start, p.start - 80):p.start]):
+            yield owner, "develops", p, 0.7
+    for o in c.orgs():
+        nxt = next(iter(c.after(o.end)), None)
+        if nxt is not None and nxt.label == "Product" and re.fullmatch(r"\s*\(?\s*", doc[o.end:nxt.start]):
+            yield o, "develops", nxt, 0.75
+    for t in _near_trigger(c, _DEVELOP):
+        subject = c.subject(t.start())
+        if subject is None and t.group().lower().startswith("leading"):
+            subject = c.lead or c.row
+        if subject is None:
+            continue
+        gap = doc[subject.end:t.start()]
+        if len(gap) > 80 or re.search(r"\b(?:that|which|who)\b", gap) and not re.search(r"announced that", doc[subject.end:t.end()]):
+            continue
+        for p in c.after(t.end(), "Product"):
+            between = doc[t.end():p.start]
+            if re.search(r"\b(?:built upon|built on|based on|powered by|rival|compete|take on|than)\b", between):
+                break
+            if any(o.start >= t.end() and o.end <= p.start and o.label == "Organization" and not doc[o.end:o.end + 2].startswith("'")
+                   for o in c.orgs()):
+                break
+            yield subject, "develops", p, 0.65
+    if c.row is not None:
+        for p in c.of("Product"):
+            if p.start > c.row.end:
+                yield c.row, "develops", p, 0.6
+
+
+@rule("basedOn")
+def foundation(c: Clause) -> Iterable[Triple]:
+    """"X, a reasoning model built upon Y": one product built on another."""
+    doc = c.sent.doc.text
+    for t in _near_trigger(c, re.compile(r"\b(?:built (?:up)?on|based on|derived from|fine-tuned from|a version of)\b", re.I)):
+        before = [p for p in c.before(t.start(), "Product")]
+        after = [p for p in c.after(t.end(), "Product")]
+        if before and after and len(doc[after[0].start - 60 if after[0].start - 60 > t.end() else t.end():after[0].start]) <= 60:
+            yield before[-1] if len(doc[before[-1].end:t.start()]) < 80 else before[0], "basedOn", after[0], 0.7
+
+
+@rule("uses")
+def adoption(c: Clause) -> Iterable[Triple]:
+    """"China Unicom agreed to deploy X", "Apple's integration of Qwen", "the
+    AI arm (powered by its Qwen model)"."""
+    doc = c.sent.doc.text
+    for t in _near_trigger(c, _USE):
+        user = None
+        if t.group().lower().startswith("powered by"):
+            user = next(iter(reversed(c.before(t.start(), "Organization"))), None)
+        else:
+            poss = re.search(r"'s?\s+$", doc[max(c.start, t.start() - 4):t.start()])
+            if poss:
+                user = next((o for o in c.orgs() if o.end == t.start() - len(poss.group())), None)
+            user = user or c.subject(t.start())
+        if user is None:
+            continue
+        for p in c.after(t.end(), "Product")[:2]:
+            if len(doc[t.end():p.start]) <= 60:
+                yield user, "uses", p, 0.6
+
+
+# ------------------------------------------------------------ partners and suppliers
+_PARTNER = re.compile(
+    r"\b(?:collaborat(?:e|es|ed|ing|ion)|partner(?:s|ed|ing|ship|ships)?|alliance|joint venture|team(?:s|ed)? up|"
+    r"cooperat(?:e|es|ed|ing|ion)|tie-up|(?:signed|struck|inked) (?:a|an) (?:deal|agreement|pact))\b",
+    re.IGNORECASE,
+)
+
+
+@rule("partnerOf")
+def partnership(c: Clause) -> Iterable[Triple]:
+    """"Apple has chosen to collaborate with Alibaba"; "Through this
+    collaboration, X will ... Y": the organisations a cooperation joins."""
+    for t in _near_trigger(c, _PARTNER):
+        if re.match(r"partnerships? in\b", c.sent.doc.text[t.start():t.end() + 4]):
+            continue
+        before = [o for o in c.before(t.start(), "Organization") if not c._is_source(o)]
+        after = [o for o in c.after(t.end(), "Organization")]
+        if before and after:
+            yield before[-1] if len(before) == 1 else c.subject(t.start()) or before[-1], "partnerOf", after[0], 0.7
+        elif len(after) >= 2 and not before:
+            yield after[0], "partnerOf", after[1], 0.55
+        break
+
+
+_SUPPLY = re.compile(
+    r"\b(?:suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|sell(?:s|ing)?|sold|deliver(?:s|ed|ing)?|ship(?:s|ped|ping)?)\b",
+    re.IGNORECASE,
+)
+_RELIANCE = re.compile(r"\b(?:reliance|dependence|relying|depending|reliant|dependent)\s+on\s+|\b(?=\w+\s+reliance\b)", re.IGNORECASE)
+
+
+@rule("supplies")
+def supply(c: Clause) -> Iterable[Triple]:
+    """"X offers services to Y"; "Y agreed to deploy X's chips"; "reduce
+    reliance on X" (X supplies the subject)."""
+    doc = c.sent.doc.text
+    for t in _near_trigger(c, _SUPPLY):
+        supplier = c.subject(t.start())
+        if supplier is None:
+            continue
+        to = re.compile(r"\b(?:to|for)\s+$")
+        for o in c.after(t.end(), "Organization"):
+            if o.key != supplier.key and to.search(doc[max(t.end(), o.start - 8):o.start]) and len(doc[t.end():o.start]) < 120:
+                yield supplier, "supplies", o, 0.65
+                break
+    for t in _near_trigger(c, _USE):
+        if not re.match(r"deploy|adopt|us|buy|purchas|order", t.group(), re.I):
+            continue
+        buyer = c.subject(t.start())
+        for p in c.after(t.end(), "Product")[:1]:
+            owner = next((o for o in c.orgs() if o.end <= p.start and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:p.start])), None)
+            if buyer is not None and owner is not None and owner.key != buyer.key:
+                yield owner, "supplies", buyer, 0.65
+    for t in _near_trigger(c, _RELIANCE):
+        supplier = next(iter(c.after(t.end(), "Organization")), None)
+        if supplier is None or supplier.start - t.end() > 5:
+            continue
+        clients = [o for o in c.before(t.start(), "Organization") if o.key != supplier.key and not c._is_source(o)]
+        if not clients:
+            clients = [x for x in (c.lead or c.row or c.main,) if x is not None]
+        for client in clients:
+            yield supplier, "supplies", client, 0.5
+
+
+# ------------------------------------------------------------ structure
+@rule("subsidiaryOf")
+def ownership(c: Clause) -> Iterable[Triple]:
+    """Units described by their owner ("Alibaba's cloud computing arm", "its
+    semiconductor unit T-Head", "X, a subsidiary of Y")."""
+    doc = c.sent.doc.text
+    for m in c.orgs():
+        if m.kind == "description" and m.parent:
+            parent = next((o for o in c.orgs() if o.key != m.key and o.kind != "description"
+                           and o.start <= m.start and o.end >= m.start), None) or c.main
+            if parent is not None and parent.key != m.key:
+                yield m, "subsidiaryOf", parent, 0.7
+    unit = re.compile(rf"(?:'s?|\b[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?(?:division|arm|unit|subsidiary|affiliate|business)\s+$")
+    for m in c.orgs():
+        pm = unit.search(doc[max(c.start, m.start - 60):m.start])
+        if pm:
+            if pm.group().startswith("'"):
+                owner_end = m.start - len(pm.group())
+                owner = next((o for o in c.orgs() if o.end == owner_end), None)
+            else:
+                owner = c.subject(m.start)
+            if owner is not None and owner.key != m.key:
+                yield m, "subsidiaryOf", owner, 0.75
+        of = re.match(r",?\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:subsidiary|unit|division|arm|affiliate)\s+of\s+", doc[m.end:m.end + 60])
+        if of:
+            owner = next((o for o in c.after(m.end + of.end(), "Organization")), None)
+            if owner is not None and owner.start == m.end + of.end():
+                yield m, "subsidiaryOf", owner, 0.75
+
+
+# ------------------------------------------------------------ people
+def role_relation(role: str) -> str:
+    """The relation a job title gives.
+
+    >>> role_relation("Chief Executive Officer"), role_relation("equity analyst"), role_relation("chairs")
+    ('ceoOf', 'worksFor', 'chairOf')
+    """
+    r = role.lower()
+    if re.search(r"founde[dr]|co-?founder", r):
+        return "founderOf"
+    if re.search(r"\bceo\b|chief executive|\bhead|leadership|\bleads?\b|\bruns\b", r):
+        return "ceoOf"
+    if re.search(r"chair", r):
+        return "chairOf"
+    if re.search(r"board member|board of directors|sits on the board|director", r):
+        return "boardMemberOf"
+    return "worksFor"
+
+
+_ROLE = rf"(?:{ROLE_WORDS}|leadership|heads?|leads|runs|founded|chairs)"
+
+
+@rule("roles")
+def roles(c: Clause) -> Iterable[Triple]:
+    """Job titles next to a person: "Alibaba CEO Eddie Wu", "Alibaba's
+    founder, Jack Ma", "X, Founder & CEO of Brimco", "who also chairs Y",
+    "took over as CEO of Y", "Y's Vey-Sern Ling said"."""
+    doc = c.sent.doc.text
+    flags = re.IGNORECASE
+    for p in c.of("Person"):
+        pre = doc[max(c.start, p.start - 70):p.start]
+        post = doc[p.end:min(c.sent.end_char, p.end + 120)]
+        # ORG [’s] ROLE[,] PERSON
+        m = re.search(rf"(?:'s)?\s*((?:(?:former|senior|chief|equity|deputy|global|board)\s+)*{_ROLE}(?:\s*(?:&|and)\s*{_ROLE})?),?\s*$", pre, flags)
+        if m:
+            org = next((o for o in reversed(c.before(p.start, "Organization")) if o.end == p.start - len(pre) + m.start()), None)
+            if org is None and not re.search(r"\b(?:of|at)\b", pre[m.start():]):
+                org = next(iter(c.orgs()), None) or c.main  # "As CEO Eddie Wu outlined, Alibaba ..."
+            if org is not None:
+                for part in re.split(r"\s*(?:&|\band\b)\s*", m.group(1)):
+                    yield p, role_relation(part), org, 0.75
+        # PERSON, [who ...] ROLE ... of/at ORG
+        m = re.match(rf",?\s+(?:who\s+(?:also\s+|previously\s+|now\s+)?(?:served|serves|was|is|has been)?\s*(?:as\s+)?)?"
+                     rf"(?:the\s+|a\s+|an\s+)?((?:(?:former|senior|chief|equity|deputy|global)\s+)*{_ROLE}(?:\s*(?:&|and)\s*{_ROLE})?)\b"
+                     rf"(?:[^,.;]{{0,60}}?\b(?:of|at|for)\s+)?", post, flags)
+        if m:
+            org = next((o for o in c.after(p.end, "Organization") if o.start <= p.end + m.end() + 2), None)
+            if org is None:
+                poss = re.match(r"\s*(?:as\s+)?", post[m.end():])
+                org = next((o for o in c.after(p.end, "Organization") if doc[o.end:o.end + 2].startswith("'")
+                            and o.start - p.end < m.end() + 30), None)
+            if org is not None:
+                for part in re.split(r"\s*(?:&|\band\b)\s*", m.group(1)):
+                    yield p, role_relation(part), org, 0.7
+        # PERSON ... (previously served as|took over as|appointed) ORG's ROLE / ROLE of ORG
+        for m in re.finditer(rf"\b(?:served as|serves as|take over as|took over as|appointed(?: as)?|named(?: as)?|became|become|"
+                             rf"assumed|assume|to head|heads|leads|runs|founded|chairs)\s+", post, flags):
+            rest = post[m.end():]
+            r1 = re.match(rf"(?:the\s+)?((?:{_ROLE}))\s+(?:of|at)\s+", rest, flags)
+            r2 = re.match(rf"([^,.;]{{0,40}}?)'s?\s+({_ROLE})\b", rest, flags)
+            if r1:
+                org = next((o for o in c.after(p.end + m.end() + r1.end()) if o.label == "Organization"), None)
+                if org is not None and org.start - (p.end + m.end() + r1.end()) < 25:
+                    yield p, role_relation(r1.group(1)), org, 0.7
+            elif r2:
+                org = next((o for o in c.orgs() if p.end + m.end() <= o.start < p.end + m.end() + r2.end(1) + 1), None)
+                if org is not None:
+                    yield p, role_relation(r2.group(2)), org, 0.7
+            elif re.match(r"(?:heads|leads|runs|founded|chairs|to head)", m.group(), flags):
+                org = next((o for o in c.after(p.end + m.end(), "Organization")), None)
+                if org is not None and org.start - (p.end + m.end()) < 25:
+                    yield p, role_relation(m.group()), org, 0.7
+            break
+        # ORG's PERSON said
+        poss = re.search(r"'s?\s+$", pre)
+        if poss and not re.search(_ROLE, pre, flags):
+            org = next((o for o in c.orgs() if o.end == p.start - len(poss.group())), None)
+            if org is not None:
+                yield p, "worksFor", org, 0.6
+
+
+# ------------------------------------------------------------ places
+_BASED = re.compile(r"\b(?:based|headquartered|head-quartered)\s+in\s+", re.IGNORECASE)
+_DEMONYM_GROUP = re.compile(
+    rf"\b(?P<dem>{'|'.join(DEMONYMS)})\s+(?:[\w-]+\s+){{0,2}}?(?:giants|companies|firms|rivals|players|majors|groups|"
+    rf"carriers|banks|startups|makers|chipmakers|platforms)\b[\s,]*(?:like|including|such as|led by)\s+"
+)
+
+
+@rule("headquarteredIn")
+def headquarters(c: Clause) -> Iterable[Triple]:
+    """"the Hangzhou-based tech giant", "X, headquartered in Y", "Chinese
+    tech giants like Tencent and Baidu", "the Chinese tech giant"."""
+    doc = c.sent.doc.text
+    for o in c.orgs():
+        pre = doc[max(c.start, o.start - 40):o.start]
+        based = re.search(r"([A-Z][\w ]*?)-based\s+(?:[\w-]+\s+){0,3}$", pre)
+        if based:
+            place = next((p for p in c.of("Place") if o.start - len(pre) + based.start(1) <= p.start < o.start), None)
+            if place is not None:
+                yield o, "headquarteredIn", place, 0.8
+        m = re.match(r",?\s+(?:which is\s+|is\s+)?(?:based|headquartered)\s+in\s+", doc[o.end:o.end + 40])
+        if m:
+            place = next((p for p in c.after(o.end, "Place") if p.start == o.end + m.end()), None)
+            if place is not None:
+                yield o, "headquarteredIn", place, 0.8
+        paren = re.search(r"\((\w[\w ]*)\)$", o.text)
+        if paren:
+            place = next((p for p in c.of("Place") if p.key == paren.group(1) or p.text == paren.group(1)), None)
+            if place is not None:
+                yield o, "headquarteredIn", place, 0.5
+        if o.kind == "anaphor":
+            dem = re.search(rf"\b({'|'.join(DEMONYMS)})\s+(?:[\w-]+\s+)?$", pre)
+            owner = re.search(r"([A-Z][a-z]+)'s\s+(?:tech\s+)?$", pre)
+            place = None
+            if dem:
+                place = next((p for p in c.of("Place") if p.text == dem.group(1)), None)
+            elif owner:
+                place = next((p for p in c.of("Place") if p.text == owner.group(1)), None)
+            if place is not None:
+                yield o, "headquarteredIn", place, 0.55
+    for m in _DEMONYM_GROUP.finditer(doc, c.start, c.sent.end_char):
+        place = next((p for p in c.of("Place") if p.start == m.start("dem")), None)
+        if place is not None:
+            for o in _listed(c, m.end() - 1):
+                yield o, "headquarteredIn", place, 0.55
+
+
+_OPERATE = re.compile(
+    r"\b(?:data cent(?:er|re)s?|offices?|operations?|presence|stores?|plants?|factories|facilities|expand(?:s|ed|ing)?|"
+    r"expansion|launch(?:es|ed|ing)?|enter(?:s|ed|ing)?|stronghold|market|markets|operat(?:e|es|ed|ing)|services?|"
+    r"conference|race|leadership|customers|users)\b",
+    re.IGNORECASE,
+)
+
+
+@rule("operatesIn")
+def presence(c: Clause) -> Iterable[Triple]:
+    """Where an organisation has operations or a market: "data centers in
+    Brazil", "leadership in China's cloud market", "X, China's largest cloud
+    provider", "the country's second-largest carrier"."""
+    doc = c.sent.doc.text
+    places = [p for p in c.of("Place") if p.kind != "demonym" or re.match(r"\s+(?:domestic\s+)?market|\s+stronghold", doc[p.end:p.end + 20])]
+    for p in places:
+        pre = doc[max(c.start, p.start - 30):p.start]
+        if re.search(r"(?:based|headquartered|listed)\s+in\s+$|-$", pre) or re.match(r"-(?:based|listed)", doc[p.end:p.end + 8]):
+            continue
+        prep = re.search(r"\b(?:in|into|across|throughout|to)\s+(?:the\s+)?(?:[\w-]+\s+(?:and|&|,)\s+)*(?:the\s+)?$|\b(?:on|from)\s+the\s+$", pre)
+        if not prep:
+            continue
+        trigger = _OPERATE.search(doc[max(c.start, p.start - 90):min(c.sent.end_char, p.end + 25)])
+        if not trigger:
+            continue
+        subject = c.lead if c.lead is not None and not c.orgs() else c.subject(p.start) or c.row or c.lead
+        if subject is None:
+            continue
+        yield subject, "operatesIn", p, 0.5
+    for o in c.orgs():
+        m = re.match(r",\s+(?:(?P<place>[A-Z][\w ]*?)'s|the\s+country's)\s+(?:[\w-]+\s+){0,3}?(?:provider|carrier|operator|company|"
+                     r"bank|retailer|player|firm|maker|platform|leader|group)\b", doc[o.end:o.end + 80])
+        if m:
+            key = m.group("place")
+            place = (next((p for p in c.of("Place") if p.start == o.end + m.start("place")), None) if key else None)
+            if place is None and not key and c.country:
+                place = Found(o.end, o.end + m.end(), "the country", "Place", c.country, "anaphor")
+            if place is not None:
+                yield o, "operatesIn", place, 0.6
+        if o.kind == "anaphor":
+            owner = re.search(r"([A-Z][a-z]+)'s\s+(?:tech\s+)?$", doc[max(c.start, o.start - 20):o.start])
+            if owner:
+                place = next((p for p in c.of("Place") if p.text == owner.group(1)), None)
+                if place is not None:
+                    yield o, "operatesIn", place, 0.5
+
+
+# ------------------------------------------------------------ money and power
+_INVEST = re.compile(
+    r"\b(?:invest(?:s|ed|ing|ment|ments)?|commit(?:s|ted|ting|ment)?|pour(?:s|ed|ing)?|spend(?:s|ing)?|spent|"
+    r"earmark(?:s|ed)?|allocat(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|capex|outlay)\b",
+    re.IGNORECASE,
+)
+_THIS_TOPIC = re.compile(r"\bth(?:is|at|ese)\s+(?:sector|field|area|space|segment|technology|market)\b", re.IGNORECASE)
+
+
+@rule("investsIn")
+def investment(c: Clause) -> Iterable[Triple]:
+    """"X is investing heavily in T-Head", "committed $52 billion for AI
+    infrastructure", "AI spending", "X, Y and Z are also committing billions
+    to AI"; "this sector" stands for the topic just named."""
+    doc = c.sent.doc.text
+    for t in _near_trigger(c, _INVEST):
+        investors = [o for o in c.before(t.start(), "Organization") if not c._is_source(o)
+                     and len(doc[o.end:t.start()]) < 90]
+        if investors and len(investors) > 1:
+            listed = _listed(c, investors[0].start - 1)
+            investors = listed if len(listed) > 1 else [c.subject(t.start()) or investors[-1]]
+        elif not investors:
+            subject = c.subject(t.start())
+            investors = [subject] if subject is not None else []
+        targets = []
+        for x in c.after(t.end(), "Topic", "Organization", "Place"):
+            gap = doc[t.end():x.start]
+            if len(gap) > 90 or x.label == "Place" and x.kind == "demonym":
+                break
+            if re.search(r"\b(?:in|into|on|for|to|toward|towards)\b", gap):
+                targets.append(x)
+                if x.label != "Topic":
+                    break
+        pre = doc[max(c.start, t.start() - 25):t.start()]
+        targets += [x for x in c.before(t.start(), "Topic") if x.end >= t.start() - len(pre) and re.fullmatch(r"\s*", doc[x.end:t.start()])]
+        this = _THIS_TOPIC.search(doc[t.end():min(c.sent.end_char, t.end() + 60)])
+        if this and c.extra.get("last_topic") is not None:
+            targets.append(c.extra["last_topic"])
+        if not targets and re.search(r"\balso\b", doc[max(c.start, t.start() - 12):t.start()]) and c.extra.get("last_topic") is not None:
+            targets.append(c.extra["last_topic"])
+        for inv in investors:
+            for x in targets:
+                if x.key != inv.key:
+                    yield inv, "investsIn", x, 0.6
+
+
+_RESTRICT = re.compile(
+    r"\b(?:bans?|banned|sanctions?|sanctioned|restrict(?:s|ed|ing|ions?)?|limit(?:s|ed|ing)?|curbs?|"
+    r"export controls?|blacklist(?:s|ed)?|prohibit(?:s|ed)?|embargo)\b",
+    re.IGNORECASE,
+)
+
+
+@rule("restricts")
+def restriction(c: Clause) -> Iterable[Triple]:
+    """"the U.S. ban on Nvidia's processors", "U.S. export controls limiting
+    Nvidia chips", "X chips are restricted from sale" (the last restricting
+    country), "U.S. sanctions" in a company's table row."""
+    doc = c.sent.doc.text
+    for t in _near_trigger(c, _RESTRICT):
+        pre = doc[max(c.start, t.start() - 25):t.start()]
+        agent = next((p for p in reversed(c.before(t.start(), "Place", "Organization")) if p.end >= t.start() - len(pre)
+                      and re.fullmatch(r"(?:'s)?\s*(?:the\s+)?(?:[\w-]+\s+)?", doc[p.end:t.start()])), None)
+        if agent is not None and agent.label == "Organization" and agent.key == (c.row.key if c.row else None):
+            agent = None
+        if agent is None and re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I):
+            agent = c.extra.get("last_restrictor")
+        if agent is None:
+            continue
+        c.extra["restrictor"] = agent
+        targets = []
+        for x in c.after(t.end(), "Organization", "Product"):
+            if len(doc[t.end():x.start]) > 60:
+                break
+            targets.append(x)
+            break
+        if re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I):
+            targets += [x for x in c.before(t.start(), "Product", "Organization")[-1:] if x is not agent]
+        if not targets and c.row is not None:
+            targets.append(c.row)
+        for x in targets:
+            if x.key != agent.key:
+                yield agent, "restricts", x, 0.6
+
+
+def apply_rules(c: Clause) -> list[Triple]:
+    """Run every rule on ``c``; drop self-relations and duplicates."""
+    out: dict[tuple[str, str, str], Triple] = {}
+    for name, fn in RULES.items():
+        for s, rel, o, conf in fn(c):
+            if s.key == o.key or not s.key or not o.key:
+                continue
+            out.setdefault((s.key, rel, o.key), (s, rel, o, conf))
+    return list(out.values())

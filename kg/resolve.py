@@ -1,0 +1,183 @@
+"""Resolution: one entity per real thing across mentions and articles.
+
+Mentions are filed under keys (the extractor's name for what they denote).
+Keys resolve through the catalogue, then through a normal form that ignores
+case, punctuation, possessives and legal suffixes ("Qwen-3-Max-Preview" and
+"Qwen3-Max-Preview" are one), then through fuzzy matching of what is left.
+Within an article, a part of a person's name ("Wu", "Wu Yongming") resolves
+to the full name it belongs to ("Eddie Wu Yongming").
+
+>>> normal_form("Alibaba Group Holding Ltd.'s")
+'alibabagroupholding'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rapidfuzz import fuzz
+
+from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, slugify
+
+__all__ = ["Resolution", "resolve", "normal_form", "plain_decimal"]
+
+_LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
+_TRUST = {"name": 0, "pattern": 1, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
+# Surface forms that are not names of the entity ("the company", "Chinese").
+_NOT_ALIASES = {"anaphor", "demonym"}
+
+
+def normal_form(name: str) -> str:
+    name = re.sub(r"['’]s?$", "", name.strip())
+    name = _LEGAL.sub("", name)
+    return re.sub(r"[^0-9a-z]+", "", name.lower())
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """A decimal written without an exponent.
+
+    >>> str(plain_decimal(Decimal("3.98E+10"))), str(plain_decimal(Decimal("33.50")))
+    ('39800000000', '33.5')
+    """
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    entities: tuple[Entity, ...]
+    references: tuple[Reference, ...]
+    statements: tuple[Statement, ...]
+    facts: tuple[Fact, ...]
+
+
+class _Index:
+    """Keys to clusters: catalogue first, then normal forms, then fuzzy."""
+
+    def __init__(self, catalogue: Iterable[Entity]):
+        self.catalogue = {e.label: e for e in catalogue}
+        self.by_form: dict[str, str] = {}
+        for e in self.catalogue.values():
+            for alias in e.aliases | {e.label}:
+                self.by_form.setdefault(normal_form(alias), e.label)
+        self.clusters: dict[str, str] = {}
+
+    def canonical(self, key: str, label: str) -> str:
+        form = normal_form(key)
+        if not form:
+            return key
+        hit = self.by_form.get(form)
+        if hit is not None:
+            return hit
+        for other_form, canon in self.by_form.items():
+            if len(form) >= 6 and len(other_form) >= 6 and fuzz.ratio(form, other_form) >= 94:
+                cat = self.catalogue.get(canon)
+                if cat is None or cat.type == label:
+                    self.by_form[form] = canon
+                    return canon
+        self.by_form[form] = key
+        return key
+
+
+def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
+    """Within one article, map partial person names to the full name."""
+    full = sorted({m.key for m in mentions if m.label == "Person" and len(m.key.split()) >= 2},
+                  key=lambda k: -len(k.split()))
+    mapping: dict[str, str] = {}
+    for m in mentions:
+        words = set(m.key.split())
+        if not words or m.source in _NOT_ALIASES:
+            continue
+        for name in full:
+            if m.key != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1):
+                mapping[m.key] = mapping.get(name, name)
+                break
+    return mapping
+
+
+def resolve(
+    extractions: Iterable,
+    catalogue: Iterable[Entity] = (),
+) -> Resolution:
+    """Resolve every extraction's mentions, relations and measurements."""
+    index = _Index(catalogue)
+    labels: dict[str, Counter] = defaultdict(Counter)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    refs: list[tuple[str, Mention, Evidence]] = []
+    rels: list[tuple[str, str, str, Evidence]] = []
+    meas: list[tuple[str, str, Decimal, str, str | None, Evidence]] = []
+
+    for ex in extractions:
+        parts = _person_parts([m for m, _ in ex.mentions])
+
+        def key_of(m: Mention) -> str | None:
+            key = parts.get(m.key, m.key)
+            if key == m.key and m.label == "Person" and len(key.split()) == 1 and normal_form(key) not in index.by_form:
+                return None  # a lone first or last name that no full name in the article explains
+            canon = index.canonical(key, m.label)
+            label = "Person" if key != m.key else m.label
+            cat = index.catalogue.get(canon)
+            weight = 10 if cat is not None else 4 - _TRUST.get(m.source, 3)
+            labels[canon][cat.type if cat else label] += weight
+            if m.source not in _NOT_ALIASES:
+                aliases[canon].add(re.sub(r"['’]s?$", "", m.text.strip()))
+            return canon
+
+        for m, ev in ex.mentions:
+            k = key_of(m)
+            if k is not None:
+                refs.append((k, m, ev))
+        for r in ex.relations:
+            s, o = key_of(r.subject), key_of(r.object)
+            if s and o and s != o:
+                rels.append((s, r.predicate, o, r.evidence))
+        for x in ex.measurements:
+            s = key_of(x.subject)
+            if s:
+                meas.append((s, x.metric, plain_decimal(x.value), x.unit, x.period, x.evidence))
+
+    def entity(key: str) -> Entity:
+        cat = index.catalogue.get(key)
+        type_ = labels[key].most_common(1)[0][0] if labels[key] else (cat.type if cat else "Organization")
+        seen = frozenset(a for a in aliases[key] if a and a != key)
+        return Entity(slugify(key), key, type_, seen, cat.same_as if cat else frozenset())
+
+    entities = {k: entity(k) for k in labels}
+    statements: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for s, rel, o, ev in rels:
+        spec = RELATIONS[rel]
+        st, ot = entities[s].type, entities[o].type
+        if st != spec.domain and not (rel == "restricts" and st == "Place") or ot not in spec.range:
+            continue
+        if spec.symmetric and s > o:
+            s, o = o, s
+        statements[(s, rel, o)].append(ev)
+    facts: dict[tuple, list[Evidence]] = defaultdict(list)
+    for s, metric, value, unit, period, ev in meas:
+        facts[(s, metric, value, unit, period)].append(ev)
+
+    used = {k for k, _, _ in statements} | {o for _, _, o in statements} | {f[0] for f in facts}
+    # Topics stand for where money or effort goes: keep those that say so.
+    keep = {k for k, e in entities.items() if e.type != "Topic" or k in used}
+    return Resolution(
+        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: e.id)),
+        references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep),
+        statements=tuple(Statement(entities[s], rel, entities[o], _unique(evs)) for (s, rel, o), evs in sorted(statements.items())),
+        facts=tuple(Fact(entities[s], metric, value, unit, period, _unique(evs))
+                    for (s, metric, value, unit, period), evs in sorted(facts.items(), key=lambda kv: str(kv[0]))),
+    )
+
+
+def _unique(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    best: dict[tuple[str, int, int], Evidence] = {}
+    for ev in evidence:
+        key = (ev.article_id, ev.start, ev.end)
+        if key not in best or ev.confidence > best[key].confidence:
+            best[key] = ev
+    return tuple(sorted(best.values(), key=lambda e: (e.article_id, e.start, e.extractor)))
