@@ -23,7 +23,7 @@ from ..schema import Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
 from .facts import find_measurements
 from .mentions import Found, Gazetteer, find_mentions
-from .relations import apply_rules
+from .relations import apply_rules, name_parts
 
 __all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
 
@@ -76,6 +76,8 @@ class RuleRelations:
         for clause in parsed.clauses:
             for s, rel, o, conf in apply_rules(clause):
                 yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+        for clause, (s, rel, o, conf) in name_parts(parsed.clauses):
+            yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
 
 
 class RuleFacts:
@@ -126,15 +128,17 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Pars
     # invested in ("this sector") and the country that restricts ("are
     # restricted from sale").
     last_topic = last_restrictor = None
+    places = sorted({f.key for f in found if f.label == "Place"}, key=len, reverse=True)
     for c in cls:
+        c.extra["places"] = places
         c.extra["last_topic"] = last_topic
         c.extra["last_restrictor"] = last_restrictor
         topics = c.of("Topic")
         if topics:
             last_topic = topics[-1]
-        places = [p for p in c.of("Place") if p.kind == "name"]
-        if places and re.search(r"\b(?:ban|sanction|restrict|export control|curb)", c.text, re.I):
-            last_restrictor = places[0]
+        named = [p for p in c.of("Place") if p.kind == "name"]
+        if named and re.search(r"\b(?:ban|sanction|restrict|export control|curb)", c.text, re.I):
+            last_restrictor = named[0]
     return Parsed(article, doc, found, cls, _year(article))
 
 

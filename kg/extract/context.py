@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from .mentions import Found
+from .mentions import SPEECH, Found, is_heading
 
 __all__ = ["Clause", "clauses", "ACTORS"]
 
@@ -33,7 +33,20 @@ class Clause:
     row: Found | None = None  # first cell of a table row
     previous: Found | None = None  # subject of the sentence before
     country: str | None = None  # the article's main country ("the country")
+    heading: str = ""  # the section heading above
+    header: str = ""  # a table row's header row
     extra: dict = field(default_factory=dict)
+
+    def column(self, offset: int) -> str:
+        """The header of the table column that ``offset`` falls in ("" when
+        the clause is not a table row)."""
+        if not self.header:
+            return ""
+        doc = self.sent.doc.text
+        line_start = doc.rfind("\n", 0, offset) + 1
+        index = doc[line_start:offset].count("|")
+        cells = self.header.split("|")
+        return cells[index].strip() if index < len(cells) else ""
 
     @property
     def text(self) -> str:
@@ -73,7 +86,9 @@ class Clause:
             token = self.token(m)
             if token is not None and token.dep_ in {"nsubj", "nsubjpass"}:
                 return m
-        orgs = [m for m in self.orgs() if m.end <= limit and not self._is_source(m)]
+        # "Nvidia chips", "T-Head semiconductors": a name used as a modifier
+        # is not what the clause is about.
+        orgs = [m for m in self.orgs() if m.end <= limit and not self._is_source(m) and not self.is_modifier(m)]
         if orgs:
             return orgs[0]
         if re.search(r"\b(?:[Ii]ts|[Ii]t|[Tt]hey|[Tt]heir)\b", self.sent.doc.text[self.sent.start_char:limit]):
@@ -85,8 +100,17 @@ class Clause:
         return span.root if span is not None else None
 
     def _is_source(self, m: Found) -> bool:
-        """"according to Jefferies": an organisation that only reports."""
-        return bool(re.search(r"according\s+to\s*$|\bsaid\s*$", self.sent.doc.text[max(0, m.start - 20):m.start]))
+        """"according to Jefferies", "Bloomberg Intelligence warned": an
+        organisation that only reports."""
+        doc = self.sent.doc.text
+        return bool(re.search(r"according\s+to\s*$|\bsaid\s*$", doc[max(0, m.start - 20):m.start])
+                    or re.match(rf"\s+(?:{SPEECH})\b", doc[m.end:m.end + 20]))
+
+    def is_modifier(self, m: Found) -> bool:
+        token = self.token(m)
+        if token is None or token.dep_ not in {"compound", "amod", "nmod"}:
+            return False
+        return not (m.start <= token.head.idx < m.end) and token.head.pos_ in {"NOUN", "PROPN"} and not re.match(r"'s?\b", self.sent.doc.text[m.end:m.end + 2])
 
 
 def _line_of(doc: Doc, offset: int) -> str:
@@ -106,6 +130,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     lead: Found | None = None
     lead_text = ""
     previous: Found | None = None
+    heading = header = ""
     for sent in doc.sents:
         if not sent.text.strip():
             continue
@@ -113,16 +138,23 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         line = _line_of(doc, sent.start_char).strip()
         is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
         row = None
-        if line.count("|") >= 2:
+        if line.count("|") >= 2 and not header:
+            header = line
+        elif line.count("|") < 2:
+            header = ""
+            if is_heading(line):
+                heading = line
+        if line.count("|") >= 2 and line != header:
             first_cell = line.split("|")[0]
             cell_start = doc.text.find(first_cell, sent.start_char - len(line))
             row = next((f for f in found if f.label == "Organization" and cell_start <= f.start < cell_start + len(first_cell) + 1), None)
-        clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country)
+        clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country,
+                        heading, header if line != header else "")
         yield clause
         subject = clause.subject()
         if subject is not None and not is_bullet:
             previous = subject
         if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):
-            lead, lead_text = subject or main, sent.text
+            lead, lead_text = subject, sent.text
         elif not is_bullet and line and not line.endswith(":"):
             lead, lead_text = None, ""

@@ -99,6 +99,9 @@ def quarter_period(text: str, year: int | None) -> str | None:
 def _period(c: Clause, number_start: int, year: int | None) -> str | None:
     doc = c.sent.doc.text
     sentence = doc[c.start:c.sent.end_char]
+    span = re.search(r"\((20\d\d)\s*[–-]\s*(20\d\d)\)", c.column(number_start))
+    if span:  # a table column "AI Investment (2023–2025)"
+        return f"{span.group(1)}/{span.group(2)}"
     q = quarter_period(sentence, year)
     if q:
         return q
@@ -137,32 +140,40 @@ _MONEY_METRICS = (
     ("investment", r"\binvest\w*|\bcommit\w*|\bspend\w*|\bspent\b|\bpledg\w*|\bearmark\w*|\boutlay\b|\bpour\w*|"
                    r"\bAI Investment\b|\binvestment\b"),
 )
+# Money that is no schema metric, and totals of a whole market.
+_NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses)\b", re.I)
+_MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 _COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
 
 
 def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     """Whose number this is: the organisation or product named in the words
     that own the metric ("Alibaba Cloud's revenue", "revenue from its AI
-    division"), else the clause's subject."""
+    division"), else the clause's subject, else what the context names, but
+    never when the clause is about something it does not name ("Chinese tech
+    majors are expected to spend ...")."""
     doc = c.sent.doc.text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c._is_source(m)]
     # "34% surge in revenue from its artificial intelligence division"
-    after = [m for m in candidates if end <= m.start <= end + 45 and m.kind in {"description", "name", "pattern", "ner"}
+    after = [m for m in candidates if end <= m.start <= end + 45
              and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
     if after and after[0].kind == "description":
         return after[0]
     before = [m for m in candidates if m.end <= start]
-    if before:
-        # the nearest mention that owns a metric word or is a clause subject
-        near = before[-1]
-        gap = doc[near.end:start]
-        if len(gap) <= 120 and not re.search(r"\b(?:while|whereas|compared with|versus)\b", gap):
-            return near
+    if before and not re.search(r"\b(?:while|whereas|compared with|versus)\b", doc[before[-1].end:start]):
+        return before[-1]
     if after:
         return after[0]
     if metric == "parameterCount":
         prods = [m for m in c.mentions if m.label == "Product"]
         return prods[-1] if prods else None
+    subject = c.subject()
+    if subject is not None:
+        return subject
+    for token in c.sent:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.idx < start and token.tag_ in {"NNS", "NNPS"} \
+                and not any(m.start <= token.idx < m.end for m in c.mentions):
+            return None
     return c.row or c.lead or c.previous or c.main
 
 
@@ -177,7 +188,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             continue
         value, unit = parsed
         raw = m.group()
-        near_before = doc[max(c.start, m.start() - 70):m.start()]
+        near_before = doc[max(c.start, m.start() - 100):m.start()]
         near_after = doc[m.end():min(sentence_end, m.end() + 45)]
         # Years, dates, list numbers and ordinals are not measurements.
         if not unit and not m.group("scale"):
@@ -190,7 +201,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             if re.match(r"\s*(?:stake|of the shares|ownership)", near_after):
                 metric = "stake"
             else:
-                window = near_before[-60:] + " " + near_after[:30]
+                window = near_before[-100:] + " " + near_after[:30]
                 metric = next((name for name, pat in _PERCENT_METRICS if re.search(pat, window, re.I)), None)
                 if metric is None:
                     continue
@@ -202,9 +213,12 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             unit = count.group(1)
         else:
             window = near_before[-70:] + " " + near_after[:30]
+            if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]):
+                continue
             metric = next((name for name, pat in _MONEY_METRICS if re.search(pat, window, re.I)), None)
-            if metric is None and c.row is not None and re.search(r"invest", c.extra.get("table_header", ""), re.I):
-                metric = "investment"
+            # a table column or the section heading can name the metric
+            context = c.column(m.start()) or c.heading
+            metric = metric or next((name for name, pat in _MONEY_METRICS if re.search(pat, context, re.I)), None)
             if metric is None:
                 continue
         readings.append((m.start(), m.end(), metric, value, unit))

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from ..schema import Entity
 
-__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "strip_possessive"]
+__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading"]
 
 #: Nationality and region adjectives, read as the place they name.
 DEMONYMS = {
@@ -148,7 +148,7 @@ def _add(found: list[Found], cand: Found) -> None:
 
 def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     names = [n for n in gaz.names() if len(n) > 1]
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?(?![\w]|-[A-Z0-9])")
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])")
     for m in pattern.finditer(text):
         label, cls = gaz.exact[m.group(1)]
         if cls == "Product":
@@ -190,7 +190,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 _UNIT = re.compile(
     rf"(?:(?P<poss>'s?)|(?P<its>\b[Ii]ts|\b[Tt]he\s+company's)|(?P<bare>^[ \t•*-]*))\s*"
-    rf"(?P<desc>(?:[\w-]+\s+){{0,3}}?)(?P<noun>{UNIT_NOUNS})\b(?P<named>\s+[A-Z][\w-]+)?",
+    rf"(?P<desc>(?:[\w-]+\s+){{0,3}}?)(?P<noun>(?i:{UNIT_NOUNS}))\b(?P<named>\s+[A-Z][\w-]+)?",
     re.MULTILINE,
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
@@ -230,6 +230,27 @@ def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                 continue
             start = m.start(1) + nm.start()
             yield Found(start, start + len(nm.group()), nm.group(), "Product", known[0] if known else nm.group(), "pattern")
+
+
+_HARDWARE = re.compile(r"'s?\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<noun>chips|processors|semiconductors|GPUs|accelerators)\b")
+_DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:domain|website|site|platform|app)\b")
+_BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*(?P<person>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})[ \t]*$", re.MULTILINE)
+
+
+def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
+    """Products named only by their owner: "Alibaba's AI chips" is the
+    product "Alibaba AI chips"; a web domain introduced as one is a product."""
+    for m in _HARDWARE.finditer(text):
+        owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
+        if owner is None:
+            continue
+        mods = " ".join(w for w in m.group("mods").split() if w.lower() not in {"own", "new", "latest", "advanced"})
+        name = " ".join(x for x in (strip_possessive(owner.text), mods, "chips") if x)
+        yield Found(owner.start, m.end(), text[owner.start:m.end()], "Product", name, "description", parent=owner.key)
+    for m in _DOMAIN.finditer(text):
+        yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
+    for m in _BYLINE.finditer(text):
+        yield Found(m.start("person"), m.end("person"), m.group("person"), "Person", m.group("person"), "pattern")
 
 
 def _description_mentions(text: str, found: list[Found], main: str | None, gaz: Gazetteer) -> Iterable[Found]:
@@ -284,7 +305,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             line_start = doc.text.rfind("\n", 0, span.start_char) + 1
             line_end = doc.text.find("\n", span.end_char)
             line = doc.text[line_start:line_end if line_end >= 0 else None]
-            if (_is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
+            if (is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in _NOT_NAMES for w in words)
                     or len(words) == 1 and doc.text.count(name) < 2 and label != "Person"):
                 continue  # the small model's guesses on headings and common words
@@ -304,14 +325,14 @@ ROLE_WORDS = (
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
 _PERSON = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}(?![\w-])"
-_SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
+SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
     (re.compile(rf"(?P<person>{_PERSON}),\s+(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
     # "equity analyst Thomas Chong", "CEO Eddie Wu"
     (re.compile(rf"\b(?:{ROLE_WORDS})\s+(?P<person>{_PERSON})\b"), "person"),
     # "Union Bancaire Privée's Vey-Sern Ling argued"
-    (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{_SPEECH})\b"), "person"),
+    (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
     (re.compile(rf"\b(?i:(?:{ROLE_WORDS})\s+(?:of|at))\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,3}})"), "org"),
 )
@@ -333,7 +354,7 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
 
 
-def _is_heading(line: str) -> bool:
+def is_heading(line: str) -> bool:
     """A title-case line with no full stop: a heading or a table cell."""
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
     return (not line.rstrip().endswith((".", "?", "!", '"')) and bool(words)
@@ -370,7 +391,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         if not known or known[1] == "Place":
             _add(found, Found(m.start(1), m.end(1), m.group(1), "Place", known[0] if known else m.group(1), "name"))
     main = _main_company(found)
-    for cand in list(_description_mentions(text, found, main, gaz)):
+    for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
         _add(found, cand)
     for cand in _demonym_mentions(text):
         _add(found, cand)

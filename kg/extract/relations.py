@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from .context import Clause
 from .mentions import DEMONYMS, ROLE_WORDS, Found
 
-__all__ = ["RULES", "apply_rules", "role_relation"]
+__all__ = ["RULES", "apply_rules", "name_parts", "role_relation"]
 
 Triple = tuple[Found, str, Found, float]
 RULES: dict[str, Callable[[Clause], Iterable[Triple]]] = {}
@@ -34,7 +34,7 @@ def _text(c: Clause, a: int, b: int) -> str:
 _LIST_GAP = re.compile(
     r"^[\s,:;&(]*(?:(?:and|or|as well as|like|such as|including|especially|notably|from|with|against|"
     r"the|other|global|domestic|international|rivals?|competitors?|peers?|players|giants?|companies|firms|"
-    r"tech|technology|cloud|providers?|platforms?|newer|e-commerce|some of the world's top|[A-Z][a-z]+'s)\b[\s,:;&(]*)*$"
+    r"tech|technology|cloud|providers?|platforms?|newer|e-commerce|some of the world's top|[A-Z][a-z]+'s|[a-z]+ly)\b[\s,:;&(]*)*$"
 )
 
 
@@ -79,16 +79,21 @@ _COMPETE = re.compile(
 def competition(c: Clause) -> Iterable[Triple]:
     """"Alibaba faces competition from Tencent, Baidu and Huawei", "Key rivals
     include:" followed by bullets, a table cell "Fierce competition from X"."""
+    covered = 0
     for t in _near_trigger(c, _COMPETE):
+        if t.start() < covered:
+            continue  # "competition from X, Y and global rivals like Z": one list
         subject = c.row or c.subject(t.start()) or c.main
         rivals = _listed(c, t.end())
         for r in rivals:
             if subject is not None and r.key != subject.key:
                 yield subject, "competesWith", r, 0.7
-    if c.lead is not None and _COMPETE.search(c.lead_text):
+        covered = rivals[-1].end if rivals else covered
+    lead = c.lead or c.main
+    if c.lead_text and lead is not None and _COMPETE.search(c.lead_text):
         first = next(iter(c.orgs()), None)
-        if first is not None and first.key != c.lead.key:
-            yield c.lead, "competesWith", first, 0.6
+        if first is not None and first.key != lead.key:
+            yield lead, "competesWith", first, 0.6
 
 
 # ------------------------------------------------------------ products
@@ -250,9 +255,11 @@ def supply(c: Clause) -> Iterable[Triple]:
         supplier = next(iter(c.after(t.end(), "Organization")), None)
         if supplier is None or supplier.start - t.end() > 5:
             continue
-        clients = [o for o in c.before(t.start(), "Organization") if o.key != supplier.key and not c._is_source(o)]
+        subject = c.subject(t.start())
+        clients = _listed(c, subject.start - 1) or [subject] if subject is not None else []
         if not clients:
             clients = [x for x in (c.lead or c.row or c.main,) if x is not None]
+        clients = [o for o in clients if o.key != supplier.key]
         for client in clients:
             yield supplier, "supplies", client, 0.5
 
@@ -394,10 +401,9 @@ def headquarters(c: Clause) -> Iterable[Triple]:
             if place is not None:
                 yield o, "headquarteredIn", place, 0.8
         paren = re.search(r"\((\w[\w ]*)\)$", o.text)
-        if paren:
-            place = next((p for p in c.of("Place") if p.key == paren.group(1) or p.text == paren.group(1)), None)
-            if place is not None:
-                yield o, "headquarteredIn", place, 0.5
+        if paren:  # "ACM Research (Shanghai)"
+            start = o.start + paren.start(1)
+            yield o, "headquarteredIn", Found(start, start + len(paren.group(1)), paren.group(1), "Place", paren.group(1), "name"), 0.5
         if o.kind == "anaphor":
             dem = re.search(rf"\b({'|'.join(DEMONYMS)})\s+(?:[\w-]+\s+)?$", pre)
             owner = re.search(r"([A-Z][a-z]+)'s\s+(?:tech\s+)?$", pre)
@@ -413,12 +419,17 @@ def headquarters(c: Clause) -> Iterable[Triple]:
         if place is not None:
             for o in _listed(c, m.end() - 1):
                 yield o, "headquarteredIn", place, 0.55
+            # "sets it apart from other Chinese tech giants like ...": it is one too
+            if re.search(r"\bother\s+$", doc[max(c.start, m.start() - 6):m.start()]):
+                subject = c.subject(m.start())
+                if subject is not None:
+                    yield subject, "headquarteredIn", place, 0.5
 
 
 _OPERATE = re.compile(
     r"\b(?:data cent(?:er|re)s?|offices?|operations?|presence|stores?|plants?|factories|facilities|expand(?:s|ed|ing)?|"
     r"expansion|launch(?:es|ed|ing)?|enter(?:s|ed|ing)?|stronghold|market|markets|operat(?:e|es|ed|ing)|services?|"
-    r"conference|race|leadership|customers|users)\b",
+    r"conference|race|customers|users)\b",
     re.IGNORECASE,
 )
 
@@ -434,38 +445,41 @@ def presence(c: Clause) -> Iterable[Triple]:
         pre = doc[max(c.start, p.start - 30):p.start]
         if re.search(r"(?:based|headquartered|listed)\s+in\s+$|-$", pre) or re.match(r"-(?:based|listed)", doc[p.end:p.end + 8]):
             continue
-        prep = re.search(r"\b(?:in|into|across|throughout|to)\s+(?:the\s+)?(?:[\w-]+\s+(?:and|&|,)\s+)*(?:the\s+)?$|\b(?:on|from)\s+the\s+$", pre)
+        prep = re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?(?:[\w-]+\s*(?:and|&|,)\s+(?:and\s+)?)*(?:the\s+)?$|\bon\s+the\s+$", pre)
         if not prep:
             continue
         trigger = _OPERATE.search(doc[max(c.start, p.start - 90):min(c.sent.end_char, p.end + 25)])
         if not trigger:
             continue
-        subject = c.lead if c.lead is not None and not c.orgs() else c.subject(p.start) or c.row or c.lead
+        subject = c.lead if c.lead is not None and not c.orgs() else c.subject(p.start) or c.subject() or c.row or c.lead
         if subject is None:
             continue
         yield subject, "operatesIn", p, 0.5
+        # "presence in Southeast Asia through Lazada"
+        through = re.match(r"\s+(?:through|via)\s+", doc[p.end:p.end + 12])
+        if through:
+            unit = next((o for o in c.after(p.end, "Organization") if o.start == p.end + through.end()), None)
+            if unit is not None:
+                yield unit, "operatesIn", p, 0.5
     for o in c.orgs():
         m = re.match(r",\s+(?:(?P<place>[A-Z][\w ]*?)'s|the\s+country's)\s+(?:[\w-]+\s+){0,3}?(?:provider|carrier|operator|company|"
                      r"bank|retailer|player|firm|maker|platform|leader|group)\b", doc[o.end:o.end + 80])
         if m:
             key = m.group("place")
             place = (next((p for p in c.of("Place") if p.start == o.end + m.start("place")), None) if key else None)
-            if place is None and not key and c.country:
-                place = Found(o.end, o.end + m.end(), "the country", "Place", c.country, "anaphor")
+            if place is None and not key:
+                # "China Unicom, the country's ...": the country in its name, else the article's
+                country = next((name for name in c.extra.get("places", ()) if name in o.key), None) or c.country
+                if country:
+                    place = Found(o.end, o.end + m.end(), "the country", "Place", country, "anaphor")
             if place is not None:
                 yield o, "operatesIn", place, 0.6
-        if o.kind == "anaphor":
-            owner = re.search(r"([A-Z][a-z]+)'s\s+(?:tech\s+)?$", doc[max(c.start, o.start - 20):o.start])
-            if owner:
-                place = next((p for p in c.of("Place") if p.text == owner.group(1)), None)
-                if place is not None:
-                    yield o, "operatesIn", place, 0.5
 
 
 # ------------------------------------------------------------ money and power
 _INVEST = re.compile(
     r"\b(?:invest(?:s|ed|ing|ment|ments)?|commit(?:s|ted|ting|ment)?|pour(?:s|ed|ing)?|spend(?:s|ing)?|spent|"
-    r"earmark(?:s|ed)?|allocat(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|capex|outlay)\b",
+    r"earmark(?:s|ed)?|allocat(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|capex|outlay|financ(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
 _THIS_TOPIC = re.compile(r"\bth(?:is|at|ese)\s+(?:sector|field|area|space|segment|technology|market)\b", re.IGNORECASE)
@@ -479,24 +493,27 @@ def investment(c: Clause) -> Iterable[Triple]:
     doc = c.sent.doc.text
     for t in _near_trigger(c, _INVEST):
         investors = [o for o in c.before(t.start(), "Organization") if not c._is_source(o)
-                     and len(doc[o.end:t.start()]) < 90]
-        if investors and len(investors) > 1:
+                     and not c.is_modifier(o) and len(doc[o.end:t.start()]) < 90]
+        if len(investors) > 1:
             listed = _listed(c, investors[0].start - 1)
             investors = listed if len(listed) > 1 else [c.subject(t.start()) or investors[-1]]
         elif not investors:
-            subject = c.subject(t.start())
-            investors = [subject] if subject is not None else []
+            subject = c.subject(t.start()) or c.subject()
+            investors = [subject] if subject is not None and not c._is_source(subject) else []
         targets = []
         for x in c.after(t.end(), "Topic", "Organization", "Place"):
             gap = doc[t.end():x.start]
-            if len(gap) > 90 or x.label == "Place" and x.kind == "demonym":
-                break
-            if re.search(r"\b(?:in|into|on|for|to|toward|towards)\b", gap):
+            if x.label == "Topic" and len(gap) <= 60 and re.search(r"\b(?:in|into|on|for|to|toward|towards)\b", gap) \
+                    and not re.search(r"[,;]", gap):
                 targets.append(x)
-                if x.label != "Topic":
-                    break
-        pre = doc[max(c.start, t.start() - 25):t.start()]
-        targets += [x for x in c.before(t.start(), "Topic") if x.end >= t.start() - len(pre) and re.fullmatch(r"\s*", doc[x.end:t.start()])]
+            elif x.label != "Topic" and x.kind != "demonym" and re.fullmatch(
+                    r"\s*(?:[\w-]+ly\s+)?(?:in|into)\s+(?:its|their|the)?\s*(?:[\w-]+\s+){0,3}", gap):
+                targets.append(x)
+                break
+            if len(gap) > 60:
+                break
+        # "AI spending", "AI capex": the topic right before the word
+        targets += [x for x in c.before(t.start(), "Topic") if re.fullmatch(r"\s*", doc[x.end:t.start()])]
         this = _THIS_TOPIC.search(doc[t.end():min(c.sent.end_char, t.end() + 60)])
         if this and c.extra.get("last_topic") is not None:
             targets.append(c.extra["last_topic"])
@@ -523,10 +540,10 @@ def restriction(c: Clause) -> Iterable[Triple]:
     doc = c.sent.doc.text
     for t in _near_trigger(c, _RESTRICT):
         pre = doc[max(c.start, t.start() - 25):t.start()]
+        # "the U.S. ban", "U.S. export controls", "the Commerce Department's ban"
         agent = next((p for p in reversed(c.before(t.start(), "Place", "Organization")) if p.end >= t.start() - len(pre)
-                      and re.fullmatch(r"(?:'s)?\s*(?:the\s+)?(?:[\w-]+\s+)?", doc[p.end:t.start()])), None)
-        if agent is not None and agent.label == "Organization" and agent.key == (c.row.key if c.row else None):
-            agent = None
+                      and re.fullmatch(r"(?:'s)?\s*(?:the\s+)?(?:new\s+|tighter\s+|export\s+)?" if p.label == "Organization"
+                                       else r"(?:'s)?\s*(?:the\s+)?(?:[\w-]+\s+)?", doc[p.end:t.start()])), None)
         if agent is None and re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I):
             agent = c.extra.get("last_restrictor")
         if agent is None:
@@ -545,6 +562,29 @@ def restriction(c: Clause) -> Iterable[Triple]:
         for x in targets:
             if x.key != agent.key:
                 yield agent, "restricts", x, 0.6
+
+
+def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
+    """"Huawei Cloud", "Microsoft Azure", "Alibaba International Digital
+    Commerce Group": an organisation whose name starts with the name of
+    another organisation the article names on its own is a unit of it."""
+    alone = {}
+    for c in clauses:
+        for m in c.orgs():
+            if m.kind in {"name", "pattern", "ner"}:
+                alone.setdefault(m.text.removesuffix("'s").removesuffix("'"), m)
+    done = set()
+    for c in clauses:
+        for m in c.orgs():
+            if m.kind not in {"name", "pattern", "ner"} or m.key in done:
+                continue
+            words = m.text.split()
+            for n in range(len(words) - 1, 0, -1):
+                parent = alone.get(" ".join(words[:n]))
+                if parent is not None and parent.key != m.key:
+                    done.add(m.key)
+                    yield c, (m, "subsidiaryOf", parent, 0.55)
+                    break
 
 
 def apply_rules(c: Clause) -> list[Triple]:
