@@ -127,6 +127,20 @@ class Evaluation:
     wrong: list[tuple[str, str, str]] = field(default_factory=list)
     articles: int = 0
 
+    def report(self, *, details: int = 25) -> str:
+        """A text report: the scores, then up to ``details`` misses and errors."""
+        def row(name: str, x: Score) -> str:
+            return f"{name:<22}{x.precision:>10.3f}{x.recall:>8.3f}{x.f1:>8.3f}{x.tp:>6}{x.fp:>5}{x.fn:>5}"
+        lines = [f"{self.articles} articles", f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>5}{'fn':>5}",
+                 row("entities", self.entities), row("relations", self.relations)]
+        lines += [row(f"  {name}", score) for name, score in sorted(self.per_relation.items())]
+        lines += [row("facts (lenient)", self.facts_lenient), row("facts (strict)", self.facts_strict)]
+        for title, items in (("missed", self.missed), ("wrong", self.wrong)):
+            if items and details:
+                lines.append(f"\n{title} ({len(items)}{', first ' + str(details) if len(items) > details else ''}):")
+                lines += [f"  {article} {kind:<8} {text}" for article, kind, text in items[:details]]
+        return "\n".join(lines)
+
     def as_dict(self) -> dict:
         def s(x: Score) -> dict:
             return {"precision": round(x.precision, 4), "recall": round(x.recall, 4), "f1": x.f1,

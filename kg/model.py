@@ -79,8 +79,10 @@ def article_iri(article_id: str) -> URIRef:
     return ARTICLE[article_id]
 
 
-def _add_evidence(graph: Graph, ev: Evidence, quotes: bool) -> URIRef:
-    node = EVIDENCE[stable_id(ev.article_id, ev.start, ev.end, ev.extractor)]
+def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) -> URIRef:
+    """One evidence node per (supported node, sentence): a sentence that
+    states two relations gives each its own evidence and confidence."""
+    node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor)]
     graph.add((node, RDF.type, KG.Evidence))
     graph.add((node, PROV.wasDerivedFrom, article_iri(ev.article_id)))
     graph.add((node, KG.start, Literal(ev.start)))
@@ -104,11 +106,11 @@ def _add_entity(graph: Graph, entity: Entity) -> URIRef:
     return node
 
 
-def _add_article(graph: Graph, article: Article) -> None:
+def _add_article(graph: Graph, article: Article, quotes: bool) -> None:
     node = article_iri(article.id)
     graph.add((node, RDF.type, KG.Article))
     graph.add((node, KG.fileName, Literal(Path(article.source).name)))
-    if article.title:
+    if article.title and quotes:
         graph.add((node, SDO.headline, Literal(article.title)))
     if article.url:
         graph.add((node, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
@@ -130,7 +132,8 @@ def to_graph(
     Relations are plain triples; each has one reified ``rdf:Statement`` that
     points at one ``kg:Evidence`` per sentence stating it. Symmetric
     relations are written in both directions. With ``quotes=False`` the
-    evidence carries offsets but not the sentence text.
+    graph carries no article text: evidence has offsets but no sentence, and
+    articles have no headline.
 
     >>> from kg.schema import Entity, Evidence, Statement
     >>> a, b = Entity("a", "Apple", "Organization"), Entity("b", "Alibaba Group", "Organization")
@@ -141,12 +144,12 @@ def to_graph(
     """
     graph = bind_prefixes(Graph())
     for article in articles:
-        _add_article(graph, article)
+        _add_article(graph, article, quotes)
     for entity in entities:
         _add_entity(graph, entity)
     for ref in references:
-        ev = _add_evidence(graph, ref.evidence, quotes)
         node = MENTION[stable_id(entity_iri(ref.entity), ref.text, ref.evidence.article_id, ref.evidence.start)]
+        ev = _add_evidence(graph, ref.evidence, quotes, node)
         graph.add((node, RDF.type, KG.Mention))
         graph.add((node, KG.denotes, entity_iri(ref.entity)))
         graph.add((node, KG.surfaceForm, Literal(ref.text)))
@@ -164,7 +167,7 @@ def to_graph(
             graph.add((node, RDF.predicate, p))
             graph.add((node, RDF.object, o))
             for ev in st.evidence:
-                graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes)))
+                graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
     for fact in facts:
         node = FACT[stable_id(entity_iri(fact.subject), fact.metric, fact.value, fact.unit, fact.period)]
         graph.add((node, RDF.type, KG.Fact))
@@ -175,7 +178,7 @@ def to_graph(
         if fact.period:
             graph.add((node, KG.period, Literal(fact.period)))
         for ev in fact.evidence:
-            graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes)))
+            graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
     return graph
 
 

@@ -222,7 +222,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             if metric is None:
                 continue
         readings.append((m.start(), m.end(), metric, value, unit))
-    # "Microsoft Azure and Google Cloud posted growth of 40% and 33.5% respectively"
+    # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
     if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:
         subjects = [x for x in c.mentions if x.label in ("Organization", "Product") and x.end <= readings[0][0]]
         subjects = subjects[-len(readings):]
