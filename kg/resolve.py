@@ -109,6 +109,7 @@ def resolve(
     index = _Index(catalogue)
     labels: dict[str, Counter] = defaultdict(Counter)
     aliases: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
     refs: list[tuple[str, Mention, Evidence]] = []
     rels: list[tuple[str, str, str, Evidence]] = []
     meas: list[tuple[str, str, Decimal, str, str | None, Evidence]] = []
@@ -125,6 +126,7 @@ def resolve(
             cat = index.catalogue.get(canon)
             weight = 10 if cat is not None else 4 - _TRUST.get(m.source, 3)
             labels[canon][cat.type if cat else label] += weight
+            sources[canon].add(m.source)
             if m.source not in _NOT_ALIASES:
                 aliases[canon].add(re.sub(r"['’]s?$", "", m.text.strip()))
             return canon
@@ -162,12 +164,25 @@ def resolve(
     for s, metric, value, unit, period, ev in meas:
         facts[(s, metric, value, unit, period)].append(ev)
 
-    used = {k for k, _, _ in statements} | {o for _, _, o in statements} | {f[0] for f in facts}
-    # Topics stand for where money or effort goes: keep those that say so.
-    keep = {k for k, e in entities.items() if e.type != "Topic" or k in used}
+    # Topics stand for where money or effort goes, and products named only
+    # by their owner ("Alibaba's AI chips") for what is used or supplied:
+    # keep them, per article, only where a relation or fact needs them.
+    used: set[tuple[str, str]] = set()
+    for (s, _, o), evs in statements.items():
+        used |= {(k, ev.article_id) for k in (s, o) for ev in evs}
+    for f, evs in facts.items():
+        used |= {(f[0], ev.article_id) for ev in evs}
+    described = {k for k in entities if sources[k] <= {"description"}}
+
+    def needed(key: str, article_id: str | None = None) -> bool:
+        if entities[key].type != "Topic" and key not in described:
+            return True
+        return any(k == key and (article_id is None or a == article_id) for k, a in used)
+
+    keep = {k for k in entities if needed(k)}
     return Resolution(
         entities=tuple(sorted((entities[k] for k in keep), key=lambda e: e.id)),
-        references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep),
+        references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep and needed(k, ev.article_id)),
         statements=tuple(Statement(entities[s], rel, entities[o], _unique(evs)) for (s, rel, o), evs in sorted(statements.items())),
         facts=tuple(Fact(entities[s], metric, value, unit, period, _unique(evs))
                     for (s, metric, value, unit, period), evs in sorted(facts.items(), key=lambda kv: str(kv[0]))),

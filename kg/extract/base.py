@@ -113,10 +113,23 @@ def get_extractor(name: str) -> Extractor:
     return factory()
 
 
+_FORWARD_YEAR = re.compile(r"\b(?:by|until|through|before|to)\s+(20\d\d)\b|\b(20\d\d)\s+(?:outlook|forecast|guidance|target|plan)s?\b")
+
+
 def _year(article: Article) -> int | None:
+    """The year the article was written: its date, else the latest year it
+    speaks of in the past or present, else the year before the first one it
+    looks ahead to ("our 2026 outlook")."""
     if article.published and re.match(r"\d{4}", article.published):
         return int(article.published[:4])
-    return None
+    text = article.clean or article.text
+    forward = {int(y) for m in _FORWARD_YEAR.finditer(text) for y in m.groups() if y}
+    spans = [m.span() for m in _FORWARD_YEAR.finditer(text)]
+    stated = [int(m.group()) for m in re.finditer(r"\b20\d\d\b", text)
+              if not any(a <= m.start() < b for a, b in spans)]
+    if stated:
+        return max(stated)
+    return min(forward) - 1 if forward else None
 
 
 def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:

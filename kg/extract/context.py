@@ -95,6 +95,16 @@ class Clause:
             return self.row or self.lead or self.previous or self.main
         return self.row or self.lead
 
+    def owner(self, product: Found) -> Found | None:
+        """The organisation a product is named after ("Alibaba's AI chips"),
+        or that precedes it with a possessive ("OpenAI's GPT")."""
+        if product.kind == "description" and product.parent:
+            name = re.split(r"'s?\b", product.text)[0]
+            return Found(product.start, product.start + len(name), name, "Organization", product.parent, "name")
+        doc = self.sent.doc.text
+        return next((o for o in self.orgs() if o.end <= product.start
+                     and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:product.start])), None)
+
     def token(self, m: Found):
         span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
         return span.root if span is not None else None

@@ -237,6 +237,14 @@ _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:dom
 _BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*(?P<person>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})[ \t]*$", re.MULTILINE)
 
 
+# Infrastructure for AI under its many names ("computing and AI
+# infrastructure", "AI data center development").
+_AI_INFRA = re.compile(
+    r"\b(?:(?:cloud|computing|hardware|and)\s+)*AI\s+(?:(?:hardware|computing|cloud|and)\s+)*"
+    r"(?:infrastructure|data\s+cent(?:er|re)s?(?:\s+development)?)\b"
+)
+
+
 def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     """Products named only by their owner: "Alibaba's AI chips" is the
     product "Alibaba AI chips"; a web domain introduced as one is a product."""
@@ -247,6 +255,8 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
         mods = " ".join(w for w in m.group("mods").split() if w.lower() not in {"own", "new", "latest", "advanced"})
         name = " ".join(x for x in (strip_possessive(owner.text), mods, "chips") if x)
         yield Found(owner.start, m.end(), text[owner.start:m.end()], "Product", name, "description", parent=owner.key)
+    for m in _AI_INFRA.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Topic", "AI infrastructure", "topic")
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):

@@ -193,9 +193,13 @@ def adoption(c: Clause) -> Iterable[Triple]:
             user = user or c.subject(t.start())
         if user is None:
             continue
-        for p in c.after(t.end(), "Product")[:2]:
-            if len(doc[t.end():p.start]) <= 60:
-                yield user, "uses", p, 0.6
+        pos = t.end()
+        for p in c.after(t.end(), "Product"):
+            gap = doc[pos:p.start]
+            if len(gap) > 60 or pos > t.end() and not re.fullmatch(r"\s*(?:,|and|&|or)\s*(?:[\w-]+\s+){0,2}", gap):
+                break
+            yield user, "uses", p, 0.6
+            pos = p.end
 
 
 # ------------------------------------------------------------ partners and suppliers
@@ -248,7 +252,7 @@ def supply(c: Clause) -> Iterable[Triple]:
             continue
         buyer = c.subject(t.start())
         for p in c.after(t.end(), "Product")[:1]:
-            owner = next((o for o in c.orgs() if o.end <= p.start and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:p.start])), None)
+            owner = c.owner(p)
             if buyer is not None and owner is not None and owner.key != buyer.key:
                 yield owner, "supplies", buyer, 0.65
     for t in _near_trigger(c, _RELIANCE):
@@ -451,7 +455,10 @@ def presence(c: Clause) -> Iterable[Triple]:
         trigger = _OPERATE.search(doc[max(c.start, p.start - 90):min(c.sent.end_char, p.end + 25)])
         if not trigger:
             continue
-        subject = c.lead if c.lead is not None and not c.orgs() else c.subject(p.start) or c.subject() or c.row or c.lead
+        if c.lead is not None and not c.before(p.start, "Organization"):
+            subject = c.lead
+        else:  # "At its conference in Hangzhou, Alibaba unveiled ...": the subject may follow the place
+            subject = (c.subject(p.start) if c.before(p.start, "Organization") else c.subject()) or c.row or c.lead
         if subject is None:
             continue
         yield subject, "operatesIn", p, 0.5
@@ -560,6 +567,8 @@ def restriction(c: Clause) -> Iterable[Triple]:
         if not targets and c.row is not None:
             targets.append(c.row)
         for x in targets:
+            if x.kind == "description" and c.owner(x) is not None:
+                x = c.owner(x)  # "the ban on Nvidia's processors" restricts Nvidia
             if x.key != agent.key:
                 yield agent, "restricts", x, 0.6
 
@@ -567,7 +576,8 @@ def restriction(c: Clause) -> Iterable[Triple]:
 def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
     """"Huawei Cloud", "Microsoft Azure", "Alibaba International Digital
     Commerce Group": an organisation whose name starts with the name of
-    another organisation the article names on its own is a unit of it."""
+    another organisation the article names on its own is a unit of it; a
+    product named so is that organisation's product."""
     alone = {}
     for c in clauses:
         for m in c.orgs():
@@ -575,7 +585,7 @@ def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
                 alone.setdefault(m.text.removesuffix("'s").removesuffix("'"), m)
     done = set()
     for c in clauses:
-        for m in c.orgs():
+        for m in c.of("Organization", "Product"):
             if m.kind not in {"name", "pattern", "ner"} or m.key in done:
                 continue
             words = m.text.split()
@@ -583,7 +593,10 @@ def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
                 parent = alone.get(" ".join(words[:n]))
                 if parent is not None and parent.key != m.key:
                     done.add(m.key)
-                    yield c, (m, "subsidiaryOf", parent, 0.55)
+                    if m.label == "Organization":
+                        yield c, (m, "subsidiaryOf", parent, 0.55)
+                    else:  # "Nvidia RTX Pro 6000D": a product named after its maker
+                        yield c, (parent, "develops", m, 0.55)
                     break
 
 
