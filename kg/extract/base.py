@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from ..schema import Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
 from .facts import find_measurements
-from .mentions import Found, Gazetteer, find_mentions
+from .mentions import Found, Gazetteer, find_mentions, main_company
 from .relations import apply_rules, name_parts
 
 __all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
@@ -135,7 +135,7 @@ def _year(article: Article) -> int | None:
 def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:
     doc = nlp(article.clean or article.text)
     found = find_mentions(doc, gazetteer)
-    main = next((f.key for f in found if f.kind == "anaphor"), None)
+    main = main_company(found)
     cls = list(clauses(doc, found, main))
     # Carry what a sentence names to the sentences after it: the topic just
     # invested in ("this sector") and the country that restricts ("are

@@ -96,10 +96,11 @@ class Clause:
         return self.row or self.lead
 
     def owner(self, product: Found) -> Found | None:
-        """The organisation a product is named after ("Alibaba's AI chips"),
-        or that precedes it with a possessive ("OpenAI's GPT")."""
+        """The organisation a described unit or product belongs to
+        ("Alibaba's AI chips", "its cloud division"), or that precedes a
+        product with a possessive ("OpenAI's GPT")."""
         if product.kind == "description" and product.parent:
-            name = re.split(r"'s?\b", product.text)[0]
+            name = re.split(r"'s?\b", product.text)[0] if "'" in product.text else product.parent
             return Found(product.start, product.start + len(name), name, "Organization", product.parent, "name")
         doc = self.sent.doc.text
         return next((o for o in self.orgs() if o.end <= product.start

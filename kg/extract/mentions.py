@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from ..schema import Entity
 
-__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading"]
+__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company"]
 
 #: Nationality and region adjectives, read as the place they name.
 DEMONYMS = {
@@ -116,7 +116,7 @@ class Found:
     label: str
     key: str
     kind: str = "name"  # name | pattern | ner | description | anaphor | demonym
-    parent: str | None = None  # for a unit described as "X's cloud division": X's key
+    parent: str | None = None  # for "X's cloud division" or "X's AI chips": X's key
 
     def overlaps(self, other: "Found") -> bool:
         return self.start < other.end and other.start < self.end
@@ -275,17 +275,17 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
             owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
             if owner is None:
                 continue
-            owner_name, start = strip_possessive(owner.text), owner.start
+            owner_name, owner_key, start = strip_possessive(owner.text), owner.key, owner.start
         elif main is None:
             continue
         elif m.group("its") is not None:
-            owner_name, start = main.split()[0], m.start()
+            owner_name, owner_key, start = main.split()[0], main, m.start()
         elif desc.split()[0].lower() == "cloud":  # a bare "Cloud division" heading
-            owner_name, start = main.split()[0], m.start("desc")
+            owner_name, owner_key, start = main.split()[0], main, m.start("desc")
         else:
             continue
         yield Found(start, m.end("noun"), text[start:m.end("noun")], "Organization",
-                    unit_name(owner_name, desc, gaz), "description", parent=owner_name)
+                    unit_name(owner_name, desc, gaz), "description", parent=owner_key)
     if main:
         for m in _ANAPHOR.finditer(text):
             yield Found(m.start("head"), m.end("head"), m.group(), "Organization", main, "anaphor")
@@ -340,7 +340,7 @@ _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
     (re.compile(rf"(?P<person>{_PERSON}),\s+(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
     # "equity analyst Thomas Chong", "CEO Eddie Wu"
-    (re.compile(rf"\b(?:{ROLE_WORDS})\s+(?P<person>{_PERSON})\b"), "person"),
+    (re.compile(rf"\b(?:{ROLE_WORDS}),?\s+(?P<person>{_PERSON})\b"), "person"),
     # "Union Bancaire Privée's Vey-Sern Ling argued"
     (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
@@ -377,7 +377,8 @@ def _demonym_mentions(text: str) -> Iterable[Found]:
         yield Found(m.start(), m.end(), m.group(), "Place", DEMONYMS[m.group()], "demonym")
 
 
-def _main_company(found: list[Found]) -> str | None:
+def main_company(found: list[Found]) -> str | None:
+    """The organisation the article is about: the one it names most."""
     counts = Counter(f.key for f in found if f.label == "Organization" and f.kind in {"name", "pattern", "ner"})
     return counts.most_common(1)[0][0] if counts else None
 
@@ -397,10 +398,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
             _add(found, cand)
     # "Hangzhou-based": the place is named even when NER misses it.
     for m in _BASED.finditer(text):
-        known = gaz.lookup(m.group(1))
-        if not known or known[1] == "Place":
-            _add(found, Found(m.start(1), m.end(1), m.group(1), "Place", known[0] if known else m.group(1), "name"))
-    main = _main_company(found)
+        lead = _LEADING.match(m.group(1) + " ").end()
+        name, start = m.group(1)[lead:], m.start(1) + lead
+        known = gaz.lookup(name)
+        if name and (not known or known[1] == "Place"):
+            _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
+    main = main_company(found)
     for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
         _add(found, cand)
     for cand in _demonym_mentions(text):

@@ -276,8 +276,7 @@ def ownership(c: Clause) -> Iterable[Triple]:
     doc = c.sent.doc.text
     for m in c.orgs():
         if m.kind == "description" and m.parent:
-            parent = next((o for o in c.orgs() if o.key != m.key and o.kind != "description"
-                           and o.start <= m.start and o.end >= m.start), None) or c.main
+            parent = c.owner(m)
             if parent is not None and parent.key != m.key:
                 yield m, "subsidiaryOf", parent, 0.7
     unit = re.compile(rf"(?:'s?|\b[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?(?:division|arm|unit|subsidiary|affiliate|business)\s+$")
