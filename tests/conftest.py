@@ -8,6 +8,7 @@ hand-made dataclasses.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,14 @@ collect_ignore = ["data/make_examples.py"]
 # No .hypothesis/ folder in the work tree; a fixed, modest budget so that
 # the whole suite stays well under a minute.
 settings.register_profile("kg", database=None, max_examples=60, deadline=None)
+settings.register_profile("kg-thorough", database=None, max_examples=2000, deadline=None)  # --hypothesis-profile
 settings.load_profile("kg")
+try:  # Hypothesis keeps caches (and, on failure, patches) in .hypothesis/: keep them out of the work tree
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "kg-tests-hypothesis"))
+except ImportError:  # pragma: no cover - an older or newer Hypothesis
+    pass
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = TRIPLES_DIR / "examples"

@@ -317,45 +317,77 @@ def role_relation(role: str) -> str:
 
 
 _ROLE = rf"(?:{ROLE_WORDS}|leadership|heads?|leads|runs|founded|chairs)"
+# One title or several joined: "chair and chief executive", "Founder & CEO".
+_ROLES = rf"(?:(?:(?-i:[a-z-]+)\s+){{0,2}}?{_ROLE}(?:\s*(?:,|&|\band\b)\s*(?:(?-i:[a-z-]+)\s+)?{_ROLE})*)"
+_BY = re.compile(r"\b(chaired|founded|co-founded|led|run|headed|started)\b(?:\s+in\s+\d{4})?\s+by\s+(?:[a-z-]+\s+){0,2}$", re.I)
+
+
+def _titles(phrase: str) -> list[str]:
+    return [t for t in re.split(r"\s*(?:,|&|\band\b)\s*", phrase) if t.strip()]
+
+
+def _org_ending_at(c: Clause, end: int) -> Found | None:
+    """The organisation whose mention ends at ``end`` (a possessive may follow)."""
+    return next((o for o in c.orgs() if end - 2 <= o.end <= end), None)
 
 
 @rule("roles")
 def roles(c: Clause) -> Iterable[Triple]:
-    """Job titles next to a person: "Alibaba CEO Eddie Wu", "Alibaba's
-    founder, Jack Ma", "X, Founder & CEO of Brimco", "who also chairs Y",
-    "took over as CEO of Y", "Y's Vey-Sern Ling said"."""
+    """Job titles next to a person: "Alibaba CEO Eddie Wu", "Nvidia, whose
+    chief executive Jensen Huang", "Lisa Su, AMD's chair and chief
+    executive", "X, Founder & CEO of Brimco", "Y, an analyst at Z", "who
+    remains its chairman", "the conglomerate chaired by W", "V of Bank of
+    America", "took over as CEO of Y", "Y's Vey-Sern Ling said"."""
     doc = c.sent.doc.text
     flags = re.IGNORECASE
     for p in c.of("Person"):
-        pre = doc[max(c.start, p.start - 70):p.start]
-        post = doc[p.end:min(c.sent.end_char, p.end + 120)]
-        # ORG [’s] ROLE[,] PERSON
-        m = re.search(rf"(?:'s)?\s*((?:(?:former|senior|chief|equity|deputy|global|board)\s+)*{_ROLE}(?:\s*(?:&|and)\s*{_ROLE})?),?\s*$", pre, flags)
-        if m:
-            org = next((o for o in reversed(c.before(p.start, "Organization")) if o.end == p.start - len(pre) + m.start()), None)
-            if org is None and not re.search(r"\b(?:of|at)\b", pre[m.start():]):
-                org = next(iter(c.orgs()), None) or c.main  # "As CEO Eddie Wu outlined, Alibaba ..."
+        pre = doc[max(c.start, p.start - 80):p.start]
+        post = doc[p.end:min(c.sent.end_char, p.end + 140)]
+        base = p.start - len(pre)
+        found = False
+        # [ORG['s | , whose]] TITLES[,] PERSON
+        m = re.search(rf"(?:(?P<poss>'s?)\s+|,\s*whose\s+|\s)?(?P<titles>{_ROLES}),?\s*$", pre, flags)
+        if m and re.search(_ROLE, m.group("titles"), flags):
+            org = _org_ending_at(c, base + m.start())
+            if org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()]):
+                org = c.subject() or c.row or c.main  # "As CEO Eddie Wu outlined, Alibaba ..."
             if org is not None:
-                for part in re.split(r"\s*(?:&|\band\b)\s*", m.group(1)):
-                    yield p, role_relation(part), org, 0.75
-        # PERSON, [who ...] ROLE ... of/at ORG
-        m = re.match(rf",?\s+(?:who\s+(?:also\s+|previously\s+|now\s+)?(?:served|serves|was|is|has been)?\s*(?:as\s+)?)?"
-                     rf"(?:the\s+|a\s+|an\s+)?((?:(?:former|senior|chief|equity|deputy|global)\s+)*{_ROLE}(?:\s*(?:&|and)\s*{_ROLE})?)\b"
-                     rf"(?:[^,.;]{{0,60}}?\b(?:of|at|for)\s+)?", post, flags)
-        if m:
-            org = next((o for o in c.after(p.end, "Organization") if o.start <= p.end + m.end() + 2), None)
-            if org is None:
-                poss = re.match(r"\s*(?:as\s+)?", post[m.end():])
-                org = next((o for o in c.after(p.end, "Organization") if doc[o.end:o.end + 2].startswith("'")
-                            and o.start - p.end < m.end() + 30), None)
+                found = True
+                for title in _titles(m.group("titles")):
+                    yield p, role_relation(title), org, 0.75
+        # PERSON, [who is|remains|previously served as] [the|a] [ORG's|its] TITLES [of|at ORG]
+        m = re.match(
+            rf",?\s+(?:who\s+(?:also\s+|previously\s+|now\s+|still\s+)?(?:served|serves|was|is|remains|has been)?\s*(?:as\s+)?)?"
+            rf"(?:(?:is|was|remains)\s+)?(?:the\s+|a\s+|an\s+)?(?P<owner>(?:[A-Z][\w&.-]*\s+){{0,4}}?[A-Z][\w&.-]*'s?\s+|its\s+|their\s+)?"
+            rf"(?P<titles>{_ROLES})\b(?P<of>[^,.;]{{0,60}}?\b(?:of|at|for)\s+)?", post, flags)
+        if m and re.search(_ROLE, m.group("titles"), flags) and not found:
+            org = None
+            if m.group("of"):
+                org = next((o for o in c.after(p.end + m.end()) if o.label == "Organization" and o.start <= p.end + m.end() + 2), None)
+            if org is None and m.group("owner"):
+                owner_end = p.end + m.start("owner") + len(m.group("owner").rstrip())
+                org = _org_ending_at(c, owner_end) if not m.group("owner").lower().startswith(("its", "their")) \
+                    else c.subject(p.start) or c.row or c.previous or c.main
             if org is not None:
-                for part in re.split(r"\s*(?:&|\band\b)\s*", m.group(1)):
-                    yield p, role_relation(part), org, 0.7
-        # PERSON ... (previously served as|took over as|appointed) ORG's ROLE / ROLE of ORG
-        for m in re.finditer(rf"\b(?:served as|serves as|take over as|took over as|appointed(?: as)?|named(?: as)?|became|become|"
-                             rf"assumed|assume|to head|heads|leads|runs|founded|chairs)\s+", post, flags):
+                for title in _titles(m.group("titles")):
+                    yield p, role_relation(title), org, 0.7
+        # ORG, the conglomerate chaired by PERSON / founded in 1995 by PERSON
+        m = _BY.search(pre)
+        if m:
+            org = next(iter(reversed(c.before(base + m.start(), "Organization"))), None) or c.subject()
+            if org is not None:
+                yield p, role_relation(m.group(1).replace("chaired", "chair").replace("led", "head").replace("run", "runs")), org, 0.65
+        # Vivek Arya of Bank of America
+        m = re.match(r"\s+(?:of|at|from)\s+", post)
+        if m:
+            org = next((o for o in c.after(p.end, "Organization") if o.start == p.end + m.end()), None)
+            if org is not None:
+                yield p, "worksFor", org, 0.6
+        # PERSON ... (took over as|was appointed|assumed leadership of) ...
+        for m in re.finditer(rf"\b(?:take over as|took over as|appointed(?: as)?|named(?: as)?|became|become|"
+                             rf"assumed|assume|to head|heads|leads|runs|founded|co-founded|chairs)\s+", post, flags):
             rest = post[m.end():]
-            r1 = re.match(rf"(?:the\s+)?((?:{_ROLE}))\s+(?:of|at)\s+", rest, flags)
+            r1 = re.match(rf"(?:the\s+)?({_ROLE})\s+(?:of|at)\s+", rest, flags)
             r2 = re.match(rf"([^,.;]{{0,40}}?)'s?\s+({_ROLE})\b", rest, flags)
             if r1:
                 org = next((o for o in c.after(p.end + m.end() + r1.end()) if o.label == "Organization"), None)
@@ -365,15 +397,15 @@ def roles(c: Clause) -> Iterable[Triple]:
                 org = next((o for o in c.orgs() if p.end + m.end() <= o.start < p.end + m.end() + r2.end(1) + 1), None)
                 if org is not None:
                     yield p, role_relation(r2.group(2)), org, 0.7
-            elif re.match(r"(?:heads|leads|runs|founded|chairs|to head)", m.group(), flags):
+            elif re.match(r"(?:heads|leads|runs|founded|co-founded|chairs|to head)", m.group(), flags):
                 org = next((o for o in c.after(p.end + m.end(), "Organization")), None)
                 if org is not None and org.start - (p.end + m.end()) < 25:
                     yield p, role_relation(m.group()), org, 0.7
             break
         # ORG's PERSON said
         poss = re.search(r"'s?\s+$", pre)
-        if poss and not re.search(_ROLE, pre, flags):
-            org = next((o for o in c.orgs() if o.end == p.start - len(poss.group())), None)
+        if poss and not re.search(_ROLE, pre[-30:], flags):
+            org = _org_ending_at(c, p.start - len(poss.group()) + 2)
             if org is not None:
                 yield p, "worksFor", org, 0.6
 
