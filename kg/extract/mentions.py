@@ -39,9 +39,11 @@ DEMONYMS = {
 }
 
 # Words that name a company's unit when they follow "X's ... ".
-UNIT_NOUNS = r"division|arm|unit|subsidiary|segment|business|group|branch|affiliate"
+UNIT_NOUNS = r"division|arm|unit|subsidiary|segment|group|branch|affiliate"
 # Nouns a description of the article's main company ends in.
-ANAPHOR_NOUNS = r"company|group|firm|giant|conglomerate|leader|titan|behemoth|champion|heavyweight|retailer|player"
+ANAPHOR_NOUNS = (r"company|group|firm|giant|conglomerate|leader|titan|behemoth|champion|heavyweight|retailer|player|"
+                 r"chipmaker|carmaker|automaker|drugmaker|lender|insurer|operator|carrier|startup|manufacturer|maker|"
+                 r"e-commerce giant|platform|developer")
 
 _ORG_SUFFIX = (
     r"Group|Holdings?|Technology|Technologies|Research|Securities|Bank|Capital|Partners|Intelligence|"
@@ -62,7 +64,9 @@ _NOT_MODEL = re.compile(r"^(?:[QH][1-4]|FY\d+|G\d+|COVID-19|[A-Z]\d|\d.*|[A-Z][a
 # A capitalised name followed by a noun that says it is a product.
 _PRODUCT_NOUN = re.compile(
     r"\b((?:[A-Z](?:[\w+-]|\.(?=\w))*[ \t]+){0,2}[A-Z](?:[\w+-]|\.(?=\w))*)[ \t]+(?:(?:AI|large\s+language|LLM|language|foundation|reasoning)\s+)?"
-    r"(?:models?|LLMs?|chips?|processors?|GPUs?|apps?|platforms?|chatbots?|assistants?|frameworks?|smartphones?|operating\s+system)\b"
+    r"(?:models?|LLMs?|chips?|processors?|accelerators?|GPUs?|CPUs?|apps?|platforms?|chatbots?|assistants?|frameworks?|"
+    r"smartphones?|phones?|handsets?|laptops?|tablets?|consoles?|batter(?:y|ies)|cars?|vehicles?|SUVs?|hatchbacks?|sedans?|"
+    r"drugs?|medicines?|vaccines?|treatments?|injections?|operating\s+system)\b"
 )
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
 _BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
@@ -181,8 +185,8 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         lead = _LEADING.match(m.group(1)).end()
         name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
         known = gaz.lookup(name)
-        if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name.isupper() and len(name) <= 4
-                or _LEADING.match(name + " ").end() == len(name) + 1):
+        if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS
+                or name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
             continue
         start = m.start(1) + lead
         yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
@@ -195,7 +199,8 @@ _UNIT = re.compile(
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
 _ANAPHOR = re.compile(
-    rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|[A-Z][a-z]+-based|global|leading|e-commerce)\s+)*|[A-Z][a-z]+'s\s+)"
+    rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|global|leading|e-commerce|electric-vehicle|"
+    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*|[A-Z][a-z]+'s\s+)"
     rf"(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))\b"
 )
 
@@ -260,6 +265,8 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
+        if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", m.group("person"), re.IGNORECASE):
+            continue
         yield Found(m.start("person"), m.end("person"), m.group("person"), "Person", m.group("person"), "pattern")
 
 
@@ -269,8 +276,11 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
     for m in _UNIT.finditer(text):
         desc = m.group("desc").strip()
         first = desc.lower().split()[0] if desc else ""
-        if m.group("named") or not desc or first in _GENERIC_DESC or first.endswith("est") or "-growing" in first:
+        if m.group("named") or not desc or first in _GENERIC_DESC or first.endswith(("est", "ly")) or "-growing" in first:
             continue  # "its semiconductor unit T-Head": the name itself is the mention
+        if any(w[0].isupper() and w not in {"AI", "Cloud"} for w in desc.split()) or any(
+                f.start >= m.start("desc") and f.end <= m.end("desc") and f.label != "Topic" for f in found):
+            continue  # "its China business", "its FinDreams Battery unit": a place or a name, not a description
         if m.group("poss") is not None:
             owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
             if owner is None:
@@ -291,8 +301,15 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
             yield Found(m.start("head"), m.end("head"), m.group(), "Organization", main, "anaphor")
 
 
+_PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "al", "le", "la", "for"}
+
+
 def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
     classes = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
+
+    def label_of(ent):
+        return classes.get(ent.label_)
+
     for ent in doc.ents:
         if ent.label_ not in classes:
             continue
@@ -306,8 +323,8 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             continue
         name = span.text
         words = name.split()
-        if (name.lower() in _NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name)
-                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in {"of", "de", "and", "&", "von", "van"})):
+        if (name.lower() in _NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
+                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
             continue
         known = gaz.lookup(name)
         label = known[1] if known else classes[ent.label_]
@@ -315,14 +332,15 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             line_start = doc.text.rfind("\n", 0, span.start_char) + 1
             line_end = doc.text.find("\n", span.end_char)
             line = doc.text[line_start:line_end if line_end >= 0 else None]
+            sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text != ","
             if (is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in _NOT_NAMES for w in words)
-                    or len(words) == 1 and doc.text.count(name) < 2 and label != "Person"):
-                continue  # the small model's guesses on headings and common words
-            if label == "Person" and not all(re.match(r"^[A-Z][a-zA-Z'-]+$", w) for w in words):
+                    or len(words) == 1 and sentence_start and doc.text.count(name) < 2 and label != "Person"):
+                continue  # the small model's guesses on headings and capitalised common words
+            if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
                 continue
-            if name.isupper() and len(name) <= 5:
-                continue  # bare acronyms are kept only when defined in the text
+            if name.isupper() and len(name) <= 2:
+                continue
         yield Found(span.start_char, span.end_char, name, label, known[0] if known else name, "ner")
 
 
@@ -334,7 +352,7 @@ ROLE_WORDS = (
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
-_PERSON = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}(?![\w-])"
+_PERSON = r"[A-Z][\w'’]+(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."

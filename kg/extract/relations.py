@@ -318,7 +318,7 @@ def role_relation(role: str) -> str:
 
 _ROLE = rf"(?:{ROLE_WORDS}|leadership|heads?|leads|runs|founded|chairs)"
 # One title or several joined: "chair and chief executive", "Founder & CEO".
-_ROLES = rf"(?:(?:(?-i:[a-z-]+)\s+){{0,2}}?{_ROLE}(?:\s*(?:,|&|\band\b)\s*(?:(?-i:[a-z-]+)\s+)?{_ROLE})*)"
+_ROLES = rf"(?:(?:\b(?-i:[a-z][a-z-]*)\s+){{0,2}}?\b{_ROLE}(?:\s*(?:,|&|\band\b)\s*(?:\b(?-i:[a-z][a-z-]*)\s+)?{_ROLE})*)"
 _BY = re.compile(r"\b(chaired|founded|co-founded|led|run|headed|started)\b(?:\s+in\s+\d{4})?\s+by\s+(?:[a-z-]+\s+){0,2}$", re.I)
 
 
