@@ -48,6 +48,7 @@ __all__ = [
     "communities",
     "components",
     "neighbourhood",
+    "undirected",
     "paths",
     "evidence",
     "stats",
@@ -312,8 +313,13 @@ def find_entity(G: nx.MultiDiGraph, name: str) -> str:
 
 # ------------------------------------------------------------ structure
 
-def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
-    """One undirected edge per connected pair, weighted by its sources."""
+def undirected(G: nx.MultiDiGraph) -> nx.Graph:
+    """One undirected edge per connected pair, weighted by its sources.
+
+    >>> U = undirected(project(example_graph()))
+    >>> U.number_of_edges(), U["Acme Corp"]["AI infrastructure"]["weight"]
+    (11, 2)
+    """
     U = nx.Graph()
     U.add_nodes_from(G.nodes(data=True))
     for u, v, data in G.edges(data=True):
@@ -352,7 +358,7 @@ def centrality(G: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
                 weight = max(data.get("sources", 1), 1)
                 D.add_edge(a, b, weight=D[a][b]["weight"] + weight if D.has_edge(a, b) else weight)
         return nx.pagerank(D, weight="weight")
-    U = _undirected(G)
+    U = undirected(G)
     if by == "degree":
         return nx.degree_centrality(U)
     return nx.betweenness_centrality(U)
@@ -365,7 +371,7 @@ def rank(G: nx.MultiDiGraph, by: str = "degree", top: int | None = 10) -> list[d
     ['Acme Corp', 'Globex']
     """
     scores = centrality(G, by)
-    degree = dict(_undirected(G).degree())
+    degree = dict(undirected(G).degree())
     order = sorted(scores, key=lambda n: (-scores[n], n))
     return [
         {"rank": i, "entity": n, "class": G.nodes[n].get("cls"), by: scores[n], "neighbours": degree[n]}
@@ -381,7 +387,7 @@ def communities(G: nx.MultiDiGraph, seed: int = 42, resolution: float = 1.0) -> 
     >>> communities(two_triangles)
     [['a', 'b', 'c'], ['x', 'y', 'z']]
     """
-    found = nx.community.louvain_communities(_undirected(G), weight="weight", resolution=resolution, seed=seed)
+    found = nx.community.louvain_communities(undirected(G), weight="weight", resolution=resolution, seed=seed)
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
 
 
@@ -391,7 +397,7 @@ def components(G: nx.MultiDiGraph) -> list[list[str]]:
     >>> components(project(example_graph()))
     [['AI infrastructure', 'Acme Cloud', 'Acme Corp', 'China', 'Globex', 'Initech', 'Jane Roe', 'Umbrella', 'Widget-6', 'Widget-7']]
     """
-    return sorted((sorted(c) for c in nx.connected_components(_undirected(G))), key=lambda c: (-len(c), c))
+    return sorted((sorted(c) for c in nx.connected_components(undirected(G))), key=lambda c: (-len(c), c))
 
 
 def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1) -> nx.MultiDiGraph:
@@ -401,7 +407,7 @@ def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1) -> nx.MultiDiGr
     ['China', 'Initech', 'Umbrella']
     """
     centre = find_entity(G, name)
-    near = nx.single_source_shortest_path_length(_undirected(G), centre, cutoff=depth)
+    near = nx.single_source_shortest_path_length(undirected(G), centre, cutoff=depth)
     sub = G.subgraph(near).copy()
     sub.graph["focus"] = centre
     return sub
@@ -432,7 +438,7 @@ def paths(G: nx.MultiDiGraph, source: str, target: str, limit: int = 5) -> list[
     a, b = find_entity(G, source), find_entity(G, target)
     if a == b:
         raise ValueError(f"{source!r} and {target!r} are the same entity")
-    U = _undirected(G)
+    U = undirected(G)
     try:
         found = list(itertools.islice(nx.all_shortest_paths(U, a, b), limit))
     except nx.NetworkXNoPath:
