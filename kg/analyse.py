@@ -450,7 +450,8 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
     joined = []
     for s, o in ((u, v), (v, u)):
         for key, data in (G.get_edge_data(s, o) or {}).items():
-            joined.append({"subject": s, "relation": key, "object": o, "sources": data.get("sources", 0),
+            joined.append({"subject": s, "relation": key, "object": o, "symmetric": data.get("symmetric", False),
+                           "sources": data.get("sources", 0),
                            "evidence": evidence(G, data.get("evidence", []))})
     return {"from": u, "to": v, "relations": sorted(joined, key=lambda r: (r["relation"], r["subject"]))}
 
