@@ -42,7 +42,7 @@ def _calling(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except (EntityNotFound, ValueError) as err:
-        raise click.ClickException(str(err).strip("'\"")) from None
+        raise click.ClickException(str(err)) from None
 
 
 def _table(rows: list[list], header: list[str]) -> None:
