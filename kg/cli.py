@@ -49,7 +49,7 @@ def _table(rows: list[list], header: list[str]) -> None:
     cells = [[str(c) for c in row] for row in [header, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for n, row in enumerate(cells):
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             click.echo("  ".join("-" * w for w in widths))
 
@@ -192,7 +192,8 @@ def _view(G, focus, depth, community, seed):
 @click.option("--class", "classes", multiple=True, help="Draw only entities of this class (repeatable).")
 @click.option("--community", type=int, help="Draw only community N (1 = largest; see the network notebook).")
 @click.option("--timeline", help="Instead of the graph, chart this entity's facts over time.")
-@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree", show_default=True)
+@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree",
+              show_default=True, help="Centrality that sizes the nodes.")
 @click.option("--title", help="Figure title.")
 @click.option("--seed", default=42, show_default=True, help="Seed for layout and communities.")
 def draw(graph, output, focus, depth, relations, classes, community, timeline, size_by, title, seed):

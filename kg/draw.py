@@ -73,6 +73,11 @@ FIGURE_FORMATS = (".png", ".svg", ".pdf")
 EXPORT_FORMATS = (".graphml", ".gexf")
 
 
+def _style(relation: str) -> tuple[str, str]:
+    """Colour and line style of a relation; grey for names outside the schema."""
+    return RELATION_STYLES.get(relation, ("#999999", "solid"))
+
+
 def _check_format(path: Path) -> None:
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise ValueError(f"cannot draw to {path.name!r}: use one of {', '.join(FIGURE_FORMATS)}")
@@ -171,10 +176,10 @@ def draw_graph(
     nodes = list(G)
     sizes = {node: 80 + 1400 * scores[node] / top for node in nodes}
     for (relation, rad), edgelist in sorted(groups.items()):
-        colour, style = RELATION_STYLES.get(relation, ("#999999", "solid"))
+        colour, style = _style(relation)
         nx.draw_networkx_edges(
             G, pos, edgelist=edgelist, ax=ax, edge_color=colour, style=style, width=1.6, alpha=0.75,
-            arrows=True, arrowstyle="-" if RELATIONS.get(relation, None) and RELATIONS[relation].symmetric else "-|>",
+            arrows=True, arrowstyle="-" if relation in RELATIONS and RELATIONS[relation].symmetric else "-|>",
             arrowsize=11, connectionstyle=f"arc3,rad={rad}", nodelist=nodes, node_size=[sizes[x] for x in nodes],
         )
     nx.draw_networkx_nodes(
@@ -198,8 +203,7 @@ def draw_graph(
     relations = sorted({key for _, _, key in G.edges(keys=True)})
     class_handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=CLASS_COLOURS[c],
                             markeredgecolor="white", label=c) for c in classes]
-    relation_handles = [Line2D([], [], color=RELATION_STYLES.get(r, ("#999999", "solid"))[0],
-                               linestyle=RELATION_STYLES.get(r, ("#999999", "solid"))[1], linewidth=2, label=r)
+    relation_handles = [Line2D([], [], color=_style(r)[0], linestyle=_style(r)[1], linewidth=2, label=r)
                         for r in relations]
     first = ax.legend(handles=class_handles, title="Entity class", loc="upper left",
                       bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
@@ -266,7 +270,7 @@ def draw_timeline(graph, entity: str, path: str | Path) -> Path:
     undated_count = max(Counter(r["metric"] for r in rows if not r["start"]).values(), default=1)
     fig, axes = plt.subplots(len(metrics), 1, figsize=(10, 2.8 * len(metrics) + 0.8), squeeze=False,
                              sharex=True)
-    for ax, metric in zip(axes[:, 0], metrics):
+    for ax, metric in zip(axes[:, 0], metrics, strict=True):
         by_unit = defaultdict(list)
         for r in rows:
             if r["metric"] == metric:
@@ -351,7 +355,7 @@ def _vis_data(G: nx.MultiDiGraph, size_by: str) -> tuple[list[dict], list[dict]]
                       "size": 10 + 30 * scores.get(node, 0) / top})
     edges = []
     for i, (u, v, key, data) in enumerate(G.edges(keys=True, data=True)):
-        colour, style = RELATION_STYLES.get(key, ("#999999", "solid"))
+        colour, style = _style(key)
         sources = data.get("sources", 0)
         tip = [f"{u} {key} {v}", f"{sources} source{'s' if sources != 1 else ''}",
                *_evidence_lines(G, data.get("evidence", []))]
@@ -368,7 +372,7 @@ body {{ font-family: sans-serif; margin: 0; display: flex; height: 100vh; }}
 #side {{ width: 250px; padding: 10px; overflow-y: auto; border-right: 1px solid #ddd; font-size: 13px; }}
 #graph {{ flex: 1; }}
 .swatch {{ display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 4px; }}
-.line {{ display: inline-block; width: 22px; height: 0; border-top-width: 3px; margin-right: 4px; vertical-align: middle; }}
+.line {{ display: inline-block; width: 22px; height: 0; margin-right: 4px; vertical-align: middle; }}
 .vis-tooltip {{ white-space: pre-wrap; max-width: 480px; }}
 </style>
 <script>{js}</script></head>
@@ -396,7 +400,10 @@ function boxes(id, items, set, swatch) {{
     const label = document.createElement("label");
     const input = document.createElement("input");
     input.type = "checkbox"; input.checked = true;
-    input.onchange = () => {{ input.checked ? set.add(name) : set.delete(name); nodeView.refresh(); edgeView.refresh(); }};
+    input.onchange = () => {{
+      input.checked ? set.add(name) : set.delete(name);
+      nodeView.refresh(); edgeView.refresh();
+    }};
     const mark = document.createElement("span");
     if (swatch) {{ mark.className = "swatch"; mark.style.background = colour; }}
     else {{ mark.className = "line"; mark.style.borderTop = `3px ${{dashed ? "dashed" : "solid"}} ${{colour}}`; }}
@@ -424,8 +431,7 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "Knowledge 
     lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     nodes, edges = _vis_data(G, size_by)
     classes = [[c, CLASS_COLOURS[c], False] for c in CLASSES if any(n["cls"] == c for n in nodes)]
-    relations = [[r, RELATION_STYLES.get(r, ("#999999", "solid"))[0], RELATION_STYLES.get(r, ("", "solid"))[1] != "solid"]
-                 for r in sorted({e["relation"] for e in edges})]
+    relations = [[r, _style(r)[0], _style(r)[1] != "solid"] for r in sorted({e["relation"] for e in edges})]
     data = json.dumps({"nodes": nodes, "edges": edges, "classes": classes, "relations": relations},
                       ensure_ascii=False).replace("</", "<\\/")
     sources = _sources(G)

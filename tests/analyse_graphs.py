@@ -46,7 +46,8 @@ def news_graph():
     boss = Entity("boss", "Pat Boss", "Person", frozenset({"Pat Boss"}))
     china = Entity("china", "China", "Place", frozenset({"China"}))
     statements = [
-        Statement(apple, "partnerOf", big, (_ev(1, 0, "Apple teams up with Big."), _ev(2, 0, "Big and Apple partner."))),
+        Statement(apple, "partnerOf", big,
+                  (_ev(1, 0, "Apple teams up with Big."), _ev(2, 0, "Big and Apple partner."))),
         Statement(big, "supplies", unicom, (_ev(3, 0, "Big sells chips to China Unicom."),)),
         Statement(big, "develops", chip, (_ev(3, 40, "Big designs Chip-1."),)),
         Statement(unicom, "uses", chip, (_ev(3, 80, "China Unicom deploys Chip-1."),)),
@@ -63,7 +64,8 @@ def news_graph():
         Fact(cloud, "revenueGrowth", Decimal("34"), "percent", q3, (_ev(2, 160, "Cloud grew 34% in the quarter."),)),
         Fact(cloud, "revenue", Decimal("39800000000"), "CNY", q3, (_ev(2, 200, "Cloud made 39.8 billion yuan."),)),
         Fact(cloud, "revenue", Decimal("5600000000"), "USD", q3, (_ev(3, 200, "Cloud made $5.6 billion."),)),
-        Fact(cloud, "revenue", Decimal("30000000000"), "CNY", "2025-04/2025-06", (_ev(2, 240, "Cloud made 30 billion yuan."),)),
+        Fact(cloud, "revenue", Decimal("30000000000"), "CNY", "2025-04/2025-06",
+             (_ev(2, 240, "Cloud made 30 billion yuan."),)),
         Fact(big, "sharepriceChange", Decimal("70"), "percent", "2025", (_ev(1, 200, "Big shares rose 70%."),)),
         Fact(big, "sharepriceChange", Decimal("84"), "percent", "2025", (_ev(3, 240, "Big shares rose 84%."),)),
         # two figures from one article are its own breakdown, never a conflict
