@@ -21,6 +21,27 @@ def _graph_option(command):
                         help="Graph file to read (default: the shipped triples/news.trig).")(command)
 
 
+def _filter_options(command):
+    """--relation, --class, --article, --since, --until: which part of the graph to project."""
+    for option in reversed([
+        click.option("--relation", "relations", multiple=True, help="Keep only this relation (repeatable)."),
+        click.option("--class", "classes", multiple=True, help="Keep only entities of this class (repeatable)."),
+        click.option("--article", "articles", multiple=True,
+                     help="Keep only evidence from this article file name (repeatable)."),
+        click.option("--since", help="Keep only evidence from articles published on or after this ISO date."),
+        click.option("--until", help="Keep only evidence from articles published on or before this ISO date."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _project(rdf, relations, classes, articles, since, until):
+    from .analyse import project
+
+    return _calling(project, rdf, relations=relations or None, classes=classes or None,
+                    articles=articles or None, since=since, until=until)
+
+
 def _load(path):
     from .store import default_graph_path, load_graph
 
@@ -88,13 +109,13 @@ def path(source, target, limit, graph_path):
 @cli.command()
 @click.option("--by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree", show_default=True)
 @click.option("--top", default=10, show_default=True, help="How many entities to list (0: all).")
-@click.option("--class", "classes", multiple=True, help="Keep only entities of this class (repeatable).")
+@_filter_options
 @_graph_option
-def rank(by, top, classes, graph_path):
+def rank(by, top, relations, classes, articles, since, until, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
-    G = _calling(analyse.project, _load(graph_path), classes=classes or None)
+    G = _project(_load(graph_path), relations, classes, articles, since, until)
     rows = analyse.rank(G, by, top=top or None)
     _table([[r["rank"], r["entity"], r["class"], f"{r[by]:.4f}", r["neighbours"]] for r in rows],
            ["#", "entity", "class", by, "neighbours"])
@@ -188,24 +209,23 @@ def _view(G, focus, depth, community, seed):
               help="Picture to write: .png, .svg, .pdf, or .html for the interactive view.")
 @click.option("--focus", help="Draw only this entity's neighbourhood.")
 @click.option("--depth", default=1, show_default=True, help="Hops around --focus.")
-@click.option("--relation", "relations", multiple=True, help="Draw only this relation (repeatable).")
-@click.option("--class", "classes", multiple=True, help="Draw only entities of this class (repeatable).")
+@_filter_options
 @click.option("--community", type=int, help="Draw only community N (1 = largest; see the network notebook).")
 @click.option("--timeline", help="Instead of the graph, chart this entity's facts over time.")
 @click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree",
               show_default=True, help="Centrality that sizes the nodes.")
 @click.option("--title", help="Figure title.")
 @click.option("--seed", default=42, show_default=True, help="Seed for layout and communities.")
-def draw(graph, output, focus, depth, relations, classes, community, timeline, size_by, title, seed):
+def draw(graph, output, focus, depth, relations, classes, articles, since, until, community, timeline, size_by,
+         title, seed):
     """Draw the graph (GRAPH, default the shipped one) to a picture or an interactive HTML page."""
-    from . import analyse, draw as drawing
+    from . import draw as drawing
 
     rdf = _load(graph)
     if timeline:
         written = _calling(drawing.draw_timeline, rdf, timeline, output)
     else:
-        G = _calling(analyse.project, rdf, relations=relations or None, classes=classes or None)
-        G = _view(G, focus, depth, community, seed)
+        G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, seed)
         if output.lower().endswith(".html"):
             written = drawing.write_html(G, output, title=title or "Knowledge graph", size_by=size_by)
         else:
@@ -217,12 +237,11 @@ def draw(graph, output, focus, depth, relations, classes, community, timeline, s
 @click.argument("graph", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="out.graphml, out.gexf, or a folder for nodes.csv and edges.csv.")
-@click.option("--relation", "relations", multiple=True, help="Export only this relation (repeatable).")
-@click.option("--class", "classes", multiple=True, help="Export only entities of this class (repeatable).")
-def export(graph, output, relations, classes):
+@_filter_options
+def export(graph, output, relations, classes, articles, since, until):
     """Export the entity graph (GRAPH, default the shipped one) for Gephi, Cytoscape or a spreadsheet."""
-    from . import analyse, draw as drawing
+    from . import draw as drawing
 
-    G = _calling(analyse.project, _load(graph), relations=relations or None, classes=classes or None)
+    G = _project(_load(graph), relations, classes, articles, since, until)
     for written in drawing.export(G, output):
         click.echo(f"wrote {written}")

@@ -1,4 +1,6 @@
 """The analysis commands of the CLI, on a small graph written to disk."""
+import re
+
 import networkx as nx
 import pytest
 from analyse_graphs import news_graph
@@ -110,3 +112,12 @@ def test_export_csv(graph_file, tmp_path):
     result = run("export", graph_file, "-o", tmp_path / "csv", "--relation", "partnerOf")
     assert result.exit_code == 0
     assert (tmp_path / "csv" / "edges.csv").read_text().count("\n") == 2
+
+
+def test_filters_by_article_and_date(graph_file, tmp_path):
+    by_article = run("export", graph_file, "-o", tmp_path / "a3", "--article", "a3.txt")
+    assert (tmp_path / "a3" / "edges.csv").read_text().count("\n") == 4  # header + develops, supplies, uses
+    by_date = run("rank", "--since", "2025-02-01", "--until", "2025-02-28", "--top", "0", "--graph", graph_file)
+    assert by_article.exit_code == 0 and by_date.exit_code == 0
+    names = sorted(re.split(r"\s{2,}", line)[1] for line in by_date.output.splitlines()[2:])
+    assert names == ["Apple", "Big Cloud", "Big Co"]  # only a2.txt (published 2025-02-01) is in the window
