@@ -78,6 +78,17 @@ def _style(relation: str) -> tuple[str, str]:
     return RELATION_STYLES.get(relation, ("#999999", "solid"))
 
 
+def _save(fig, path: Path) -> Path:
+    """Write and close a figure; bbox "tight" keeps legends and long labels inside the picture."""
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # an SVG without a creation date is the same bytes for the same graph
+    fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
+    plt.close(fig)
+    return path
+
+
 def _check_format(path: Path) -> None:
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise ValueError(f"cannot draw to {path.name!r}: use one of {', '.join(FIGURE_FORMATS)}")
@@ -87,36 +98,37 @@ def _sources(G: nx.MultiDiGraph) -> list[str]:
     return sorted({file for _, _, files_ in G.edges(data="articles") for file in files_ or ()})
 
 
-def _footer(G: nx.MultiDiGraph, size_by: str) -> str:
+def _footer(G: nx.MultiDiGraph, size_by: str, width: int) -> str:
     sources = _sources(G)
     named = ", ".join(sources) if sources else "none"
     return textwrap.fill(
         f"Sources ({len(sources)} articles): {named}. {G.number_of_nodes()} entities, "
-        f"{G.number_of_edges()} relations; node size: {size_by} centrality.", 180)
+        f"{G.number_of_edges()} relations; node size: {size_by} centrality.", width)
 
 
 # ------------------------------------------------------------ layout
 
 def _layout(U: nx.Graph, seed: int) -> dict:
     """Kamada-Kawai per connected component (it spreads hubs evenly), the
-    components then packed left to right in rows, largest first, so that
-    small islands do not float over the main picture."""
+    components then packed left to right in rows, largest first, by their
+    real extent, so that small islands sit below the main picture."""
     parts = sorted((U.subgraph(c) for c in nx.connected_components(U)), key=lambda c: (-len(c), min(c)))
     positions, x, y, row_height = {}, 0.0, 0.0, 0.0
     width = 2.4 * math.sqrt(len(parts[0])) if parts else 1.0
     for part in parts:
-        size = 2.2 * math.sqrt(len(part)) if len(part) > 2 else len(part) * 0.9
+        scale = 1.1 * math.sqrt(len(part)) if len(part) > 2 else 0.45 * len(part)
         if len(part) == 1:
             local = {next(iter(part)): (0.0, 0.0)}
         else:
-            start = nx.spring_layout(part, seed=seed)
-            local = nx.kamada_kawai_layout(part, pos=start, scale=size / 2)
-        if x > 0 and x + size > width:
+            local = nx.kamada_kawai_layout(part, pos=nx.spring_layout(part, seed=seed), scale=scale)
+        xs, ys = [p[0] for p in local.values()], [p[1] for p in local.values()]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        if x > 0 and x + w > width:
             x, y, row_height = 0.0, y - row_height - 1.2, 0.0
         for node, (px, py) in local.items():
-            positions[node] = (px + x + size / 2, py + y - size / 2)
-        x += size + 1.0
-        row_height = max(row_height, size)
+            positions[node] = (px - min(xs) + x, py - max(ys) + y)
+        x += w + 1.6
+        row_height = max(row_height, h)
     return positions
 
 
@@ -167,7 +179,9 @@ def draw_graph(
     pos = _layout(U, seed)
     n = G.number_of_nodes()
     side = min(max(7.0, 1.5 * math.sqrt(n)), 15.0)
-    fig, ax = plt.subplots(figsize=(side * 1.25, side))
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    aspect = (max(ys) - min(ys) + 1) / (max(xs) - min(xs) + 1)  # the figure takes the layout's shape
+    fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 5.0), side * 1.2)))
 
     arcs = _edge_arcs(G)
     groups = defaultdict(list)
@@ -205,21 +219,19 @@ def draw_graph(
                             markeredgecolor="white", label=c) for c in classes]
     relation_handles = [Line2D([], [], color=_style(r)[0], linestyle=_style(r)[1], linewidth=2, label=r)
                         for r in relations]
-    first = ax.legend(handles=class_handles, title="Entity class", loc="upper left",
-                      bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
-    ax.add_artist(first)
+    # figure legends in a column kept free on the right, so they never cover nodes
+    fig.legend(handles=class_handles, title="Entity class", loc="upper left", bbox_to_anchor=(0.85, 0.95),
+               frameon=False, fontsize=10)
     if relation_handles:
-        ax.legend(handles=relation_handles, title="Relation", loc="upper left", bbox_to_anchor=(1.0, 0.72),
-                  frameon=False, fontsize=10)
+        fig.legend(handles=relation_handles, title="Relation", loc="upper left", bbox_to_anchor=(0.85, 0.68),
+                   frameon=False, fontsize=10)
     ax.set_title(title or f"Knowledge graph: {G.number_of_nodes()} entities, {G.number_of_edges()} relations",
                  fontsize=16)
-    fig.text(0.01, 0.01, _footer(G, size_by), fontsize=8, color="#444444", va="bottom")
+    # about 12 characters of 8-point text per inch of figure
+    fig.text(0.01, 0.01, _footer(G, size_by, int(12 * side * 1.2)), fontsize=8, color="#444444", va="bottom")
     ax.axis("off")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
-    plt.close(fig)
-    return path
+    fig.tight_layout(rect=(0, 0.04, 0.84, 1))
+    return _save(fig, path)
 
 
 # ------------------------------------------------------------ timeline
@@ -322,10 +334,7 @@ def draw_timeline(graph, entity: str, path: str | Path) -> Path:
                                         "ring, a rounding difference (kg conflicts).", 150), fontsize=7,
              color="#444444", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 # ------------------------------------------------------------ HTML
