@@ -1,6 +1,7 @@
 """Known-answer tests for kg.analyse on small hand-built graphs."""
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -182,3 +183,13 @@ def test_conflicts_classify_and_never_compare_other_periods(news):
     }
     only = analyse.conflicts(news, kinds=["disagreement"])
     assert [(c["a"]["sources"], c["b"]["sources"]) for c in only] == [(["a1.txt"], ["a3.txt"])]
+
+
+def test_analyse_never_imports_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, kg.analyse, kg.draw; print('matplotlib' in sys.modules)"
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert result.stdout.strip() == "False"
