@@ -28,7 +28,6 @@ from decimal import Decimal
 
 import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from rdflib.namespace import PROV, SDO
 
 from .model import KG, TRIPLES_DIR
@@ -48,6 +47,7 @@ __all__ = [
     "communities",
     "components",
     "neighbourhood",
+    "subgraph",
     "undirected",
     "paths",
     "evidence",
@@ -228,7 +228,6 @@ def project(
             return False
         return _in_window(ev["date"], since, until)
 
-    kept = Graph()
     edge_data = {}
     for name in relations or RELATIONS:
         spec = RELATIONS[name]
@@ -246,9 +245,7 @@ def project(
             evs = [evidence_table[ev] for ev in sorted(evidence_ids) if ev in evidence_table]
             files = sorted({ev["file"] for ev in evs if ev["file"]})
             confidences = [ev["confidence"] for ev in evs if ev["confidence"] is not None]
-            kept.add((s, p, o))
             edge_data[(s, p, o)] = {
-                "key": name,
                 "relation": name,
                 "symmetric": spec.symmetric,
                 "sources": len(files),
@@ -257,21 +254,20 @@ def project(
                 "confidence": max(confidences) if confidences else None,
             }
 
+    # Built here rather than with rdflib's rdflib_to_networkx_multidigraph: that
+    # one adds triples in hash order, which changes from run to run, and node
+    # order steers both the seeded layouts and the seeded Louvain communities.
     label = {node: attrs["label"] for node, attrs in entities.items()}
-    G = rdflib_to_networkx_multidigraph(
-        kept,
-        edge_attrs=lambda s, p, o: dict(edge_data[(s, p, o)]),
-        transform_s=label.__getitem__,
-        transform_o=label.__getitem__,
-    )
+    edges = sorted(((label[s], label[o], data["relation"], data) for (s, _, o), data in edge_data.items()),
+                   key=lambda edge: edge[:3])
+    linked = {end for u, v, _, _ in edges for end in (u, v)}
     prune = relations is not None or filtering
-    for attrs in entities.values():
-        if classes and attrs["cls"] not in classes:
-            continue
-        if prune and attrs["label"] not in G:
+    G = nx.MultiDiGraph(evidence=evidence_table, articles=article_table)
+    for attrs in sorted(entities.values(), key=lambda a: a["label"]):
+        if (classes and attrs["cls"] not in classes) or (prune and attrs["label"] not in linked):
             continue
         G.add_node(attrs["label"], **attrs)
-    G.graph.update(evidence=evidence_table, articles=article_table)
+    G.add_edges_from(edges)
     return G
 
 
@@ -321,8 +317,8 @@ def undirected(G: nx.MultiDiGraph) -> nx.Graph:
     (11, 2)
     """
     U = nx.Graph()
-    U.add_nodes_from(G.nodes(data=True))
-    for u, v, data in G.edges(data=True):
+    U.add_nodes_from(sorted(G.nodes(data=True), key=lambda node: node[0]))
+    for u, v, data in sorted(G.edges(data=True), key=lambda edge: edge[:2]):
         if u == v:
             continue
         weight = max(data.get("sources", 1), 1)
@@ -408,9 +404,23 @@ def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1) -> nx.MultiDiGr
     ['China', 'Initech', 'Umbrella']
     """
     centre = find_entity(G, name)
-    near = nx.single_source_shortest_path_length(undirected(G), centre, cutoff=depth)
-    sub = G.subgraph(near).copy()
+    sub = subgraph(G, nx.single_source_shortest_path_length(undirected(G), centre, cutoff=depth))
     sub.graph["focus"] = centre
+    return sub
+
+
+def subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of ``G`` induced on ``nodes``, in sorted order, so that what is
+    drawn or exported from it does not depend on set iteration order.
+
+    >>> sorted(subgraph(project(example_graph()), ["Globex", "Initech"]).edges(keys=True))
+    [('Globex', 'Initech', 'supplies')]
+    """
+    keep = set(nodes)
+    sub = nx.MultiDiGraph(**G.graph)
+    sub.add_nodes_from((n, G.nodes[n]) for n in sorted(keep) if n in G)
+    sub.add_edges_from(sorted(((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
+                               if u in keep and v in keep), key=lambda edge: edge[:3]))
     return sub
 
 

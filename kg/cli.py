@@ -197,7 +197,7 @@ def _view(G, focus, depth, community, seed):
         groups = analyse.communities(G, seed=seed)
         if not 1 <= community <= len(groups):
             raise click.ClickException(f"there are {len(groups)} communities: pick --community 1 to {len(groups)}")
-        G = G.subgraph(groups[community - 1]).copy()
+        G = analyse.subgraph(G, groups[community - 1])
     if focus:
         G = _calling(analyse.neighbourhood, G, focus, depth)
     return G

@@ -80,11 +80,14 @@ def _style(relation: str) -> tuple[str, str]:
 
 def _save(fig, path: Path) -> Path:
     """Write and close a figure; bbox "tight" keeps legends and long labels inside the picture."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # an SVG without a creation date is the same bytes for the same graph
-    fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
+    svg = path.suffix.lower() == ".svg"
+    # no creation date and fixed element ids: the same graph gives the same SVG bytes
+    with matplotlib.rc_context({"svg.hashsalt": "kg"}):
+        fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Date": None} if svg else None)
     plt.close(fig)
     return path
 
@@ -108,11 +111,20 @@ def _footer(G: nx.MultiDiGraph, size_by: str, width: int) -> str:
 
 # ------------------------------------------------------------ layout
 
+def _sorted_graph(U: nx.Graph) -> nx.Graph:
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(U))
+    ordered.add_edges_from(sorted(tuple(sorted(edge)) for edge in U.edges()))
+    return ordered
+
+
 def _layout(U: nx.Graph, seed: int) -> dict:
     """Kamada-Kawai per connected component (it spreads hubs evenly), the
     components then packed left to right in rows, largest first, by their
     real extent, so that small islands sit below the main picture."""
-    parts = sorted((U.subgraph(c) for c in nx.connected_components(U)), key=lambda c: (-len(c), min(c)))
+    # components rebuilt in sorted order: node order seeds the layout, and set order varies between runs
+    parts = sorted((_sorted_graph(U.subgraph(c)) for c in nx.connected_components(U)),
+                   key=lambda c: (-len(c), min(c)))
     positions, x, y, row_height = {}, 0.0, 0.0, 0.0
     width = 2.4 * math.sqrt(len(parts[0])) if parts else 1.0
     for part in parts:
@@ -196,7 +208,7 @@ def draw_graph(
             arrows=True, arrowstyle="-" if relation in RELATIONS and RELATIONS[relation].symmetric else "-|>",
             arrowsize=11, connectionstyle=f"arc3,rad={rad}", nodelist=nodes, node_size=[sizes[x] for x in nodes],
         )
-    nx.draw_networkx_nodes(
+    dots = nx.draw_networkx_nodes(
         G, pos, nodelist=nodes, ax=ax, node_size=[sizes[x] for x in nodes], linewidths=0.8,
         node_color=[CLASS_COLOURS.get(G.nodes[x].get("cls"), "#bbbbbb") for x in nodes], edgecolors="white",
     )
@@ -209,9 +221,10 @@ def draw_graph(
                      zorder=3 + scores[x] / top,
                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
              for x in nodes]
-    # push labels off each other and off the node dots, never far from their node
-    adjust_text(texts, x=[pos[x][0] for x in nodes], y=[pos[x][1] for x in nodes], ax=ax,
-                expand=(1.1, 1.25), max_move=(40, 40), ensure_inside_axes=True)
+    # push labels off each other and off the dots; a faint line ties a label that moved far to its dot
+    # a fixed number of rounds, not adjustText's default one second: the same graph gives the same picture
+    adjust_text(texts, objects=dots, ax=ax, expand=(1.1, 1.25), max_move=(40, 40), ensure_inside_axes=True,
+                iter_lim=120, min_arrow_len=12, arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
 
     classes = [c for c in CLASSES if any(G.nodes[x].get("cls") == c for x in G)]
     relations = sorted({key for _, _, key in G.edges(keys=True)})

@@ -94,3 +94,24 @@ def test_csv_export(G, tmp_path):
     assert len(node_rows) == 8 and len(edge_rows) == 7
     partner = next(r for r in edge_rows if r["relation"] == "partnerOf")
     assert partner["articles"] == "a1.txt|a2.txt" and partner["sources"] == "2"
+
+
+def test_same_graph_gives_same_svg_whatever_the_hash_seed(tmp_path):
+    """Set order changes with PYTHONHASHSEED; layout, communities and labels must not."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.store import save_graph
+
+    graph = save_graph(news_graph(), tmp_path / "news.ttl")
+    root = Path(__file__).resolve().parents[1]
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"g{seed}.svg"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        subprocess.run([sys.executable, "-m", "kg", "draw", str(graph), "-o", str(out)], check=True, env=env, cwd=root,
+                       capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
