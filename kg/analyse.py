@@ -470,7 +470,8 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
 # ------------------------------------------------------------ counts
 
 def stats(graph: Graph) -> dict:
-    """Counts by class, relation, article and number of sources.
+    """Counts by class, relation, article, number of sources, and extractor
+    (evidence sentences behind the relation triples).
 
     ``multi_source`` is the fraction of relation triples (a symmetric pair
     once) stated by more than one article.
@@ -478,8 +479,8 @@ def stats(graph: Graph) -> dict:
     >>> s = stats(example_graph())
     >>> s["entities"], s["relations"], s["facts"], s["classes"]["Organization"]
     (10, 11, 4, 5)
-    >>> s["sources"], s["multi_source"]
-    ({1: 10, 2: 1}, 0.09090909090909091)
+    >>> s["sources"], s["multi_source"], s["extractors"]
+    ({1: 10, 2: 1}, 0.09090909090909091, {'kg.example.v1': 12})
     >>> s["articles"]["example-2.txt"]
     {'relations': 5, 'facts': 2}
     """
@@ -493,6 +494,8 @@ def stats(graph: Graph) -> dict:
         for file in row["sources"]:
             per_article.setdefault(file, {"relations": 0, "facts": 0})["facts"] += 1
     sources = Counter(data["sources"] for _, _, data in G.edges(data=True))
+    extractors = Counter(G.graph["evidence"][ev]["extractor"] for _, _, data in G.edges(data=True)
+                         for ev in data["evidence"] if ev in G.graph["evidence"])
     edges = G.number_of_edges()
     return {
         "entities": G.number_of_nodes(),
@@ -502,6 +505,7 @@ def stats(graph: Graph) -> dict:
         "relation_types": dict(sorted(Counter(k for _, _, k in G.edges(keys=True)).items())),
         "articles": dict(sorted(per_article.items())),
         "sources": dict(sorted(sources.items())),
+        "extractors": dict(sorted(extractors.items())),
         "multi_source": sum(n for k, n in sources.items() if k > 1) / edges if edges else 0.0,
     }
 

@@ -124,7 +124,8 @@ def rank(by, top, relations, classes, articles, since, until, graph_path):
 @cli.command()
 @_graph_option
 def stats(graph_path):
-    """Count entities by class, relations by type, triples and facts by article, and sources per triple."""
+    """Count entities by class, relations by type, triples and facts by article, sources per triple, and
+    evidence by extractor."""
     from . import analyse
 
     s = analyse.stats(_load(graph_path))
@@ -136,7 +137,8 @@ def stats(graph_path):
     _table([[k, v["relations"], v["facts"]] for k, v in s["articles"].items()], ["article", "relations", "facts"])
     click.echo()
     _table([[k, v] for k, v in s["sources"].items()], ["sources", "triples"])
-    click.echo(f"\ntriples with more than one source: {s['multi_source']:.1%}")
+    click.echo(f"triples with more than one source: {s['multi_source']:.1%}\n")
+    _table([[k, v] for k, v in s["extractors"].items()], ["extractor", "evidence"])
 
 
 def _amount(value, unit: str) -> str:

@@ -129,6 +129,7 @@ def test_stats_counts(news):
     assert s["sources"] == {1: 6, 2: 1}
     assert s["multi_source"] == pytest.approx(1 / 7)
     assert s["articles"]["a3.txt"] == {"relations": 3, "facts": 3}
+    assert s["extractors"] == {"kg.test.v1": 8}
 
 
 def test_period_bounds():
