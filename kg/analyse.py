@@ -32,6 +32,7 @@ from rdflib.namespace import PROV, SDO
 
 from .model import KG, TRIPLES_DIR
 from .schema import CLASSES, RELATIONS
+from .store import load_graph
 
 __all__ = [
     "MEASURES",
@@ -81,8 +82,6 @@ def example_graph() -> Graph:
     >>> len(example_graph()) > 100
     True
     """
-    from .store import load_graph  # store imports model only; kept local to show the one I/O entry
-
     return load_graph(TRIPLES_DIR / "examples" / "valid.ttl")
 
 
