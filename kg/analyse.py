@@ -238,10 +238,10 @@ def project(
             if spec.symmetric and str(s) > str(o):
                 s, o = o, s  # one undirected edge: store it from the smaller IRI
             both_ways = stated.get((s, p, o), set()) | (stated.get((o, p, s), set()) if spec.symmetric else set())
-            evidence_ids = {ev for ev in both_ways if keep_evidence(ev)}
+            evidence_ids = _one_per_sentence({ev for ev in both_ways if keep_evidence(ev)}, evidence_table)
             if filtering and not evidence_ids:
                 continue
-            evs = [evidence_table[ev] for ev in sorted(evidence_ids) if ev in evidence_table]
+            evs = [evidence_table[ev] for ev in evidence_ids if ev in evidence_table]
             files = sorted({ev["file"] for ev in evs if ev["file"]})
             confidences = [ev["confidence"] for ev in evs if ev["confidence"] is not None]
             edge_data[(s, p, o)] = {
@@ -249,7 +249,7 @@ def project(
                 "symmetric": spec.symmetric,
                 "sources": len(files),
                 "articles": files,
-                "evidence": sorted(evidence_ids),
+                "evidence": evidence_ids,
                 "confidence": max(confidences) if confidences else None,
             }
 
@@ -268,6 +268,17 @@ def project(
         G.add_node(attrs["label"], **attrs)
     G.add_edges_from(edges)
     return G
+
+
+def _one_per_sentence(ids: set[str], table: dict[str, dict]) -> list[str]:
+    """Sorted evidence ids, keeping one per (article, span, extractor): the two
+    directions of a symmetric relation may each carry a node for one sentence."""
+    kept = {}
+    for ev in sorted(ids):
+        meta = table.get(ev)
+        key = (meta["article"], meta["start"], meta["end"], meta["extractor"]) if meta else ev
+        kept.setdefault(key, ev)
+    return sorted(kept.values())
 
 
 def _checked(names: Iterable[str] | None, known, what: str) -> list[str] | None:

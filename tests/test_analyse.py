@@ -194,3 +194,26 @@ def test_analyse_never_imports_matplotlib():
     root = Path(__file__).resolve().parents[1]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "False"
+
+
+def test_one_evidence_per_sentence_even_when_both_directions_carry_a_node(news):
+    """A symmetric pair written with its own evidence node per direction
+    (same article, span and extractor) still counts the sentence once."""
+    from rdflib import RDF, Graph, URIRef
+
+    from kg.model import KG
+
+    graph = Graph()
+    for triple in news:
+        graph.add(triple)
+    apple, big = (URIRef(f"https://w3id.org/kg-news/entity/{slug}") for slug in ("apple", "big-co"))
+    reverse = next(st for st in graph.subjects(RDF.subject, big)
+                   if graph.value(st, RDF.predicate) == KG.partnerOf and graph.value(st, RDF.object) == apple)
+    original = next(iter(graph.objects(reverse, KG.evidence)))
+    twin = URIRef("https://w3id.org/kg-news/evidence/twin")
+    for p, o in graph.predicate_objects(original):
+        graph.add((twin, p, o))
+    graph.add((reverse, KG.evidence, twin))
+    G = analyse.project(graph)
+    (data,) = G.get_edge_data("Apple", "Big Co").values()
+    assert len(data["evidence"]) == 2 and data["sources"] == 2
