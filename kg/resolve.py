@@ -21,9 +21,9 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
-from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, slugify
+from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, plain_decimal, slugify
 
-__all__ = ["Resolution", "resolve", "normal_form", "plain_decimal"]
+__all__ = ["Resolution", "resolve", "normal_form"]
 
 _LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
 _TRUST = {"name": 0, "pattern": 1, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
@@ -35,18 +35,6 @@ def normal_form(name: str) -> str:
     name = re.sub(r"['’]s?$", "", name.strip())
     name = _LEGAL.sub("", name)
     return re.sub(r"[^0-9a-z]+", "", name.lower())
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """A decimal written without an exponent.
-
-    >>> str(plain_decimal(Decimal("3.98E+10"))), str(plain_decimal(Decimal("33.50")))
-    ('39800000000', '33.5')
-    """
-    value = value.normalize()
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ __all__ = [
     "Reference",
     "stable_id",
     "slugify",
+    "plain_decimal",
 ]
 
 #: The five top classes every entity belongs to.
@@ -91,6 +92,18 @@ def stable_id(*parts: object, length: int = 16) -> str:
     """
     text = "\x1f".join(str(p) for p in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """A decimal written without an exponent.
+
+    >>> str(plain_decimal(Decimal("3.98E+10"))), str(plain_decimal(Decimal("33.50")))
+    ('39800000000', '33.5')
+    """
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value
 
 
 def slugify(name: str) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from ..schema import plain_decimal
 from .context import Clause
 from .mentions import Found
 
@@ -71,7 +72,7 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
     unit = _CURRENCY_PREFIX.get(cur) or _CURRENCY_WORD.get(word) or ""
     if cur == "$" and word in {"hkd"}:
         unit = "HKD"
-    return value.normalize() if value == value.to_integral() else value, unit
+    return plain_decimal(value), unit
 
 
 _MONTH = {m: i for i, m in enumerate(

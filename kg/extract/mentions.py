@@ -85,7 +85,9 @@ _TRAILING = re.compile(r"(?:'s|')$")
 
 
 def strip_possessive(name: str) -> str:
-    """>>> strip_possessive("Alibaba's")
+    """Drop a trailing possessive.
+
+    >>> strip_possessive("Alibaba's")
     'Alibaba'
     """
     return _TRAILING.sub("", name.strip()).strip()
