@@ -8,7 +8,6 @@ hand-made dataclasses.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,17 +22,11 @@ from kg.schema import Article, Entity, Evidence, Fact, Mention, Reference, State
 # imported: keep --doctest-modules from importing it.
 collect_ignore = ["data/make_examples.py"]
 
-# No .hypothesis/ folder in the work tree; a fixed, modest budget so that
-# the whole suite stays well under a minute.
+# No example database; a fixed, modest budget so that the whole suite stays
+# well under a minute (--hypothesis-profile=kg-thorough for a deeper run).
 settings.register_profile("kg", database=None, max_examples=60, deadline=None)
 settings.register_profile("kg-thorough", database=None, max_examples=2000, deadline=None)  # --hypothesis-profile
 settings.load_profile("kg")
-try:  # Hypothesis keeps caches (and, on failure, patches) in .hypothesis/: keep them out of the work tree
-    from hypothesis.configuration import set_hypothesis_home_dir
-
-    set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "kg-tests-hypothesis"))
-except ImportError:  # pragma: no cover - an older or newer Hypothesis
-    pass
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = TRIPLES_DIR / "examples"
@@ -67,12 +60,12 @@ def tmp_articles(tmp_path) -> Path:
 
 # ---------------------------------------------------------------- hand-made objects
 
-def make_evidence(article_id: str, start: int, quote: str, confidence: float = 0.8,
-                  extractor: str = "kg.test.v1") -> Evidence:
+def _evidence(article_id: str, start: int, quote: str, confidence: float = 0.8,
+              extractor: str = "kg.test.v1") -> Evidence:
     return Evidence(article_id, start, start + len(quote), quote, extractor, confidence)
 
 
-def make_entity(label: str, type_: str, *aliases: str, qid: str | None = None) -> Entity:
+def _entity(label: str, type_: str, *aliases: str, qid: str | None = None) -> Entity:
     return Entity(label.lower().replace(" ", "-"), label, type_, frozenset({label, *aliases}),
                   frozenset({qid}) if qid else frozenset())
 
@@ -95,18 +88,18 @@ def small() -> Small:
                    url="https://news.example.com/acme", published="2025-03-01")
     art2 = Article(id="t000000000000002", text="", source="globex-news.md", title="Globex Deal")
     ents = {
-        "acme": make_entity("Acme Corp", "Organization", "Acme"),
-        "globex": make_entity("Globex", "Organization", "Globex Corporation", qid="Q999999"),
-        "initech": make_entity("Initech", "Organization"),
-        "jane": make_entity("Jane Roe", "Person", "Roe"),
-        "widget": make_entity("Widget-7", "Product"),
+        "acme": _entity("Acme Corp", "Organization", "Acme"),
+        "globex": _entity("Globex", "Organization", "Globex Corporation", qid="Q999999"),
+        "initech": _entity("Initech", "Organization"),
+        "jane": _entity("Jane Roe", "Person", "Roe"),
+        "widget": _entity("Widget-7", "Product"),
     }
     evs = {
-        "s1": make_evidence(art1.id, 0, "Acme chief executive Jane Roe said Acme will partner with Globex."),
-        "s2": make_evidence(art1.id, 70, "Acme builds the Widget-7 and competes with Initech."),
-        "s3": make_evidence(art2.id, 0, "Globex and Acme deepened their partnership."),
-        "s4": make_evidence(art2.id, 50, "Acme again named Globex as a partner.", 0.6),
-        "s5": make_evidence(art1.id, 130, "Acme revenue rose 12% to 2.5 billion dollars in 2025."),
+        "s1": _evidence(art1.id, 0, "Acme chief executive Jane Roe said Acme will partner with Globex."),
+        "s2": _evidence(art1.id, 70, "Acme builds the Widget-7 and competes with Initech."),
+        "s3": _evidence(art2.id, 0, "Globex and Acme deepened their partnership."),
+        "s4": _evidence(art2.id, 50, "Acme again named Globex as a partner.", 0.6),
+        "s5": _evidence(art1.id, 130, "Acme revenue rose 12% to 2.5 billion dollars in 2025."),
     }
     statements = [
         Statement(ents["jane"], "ceoOf", ents["acme"], (evs["s1"],)),
@@ -144,5 +137,31 @@ class FakeExtraction:
     measurements: tuple = ()
 
 
-def mention(text: str, label: str, start: int = 0, *, key: str | None = None, source: str = "name") -> Mention:
+def _mention(text: str, label: str, start: int = 0, *, key: str | None = None, source: str = "name") -> Mention:
     return Mention(text, label, start, start + len(text), key=text if key is None else key, source=source)
+
+
+# Helpers as fixtures (tests/extract/conftest.py shadows `import conftest`).
+
+@pytest.fixture(scope="session")
+def make_evidence():
+    """_evidence(article_id, start, quote, confidence=0.8, extractor="kg.test.v1") -> Evidence"""
+    return _evidence
+
+
+@pytest.fixture(scope="session")
+def make_entity():
+    """make_entity(label, type, *aliases, qid=None) -> Entity (aliases include the label)"""
+    return _entity
+
+
+@pytest.fixture(scope="session")
+def mention():
+    """mention(text, label, start=0, key=text, source="name") -> Mention"""
+    return _mention
+
+
+@pytest.fixture(scope="session")
+def fake_extraction():
+    """FakeExtraction(mentions=((Mention, Evidence), ...), relations=(...), measurements=(...))"""
+    return FakeExtraction

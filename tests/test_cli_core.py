@@ -109,12 +109,11 @@ def test_eval_json(run, data_dir, examples_dir):
     assert scores["per_relation"]["ceoOf"]["tp"] == 1
 
 
-def test_eval_drop_ambiguous(run, data_dir, tmp_path):
+def test_eval_drop_ambiguous(run, data_dir, tmp_path, make_entity, make_evidence):
     from kg.model import to_graph
     from kg.schema import Article, Statement
     from kg.store import save_graph
 
-    from conftest import make_entity, make_evidence
 
     art = Article(id="t1", text="", source="acme-news.txt")
     acme, widget = make_entity("Acme Corp", "Organization", "Acme"), make_entity("Widget-7", "Product")

@@ -10,7 +10,6 @@ from rdflib.namespace import PROV, SDO
 from kg.model import KG, WD, article_iri, entity_iri, load_catalogue, read_records, to_graph
 from kg.schema import CLASSES, Entity, Statement
 
-from conftest import make_entity, make_evidence
 
 
 def iri(small, key):
@@ -137,7 +136,7 @@ def test_entity_iri_from_label():
         "https://w3id.org/kg-news/entity/union-bancaire-privee"
 
 
-def test_statement_with_two_sources_one_triple():
+def test_statement_with_two_sources_one_triple(make_entity, make_evidence):
     a, b = make_entity("Acme", "Organization"), make_entity("Globex", "Organization")
     e1 = make_evidence("art-one", 0, "Acme supplies Globex.")
     e2 = make_evidence("art-two", 10, "Globex buys from Acme.")

@@ -10,7 +10,6 @@ from kg.model import entity_iri, load_catalogue
 from kg.resolve import normal_form, plain_decimal, resolve
 from kg.schema import Entity, Measurement, Mention, Relation
 
-from conftest import FakeExtraction, make_evidence, mention
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +21,11 @@ def by_label(resolution):
     return {e.label: e for e in resolution.entities}
 
 
-def test_parts_of_a_person_name_resolve_to_the_full_name():
+def test_parts_of_a_person_name_resolve_to_the_full_name(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Eddie Wu Yongming runs Acme; Wu said so, and Wu Yongming agreed.")
     full, wu, wy = mention("Eddie Wu Yongming", "Person", 0), mention("Wu", "Person", 30), mention("Wu Yongming", "Person", 46)
     acme = mention("Acme", "Organization", 23)
-    ex = FakeExtraction(((wu, ev), (wy, ev), (full, ev), (acme, ev)), (Relation(wu, "ceoOf", acme, ev),))
+    ex = fake_extraction(((wu, ev), (wy, ev), (full, ev), (acme, ev)), (Relation(wu, "ceoOf", acme, ev),))
     r = resolve([ex])
     people = [e for e in r.entities if e.type == "Person"]
     assert [p.label for p in people] == ["Eddie Wu Yongming"]
@@ -36,24 +35,24 @@ def test_parts_of_a_person_name_resolve_to_the_full_name():
     assert {ref.entity.label for ref in r.references if ref.text in ("Wu", "Wu Yongming")} == {"Eddie Wu Yongming"}
 
 
-def test_lone_surname_without_full_name_is_dropped():
+def test_lone_surname_without_full_name_is_dropped(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Wu said Acme grew.")
-    ex = FakeExtraction(((mention("Wu", "Person"), ev), (mention("Acme", "Organization", 8), ev)))
+    ex = fake_extraction(((mention("Wu", "Person"), ev), (mention("Acme", "Organization", 8), ev)))
     assert [e.label for e in resolve([ex]).entities] == ["Acme"]
 
 
-def test_person_parts_stay_within_one_article():
+def test_person_parts_stay_within_one_article(make_evidence, mention, fake_extraction):
     ev1, ev2 = make_evidence("a1", 0, "Eddie Wu Yongming spoke."), make_evidence("a2", 0, "Wu spoke.")
-    one = FakeExtraction(((mention("Eddie Wu Yongming", "Person"), ev1),))
-    two = FakeExtraction(((mention("Wu", "Person"), ev2),))
+    one = fake_extraction(((mention("Eddie Wu Yongming", "Person"), ev1),))
+    two = fake_extraction(((mention("Wu", "Person"), ev2),))
     r = resolve([one, two])
     assert [e.label for e in r.entities] == ["Eddie Wu Yongming"]
     assert [ref.evidence.article_id for ref in r.references] == ["a1"]
 
 
-def test_catalogue_alias_gives_canonical_label(catalogue):
+def test_catalogue_alias_gives_canonical_label(catalogue, make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Alibaba Group Holding Ltd.'s cloud unit grew.")
-    ex = FakeExtraction(((mention("Alibaba Group Holding Ltd.'s", "Organization", key="Alibaba Group Holding Ltd."), ev),
+    ex = fake_extraction(((mention("Alibaba Group Holding Ltd.'s", "Organization", key="Alibaba Group Holding Ltd."), ev),
                          (mention("Alibaba", "Organization", 40), ev)))
     (e,) = resolve([ex], catalogue).entities
     assert e.label == "Alibaba Group"
@@ -62,16 +61,16 @@ def test_catalogue_alias_gives_canonical_label(catalogue):
     assert "Alibaba" in e.aliases
 
 
-def test_catalogue_class_wins_over_mention_label(catalogue):
+def test_catalogue_class_wins_over_mention_label(catalogue, make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Alibaba grew.")
-    (e,) = resolve([FakeExtraction(((mention("Alibaba", "Person"), ev),))], catalogue).entities
+    (e,) = resolve([fake_extraction(((mention("Alibaba", "Person"), ev),))], catalogue).entities
     assert e.type == "Organization"
 
 
-def test_spelling_variants_one_entity():
+def test_spelling_variants_one_entity(make_evidence, mention, fake_extraction):
     ev1, ev2 = make_evidence("a1", 0, "Acme released Qwen-3-Max."), make_evidence("a2", 0, "Qwen3-Max is fast.")
-    ex1 = FakeExtraction(((mention("Qwen-3-Max", "Product", 14), ev1),))
-    ex2 = FakeExtraction(((mention("Qwen3-Max", "Product", 0), ev2),))
+    ex1 = fake_extraction(((mention("Qwen-3-Max", "Product", 14), ev1),))
+    ex2 = fake_extraction(((mention("Qwen3-Max", "Product", 0), ev2),))
     (e,) = resolve([ex1, ex2]).entities
     assert e.label == "Qwen-3-Max"  # the first spelling seen names it
     assert e.aliases == frozenset({"Qwen3-Max"})
@@ -88,10 +87,10 @@ def test_normal_form_differs():
     assert normal_form("Acme Cloud") != normal_form("Acme")
 
 
-def test_relation_breaking_the_schema_is_dropped():
+def test_relation_breaking_the_schema_is_dropped(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Jane Roe supplies Acme with Widget-7.")
     jane, acme, widget = mention("Jane Roe", "Person"), mention("Acme", "Organization", 18), mention("Widget-7", "Product", 28)
-    ex = FakeExtraction(((jane, ev), (acme, ev), (widget, ev)),
+    ex = fake_extraction(((jane, ev), (acme, ev), (widget, ev)),
                         (Relation(jane, "supplies", acme, ev),  # Person supplies: wrong domain
                          Relation(acme, "ceoOf", jane, ev),  # Organization ceoOf Person: wrong both ways
                          Relation(acme, "develops", widget, ev),  # fine
@@ -100,91 +99,91 @@ def test_relation_breaking_the_schema_is_dropped():
     assert [(s.subject.label, s.relation, s.object.label) for s in r.statements] == [("Acme", "develops", "Widget-7")]
 
 
-def test_place_may_restrict():
+def test_place_may_restrict(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Freedonia restricts sales of Widget-7.")
     place, widget = mention("Freedonia", "Place"), mention("Widget-7", "Product", 29)
-    ex = FakeExtraction(((place, ev), (widget, ev)), (Relation(place, "restricts", widget, ev),))
+    ex = fake_extraction(((place, ev), (widget, ev)), (Relation(place, "restricts", widget, ev),))
     assert [s.relation for s in resolve([ex]).statements] == ["restricts"]
 
 
-def test_self_relation_dropped():
+def test_self_relation_dropped(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Acme Corp, or Acme, partners with Acme.")
     a, b = mention("Acme Corp", "Organization"), mention("Acme Corp.", "Organization", 14)
-    ex = FakeExtraction(((a, ev), (b, ev)), (Relation(a, "partnerOf", b, ev),))
+    ex = fake_extraction(((a, ev), (b, ev)), (Relation(a, "partnerOf", b, ev),))
     assert resolve([ex]).statements == ()
 
 
-def test_symmetric_relation_both_directions_one_statement():
+def test_symmetric_relation_both_directions_one_statement(make_evidence, mention, fake_extraction):
     ev1 = make_evidence("a1", 0, "Acme partners with Globex.", 0.7)
     ev2 = make_evidence("a2", 5, "Globex and Acme are partners.", 0.9)
     acme, globex = mention("Acme", "Organization"), mention("Globex", "Organization", 19)
-    ex1 = FakeExtraction(((acme, ev1), (globex, ev1)), (Relation(acme, "partnerOf", globex, ev1),))
-    ex2 = FakeExtraction(((globex, ev2), (acme, ev2)), (Relation(globex, "partnerOf", acme, ev2),))
+    ex1 = fake_extraction(((acme, ev1), (globex, ev1)), (Relation(acme, "partnerOf", globex, ev1),))
+    ex2 = fake_extraction(((globex, ev2), (acme, ev2)), (Relation(globex, "partnerOf", acme, ev2),))
     (st,) = resolve([ex1, ex2]).statements
     assert st.relation == "partnerOf"
     assert {st.subject.label, st.object.label} == {"Acme", "Globex"}
     assert st.evidence == (ev1, ev2)
 
 
-def test_directed_relation_both_directions_two_statements():
+def test_directed_relation_both_directions_two_statements(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Acme supplies Globex and Globex supplies Acme.")
     acme, globex = mention("Acme", "Organization"), mention("Globex", "Organization", 14)
-    ex = FakeExtraction(((acme, ev), (globex, ev)),
+    ex = fake_extraction(((acme, ev), (globex, ev)),
                         (Relation(acme, "supplies", globex, ev), Relation(globex, "supplies", acme, ev)))
     assert len(resolve([ex]).statements) == 2
 
 
-def test_same_sentence_twice_keeps_best_confidence():
+def test_same_sentence_twice_keeps_best_confidence(make_evidence, mention, fake_extraction):
     low = make_evidence("a1", 0, "Acme supplies Globex.", 0.4, "kg.rules.v1")
     high = make_evidence("a1", 0, "Acme supplies Globex.", 0.9, "kg.other.v1")
     acme, globex = mention("Acme", "Organization"), mention("Globex", "Organization", 14)
-    ex = FakeExtraction(((acme, low), (globex, low)),
+    ex = fake_extraction(((acme, low), (globex, low)),
                         (Relation(acme, "supplies", globex, low), Relation(acme, "supplies", globex, high)))
     (st,) = resolve([ex]).statements
     assert st.evidence == (high,)
 
 
-def test_unused_topic_dropped_used_topic_kept():
+def test_unused_topic_dropped_used_topic_kept(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Acme invests in AI infrastructure, not cloud gaming.")
     acme = mention("Acme", "Organization")
     used, unused = mention("AI infrastructure", "Topic", 16, source="topic"), mention("cloud gaming", "Topic", 39, source="topic")
-    ex = FakeExtraction(((acme, ev), (used, ev), (unused, ev)), (Relation(acme, "investsIn", used, ev),))
+    ex = fake_extraction(((acme, ev), (used, ev), (unused, ev)), (Relation(acme, "investsIn", used, ev),))
     r = resolve([ex])
     assert sorted(e.label for e in r.entities) == ["AI infrastructure", "Acme"]
     assert "cloud gaming" not in {ref.text for ref in r.references}
 
 
-def test_measurements_become_facts():
+def test_measurements_become_facts(make_evidence, mention, fake_extraction):
     ev1, ev2 = make_evidence("a1", 0, "Acme revenue was 39.8 billion dollars."), make_evidence("a2", 0, "Acme made 39.8bn.")
     acme = mention("Acme", "Organization")
-    ex1 = FakeExtraction(((acme, ev1),), (), (Measurement(acme, "revenue", Decimal("3.98E+10"), "USD", "2025", ev1),))
-    ex2 = FakeExtraction(((acme, ev2),), (), (Measurement(acme, "revenue", Decimal("39800000000.00"), "USD", "2025", ev2),))
+    ex1 = fake_extraction(((acme, ev1),), (), (Measurement(acme, "revenue", Decimal("3.98E+10"), "USD", "2025", ev1),))
+    ex2 = fake_extraction(((acme, ev2),), (), (Measurement(acme, "revenue", Decimal("39800000000.00"), "USD", "2025", ev2),))
     (fact,) = resolve([ex1, ex2]).facts
     assert str(fact.value) == "39800000000"
     assert (fact.metric, fact.unit, fact.period, fact.evidence) == ("revenue", "USD", "2025", (ev1, ev2))
 
 
-def test_anaphor_is_not_an_alias():
+def test_anaphor_is_not_an_alias(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Acme grew. The company hired staff.")
-    ex = FakeExtraction(((mention("Acme", "Organization"), ev),
+    ex = fake_extraction(((mention("Acme", "Organization"), ev),
                          (mention("The company", "Organization", 11, key="Acme", source="anaphor"), ev)))
     (e,) = resolve([ex]).entities
     assert e.label == "Acme" and e.aliases == frozenset()
 
 
-def test_entity_ids_follow_labels(catalogue):
+def test_entity_ids_follow_labels(catalogue, make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Globex, Initech and Hooli met.")
-    ex = FakeExtraction(tuple((mention(n, "Organization", i * 8), ev) for i, n in enumerate(("Globex", "Initech", "Hooli"))))
+    ex = fake_extraction(tuple((mention(n, "Organization", i * 8), ev) for i, n in enumerate(("Globex", "Initech", "Hooli"))))
     r = resolve([ex], catalogue)
     assert [e.id for e in r.entities] == ["globex", "hooli", "initech"]
 
 
 @pytest.mark.xfail(strict=True, reason="normal_form drops accented letters instead of folding them (Zürich -> 'zrich'), "
                                        "so Zürich and Zurich stay two entities that slugify to one IRI")
-def test_accented_spelling_variants_one_entity():
+def test_accented_spelling_variants_one_entity(make_evidence, mention, fake_extraction):
     ev1, ev2 = make_evidence("a1", 0, "Acme opened an office in Zürich."), make_evidence("a2", 0, "Zurich is busy.")
-    ex1 = FakeExtraction(((mention("Zürich", "Place", 25), ev1),))
-    ex2 = FakeExtraction(((mention("Zurich", "Place"), ev2),))
+    ex1 = fake_extraction(((mention("Zürich", "Place", 25), ev1),))
+    ex2 = fake_extraction(((mention("Zurich", "Place"), ev2),))
     r = resolve([ex1, ex2])
     assert len({entity_iri(e) for e in r.entities}) == len(r.entities)
     assert len(r.entities) == 1
@@ -192,10 +191,10 @@ def test_accented_spelling_variants_one_entity():
 
 @pytest.mark.xfail(strict=True, reason="resolve files mentions under Mention.key, which defaults to '': a plug-in "
                                        "that leaves key unset gets every mention merged into one entity labelled ''")
-def test_mentions_without_key_resolve_by_text():
+def test_mentions_without_key_resolve_by_text(make_evidence, fake_extraction):
     ev = make_evidence("a1", 0, "Acme supplies Globex.")
     acme, globex = Mention("Acme", "Organization", 0, 4), Mention("Globex", "Organization", 14, 20)
-    r = resolve([FakeExtraction(((acme, ev), (globex, ev)), (Relation(acme, "supplies", globex, ev),))])
+    r = resolve([fake_extraction(((acme, ev), (globex, ev)), (Relation(acme, "supplies", globex, ev),))])
     assert sorted(e.label for e in r.entities) == ["Acme", "Globex"]
     assert len(r.statements) == 1
 
@@ -209,10 +208,10 @@ def test_plain_decimal():
     assert "E" not in str(plain_decimal(Decimal("1.5E+3")))
 
 
-def test_resolution_is_order_independent_for_entities():
+def test_resolution_is_order_independent_for_entities(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Acme and Globex.")
     items = ((mention("Acme", "Organization"), ev), (mention("Globex", "Organization", 9), ev))
-    a = resolve([FakeExtraction(items)])
-    b = resolve([FakeExtraction(items[::-1])])
+    a = resolve([fake_extraction(items)])
+    b = resolve([fake_extraction(items[::-1])])
     assert a.entities == b.entities
     assert all(isinstance(e, Entity) for e in a.entities)

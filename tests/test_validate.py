@@ -9,7 +9,6 @@ from kg.model import KG, to_graph
 from kg.store import load_graph
 from kg.validate import validate
 
-from conftest import make_entity, make_evidence
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,7 @@ def test_wrong_relation_range_caught(examples_graph):
     assert {v.shape for v in report.violations} >= {"headquarteredInShape"}
 
 
-def test_statement_without_evidence_caught():
+def test_statement_without_evidence_caught(make_entity):
     from kg.schema import Statement
 
     a, b = make_entity("Acme", "Organization"), make_entity("Globex", "Organization")
@@ -79,7 +78,7 @@ def test_statement_without_evidence_caught():
     assert all(str(v.focus).startswith("https://w3id.org/kg-news/statement/") for v in report.violations)
 
 
-def test_evidence_without_article_caught():
+def test_evidence_without_article_caught(make_entity, make_evidence):
     from kg.schema import Statement
 
     a, b = make_entity("Acme", "Organization"), make_entity("Globex", "Organization")

@@ -66,7 +66,7 @@ _PRODUCT_NOUN = re.compile(
     r"\b((?:[A-Z](?:[\w+-]|\.(?=\w))*[ \t]+){0,2}[A-Z](?:[\w+-]|\.(?=\w))*)[ \t]+(?:(?:AI|large\s+language|LLM|language|foundation|reasoning)\s+)?"
     r"(?:models?|LLMs?|chips?|processors?|accelerators?|GPUs?|CPUs?|apps?|platforms?|chatbots?|assistants?|frameworks?|"
     r"smartphones?|phones?|handsets?|laptops?|tablets?|consoles?|batter(?:y|ies)|cars?|vehicles?|SUVs?|hatchbacks?|sedans?|"
-    r"drugs?|medicines?|vaccines?|treatments?|injections?|operating\s+system)\b"
+    r"drugs?|medicines?|vaccines?|treatments?|injections?|architectures?|operating\s+system)\b"
 )
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
 _BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
@@ -252,6 +252,24 @@ _AI_INFRA = re.compile(
 )
 
 
+# "a plant in Szeged", "its office near Izmir": the name after a facility noun is a place.
+_FACILITY_PLACE = re.compile(
+    r"\b(?:plant|factory|facility|site|office|headquarters|campus|hub|centre|center|port|city|town|province|state|"
+    r"region|mine|refinery|warehouse|store|data cent(?:er|re))s?\s+(?:in|near|at|outside)\s+"
+    r"(?P<places>[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:,\s+[A-Z][\w]+(?:\s[A-Z][\w]+)?)*)"
+)
+
+
+def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _FACILITY_PLACE.finditer(text):
+        for pm in re.finditer(r"[A-Z][\w]+(?:\s[A-Z][\w]+)?", m.group("places")):
+            known = gaz.lookup(pm.group())
+            if known and known[1] != "Place":
+                continue
+            start = m.start("places") + pm.start()
+            yield Found(start, start + len(pm.group()), pm.group(), "Place", known[0] if known else pm.group(), "pattern")
+
+
 def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     """Products named only by their owner: "Alibaba's AI chips" is the
     product "Alibaba AI chips"; a web domain introduced as one is a product."""
@@ -411,7 +429,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     text = doc.text
     found: list[Found] = []
     sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
-               _product_list_mentions(text, gaz),
+               _product_list_mentions(text, gaz), _facility_places(text, gaz),
                _ner_mentions(doc, gaz))
     for source in sources:
         for cand in source:
@@ -430,7 +448,20 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         _add(found, cand)
     _apply_acronyms(text, found)
     found.sort(key=lambda f: f.start)
+    _resolve_appositions(text, found)
     return found
+
+
+def _resolve_appositions(text: str, found: list[Found]) -> None:
+    """"Berkshire Hathaway, the conglomerate ...": a description in
+    apposition names the mention before it, which is then an organisation."""
+    for before, f in zip(found, found[1:]):
+        if f.kind != "anaphor" or before.label not in ("Organization", "Person") or before.kind == "anaphor":
+            continue
+        if re.fullmatch(r",\s+(?:the|a|an)\s+(?:[\w,-]+\s+){0,5}", text[before.end:f.start]):
+            f.key = before.key
+            if before.kind == "ner":
+                before.label = "Organization"
 
 
 def _apply_acronyms(text: str, found: list[Found]) -> None:

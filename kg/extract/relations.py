@@ -117,7 +117,7 @@ def _possessed_products(c: Clause) -> Iterable[tuple[Found, Found]]:
     doc = c.sent.doc.text
     for p in c.of("Product"):
         window = doc[max(c.start, p.start - 60):p.start]
-        m = re.search(r"(?:'s?|\b[Ii]ts|\b[Tt]heir)\s+(?:[\w-]+\s+){0,4}?(?:[\w-]+,\s+)?$", window)
+        m = re.search(r"(?:'s?|\b[Ii]ts|\b[Tt]heir)\s+(?:[\w-]+\s+){0,4}?(?:[\w-]+,\s+(?:the\s+)?)?$", window)
         if not m or re.search(r"\b(?:powered|backed|by|of|with|using|to|for|from)\b", window[m.start():]):
             continue
         if m.group().startswith("'"):
@@ -193,12 +193,14 @@ def adoption(c: Clause) -> Iterable[Triple]:
             user = user or c.subject(t.start())
         if user is None:
             continue
+        users = [u for u in _listed(c, user.start - 1) if u.end <= t.start()] or [user]
         pos = t.end()
         for p in c.after(t.end(), "Product"):
             gap = doc[pos:p.start]
             if len(gap) > 60 or pos > t.end() and not re.fullmatch(r"\s*(?:,|and|&|or)\s*(?:[\w-]+\s+){0,2}", gap):
                 break
-            yield user, "uses", p, 0.6
+            for u in users:
+                yield u, "uses", p, 0.6
             pos = p.end
 
 
@@ -255,6 +257,26 @@ def supply(c: Clause) -> Iterable[Triple]:
             owner = c.owner(p)
             if buyer is not None and owner is not None and owner.key != buyer.key:
                 yield owner, "supplies", buyer, 0.65
+    # "X, which counts A, B and C among its customers"; "X's customers include A and B"
+    for t in _near_trigger(c, re.compile(r"\bcounts\s+|\bcustomers\s+(?:include|including|such as|like)\s+|\bclients\s+(?:include|such as)\s+", re.I)):
+        supplier = c.subject(t.start()) or next(iter(reversed(c.before(t.start(), "Organization"))), None)
+        if supplier is None:
+            continue
+        tail = doc[t.end():c.sent.end_char]
+        if t.group().lower().startswith("counts") and not re.search(r"\bamong\s+(?:its|their)\s+(?:customers|clients)", tail):
+            continue
+        for o in _listed(c, t.end() - 1):
+            if o.key != supplier.key:
+                yield supplier, "supplies", o, 0.6
+    # "the chip is manufactured by TSMC": the maker supplies the product's owner
+    for t in _near_trigger(c, re.compile(r"\b(?:manufactured|made|produced|fabricated|assembled|built)\s+(?:for\s+\w+\s+)?by\s+", re.I)):
+        maker = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 2), None)
+        client = c.subject(t.start()) or c.previous or c.main
+        products = c.before(t.start(), "Product")
+        if products:
+            client = c.owner(products[-1]) or client
+        if maker is not None and client is not None and maker.key != client.key:
+            yield maker, "supplies", client, 0.55
     for t in _near_trigger(c, _RELIANCE):
         supplier = next(iter(c.after(t.end(), "Organization")), None)
         if supplier is None or supplier.start - t.end() > 5:
@@ -424,12 +446,25 @@ def headquarters(c: Clause) -> Iterable[Triple]:
     tech giants like Tencent and Baidu", "the Chinese tech giant"."""
     doc = c.sent.doc.text
     for o in c.orgs():
-        pre = doc[max(c.start, o.start - 40):o.start]
-        based = re.search(r"([A-Z][\w ]*?)-based\s+(?:[\w-]+\s+){0,3}$", pre)
+        pre = doc[max(c.start, o.start - 50):o.start]
+        # "Seattle-based Amazon", "the Santa Clara, California-based chipmaker"
+        based = re.search(r"((?:[A-Z][\w]*[ ,]+)*[A-Z][\w]*)-based\s+(?:[\w-]+\s+){0,3}$", pre)
         if based:
-            place = next((p for p in c.of("Place") if o.start - len(pre) + based.start(1) <= p.start < o.start), None)
-            if place is not None:
-                yield o, "headquarteredIn", place, 0.8
+            for place in c.of("Place"):
+                if o.start - len(pre) + based.start(1) <= place.start < o.start:
+                    yield o, "headquarteredIn", place, 0.8
+        # "X, the Shenzhen-based maker", "X, the operator headquartered in Newbury, England"
+        appo = re.match(r",\s+(?:a|an|the)\s+[^;()]{0,80}?(?:-based\b|\b(?:based|headquartered)\s+in\s+[^;()]{0,40})", doc[o.end:c.sent.end_char])
+        if appo:
+            for place in c.of("Place"):
+                if o.end < place.start < o.end + appo.end() and (
+                        doc[place.end:place.end + 6] == "-based" or re.search(r"(?:based|headquartered)\s+in\s+(?:[\w ,]*?)$", doc[o.end:place.start])):
+                    yield o, "headquarteredIn", place, 0.7
+            unit = re.search(r"\b(?:unit|subsidiary|division|arm|affiliate)\b", appo.group())
+            if unit:
+                owner = next((x for x in c.orgs() if o.end < x.start < o.end + unit.start()), None)
+                if owner is not None and owner.key != o.key:
+                    yield o, "subsidiaryOf", owner, 0.65
         m = re.match(r",?\s+(?:which is\s+|is\s+)?(?:based|headquartered)\s+in\s+", doc[o.end:o.end + 40])
         if m:
             place = next((p for p in c.after(o.end, "Place") if p.start == o.end + m.end()), None)
@@ -563,9 +598,40 @@ def investment(c: Clause) -> Iterable[Triple]:
                     yield inv, "investsIn", x, 0.6
 
 
+_ACQUIRE = re.compile(
+    r"\b(?:acquisition of|acquir(?:e|es|ed|ing)|takeover of|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)(?: of)?|"
+    r"stake in|shares? in|owns?\s+(?:a\s+)?(?P<pct>\d+(?:\.\d+)?)%\s+(?:stake\s+in|of)|"
+    r"(?:holding|holds|hold)\s+(?:the\s+remaining\s+)?(?P<pct2>\d+(?:\.\d+)?)%(?:\s+(?:stake\s+)?(?:in|of))?|"
+    r"(?:the\s+)?(?P<pct3>\d+(?:\.\d+)?)%\s+(?:stake\s+in|of))\s+",
+    re.IGNORECASE,
+)
+
+
+@rule("acquisitions")
+def acquisition(c: Clause) -> Iterable[Triple]:
+    """Buying or holding part of a company is investing in it: "the $4.9
+    billion acquisition of ZT Systems", "a 10% stake in BYD", "owns 51% of
+    X" (a majority also makes X its subsidiary)."""
+    doc = c.sent.doc.text
+    for t in _near_trigger(c, _ACQUIRE):
+        target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
+        if target is None:
+            continue
+        buyers = [o for o in c.before(t.start(), "Organization") if not c._is_source(o) and o.key != target.key
+                  and not c.is_modifier(o)]
+        buyer = c.subject(t.start()) if buyers else (c.lead or c.row or c.previous or c.main)
+        if buyer is None or buyer.key == target.key:
+            continue
+        yield buyer, "investsIn", target, 0.6
+        pct = t.group("pct") or t.group("pct2") or t.group("pct3")
+        if pct and float(pct) > 50:
+            yield target, "subsidiaryOf", buyer, 0.6
+
+
 _RESTRICT = re.compile(
     r"\b(?:bans?|banned|sanctions?|sanctioned|restrict(?:s|ed|ing|ions?)?|limit(?:s|ed|ing)?|curbs?|"
-    r"export controls?|blacklist(?:s|ed)?|prohibit(?:s|ed)?|embargo)\b",
+    r"export controls?|blacklist(?:s|ed)?|prohibit(?:s|ed)?|embargo|tariffs?|dut(?:y|ies)|levied|levies|"
+    r"phase out)\b",
     re.IGNORECASE,
 )
 
@@ -582,17 +648,13 @@ def restriction(c: Clause) -> Iterable[Triple]:
         agent = next((p for p in reversed(c.before(t.start(), "Place", "Organization")) if p.end >= t.start() - len(pre)
                       and re.fullmatch(r"(?:'s)?\s*(?:the\s+)?(?:new\s+|tighter\s+|export\s+)?" if p.label == "Organization"
                                        else r"(?:'s)?\s*(?:the\s+)?(?:[\w-]+\s+)?", doc[p.end:t.start()])), None)
-        if agent is None and re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I):
+        if agent is None and re.match(r"restricted|banned|sanctioned|prohibited|blacklisted|levied|tariff|dut", t.group(), re.I):
             agent = c.extra.get("last_restrictor")
         if agent is None:
             continue
         c.extra["restrictor"] = agent
-        targets = []
-        for x in c.after(t.end(), "Organization", "Product"):
-            if len(doc[t.end():x.start]) > 60:
-                break
-            targets.append(x)
-            break
+        first = next((x for x in c.after(t.end(), "Organization", "Product") if len(doc[t.end():x.start]) <= 60), None)
+        targets = [first] + [x for x in _listed(c, first.end, ("Organization", "Product")) if x is not first] if first else []
         if re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I):
             targets += [x for x in c.before(t.start(), "Product", "Organization")[-1:] if x is not agent]
         if not targets and c.row is not None:
