@@ -158,3 +158,9 @@ def test_build_needs_a_source(run):
     result = run("build")
     assert result.exit_code == 2
     assert "SOURCES" in result.output
+
+
+def test_validate_defaults_to_shipped_graph(run):
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.output.startswith("conforms")

@@ -11,7 +11,6 @@ from kg.model import KG, WD, article_iri, entity_iri, load_catalogue, read_recor
 from kg.schema import CLASSES, Entity, Statement
 
 
-
 def iri(small, key):
     return entity_iri(small.entities[key])
 

@@ -7,18 +7,13 @@ from decimal import Decimal
 import pytest
 
 from kg.model import entity_iri, load_catalogue
-from kg.resolve import normal_form, plain_decimal, resolve
-from kg.schema import Entity, Measurement, Mention, Relation
-
+from kg.resolve import normal_form, resolve
+from kg.schema import Entity, Measurement, Mention, Relation, plain_decimal
 
 
 @pytest.fixture(scope="module")
 def catalogue():
     return load_catalogue()
-
-
-def by_label(resolution):
-    return {e.label: e for e in resolution.entities}
 
 
 def test_parts_of_a_person_name_resolve_to_the_full_name(make_evidence, mention, fake_extraction):

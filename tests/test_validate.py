@@ -10,7 +10,6 @@ from kg.store import load_graph
 from kg.validate import validate
 
 
-
 @pytest.fixture(scope="module")
 def invalid_report(examples_dir):
     return validate(load_graph(examples_dir / "invalid.ttl"))
@@ -88,3 +87,16 @@ def test_evidence_without_article_caught(make_entity, make_evidence):
     assert not report.conforms
     assert any(v.focus.startswith("https://w3id.org/kg-news/evidence/") for v in report.violations)
     assert (None, RDF.type, KG.Article) not in g
+
+
+def test_shipped_graph_conforms_and_carries_no_article_text():
+    from rdflib.namespace import SDO
+
+    from kg.store import default_graph_path
+
+    graph = load_graph(default_graph_path())
+    assert len(graph) > 100
+    report = validate(graph)
+    assert report.conforms, report.text()
+    assert not list(graph.triples((None, KG.quote, None)))
+    assert not list(graph.triples((None, SDO.headline, None)))

@@ -25,20 +25,23 @@ __all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements"]
 
 _SCALE = {"trillion": 12, "tn": 12, "t": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3}
 _CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR",
-                    "£": "GBP", "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "s$": "SGD"}
+                    "£": "GBP", "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "s$": "SGD",
+                    "r$": "BRL", "a$": "AUD", "c$": "CAD", "jpy": "JPY"}
 _CURRENCY_WORD = {"yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "dollars": "USD", "dollar": "USD",
                   "usd": "USD", "hkd": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR", "pounds": "GBP", "yen": "JPY",
-                  "won": "KRW", "rupees": "INR"}
+                  "won": "KRW", "rupees": "INR", "reais": "BRL", "real": "BRL", "kronor": "SEK", "francs": "CHF",
+                  "pence": "GBP", "jpy": "JPY", "gbp": "GBP", "dkk": "DKK", "brl": "BRL"}
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "a": 1, "hundreds of": None}
 
 NUMBER = re.compile(
-    r"(?P<cur>US\$|HK\$|S\$|\$|€|£|¥|(?:USD|HKD|CNY|RMB|EUR)\s?)?"
+    r"(?P<cur>US\$|HK\$|S\$|R\$|A\$|C\$|\$|€|£|¥|(?:USD|HKD|CNY|RMB|EUR|JPY)\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|[BMTK])\b)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
-    r"(?:\s?(?P<curword>yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|EUR|pounds|yen|won|rupees)\b)?",
+    r"(?:\s?(?P<curword>yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|EUR|pounds|yen|won|rupees|reais|kronor|francs|"
+    r"pence|JPY|GBP|DKK|BRL)\b)?",
     re.IGNORECASE,
 )
 
@@ -70,6 +73,8 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
     cur = (m.group("cur") or "").strip().lower()
     word = (m.group("curword") or "").lower()
     unit = _CURRENCY_PREFIX.get(cur) or _CURRENCY_WORD.get(word) or ""
+    if word == "pence":
+        value /= 100
     if cur == "$" and word in {"hkd"}:
         unit = "HKD"
     return plain_decimal(value), unit
@@ -123,15 +128,19 @@ def _period(c: Clause, number_start: int, year: int | None) -> str | None:
 # Metric words, from most to least specific. Money and percentages look for
 # different words; the first that appears near the number wins.
 _PERCENT_METRICS = (
-    ("marketShare", r"market share"),
+    ("marketShare", r"market share|of the (?:[\w-]+ ){0,3}market\b"),
     ("stake", r"\bstake\b"),
     ("profitGrowth", r"\b(?:net\s+)?(?:profit|income|earnings)\b"),
     ("sharepriceChange", r"\b(?:shares?|stock|share price)\b"),
     ("revenueGrowth", r"\b(?:revenues?|sales)\b|\bgrowth\b|\bgrew\b|\bgrow(?:s|ing)?\b|year[- ]on[- ]year|year[- ]over[- ]year"),
-    ("sharepriceChange", r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding)\b"),
 )
+# Used only when no metric word is near: owning a share, or a price move.
+_OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?)\s+"
+                     r"(?:a\s+|an\s+|the\s+(?:remaining\s+|other\s+)?)?$", re.I)
+_MOVES = re.compile(r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding|slid|sank)\b", re.I)
+_NOT_A_SHARE = re.compile(r"\b(?:margins?|tax|rates?|tariffs?|interest|inflation|unemployment|yields?|discount|levy|levied)\b", re.I)
 _MONEY_METRICS = (
-    ("shareprice", r"per share|share price|stock price|a share\b"),
+    ("shareprice", r"per share|share price|stock price|a share\b|\b(?:shares|stock)\b[^.$]{0,40}\b(?:to|at)\s*$"),
     ("capex", r"\bcapex\b|capital expenditure|capital spending"),
     ("operatingProfit", r"operating (?:profit|income)"),
     ("profit", r"\bnet (?:profit|income)\b|\bprofits?\b|\bearnings\b"),
@@ -142,9 +151,68 @@ _MONEY_METRICS = (
                    r"\bAI Investment\b|\binvestment\b"),
 )
 # Money that is no schema metric, and totals of a whole market.
-_NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses)\b", re.I)
+_NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?)\b", re.I)
+_DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
+                   r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 _COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
+
+
+_PRONOUNS = {"it", "its", "they", "their", "he", "she", "we", "our", "which", "who", "that"}
+
+
+def _syntactic_subject(c: Clause, start: int) -> Found | None:
+    """The organisation or product that is the subject of the verb the number
+    depends on: climb from the number to each governing verb and look at its
+    subject ("Amazon said it would invest $4 billion": Amazon)."""
+    doc = c.sent.doc
+    tokens = [t for t in c.sent if t.idx >= start]
+    if not tokens or not tokens[0].dep_:
+        return None  # no parse (blank pipeline)
+    owners = [m for m in c.mentions if m.label in ("Organization", "Product")]
+
+    def mention_in(token) -> Found | None:
+        left, right = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+        inside = [m for m in owners if left <= m.start and m.end <= right]
+        for m in inside:  # the subject itself, or its owner ("AMD's shares")
+            head = c.token(m)
+            if head is not None and (head == token or head.head == token and head.dep_ in {"poss", "compound"}):
+                return m
+        return inside[0] if inside and len(inside) == 1 else None
+
+    token = tokens[0]
+    for _ in range(10):
+        if token.pos_ in {"VERB", "AUX"}:
+            for child in token.children:
+                if child.dep_ in {"nsubj", "nsubjpass"}:
+                    found = mention_in(child)
+                    if found is not None:
+                        return found
+                    if child.lower_ not in _PRONOUNS and not any(m.kind == "anaphor" and m.start <= child.idx < m.end for m in c.mentions):
+                        poss = [g for g in child.children if g.dep_ == "poss" and g.lower_ in _PRONOUNS]
+                        if not poss:
+                            return None  # the clause is about something it does not name
+        if token.head == token:
+            break
+        token = token.head
+    return None
+
+
+def _nearest_metric(table, before: str, after: str) -> str | None:
+    """The metric whose words stand closest to the number (before it counts
+    a little more than after it); ties go to the more specific metric."""
+    best = None
+    for rank, (name, pattern) in enumerate(table):
+        for m in re.finditer(pattern, before, re.I):
+            distance = len(before) - m.end()
+            if best is None or (distance, rank) < best[:2]:
+                best = (distance, rank, name)
+        m = re.search(pattern, after, re.I)
+        if m:
+            distance = m.start() * 1.5 + 5
+            if best is None or (distance, rank) < best[:2]:
+                best = (distance, rank, name)
+    return best[2] if best else None
 
 
 def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
@@ -155,11 +223,14 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     majors are expected to spend ...")."""
     doc = c.sent.doc.text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c._is_source(m)]
+    syntactic = _syntactic_subject(c, start)
     # "34% surge in revenue from its artificial intelligence division"
     after = [m for m in candidates if end <= m.start <= end + 45
              and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
     if after and after[0].kind == "description":
         return after[0]
+    if syntactic is not None and not c._is_source(syntactic):
+        return syntactic
     before = [m for m in candidates if m.end <= start]
     if before and not re.search(r"\b(?:while|whereas|compared with|versus)\b", doc[before[-1].end:start]):
         return before[-1]
@@ -202,8 +273,13 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             if re.match(r"\s*(?:stake|of the shares|ownership)", near_after):
                 metric = "stake"
             else:
-                window = near_before[-100:] + " " + near_after[:30]
-                metric = next((name for name, pat in _PERCENT_METRICS if re.search(pat, window, re.I)), None)
+                if _NOT_A_SHARE.search(near_before[-40:] + " " + near_after[:25]):
+                    continue
+                metric = _nearest_metric(_PERCENT_METRICS, near_before[-100:], near_after[:30])
+                if metric is None and _OWNING.search(near_before):
+                    metric = "stake"
+                elif metric is None and _MOVES.search(near_before[-40:]):
+                    metric = "sharepriceChange"
                 if metric is None:
                     continue
         elif not unit:
@@ -216,12 +292,14 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             window = near_before[-70:] + " " + near_after[:30]
             if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]):
                 continue
-            metric = next((name for name, pat in _MONEY_METRICS if re.search(pat, window, re.I)), None)
+            metric = _nearest_metric(_MONEY_METRICS, near_before[-70:], near_after[:30])
             # a table column or the section heading can name the metric
             context = c.column(m.start()) or c.heading
             metric = metric or next((name for name, pat in _MONEY_METRICS if re.search(pat, context, re.I)), None)
             if metric is None:
                 continue
+        if unit == "percent" and metric in {"revenueGrowth", "profitGrowth", "sharepriceChange"} and _DOWN.search(near_before[-40:]):
+            value = -value
         readings.append((m.start(), m.end(), metric, value, unit))
     # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
     if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:
