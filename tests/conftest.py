@@ -145,7 +145,7 @@ def _mention(text: str, label: str, start: int = 0, *, key: str | None = None, s
 
 @pytest.fixture(scope="session")
 def make_evidence():
-    """_evidence(article_id, start, quote, confidence=0.8, extractor="kg.test.v1") -> Evidence"""
+    """make_evidence(article_id, start, quote, confidence=0.8, extractor="kg.test.v1") -> Evidence"""
     return _evidence
 
 

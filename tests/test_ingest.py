@@ -100,9 +100,10 @@ def test_keep_protects_names():
     assert clean_text("LinkedIn said it would hire.", keep=["LinkedIn"])[0] == "LinkedIn said it would hire."
 
 
-@pytest.mark.xfail(strict=True, reason="_GLUED splits well-known camel-case brands ending in a sentence starter "
-                                       "('In', 'Now') unless the caller passes them in keep")
-@pytest.mark.parametrize("brand", ["LinkedIn", "ServiceNow"])
+@pytest.mark.xfail(strict=True, reason="the glued-sentence rules split well-known camel-case brands that end in a "
+                                       "sentence starter ('In', 'Now') or have a 7+ letter first part, unless the "
+                                       "caller passes them in keep")
+@pytest.mark.parametrize("brand", ["LinkedIn", "ServiceNow", "DigitalOcean", "MercadoLibre"])
 def test_camel_case_brands_ending_in_starter_intact(brand):
     text = f"{brand} said it would hire 200 engineers."
     assert clean_text(text)[0] == text
@@ -333,3 +334,14 @@ def test_missing_file_raises():
 def test_blank_text_is_an_error():
     with pytest.raises(IngestError, match="no text"):
         article_from_text(" \n ", "x.txt")
+
+
+@pytest.mark.xfail(strict=True, reason="the alt-text rule drops a headline followed by a standfirst that shares its "
+                                       "words and has no full stop, so the standfirst becomes the title")
+def test_headline_before_standfirst_is_not_alt_text():
+    text = ("Globex Profit Doubles As Robot Sales Surge In Europe\n"
+            "Globex said profit doubled in the June quarter as robot sales in Europe surged\n"
+            "Globex, the robot maker, said on Monday that its profit doubled.\n")
+    a = article_from_text(text, "x.txt")
+    assert a.title == "Globex Profit Doubles As Robot Sales Surge In Europe"
+    assert a.clean.startswith("Globex Profit Doubles")

@@ -114,8 +114,10 @@ class Clause:
         """"according to Jefferies", "Bloomberg Intelligence warned": an
         organisation that only reports."""
         doc = self.sent.doc.text
-        return bool(re.search(r"according\s+to\s*$|\bsaid\s*$", doc[max(0, m.start - 20):m.start])
-                    or re.match(rf"\s+(?:{SPEECH})\b", doc[m.end:m.end + 20]))
+        if re.search(r"according\s+to\s*$|\bsaid\s*$", doc[max(0, m.start - 20):m.start]):
+            return True
+        # "X said" reports; "X said it would ..." speaks of itself
+        return bool(re.match(rf"\s+(?:{SPEECH})\b(?!\s+(?:that\s+)?(?:it|its|they|their)\b)", doc[m.end:m.end + 30]))
 
     def is_modifier(self, m: Found) -> bool:
         token = self.token(m)

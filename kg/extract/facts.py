@@ -227,8 +227,8 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     # "34% surge in revenue from its artificial intelligence division"
     after = [m for m in candidates if end <= m.start <= end + 45
              and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
-    if after and after[0].kind == "description":
-        return after[0]
+    if after and (after[0].kind == "description" or re.fullmatch(r"\s+(?:for|at)\s+", doc[end:after[0].start])):
+        return after[0]  # "... against 17.8% for BYD"
     if syntactic is not None and not c._is_source(syntactic):
         return syntactic
     before = [m for m in candidates if m.end <= start]
@@ -275,7 +275,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             else:
                 if _NOT_A_SHARE.search(near_before[-40:] + " " + near_after[:25]):
                     continue
-                metric = _nearest_metric(_PERCENT_METRICS, near_before[-100:], near_after[:30])
+                metric = _nearest_metric(_PERCENT_METRICS, near_before[-100:], near_after[:45])
                 if metric is None and _OWNING.search(near_before):
                     metric = "stake"
                 elif metric is None and _MOVES.search(near_before[-40:]):

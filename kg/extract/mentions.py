@@ -202,8 +202,8 @@ _UNIT = re.compile(
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
 _ANAPHOR = re.compile(
     rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|global|leading|e-commerce|electric-vehicle|"
-    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*|[A-Z][a-z]+'s\s+)"
-    rf"(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))\b"
+    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
+    rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant)))\b"
 )
 
 
@@ -318,7 +318,8 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
                     unit_name(owner_name, desc, gaz), "description", parent=owner_key)
     if main:
         for m in _ANAPHOR.finditer(text):
-            yield Found(m.start("head"), m.end("head"), m.group(), "Organization", main, "anaphor")
+            head = "head" if m.group("head") else "head2"
+            yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
 
 
 _PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "al", "le", "la", "for"}
