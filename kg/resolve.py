@@ -26,7 +26,7 @@ from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, State
 __all__ = ["Resolution", "resolve", "normal_form"]
 
 _LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
-_TRUST = {"name": 0, "pattern": 1, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
+_TRUST = {"name": 0, "pattern": -1, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
 # Surface forms that are not names of the entity ("the company", "Chinese").
 _NOT_ALIASES = {"anaphor", "demonym"}
 
@@ -74,10 +74,16 @@ class _Index:
 
 
 def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
-    """Within one article, map partial person names to the full name."""
+    """Within one article, map partial names to the full name: "Wu" and "Wu
+    Yongming" to "Eddie Wu Yongming", "Lilly" to "Eli Lilly" (an
+    organisation's name that ends a longer one; a name that starts one, as
+    "Alibaba" does "Alibaba Cloud", is another company)."""
+    orgs = {m.key for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"}}
+    mapping_orgs = {short: long for short in orgs for long in orgs
+                    if long != short and long.endswith(" " + short) and len(short) > 2}
     full = sorted({m.key for m in mentions if m.label == "Person" and len(m.key.split()) >= 2},
                   key=lambda k: -len(k.split()))
-    mapping: dict[str, str] = {}
+    mapping: dict[str, str] = dict(mapping_orgs)
     for m in mentions:
         words = set(m.key.split())
         if not words or m.source in _NOT_ALIASES:

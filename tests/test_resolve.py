@@ -210,3 +210,20 @@ def test_resolution_is_order_independent_for_entities(make_evidence, mention, fa
     b = resolve([fake_extraction(items[::-1])])
     assert a.entities == b.entities
     assert all(isinstance(e, Entity) for e in a.entities)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzzy matching (ratio >= 94) merges long names that differ only in a number: "
+                                       "model sizes and versions become one entity")
+@pytest.mark.parametrize("a, b", [("Widget-2025-Pro-Edition", "Widget-2024-Pro-Edition"),
+                                  ("Acme-VL-72B-Instruct", "Acme-VL-32B-Instruct")])
+def test_names_differing_in_a_number_stay_apart(make_evidence, mention, fake_extraction, a, b):
+    ev = make_evidence("a1", 0, f"Acme released {a} and {b}.")
+    ex = fake_extraction(((mention(a, "Product", 14), ev), (mention(b, "Product", 19 + len(a)), ev)))
+    assert sorted(e.label for e in resolve([ex]).entities) == sorted([a, b])
+
+
+def test_fuzzy_matching_joins_small_typos(make_evidence, mention, fake_extraction):
+    ev1, ev2 = make_evidence("a1", 0, "Umbrella Robotics grew."), make_evidence("a2", 0, "Umbrela Robotics grew.")
+    ex = fake_extraction(((mention("Umbrella Robotics", "Organization"), ev1),
+                          (mention("Umbrela Robotics", "Organization"), ev2)))
+    assert [e.label for e in resolve([ex]).entities] == ["Umbrella Robotics"]

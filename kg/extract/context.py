@@ -148,6 +148,13 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         if not sent.text.strip():
             continue
         ms = [f for f in found if sent.start_char <= f.start and f.end <= sent.end_char]
+        # "the company", "the drugmaker": the company the text was just
+        # about, unless that was a unit of the main company (then the parent)
+        if previous is not None and main is not None and previous.key != main.key:
+            unit_of_main = previous.key.split()[0] == main.key.split()[0]
+            for f in ms:
+                if f.kind == "anaphor" and f.key == main.key and not unit_of_main:
+                    f.key = previous.key
         line = _line_of(doc, sent.start_char).strip()
         is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
         row = None

@@ -128,7 +128,7 @@ def _period(c: Clause, number_start: int, year: int | None) -> str | None:
 # Metric words, from most to least specific. Money and percentages look for
 # different words; the first that appears near the number wins.
 _PERCENT_METRICS = (
-    ("marketShare", r"market share|of the (?:[\w-]+ ){0,3}market\b"),
+    ("marketShare", r"market share|\bof (?:the\s+)?(?:[\w'’-]+\s+){0,4}market\b"),
     ("stake", r"\bstake\b"),
     ("profitGrowth", r"\b(?:net\s+)?(?:profit|income|earnings)\b"),
     ("sharepriceChange", r"\b(?:shares?|stock|share price)\b"),

@@ -80,7 +80,7 @@ _NOT_NAMES = {
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
 }
-_LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|[A-Z][\w-]*'s)\s+)*")
+_LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|Rival|Rivals|Competitor|Partner|Parent|Former|Chipmaker|Carmaker|Automaker|Drugmaker|Retailer|Lender|Insurer|[A-Z][\w-]*'s)\s+)*")
 _TRAILING = re.compile(r"(?:'s|')$")
 
 
@@ -150,6 +150,28 @@ def _add(found: list[Found], cand: Found) -> None:
         for f in clash:
             found.remove(f)
         found.append(cand)
+
+
+# Words that, after a company's name, name one of its units ("JD Retail",
+# "Vodafone Spain", "Novo Nordisk Foundation").
+_UNIT_WORDS = {"Cloud", "Retail", "Logistics", "Health", "Healthcare", "Bank", "Capital", "Securities", "Pay", "Finance",
+               "Financial", "Ventures", "Labs", "Research", "Media", "Music", "Games", "Gaming", "Auto", "Automotive",
+               "Energy", "Foundation", "International", "Global", "Technologies", "Semiconductor", "Electronics",
+               "Robotics", "Mobile", "Telecom", "Entertainment", "Pictures", "Studios", "Insurance", "Asset Management"}
+
+
+def _unit_names(text: str, found: list[Found], gaz: Gazetteer) -> Iterable[Found]:
+    places = {n for n, (_, cls) in gaz.exact.items() if cls == "Place" and n[:1].isupper() and " " not in n}
+    for f in list(found):
+        if f.label != "Organization" or f.kind not in {"name", "pattern", "ner"}:
+            continue
+        m = re.match(r" ([A-Z][\w]+(?: Management)?)\b(?![\w-])", text[f.end:f.end + 30])
+        if not m or not (m.group(1) in _UNIT_WORDS or m.group(1) in places):
+            continue
+        name = text[f.start:f.end + m.end()]
+        known = gaz.lookup(name)
+        if known is None or known[1] == "Organization":
+            yield Found(f.start, f.end + m.end(), name, "Organization", known[0] if known else name, "pattern")
 
 
 def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
@@ -255,9 +277,26 @@ _AI_INFRA = re.compile(
 # "a plant in Szeged", "its office near Izmir": the name after a facility noun is a place.
 _FACILITY_PLACE = re.compile(
     r"\b(?:plant|factory|facility|site|office|headquarters|campus|hub|centre|center|port|city|town|province|state|"
-    r"region|mine|refinery|warehouse|store|data cent(?:er|re))s?\s+(?:in|near|at|outside)\s+"
-    r"(?P<places>[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:,\s+[A-Z][\w]+(?:\s[A-Z][\w]+)?)*)"
+    r"region|mine|refinery|warehouse|store|data cent(?:er|re)|based|headquartered|located)s?\s+(?:in|near|at|outside)\s+"
+    r"(?P<places>[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:(?:,|\s+outside|\s+near)\s+[A-Z][\w]+(?:\s[A-Z][\w]+)?)*)"
 )
+
+
+# "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name.
+_NOUN_THEN_PRODUCT = re.compile(
+    r"\b(?:drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
+    r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"
+    r"\s+(?P<name>[A-Z][\w-]*(?:\s[A-Z0-9][\w.-]*)?)"
+)
+
+
+def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _NOUN_THEN_PRODUCT.finditer(text):
+        name = m.group("name")
+        known = gaz.lookup(name)
+        if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
+            continue
+        yield Found(m.start("name"), m.end("name"), name, "Product", known[0] if known else name, "pattern")
 
 
 def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
@@ -397,7 +436,7 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                 continue
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
-            if kind == "person" and known and label != "Person":
+            if kind == "person" and (known and label != "Person" or any(w.isupper() for w in name.split())):
                 continue
             start = m.start(kind)
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
@@ -430,7 +469,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     text = doc.text
     found: list[Found] = []
     sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
-               _product_list_mentions(text, gaz), _facility_places(text, gaz),
+               _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
                _ner_mentions(doc, gaz))
     for source in sources:
         for cand in source:
@@ -442,6 +481,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         known = gaz.lookup(name)
         if name and (not known or known[1] == "Place"):
             _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
+    for cand in list(_unit_names(text, found, gaz)):
+        _add(found, cand)
     main = main_company(found)
     for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
         _add(found, cand)
