@@ -126,6 +126,17 @@ class Clause:
         return not (m.start <= token.head.idx < m.end) and token.head.pos_ in {"NOUN", "PROPN"} and not re.match(r"'s?\b", self.sent.doc.text[m.end:m.end + 2])
 
 
+def _in_subject(token) -> bool:
+    """Whether ``token`` is, or sits inside, a clause's subject phrase."""
+    while token is not None:
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if token.head == token:
+            return False
+        token = token.head
+    return False
+
+
 def _line_of(doc: Doc, offset: int) -> str:
     start = doc.text.rfind("\n", 0, offset) + 1
     end = doc.text.find("\n", offset)
@@ -150,11 +161,14 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         ms = [f for f in found if sent.start_char <= f.start and f.end <= sent.end_char]
         # "the company", "the drugmaker": the company the text was just
         # about, unless that was a unit of the main company (then the parent)
-        if previous is not None and main is not None and previous.key != main.key:
-            unit_of_main = previous.key.split()[0] == main.key.split()[0]
-            for f in ms:
-                if f.kind == "anaphor" and f.key == main.key and not unit_of_main:
-                    f.key = previous.key
+        for f in ms:
+            if f.kind != "anaphor" or main is None or f.key != main.key:
+                continue
+            named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind != "anaphor"]
+            if named:
+                f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
+            elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
+                f.key = previous.key
         line = _line_of(doc, sent.start_char).strip()
         is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
         row = None
@@ -172,8 +186,10 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
                         heading, header if line != header else "")
         yield clause
         subject = clause.subject()
-        if subject is not None and not is_bullet:
-            previous = subject
+        token = clause.token(subject) if subject is not None else None
+        if (subject is not None and not is_bullet and not is_heading(line) and token is not None
+                and (_in_subject(token) or token.i < sent.root.i or sent.root.pos_ not in {"VERB", "AUX"})):
+            previous = subject  # only what the subject phrase names, and not a heading's
         if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):
             lead, lead_text = subject, sent.text
         elif not is_bullet and line and not line.endswith(":"):
