@@ -31,7 +31,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SDO
 
 from .model import KG, TRIPLES_DIR
-from .schema import CLASSES, RELATIONS
+from .schema import CLASSES, RELATIONS, plain_decimal
 from .store import load_graph
 
 __all__ = [
@@ -577,7 +577,7 @@ def _fact_rows(graph: Graph) -> list[dict]:
             "fact": str(fact),
             "entity": entities[subject]["label"] if subject in entities else _local_name(subject),
             "metric": _local_name(graph.value(fact, KG.metric)),
-            "value": Decimal(str(value.toPython() if isinstance(value, Literal) else value)),
+            "value": plain_decimal(Decimal(str(value.toPython() if isinstance(value, Literal) else value))),
             "unit": _text(graph.value(fact, KG.unit)) or "",
             "period": period,
             "start": start,
@@ -595,10 +595,7 @@ def facts(graph: Graph, entity: str | None = None) -> list[dict]:
 
     >>> [(f["metric"], f["period"], str(f["value"])) for f in facts(example_graph(), "acme cloud")]
     ... # doctest: +NORMALIZE_WHITESPACE
-    [('revenue', '2025-04/2025-06', '10000000000.0'),
-     ('revenueGrowth', '2025-01/2025-03', '15.0'),
-     ('revenueGrowth', '2025-04/2025-06', '20.0'),
-     ('revenueGrowth', '2025-04/2025-06', '21.0')]
+    [('revenue', '2025-04/2025-06', '10000000000'), ('revenueGrowth', '2025-01/2025-03', '15'), ('revenueGrowth', '2025-04/2025-06', '20'), ('revenueGrowth', '2025-04/2025-06', '21')]
     """
     rows = _fact_rows(graph)
     if entity is not None:

@@ -3,7 +3,9 @@
 Plain text, Markdown, HTML and JSON Lines are read into :class:`Article`.
 Cleaning (page junk, curly quotes, sentences glued together by scraping)
 produces ``Article.clean`` plus a map back to the text as read, so that every
-offset the pipeline reports points into the file a user can open.
+offset the pipeline reports points into the file a user can open. For HTML,
+the text as read is what trafilatura extracts from the page (``Article.text``),
+and offsets point into that; for JSON Lines, into the line's ``text`` field.
 
 >>> a = article_from_text("Revenue rose 13% year-on-yearThe unit grew.\\nAdvertisements\\n", "a.txt")
 >>> a.clean
@@ -24,6 +26,7 @@ from pathlib import Path
 from .schema import Article, stable_id
 
 __all__ = [
+    "CAMEL_CASE_NAMES",
     "SUFFIXES",
     "IngestError",
     "read_articles",
@@ -71,9 +74,10 @@ class _Text:
                     a, b = m.span(piece)
                     out.append(self.chars[a:b])
                     origin.extend(self.origin[a:b])
-                else:  # insert text
+                else:  # insert text, mapped to the character before the match so
+                    # that a sentence ending in an inserted full stop ends where it did
                     out.append(piece)
-                    anchor = self.origin[m.start()] if m.start() < len(self.origin) else len(self.origin)
+                    anchor = self.origin[m.start() - 1] if 0 < m.start() <= len(self.origin) else 0
                     origin.extend([anchor] * len(piece))
             pos = m.end()
         out.append(self.chars[pos:])
@@ -113,6 +117,17 @@ _QUOTES = {ord("‘"): "'", ord("’"): "'", ord("‚"): "'", ord("′"): "'",
            ord("“"): '"', ord("”"): '"', ord("„"): '"', ord("″"): '"',
            0xA0: " ", 0x2009: " ", 0x202F: " ", 0x200B: " "}
 
+#: Camel-case names that look like two glued words; the catalogue's names
+#: are protected the same way when the pipeline passes them as ``keep``.
+CAMEL_CASE_NAMES = (
+    "LinkedIn", "ServiceNow", "DigitalOcean", "MercadoLibre", "YouTube", "PayPal", "WhatsApp", "iPhone", "iPad",
+    "JavaScript", "PowerPoint", "SoftBank", "BlackRock", "MasterCard", "GlaxoSmithKline", "ExxonMobil",
+    "CrowdStrike", "DoorDash", "SpaceX", "OpenAI", "DeepSeek", "ByteDance", "WeChat", "TikTok", "AliExpress",
+    "MediaTek", "SenseTime", "BlackBerry", "FedEx", "GitHub", "HubSpot", "DocuSign", "SolarWinds", "MongoDB",
+    "CoreWeave", "AstraZeneca", "McDonald", "McKinsey", "JetBlue", "eBay", "SharePoint", "OneDrive", "MacBook",
+    "PlayStation", "StarHub", "HarmonyOS", "MiniMax", "FinDreams", "VodafoneThree", "MasOrange",
+)
+
 # Words that start sentences. Scraping that drops the space and full stop
 # between two sentences leaves "increaseThe": a lower-case word run into one
 # of these. Brand names written in camel case (DeepSeek, ByteDance, WeChat)
@@ -132,6 +147,11 @@ _GLUED = re.compile(r"(?<=[a-z0-9%)\]])(" + "|".join(sorted(_STARTERS, key=len, 
 _GLUED_NAME = re.compile(r"(?<=[A-Za-z][a-z]{6})([A-Z][a-z]+)(?=[\s,.])")
 
 
+def _title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
 def _strip_junk_lines(t: _Text) -> None:
     t.sub(_JUNK_LINE, lambda m: [""])
     # A line repeated later in the page (author boxes, captions shown twice).
@@ -144,8 +164,11 @@ def _strip_junk_lines(t: _Text) -> None:
             drops.append(m.span())
         seen.add(key)
     # An image's alt text followed by its caption: the alt text is the line
-    # just before a caption that shares most of its words.
-    for a, b in zip(pieces, pieces[1:]):
+    # just before a caption that shares most of its words. The first line
+    # (the headline) and title-case lines are never alt text.
+    for a, b in zip(pieces[1:], pieces[2:]):
+        if _title_case(a.group()):
+            continue
         wa, wb = set(re.findall(r"[a-z]{3,}", a.group().lower())), set(re.findall(r"[a-z]{3,}", b.group().lower()))
         ends = (".", "?", "!", ":")
         if (len(wa) >= 6 and not a.group().rstrip().endswith(ends) and not b.group().rstrip().endswith(ends)
@@ -178,7 +201,7 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
         t.sub(_MD_MARKUP, lambda m: [3] if m.group(3) is not None else [])
     t.translate(_QUOTES)
     _strip_junk_lines(t)
-    protected = {k for k in keep if re.search(r"[a-z][A-Z]", k)}
+    protected = {k for k in (*keep, *CAMEL_CASE_NAMES) if re.search(r"[a-z][A-Z]", k)}
 
     def split_glued(m: re.Match[str]):
         word = re.search(r"\S*$", t.chars[: m.start()]).group() + m.group()
@@ -317,14 +340,19 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
 def read_articles(paths: Iterable[str | Path], *, keep: Iterable[str] = (),
                   on_error=None) -> Iterator[Article]:
     """Yield the articles in the given files and folders (folders are read
-    recursively, in name order). A file that cannot be read raises
-    :class:`IngestError`, or is passed to ``on_error(error)`` when given and
-    skipped."""
+    recursively, in name order). A file that cannot be read, or that repeats
+    an article already read, raises :class:`IngestError`, or is passed to
+    ``on_error(error)`` when given and skipped."""
+    seen: dict[str, str] = {}
     for path in _expand(paths):
         try:
             if not path.exists():
                 raise IngestError(path, "does not exist")
-            yield from read_path(path, keep=keep)
+            for article in read_path(path, keep=keep):
+                if article.id in seen:  # one article, one node: the same text twice is read once
+                    raise IngestError(article.source, f"has the same text as {seen[article.id]}; read once")
+                seen[article.id] = article.source
+                yield article
         except IngestError as err:
             if on_error is None:
                 raise

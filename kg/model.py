@@ -79,6 +79,13 @@ def article_iri(article_id: str) -> URIRef:
     return ARTICLE[article_id]
 
 
+def _decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in the lexical form Turtle writes back ("5.0", not "5"),
+    so that a graph and the file it is saved to are isomorphic."""
+    text = format(value, "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
 def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) -> URIRef:
     """One evidence node per (supported node, sentence): a sentence that
     states two relations gives each its own evidence and confidence."""
@@ -88,7 +95,7 @@ def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) ->
     graph.add((node, KG.start, Literal(ev.start)))
     graph.add((node, KG.end, Literal(ev.end)))
     graph.add((node, KG.extractor, Literal(ev.extractor)))
-    graph.add((node, KG.confidence, Literal(Decimal(str(round(ev.confidence, 3))), datatype=XSD.decimal)))
+    graph.add((node, KG.confidence, _decimal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
         graph.add((node, KG.quote, Literal(ev.quote)))
     return node
@@ -173,7 +180,7 @@ def to_graph(
         graph.add((node, RDF.type, KG.Fact))
         graph.add((node, KG.subject, entity_iri(fact.subject)))
         graph.add((node, KG.metric, Literal(fact.metric)))
-        graph.add((node, KG.value, Literal(fact.value, datatype=XSD.decimal)))
+        graph.add((node, KG.value, _decimal(fact.value)))
         graph.add((node, KG.unit, Literal(fact.unit)))
         if fact.period:
             graph.add((node, KG.period, Literal(fact.period)))

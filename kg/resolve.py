@@ -14,6 +14,7 @@ to the full name it belongs to ("Eddie Wu Yongming").
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ _NOT_ALIASES = {"anaphor", "demonym"}
 
 
 def normal_form(name: str) -> str:
-    name = re.sub(r"['’]s?$", "", name.strip())
+    name = unicodedata.normalize("NFKD", re.sub(r"['’]s?$", "", name.strip())).encode("ascii", "ignore").decode()
     name = _LEGAL.sub("", name)
     return re.sub(r"[^0-9a-z]+", "", name.lower())
 
@@ -63,8 +64,11 @@ class _Index:
         hit = self.by_form.get(form)
         if hit is not None:
             return hit
+        digits = re.findall(r"\d+", form)
         for other_form, canon in self.by_form.items():
-            if len(form) >= 6 and len(other_form) >= 6 and fuzz.ratio(form, other_form) >= 94:
+            # names that differ in a number ("X-32B", "X-72B") are different things
+            if (len(form) >= 6 and len(other_form) >= 6 and re.findall(r"\d+", other_form) == digits
+                    and fuzz.ratio(form, other_form) >= 94):
                 cat = self.catalogue.get(canon)
                 if cat is None or cat.type == label:
                     self.by_form[form] = canon
@@ -78,19 +82,19 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     Yongming" to "Eddie Wu Yongming", "Lilly" to "Eli Lilly" (an
     organisation's name that ends a longer one; a name that starts one, as
     "Alibaba" does "Alibaba Cloud", is another company)."""
-    orgs = {m.key for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"}}
+    orgs = {m.name for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"}}
     mapping_orgs = {short: long for short in orgs for long in orgs
                     if long != short and long.endswith(" " + short) and len(short) > 2}
-    full = sorted({m.key for m in mentions if m.label == "Person" and len(m.key.split()) >= 2},
+    full = sorted({m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2},
                   key=lambda k: -len(k.split()))
     mapping: dict[str, str] = dict(mapping_orgs)
     for m in mentions:
-        words = set(m.key.split())
+        words = set(m.name.split())
         if not words or m.source in _NOT_ALIASES:
             continue
         for name in full:
-            if m.key != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1):
-                mapping[m.key] = mapping.get(name, name)
+            if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1):
+                mapping[m.name] = mapping.get(name, name)
                 break
     return mapping
 
@@ -112,11 +116,11 @@ def resolve(
         parts = _person_parts([m for m, _ in ex.mentions])
 
         def key_of(m: Mention) -> str | None:
-            key = parts.get(m.key, m.key)
-            if key == m.key and m.label == "Person" and len(key.split()) == 1 and normal_form(key) not in index.by_form:
+            key = parts.get(m.name, m.name)
+            if key == m.name and m.label == "Person" and len(key.split()) == 1 and normal_form(key) not in index.by_form:
                 return None  # a lone first or last name that no full name in the article explains
             canon = index.canonical(key, m.label)
-            label = "Person" if key != m.key else m.label
+            label = "Person" if key != m.name and m.label != "Organization" else m.label
             cat = index.catalogue.get(canon)
             weight = 10 if cat is not None else 4 - _TRUST.get(m.source, 3)
             labels[canon][cat.type if cat else label] += weight

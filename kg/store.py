@@ -7,6 +7,7 @@ atomic output.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -46,20 +47,31 @@ def default_graph_path() -> Path:
 
 
 def _serialize(graph: Graph, fmt: str) -> bytes:
-    if fmt == "nt":
-        # rdflib writes N-Triples in hash order: sort the lines so that the
-        # same graph always gives the same bytes.
-        lines = graph.serialize(format="nt").splitlines()
+    if fmt in ("nt", "nquads"):
+        # rdflib writes lines in hash order: sort them so that the same graph
+        # always gives the same bytes. Split on "\n" only: str.splitlines()
+        # also breaks at U+2028 and friends, which may sit inside literals.
+        source = graph if fmt == "nt" else _as_dataset(graph)
+        lines = source.serialize(format=fmt).split("\n")
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
     if fmt == "trig":
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for triple in graph:
-            dataset.add(triple)
-        return dataset.serialize(format="trig").encode("utf-8")
+        return _as_dataset(graph).serialize(format="trig").encode("utf-8")
     if fmt == "json-ld":
-        return graph.serialize(format="json-ld", sort_keys=True, indent=1).encode("utf-8")
+        # sort_keys orders keys but not the @graph list: sort that by @id.
+        doc = json.loads(graph.serialize(format="json-ld"))
+        nodes = doc.get("@graph", doc) if isinstance(doc, dict) else doc
+        if isinstance(nodes, list):
+            nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
+        return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
     return graph.serialize(format=fmt).encode("utf-8")
+
+
+def _as_dataset(graph: Graph) -> Dataset:
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    for triple in graph:
+        dataset.add(triple)
+    return dataset
 
 
 def save_graph(graph: Graph, path: str | Path) -> Path:

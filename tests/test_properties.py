@@ -58,8 +58,6 @@ def test_literal_survives_save_and_load(text):
             assert [str(v) for v in again.objects(KG["x"], RDFS.comment)] == [text]
 
 
-@pytest.mark.xfail(strict=True, reason="store._serialize sorts N-Triples lines split with str.splitlines(), which also "
-                                       "splits inside literals at U+2028, U+0085, \\f, \\v, \\x1c-\\x1e")
 @pytest.mark.parametrize("ch", list(LINE_BREAKS_BUT_NOT_NEWLINE))
 def test_ntriples_keeps_unicode_line_breaks(tmp_path, ch):
     text = f"Acme said{ch}it grew."

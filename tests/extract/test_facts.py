@@ -37,7 +37,7 @@ def facts(extract, text, published="2025-11-20"):
 
 
 def test_revenue_and_growth_with_period(extract):
-    text = "In the three months ending September 30, Acme Cloud's revenue jumped 34% year-on-year to 39.8 billion yuan."
+    text = "For the three months ending September 30, sales at Acme Cloud climbed 34% from a year earlier, reaching 39.8 billion yuan."
     assert facts(extract, text) == {
         ("Acme Cloud", "revenueGrowth", Decimal("34"), "percent", "2025-07/2025-09"),
         ("Acme Cloud", "revenue", Decimal("39800000000"), "CNY", "2025-07/2025-09"),
