@@ -162,8 +162,9 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         # "the company", "the drugmaker": the company the text was just
         # about, unless that was a unit of the main company (then the parent)
         for f in ms:
-            if f.kind != "anaphor" or main is None or f.key != main.key:
+            if f.kind != "anaphor" or main is None or f.parent:
                 continue
+            f.key = main.key
             named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind != "anaphor"]
             if named:
                 f.key = named[0].key  # "Alibaba CEO Wu said the company ..."

@@ -29,6 +29,11 @@ __all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPE
 
 #: Nationality and region adjectives, read as the place they name.
 DEMONYMS = {
+    "Danish": "Denmark", "Norwegian": "Norway", "Finnish": "Finland", "Irish": "Ireland", "Belgian": "Belgium",
+    "Austrian": "Austria", "Polish": "Poland", "Turkish": "Turkey", "Hungarian": "Hungary", "Czech": "Czech Republic",
+    "Greek": "Greece", "Portuguese": "Portugal", "Thai": "Thailand", "Malaysian": "Malaysia", "Emirati": "United Arab Emirates",
+    "Qatari": "Qatar", "Egyptian": "Egypt", "Nigerian": "Nigeria", "Argentine": "Argentina", "Chilean": "Chile",
+    "Colombian": "Colombia", "Philippine": "Philippines", "Pakistani": "Pakistan", "Ukrainian": "Ukraine",
     "Chinese": "China", "American": "United States", "European": "Europe", "Asian": "Asia",
     "Japanese": "Japan", "Korean": "South Korea", "South Korean": "South Korea", "Indian": "India",
     "British": "United Kingdom", "German": "Germany", "French": "France", "Brazilian": "Brazil",
@@ -218,7 +223,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 _UNIT = re.compile(
     rf"(?:(?P<poss>'s?)|(?P<its>\b[Ii]ts|\b[Tt]he\s+company's)|(?P<bare>^[ \t•*-]*))\s*"
-    rf"(?P<desc>(?:[\w-]+\s+){{0,3}}?)(?P<noun>(?i:{UNIT_NOUNS}))\b(?P<named>\s+[A-Z][\w-]+)?",
+    rf"(?P<desc>(?:[\w-]+\s+){{0,3}}?)(?P<noun>(?i:{UNIT_NOUNS}))\b(?P<named>,?\s+[A-Z][\w-]+)?",
     re.MULTILINE,
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
@@ -456,9 +461,21 @@ def _demonym_mentions(text: str) -> Iterable[Found]:
 
 
 def main_company(found: list[Found]) -> str | None:
-    """The organisation the article is about: the one it names most."""
-    counts = Counter(f.key for f in found if f.label == "Organization" and f.kind in {"name", "pattern", "ner"})
-    return counts.most_common(1)[0][0] if counts else None
+    """The organisation the article is about: the one it names most, where
+    being named in the headline or first lines counts extra."""
+    orgs = [f for f in found if f.label == "Organization" and f.kind in {"name", "pattern", "ner"}]
+    if not orgs:
+        return None
+    counts = Counter(f.key for f in orgs)
+    early = orgs[0].start + 400
+    for f in orgs:
+        if f.start <= early:
+            counts[f.key] += 1
+    # ties go to the first named
+    order = {}
+    for f in orgs:
+        order.setdefault(f.key, f.start)
+    return max(counts, key=lambda k: (counts[k], -order[k]))
 
 
 def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
@@ -483,6 +500,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
             _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
     for cand in list(_unit_names(text, found, gaz)):
         _add(found, cand)
+    _unify_labels(found)
     main = main_company(found)
     for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
         _add(found, cand)
@@ -491,7 +509,28 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     _apply_acronyms(text, found)
     found.sort(key=lambda f: f.start)
     _resolve_appositions(text, found)
+    # "Novo" for "Novo Nordisk": the first word of the main company's name
+    main = main_company(found)
+    if main and len(main.split()) > 1:
+        for f in found:
+            if f.kind == "ner" and f.key == main.split()[0]:
+                f.key, f.label = main, "Organization"
+    _unify_labels(found)  # again: appositions may have settled a class
     return found
+
+
+def _unify_labels(found: list[Found]) -> None:
+    """One class per name within an article: the statistical NER may call
+    "Novo Nordisk" a person in one sentence and a company in the next. A
+    label from the catalogue or a pattern wins; else the majority."""
+    votes: dict[str, Counter] = {}
+    for f in found:
+        if f.kind in {"name", "pattern", "ner", "description"} and f.label != "Topic":
+            weight = 1 if f.kind == "ner" else 5
+            votes.setdefault(f.key, Counter())[f.label] += weight
+    for f in found:
+        if f.kind == "ner" and f.key in votes:
+            f.label = votes[f.key].most_common(1)[0][0]
 
 
 def _resolve_appositions(text: str, found: list[Found]) -> None:
@@ -501,7 +540,7 @@ def _resolve_appositions(text: str, found: list[Found]) -> None:
         if f.kind != "anaphor" or before.label not in ("Organization", "Person") or before.kind == "anaphor":
             continue
         if re.fullmatch(r",\s+(?:the|a|an)\s+(?:[\w,-]+\s+){0,5}", text[before.end:f.start]):
-            f.key = before.key
+            f.key = f.parent = before.key  # parent marks a settled apposition
             if before.kind == "ner":
                 before.label = "Organization"
 

@@ -257,6 +257,21 @@ def supply(c: Clause) -> Iterable[Triple]:
             owner = c.owner(p)
             if buyer is not None and owner is not None and owner.key != buyer.key:
                 yield owner, "supplies", buyer, 0.65
+    # "buying chips from Globex": the seller supplies the buyer
+    for t in _near_trigger(c, re.compile(r"\b(?:buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|sourc(?:e|es|ed|ing)|order(?:s|ed|ing)?|"
+                                         r"procur(?:e|es|ed|ing))\b(?:\s+[\w-]+){0,4}?\s+from\s+", re.I)):
+        seller = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 2), None)
+        buyer = c.subject(t.start())
+        if seller is not None and buyer is not None and seller.key != buyer.key:
+            yield seller, "supplies", buyer, 0.6
+    # "A, B and C are now customers of X"
+    for t in _near_trigger(c, re.compile(r"\b(?:customers|clients|buyers)\s+of\s+", re.I)):
+        supplier = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 2), None)
+        first = c.subject(t.start())
+        clients = _listed(c, first.start - 1) if first is not None else []
+        for o in clients or ([first] if first else []):
+            if supplier is not None and o.key != supplier.key and o.end <= t.start():
+                yield supplier, "supplies", o, 0.6
     # "X, which counts A, B and C among its customers"; "X's customers include A and B"
     for t in _near_trigger(c, re.compile(r"\bcounts\s+|\bcustomers\s+(?:include|including|such as|like)\s+|\bclients\s+(?:include|such as)\s+", re.I)):
         supplier = c.subject(t.start()) or next(iter(reversed(c.before(t.start(), "Organization"))), None)
@@ -301,7 +316,7 @@ def ownership(c: Clause) -> Iterable[Triple]:
             parent = c.owner(m)
             if parent is not None and parent.key != m.key:
                 yield m, "subsidiaryOf", parent, 0.7
-    unit = re.compile(rf"(?:'s?|\b[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?(?:division|arm|unit|subsidiary|affiliate|business)\s+$")
+    unit = re.compile(rf"(?:'s?|\b[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?(?:division|arm|unit|subsidiary|affiliate|business),?\s+$")
     for m in c.orgs():
         pm = unit.search(doc[max(c.start, m.start - 60):m.start])
         if pm:
