@@ -111,6 +111,21 @@ _USE = re.compile(
 )
 
 
+def _verb_subject(c: Clause, offset: int) -> Found | None:
+    """The organisation that is the grammatical subject of the verb at
+    ``offset`` ("Beijing-based JD, founded by ..., launched X": JD)."""
+    token = next((t for t in c.sent if t.idx >= offset), None)
+    if token is None or token.pos_ not in {"VERB", "AUX"}:
+        return None
+    for child in token.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            return next((m for m in c.orgs() if m.start <= child.idx < m.end), None)
+    return None
+
+
+_MADE_BY = re.compile(r"\b(?:designed|developed|created|invented|built|made)\s+(?:in-house\s+)?by\s+", re.I)
+
+
 def _possessed_products(c: Clause) -> Iterable[tuple[Found, Found]]:
     """"OpenAI's GPT models", "Alibaba's flagship AI model, Tongyi Qianwen",
     "its Ernie LLM": (owner, product) pairs."""
@@ -144,13 +159,15 @@ def development(c: Clause) -> Iterable[Triple]:
         if nxt is not None and nxt.label == "Product" and re.fullmatch(r"\s*\(?\s*", doc[o.end:nxt.start]):
             yield o, "develops", nxt, 0.75
     for t in _near_trigger(c, _DEVELOP):
-        subject = c.subject(t.start())
+        grammatical = _verb_subject(c, t.start())
+        subject = grammatical or c.subject(t.start())
         if subject is None and t.group().lower().startswith("leading"):
             subject = c.lead or c.row
         if subject is None:
             continue
         gap = doc[subject.end:t.start()]
-        if len(gap) > 80 or re.search(r"\b(?:that|which|who)\b", gap) and not re.search(r"announced that", doc[subject.end:t.end()]):
+        if grammatical is None and (len(gap) > 80 or re.search(r"\b(?:that|which|who)\b", gap)
+                                    and not re.search(r"announced that", doc[subject.end:t.end()])):
             continue
         for p in c.after(t.end(), "Product"):
             between = doc[t.end():p.start]
@@ -164,13 +181,32 @@ def development(c: Clause) -> Iterable[Triple]:
         for p in c.of("Product"):
             if p.start > c.row.end:
                 yield c.row, "develops", p, 0.6
+    # "Trainium2, the custom AI chip designed by Annapurna Labs"
+    for t in _near_trigger(c, _MADE_BY):
+        maker = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 2), None)
+        product = next(iter(reversed(c.before(t.start(), "Product"))), None)
+        if maker is not None and product is not None and len(doc[product.end:t.start()]) < 60:
+            yield maker, "develops", product, 0.65
+    # "JoyAI, its in-house large language model"; "OpenAI's models, including GPT-5"
+    for p in c.of("Product"):
+        m = re.match(r",\s+(?:its|their)\s+(?:[\w-]+\s+){0,4}?(?:model|chip|processor|app|platform|service|drug|product|brand)s?\b",
+                     doc[p.end:p.end + 80])
+        owner = c.subject(p.start) or c.previous or c.main
+        if m and owner is not None:
+            yield owner, "develops", p, 0.6
+    for t in _near_trigger(c, re.compile(r"'s?\s+(?:[\w-]+\s+){0,2}?(?:models|chips|products|drugs|apps|services|brands),?\s+"
+                                         r"(?:including|such as|like)\s+", re.I)):
+        owner = _org_ending_at(c, t.start() + 2)
+        if owner is not None:
+            for p in _listed(c, t.end() - 1, ("Product",)):
+                yield owner, "develops", p, 0.6
 
 
 @rule("basedOn")
 def foundation(c: Clause) -> Iterable[Triple]:
     """"X, a reasoning model built upon Y": one product built on another."""
     doc = c.sent.doc.text
-    for t in _near_trigger(c, re.compile(r"\b(?:built (?:up)?on|based on|derived from|fine-tuned from|a version of)\b", re.I)):
+    for t in _near_trigger(c, re.compile(r"\b(?:built (?:up)?on(?: top of)?|based on|derived from|fine-tuned from|a version of)\b", re.I)):
         before = [p for p in c.before(t.start(), "Product")]
         after = [p for p in c.after(t.end(), "Product")]
         if before and after and len(doc[after[0].start - 60 if after[0].start - 60 > t.end() else t.end():after[0].start]) <= 60:
@@ -514,7 +550,8 @@ def headquarters(c: Clause) -> Iterable[Triple]:
 _OPERATE = re.compile(
     r"\b(?:data cent(?:er|re)s?|offices?|operations?|presence|stores?|plants?|factories|facilities|expand(?:s|ed|ing)?|"
     r"expansion|launch(?:es|ed|ing)?|enter(?:s|ed|ing)?|stronghold|market|markets|operat(?:e|es|ed|ing)|services?|"
-    r"conference|race|customers|users)\b",
+    r"conference|race|customers|users|sales|shoppers|consumers|outlets|network|networks|subscribers|"
+    r"factory|factories|plant|plants|production)\b",
     re.IGNORECASE,
 )
 
@@ -549,6 +586,22 @@ def presence(c: Clause) -> Iterable[Triple]:
             unit = next((o for o in c.after(p.end, "Organization") if o.start == p.end + through.end()), None)
             if unit is not None:
                 yield unit, "operatesIn", p, 0.5
+    # "In Spain, Orange said ..."; "Germany, its largest market"; a bullet "Hungary: a plant in Szeged"
+    first = next(iter(c.mentions), None)
+    if first is not None and first.label == "Place" and first.kind != "demonym":
+        lead_in = doc[c.start:first.start]
+        after = doc[first.end:first.end + 3]
+        subject = c.lead if after.startswith(":") else (c.subject() if re.fullmatch(r"\s*In\s+", lead_in) and after.startswith(",") else None)
+        if subject is not None and (after.startswith(":") and c.lead is not None or re.fullmatch(r"\s*In\s+", lead_in)):
+            yield subject, "operatesIn", first, 0.5
+            if after.startswith(":"):
+                for p in c.of("Place")[1:]:
+                    yield subject, "operatesIn", p, 0.5
+    for p in c.of("Place"):
+        if re.match(r",\s+(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:market|business|operation|region)s?\b", doc[p.end:p.end + 50]):
+            subject = c.subject(p.start) or c.previous
+            if subject is not None:
+                yield subject, "operatesIn", p, 0.55
     for o in c.orgs():
         m = re.match(r",\s+(?:(?P<place>[A-Z][\w ]*?)'s|the\s+country's)\s+(?:[\w-]+\s+){0,3}?(?:provider|carrier|operator|company|"
                      r"bank|retailer|player|firm|maker|platform|leader|group)\b", doc[o.end:o.end + 80])
