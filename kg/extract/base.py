@@ -73,9 +73,13 @@ class RuleRelations:
     name = "kg.rules.v1"
 
     def __call__(self, parsed: Parsed) -> Iterable[Relation]:
+        restrictor = None
         for clause in parsed.clauses:
+            # the body that restricts, carried to the sentences after it ("... was levied on X")
+            clause.extra["last_restrictor"] = clause.extra.get("last_restrictor") or restrictor
             for s, rel, o, conf in apply_rules(clause):
                 yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+            restrictor = clause.extra.get("restrictor") or restrictor
         for clause, (s, rel, o, conf) in name_parts(parsed.clauses):
             yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
 

@@ -165,7 +165,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
             if f.kind != "anaphor" or main is None or f.parent:
                 continue
             f.key = main.key
-            named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind != "anaphor"]
+            named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind in {"name", "pattern", "ner"}]
             if named:
                 f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
             elif previous is not None and previous.key.split()[0] != main.key.split()[0]:

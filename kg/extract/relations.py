@@ -243,7 +243,8 @@ def adoption(c: Clause) -> Iterable[Triple]:
 # ------------------------------------------------------------ partners and suppliers
 _PARTNER = re.compile(
     r"\b(?:collaborat(?:e|es|ed|ing|ion)|partner(?:s|ed|ing|ship|ships)?|alliance|joint venture|team(?:s|ed)? up|"
-    r"cooperat(?:e|es|ed|ing|ion)|tie-up|(?:signed|struck|inked) (?:a|an) (?:deal|agreement|pact))\b",
+    r"cooperat(?:e|es|ed|ing|ion)|tie-up|(?:signed|struck|inked|reached|agreed) (?:a|an) (?:new\s+)?(?:[\w-]+\s+)?"
+    r"(?:deal|agreement|pact|contract|accord)|work(?:s|ing|ed)? (?:together )?with|joined forces with)\b",
     re.IGNORECASE,
 )
 
@@ -255,10 +256,17 @@ def partnership(c: Clause) -> Iterable[Triple]:
     for t in _near_trigger(c, _PARTNER):
         if re.match(r"partnerships? in\b", c.sent.doc.text[t.start():t.end() + 4]):
             continue
-        before = [o for o in c.before(t.start(), "Organization") if not c._is_source(o)]
-        after = [o for o in c.after(t.end(), "Organization")]
+        before = [o for o in c.before(t.start(), "Organization") if not c._is_source(o) and not c.is_modifier(o)]
+        after = _listed(c, t.end()) or [o for o in c.after(t.end(), "Organization")][:1]
         if before and after:
-            yield before[-1] if len(before) == 1 else c.subject(t.start()) or before[-1], "partnerOf", after[0], 0.7
+            subject = before[-1] if len(before) == 1 else c.subject(t.start()) or before[-1]
+            for o in after:
+                yield subject, "partnerOf", o, 0.7
+        elif len(before) >= 2 and re.match(r"(?:signed|struck|inked|reached|agreed)", t.group(), re.I):
+            # "Microsoft and OpenAI signed a new agreement"
+            group = _listed(c, before[0].start - 1)
+            for a, b in zip(group, group[1:]):
+                yield a, "partnerOf", b, 0.65
         elif len(after) >= 2 and not before:
             yield after[0], "partnerOf", after[1], 0.55
         break
@@ -648,7 +656,7 @@ def investment(c: Clause) -> Iterable[Triple]:
                     and not re.search(r"[,;]", gap):
                 targets.append(x)
             elif x.label != "Topic" and x.kind != "demonym" and re.fullmatch(
-                    r"\s*(?:[\w-]+ly\s+)?(?:in|into)\s+(?:its|their|the)?\s*(?:[\w-]+\s+){0,3}", gap):
+                    r"\s*(?:[^,;.]{0,40}?\s)?(?:in|into)\s+(?:its|their|the)?\s*(?:[\w-]+\s+){0,3}", gap):
                 targets.append(x)
                 break
             if len(gap) > 60:
@@ -675,6 +683,9 @@ _ACQUIRE = re.compile(
 )
 
 
+_BOUGHT_BY = re.compile(r",\s+which\s+$")
+
+
 @rule("acquisitions")
 def acquisition(c: Clause) -> Iterable[Triple]:
     """Buying or holding part of a company is investing in it: "the $4.9
@@ -694,6 +705,20 @@ def acquisition(c: Clause) -> Iterable[Triple]:
         pct = t.group("pct") or t.group("pct2") or t.group("pct3")
         if pct and float(pct) > 50:
             yield target, "subsidiaryOf", buyer, 0.6
+    # "Vodafone Spain, which Zegona bought for €5 billion"
+    for o in c.orgs():
+        m = re.match(r",\s+which\s+", doc[o.end:o.end + 10])
+        if m:
+            buyer = next((x for x in c.after(o.end + m.end() - 1, "Organization") if x.start == o.end + m.end()), None)
+            if buyer is not None and re.match(r"\s+(?:has\s+)?(?:bought|acquired|purchased|took over)\b", doc[buyer.end:buyer.end + 20]):
+                yield buyer, "investsIn", o, 0.6
+                yield o, "subsidiaryOf", buyer, 0.55
+    # "a funding round led by Iconiq": the lead investor invests in the company
+    for t in _near_trigger(c, re.compile(r"\b(?:funding|financing|investment)\s+round\s+(?:led|backed)\s+by\s+", re.I)):
+        investor = next((x for x in c.after(t.end() - 1, "Organization") if x.start - t.end() <= 2), None)
+        company = c.subject(t.start()) or c.previous
+        if investor is not None and company is not None and investor.key != company.key:
+            yield investor, "investsIn", company, 0.55
 
 
 _RESTRICT = re.compile(
@@ -713,8 +738,11 @@ def restriction(c: Clause) -> Iterable[Triple]:
     for t in _near_trigger(c, _RESTRICT):
         pre = doc[max(c.start, t.start() - 25):t.start()]
         # "the U.S. ban", "U.S. export controls", "the Commerce Department's ban"
+        pre = doc[max(c.start, t.start() - 45):t.start()]
         agent = next((p for p in reversed(c.before(t.start(), "Place", "Organization")) if p.end >= t.start() - len(pre)
-                      and re.fullmatch(r"(?:'s)?\s*(?:the\s+)?(?:new\s+|tighter\s+|export\s+)?" if p.label == "Organization"
+                      and re.fullmatch(r"(?:'s)?\s*(?:(?:imposed|imposes|set|sets|levied|placed|announced|introduced|raised)\s+)?"
+                                       r"(?:the\s+|a\s+|an\s+)?(?:new\s+|tighter\s+|export\s+|additional\s+|extra\s+)?"
+                                       if p.label == "Organization"
                                        else r"(?:'s)?\s*(?:the\s+)?(?:[\w-]+\s+)?", doc[p.end:t.start()])), None)
         if agent is None and re.match(r"restricted|banned|sanctioned|prohibited|blacklisted|levied|tariff|dut", t.group(), re.I):
             agent = c.extra.get("last_restrictor")
