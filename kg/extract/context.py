@@ -88,7 +88,7 @@ class Clause:
                 return m
         # "Nvidia chips", "T-Head semiconductors": a name used as a modifier
         # is not what the clause is about.
-        orgs = [m for m in self.orgs() if m.end <= limit and not self._is_source(m) and not self.is_modifier(m)]
+        orgs = [m for m in self.orgs() if m.end <= limit and not self.is_source(m) and not self.is_modifier(m)]
         if orgs:
             return orgs[0]
         if re.search(r"\b(?:[Ii]ts|[Ii]t|[Tt]hey|[Tt]heir)\b", self.sent.doc.text[self.sent.start_char:limit]):
@@ -110,7 +110,7 @@ class Clause:
         span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
         return span.root if span is not None else None
 
-    def _is_source(self, m: Found) -> bool:
+    def is_source(self, m: Found) -> bool:
         """"according to Jefferies", "Bloomberg Intelligence warned": an
         organisation that only reports."""
         doc = self.sent.doc.text

@@ -165,7 +165,6 @@ def _syntactic_subject(c: Clause, start: int) -> Found | None:
     """The organisation or product that is the subject of the verb the number
     depends on: climb from the number to each governing verb and look at its
     subject ("Amazon said it would invest $4 billion": Amazon)."""
-    doc = c.sent.doc
     tokens = [t for t in c.sent if t.idx >= start]
     if not tokens or not tokens[0].dep_:
         return None  # no parse (blank pipeline)
@@ -222,14 +221,14 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     never when the clause is about something it does not name ("Chinese tech
     majors are expected to spend ...")."""
     doc = c.sent.doc.text
-    candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c._is_source(m)]
+    candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)]
     syntactic = _syntactic_subject(c, start)
     # "34% surge in revenue from its artificial intelligence division"
     after = [m for m in candidates if end <= m.start <= end + 45
              and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
     if after and (after[0].kind == "description" or re.fullmatch(r"\s+(?:for|at)\s+", doc[end:after[0].start])):
         return after[0]  # "... against 17.8% for BYD"
-    if syntactic is not None and not c._is_source(syntactic):
+    if syntactic is not None and not c.is_source(syntactic):
         return syntactic
     before = [m for m in candidates if m.end <= start]
     if before and not re.search(r"\b(?:while|whereas|compared with|versus)\b", doc[before[-1].end:start]):
@@ -259,7 +258,6 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
         if parsed is None:
             continue
         value, unit = parsed
-        raw = m.group()
         near_before = doc[max(c.start, m.start() - 100):m.start()]
         near_after = doc[m.end():min(sentence_end, m.end() + 45)]
         # Years, dates, list numbers and ordinals are not measurements.

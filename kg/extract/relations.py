@@ -256,7 +256,7 @@ def partnership(c: Clause) -> Iterable[Triple]:
     for t in _near_trigger(c, _PARTNER):
         if re.match(r"partnerships? in\b", c.sent.doc.text[t.start():t.end() + 4]):
             continue
-        before = [o for o in c.before(t.start(), "Organization") if not c._is_source(o) and not c.is_modifier(o)]
+        before = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and not c.is_modifier(o)]
         after = _listed(c, t.end()) or [o for o in c.after(t.end(), "Organization")][:1]
         if before and after:
             subject = before[-1] if len(before) == 1 else c.subject(t.start()) or before[-1]
@@ -360,7 +360,7 @@ def ownership(c: Clause) -> Iterable[Triple]:
             parent = c.owner(m)
             if parent is not None and parent.key != m.key:
                 yield m, "subsidiaryOf", parent, 0.7
-    unit = re.compile(rf"(?:'s?|\b[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?(?:division|arm|unit|subsidiary|affiliate|business),?\s+$")
+    unit = re.compile(r"(?:'s?|\b[Ii]ts)\s+(?:[\w-]+\s+){0,3}?(?:division|arm|unit|subsidiary|affiliate|business),?\s+$")
     for m in c.orgs():
         pm = unit.search(doc[max(c.start, m.start - 60):m.start])
         if pm:
@@ -465,8 +465,8 @@ def roles(c: Clause) -> Iterable[Triple]:
             if org is not None:
                 yield p, "worksFor", org, 0.6
         # PERSON ... (took over as|was appointed|assumed leadership of) ...
-        for m in re.finditer(rf"\b(?:take over as|took over as|appointed(?: as)?|named(?: as)?|became|become|"
-                             rf"assumed|assume|to head|heads|leads|runs|founded|co-founded|chairs)\s+", post, flags):
+        for m in re.finditer(r"\b(?:take over as|took over as|appointed(?: as)?|named(?: as)?|became|become|"
+                             r"assumed|assume|to head|heads|leads|runs|founded|co-founded|chairs)\s+", post, flags):
             rest = post[m.end():]
             r1 = re.match(rf"(?:the\s+)?({_ROLE})\s+(?:of|at)\s+", rest, flags)
             r2 = re.match(rf"([^,.;]{{0,40}}?)'s?\s+({_ROLE})\b", rest, flags)
@@ -641,14 +641,14 @@ def investment(c: Clause) -> Iterable[Triple]:
     to AI"; "this sector" stands for the topic just named."""
     doc = c.sent.doc.text
     for t in _near_trigger(c, _INVEST):
-        investors = [o for o in c.before(t.start(), "Organization") if not c._is_source(o)
+        investors = [o for o in c.before(t.start(), "Organization") if not c.is_source(o)
                      and not c.is_modifier(o) and len(doc[o.end:t.start()]) < 90]
         if len(investors) > 1:
             listed = _listed(c, investors[0].start - 1)
             investors = listed if len(listed) > 1 else [c.subject(t.start()) or investors[-1]]
         elif not investors:
             subject = c.subject(t.start()) or c.subject()
-            investors = [subject] if subject is not None and not c._is_source(subject) else []
+            investors = [subject] if subject is not None and not c.is_source(subject) else []
         targets = []
         for x in c.after(t.end(), "Topic", "Organization", "Place"):
             gap = doc[t.end():x.start]
@@ -696,7 +696,7 @@ def acquisition(c: Clause) -> Iterable[Triple]:
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
         if target is None:
             continue
-        buyers = [o for o in c.before(t.start(), "Organization") if not c._is_source(o) and o.key != target.key
+        buyers = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and o.key != target.key
                   and not c.is_modifier(o)]
         buyer = c.subject(t.start()) if buyers else (c.lead or c.row or c.previous or c.main)
         if buyer is None or buyer.key == target.key:
