@@ -90,10 +90,18 @@ class RuleFacts:
     name = "kg.facts.v1"
 
     def __call__(self, parsed: Parsed) -> Iterable[Measurement]:
+        period = None
+        paragraph = None
         for clause in parsed.clauses:
-            for subject, metric, value, unit, period, conf in find_measurements(clause, parsed.year):
-                clause.extra["last_period"] = period or clause.extra.get("last_period")
-                yield Measurement(parsed.mention(subject), metric, value, unit, period,
+            # a reporting period holds for the rest of its paragraph and the bullets under it
+            if clause.paragraph != paragraph and clause.lead is None:
+                period, paragraph = None, clause.paragraph
+            clause.extra["published"] = parsed.article.published
+            clause.extra["last_period"] = period
+            for subject, metric, value, unit, found, conf in find_measurements(clause, parsed.year):
+                if found and not re.search(r"\d{4}-\d{2}-\d{2}", found):
+                    period = clause.extra["last_period"] = found if metric not in {"sharepriceChange", "shareprice"} else period
+                yield Measurement(parsed.mention(subject), metric, value, unit, found,
                                   parsed.evidence(clause, self.name, conf))
 
 

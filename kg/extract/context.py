@@ -35,6 +35,7 @@ class Clause:
     country: str | None = None  # the article's main country ("the country")
     heading: str = ""  # the section heading above
     header: str = ""  # a table row's header row
+    paragraph: int = 0  # which paragraph of the article (blank lines separate them)
     extra: dict = field(default_factory=dict)
 
     def column(self, offset: int) -> str:
@@ -184,7 +185,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
             cell_start = doc.text.find(first_cell, sent.start_char - len(line))
             row = next((f for f in found if f.label == "Organization" and cell_start <= f.start < cell_start + len(first_cell) + 1), None)
         clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country,
-                        heading, header if line != header else "")
+                        heading, header if line != header else "", doc.text.count("\n\n", 0, sent.start_char))
         yield clause
         subject = clause.subject()
         token = clause.token(subject) if subject is not None else None

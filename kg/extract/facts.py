@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ..schema import plain_decimal
@@ -102,27 +103,102 @@ def quarter_period(text: str, year: int | None) -> str | None:
     return None
 
 
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_SPAN_MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "3": 3, "6": 6, "9": 9, "12": 12}
+
+
+def _months(end_year: int, end_month: int, count: int) -> str:
+    """The ISO interval of ``count`` months ending with the given month."""
+    start = end_year * 12 + end_month - 1 - (count - 1)
+    return f"{start // 12}-{start % 12 + 1:02d}/{end_year}-{end_month:02d}"
+
+
+def period_phrases(text: str, year: int | None, published: str | None = None) -> list[tuple[int, int, str]]:
+    """Every period the text names, as (start, end, ISO 8601 period).
+
+    >>> [p for _, _, p in period_phrases("In the six months to June 30, and on Tuesday", 2025, "2025-08-06")]
+    ['2025-01/2025-06', '2025-08-05']
+    >>> [p for _, _, p in period_phrases("the first nine months of 2025 and the fiscal year to March 2025", None)]
+    ['2025-01/2025-09', '2024-04/2025-03']
+    """
+    found: list[tuple[int, int, str]] = []
+    flags = re.IGNORECASE
+
+    def add(m: re.Match[str], period: str | None) -> None:
+        if period:
+            found.append((m.start(), m.end(), period))
+
+    def y_of(m: re.Match[str], group: str) -> int | None:
+        return int(m.group(group)) if m.group(group) else year
+
+    for m in re.finditer(rf"\b(?:fiscal\s+)?year\s+(?:ending|ended|to)\s+(?P<mon>{_MONTHS})(?:\s+\d{{1,2}}\b)?,?\s*(?P<y>20\d\d)?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, _MONTH[m.group("mon").lower()], 12) if y else None)
+    for m in re.finditer(rf"\b(?P<n>three|six|nine|twelve|3|6|9|12)\s+months\s+(?:ending|ended|to|through)\s+(?P<mon>{_MONTHS})"
+                         rf"(?:\s+\d{{1,2}}\b)?,?\s*(?P<y>20\d\d)?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, _MONTH[m.group("mon").lower()], _SPAN_MONTHS[m.group("n").lower()]) if y else None)
+    for m in re.finditer(rf"\bquarter\s+(?:ending|ended|to|through)\s+(?:on\s+)?(?P<mon>{_MONTHS})(?:\s+\d{{1,2}}\b)?,?\s*(?P<y>20\d\d)?"
+                         rf"|\b(?P<mon2>{_MONTHS})[- ]quarter\b", text, flags):
+        mon = (m.group("mon") or m.group("mon2")).lower()
+        y = y_of(m, "y") if m.group("mon") else year
+        add(m, _months(y, _MONTH[mon], 3) if y else None)
+    for m in re.finditer(r"\b(?P<which>first|second)\s+half(?:\s+of\s+(?P<y>20\d\d))?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, 6 if m.group("which").lower() == "first" else 12, 6) if y else None)
+    for m in re.finditer(r"\bfirst\s+(?P<n>three|six|nine)\s+months(?:\s+of\s+(?P<y>20\d\d))?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, _SPAN_MONTHS[m.group("n").lower()], _SPAN_MONTHS[m.group("n").lower()]) if y else None)
+    for m in re.finditer(r"(?<!fiscal )\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?:\s+of\s+(?P<y>20\d\d))?"
+                         r"|(?<!fiscal )\bQ(?P<q>[1-4])\s+(?P<y2>20\d\d)", text, flags):
+        if re.search(r"fiscal\s+(?:year\s+)?(?:20\d\d\s+)?$", text[max(0, m.start() - 20):m.start()], flags):
+            continue  # a fiscal quarter: which months depends on the company's year
+        q = _ORDINAL[m.group("ord").lower()] if m.group("ord") else int(m.group("q"))
+        y = int(m.group("y") or m.group("y2")) if (m.group("y") or m.group("y2")) else year
+        add(m, _months(y, q * 3, 3) if y else None)
+    for m in re.finditer(rf"\bon\s+(?P<mon>{_MONTHS})\s+(?P<d>\d{{1,2}})(?:,\s*(?P<y>20\d\d))?", text, flags):
+        y = y_of(m, "y") or (int(re.findall(r"\b(20\d\d)\b", text)[0]) if re.findall(r"\b(20\d\d)\b", text) else None)
+        add(m, f"{y}-{_MONTH[m.group('mon').lower()]:02d}-{int(m.group('d')):02d}" if y else None)
+    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        day = date.fromisoformat(published)
+        for m in re.finditer(r"\bon\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", text, flags):
+            back = (day.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
+            add(m, (day - timedelta(days=back)).isoformat())
+    for m in re.finditer(r"\bsince\s+(?P<y>20\d\d)\b", text, flags):
+        add(m, f"{m.group('y')}/{year}" if year and int(m.group("y")) < year else m.group("y"))
+    for m in re.finditer(r"\b(?:by|in|since the (?:start|beginning) of|for|during|of)\s+(?P<y>20\d\d)\b(?!\s*[–-])", text):
+        if not re.search(r"fiscal\s*$", text[max(0, m.start() - 10):m.start()], flags) and not any(a <= m.start() < b for a, b, _ in found):
+            add(m, m.group("y"))
+    for m in re.finditer(r"\b(?P<which>this|last)\s+year\b", text, flags):
+        if year:
+            add(m, str(year if m.group("which").lower() == "this" else year - 1))
+    return sorted(found)
+
+
+def _shift_year(period: str, years: int) -> str:
+    return re.sub(r"\b(20\d\d)\b", lambda m: str(int(m.group(1)) + years), period)
+
+
 def _period(c: Clause, number_start: int, year: int | None) -> str | None:
+    """The period of the number at ``number_start``: a table column's, else
+    the nearest period phrase in the sentence, else the reporting period the
+    paragraph set; "a year earlier" moves it back a year."""
     doc = c.sent.doc.text
-    sentence = doc[c.start:c.sent.end_char]
     span = re.search(r"\((20\d\d)\s*[–-]\s*(20\d\d)\)", c.column(number_start))
     if span:  # a table column "AI Investment (2023–2025)"
         return f"{span.group(1)}/{span.group(2)}"
-    q = quarter_period(sentence, year)
-    if q:
-        return q
-    if re.search(r"\bsame period\b|\bthe quarter\b", sentence) and c.extra.get("last_period"):
-        return c.extra["last_period"]
-    m = re.search(r"\bon\s+(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2})\b", sentence, re.I)
-    years = re.findall(r"\b(20\d\d)\b", sentence)
-    if m:
-        y = int(years[0]) if years else year
-        if y:
-            return f"{y}-{_MONTH[m.group(1).lower()]:02d}-{int(m.group(2)):02d}"
-    m = re.search(r"\b(?:by|in|since the (?:start|beginning) of|for|during)\s+(20\d\d)\b", sentence)
-    if m and not re.search(r"fiscal", sentence[max(0, m.start() - 20):m.start()], re.I):
-        return m.group(1)
-    return None
+    phrases = period_phrases(doc[c.start:c.sent.end_char], year, c.extra.get("published"))
+    offset = number_start - c.start
+    period = None
+    if phrases:
+        period = min(phrases, key=lambda p: min(abs(p[0] - offset), abs(p[1] - offset)))[2]
+    elif c.extra.get("last_period"):
+        period = c.extra["last_period"]  # "the same period", or the paragraph's quarter
+    if period and re.match(r"\s*(?:\w+\s+){0,2}?(?:a year earlier|a year ago|the year before)", doc[number_start:number_start + 60]):
+        period = _shift_year(period, -1)
+    return period
 
 
 # Metric words, from most to least specific. Money and percentages look for
