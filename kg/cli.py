@@ -55,6 +55,7 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
     """
     from tqdm import tqdm
 
+    from .errors import KgError
     from .extract import DEFAULT_EXTRACTORS
     from .ingest import IngestError
     from .pipeline import build_graph
@@ -79,8 +80,8 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
                              quotes=not no_quotes, strict=strict, on_error=report, progress=progress)
     except IngestError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
-    except (KeyError, OSError) as err:
-        raise click.ClickException(str(err).strip("'\"")) from None
+    except KgError as err:
+        raise click.ClickException(str(err)) from None
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
     save_graph(result.graph, output)

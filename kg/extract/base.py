@@ -19,6 +19,7 @@ import catalogue
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..errors import UnknownExtractorError
 from ..schema import Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
 from .facts import find_measurements
@@ -116,12 +117,12 @@ def make_rule_facts() -> Extractor:
 
 
 def get_extractor(name: str) -> Extractor:
-    """The extractor registered as ``name``; KeyError lists the known names."""
+    """The extractor registered as ``name``; :class:`UnknownExtractorError`
+    (a KeyError) lists the known names."""
     try:
         factory = extractors.get(name)
     except catalogue.RegistryError:
-        known = ", ".join(sorted(extractors.get_all()))
-        raise KeyError(f"unknown extractor {name!r}; available: {known}") from None
+        raise UnknownExtractorError(name, extractors.get_all()) from None
     return factory()
 
 

