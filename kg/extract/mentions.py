@@ -84,6 +84,7 @@ _NOT_NAMES = {
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
+    "usd", "cny", "rmb", "hkd", "eur", "gbp", "jpy", "krw", "inr", "brl", "dkk", "sek", "chf", "aud", "cad", "sgd",
 }
 _LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|Rival|Rivals|Competitor|Partner|Parent|Former|Chipmaker|Carmaker|Automaker|Drugmaker|Retailer|Lender|Insurer|[A-Z][\w-]*'s)\s+)*")
 _TRAILING = re.compile(r"(?:'s|')$")

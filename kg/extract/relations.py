@@ -267,8 +267,11 @@ def partnership(c: Clause) -> Iterable[Triple]:
             group = _listed(c, before[0].start - 1)
             for a, b in zip(group, group[1:]):
                 yield a, "partnerOf", b, 0.65
-        elif len(after) >= 2 and not before:
-            yield after[0], "partnerOf", after[1], 0.55
+        elif not before:
+            # "Through this collaboration, X will ... Y": the first two named after it
+            following = c.after(t.end(), "Organization")
+            if len(following) >= 2:
+                yield following[0], "partnerOf", following[1], 0.55
         break
 
 
