@@ -66,6 +66,9 @@ MEASURES = ("degree", "pagerank", "betweenness")
 #: are the same figure rounded differently ("US$52 billion" and "about $53
 #: billion" differ by 1.9%); above it they disagree (26% and 34% differ by 24%).
 ROUNDING_TOLERANCE = Decimal("0.025")
+#: Metrics that only mean something for a span of time.
+PERIODIC_METRICS = frozenset({"revenue", "revenueGrowth", "profit", "operatingProfit", "profitGrowth",
+                              "sharepriceChange", "capex", "count"})
 
 #: Approximate units of each currency per US dollar (2024-2025 levels), only
 #: to tell "one amount in two currencies" from two different amounts.
@@ -686,6 +689,10 @@ def conflicts(graph: Graph, kinds: Iterable[str] | None = None) -> list[dict]:
     Facts are compared only when their periods are equal (a missing period
     only with a missing period) and the two are not stated by one article
     alone: figures inside one article are its own breakdown, not a conflict.
+    Figures that belong to a span of time (revenue, growth, profit, price
+    moves) are not compared when their period is unknown: two undated
+    growth rates are as likely two quarters as a disagreement. Pledges,
+    valuations and stakes are compared undated.
     ``kinds`` keeps some of ``conversion``, ``rounding``, ``disagreement``.
 
     >>> [(c["entity"], c["metric"], c["period"], c["kind"]) for c in conflicts(example_graph())]
@@ -693,6 +700,8 @@ def conflicts(graph: Graph, kinds: Iterable[str] | None = None) -> list[dict]:
     """
     groups = defaultdict(list)
     for row in _fact_rows(graph):
+        if row["period"] is None and row["metric"] in PERIODIC_METRICS:
+            continue
         groups[(row["entity"], row["metric"], row["period"])].append(row)
     found = []
     for (entity, metric, period), rows in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):

@@ -217,3 +217,27 @@ def test_one_evidence_per_sentence_even_when_both_directions_carry_a_node(news):
     G = analyse.project(graph)
     (data,) = G.get_edge_data("Apple", "Big Co").values()
     assert len(data["evidence"]) == 2 and data["sources"] == 2
+
+
+def test_undated_growth_rates_are_not_conflicts_but_undated_pledges_are():
+    """Two undated growth rates may be two quarters; two undated pledges are one pledge."""
+    from decimal import Decimal
+
+    from kg.analyse import conflicts
+    from kg.model import to_graph
+    from kg.schema import Article, Entity, Evidence, Fact
+
+    a = Article(id="a1", text="", source="a.txt")
+    b = Article(id="b1", text="", source="b.txt")
+    co = Entity("co", "Big Co", "Organization")
+
+    def ev(article):
+        return (Evidence(article.id, 0, 10, "x", "kg.test.v1"),)
+
+    graph = to_graph([a, b], [co], facts=[
+        Fact(co, "revenueGrowth", Decimal(26), "percent", None, ev(a)),
+        Fact(co, "revenueGrowth", Decimal(13), "percent", None, ev(b)),
+        Fact(co, "investment", Decimal(52e9), "USD", None, ev(a)),
+        Fact(co, "investment", Decimal(53e9), "USD", None, ev(b)),
+    ])
+    assert [(c["metric"], c["kind"]) for c in conflicts(graph)] == [("investment", "rounding")]

@@ -91,17 +91,20 @@ class RuleFacts:
     name = "kg.facts.v1"
 
     def __call__(self, parsed: Parsed) -> Iterable[Measurement]:
-        period = None
-        paragraph = None
-        for clause in parsed.clauses:
-            # a reporting period holds for the rest of its paragraph and the bullets under it
-            if clause.paragraph != paragraph and clause.lead is None:
-                period, paragraph = None, clause.paragraph
+        period, since = None, -10
+        for n, clause in enumerate(parsed.clauses):
+            # A reporting period ("the quarter ended June 30") carries to the
+            # next two sentences of its paragraph and to the bullets under it,
+            # never out of a table or past a heading.
+            if clause.header or clause.heading == clause.text.strip() or (n - since > 2 and clause.lead is None):
+                period = None
             clause.extra["published"] = parsed.article.published
             clause.extra["last_period"] = period
             for subject, metric, value, unit, found, conf in find_measurements(clause, parsed.year):
-                if found and not re.search(r"\d{4}-\d{2}-\d{2}", found):
-                    period = clause.extra["last_period"] = found if metric not in {"sharepriceChange", "shareprice"} else period
+                if (found and not clause.header and not re.search(r"\d{4}-\d{2}-\d{2}", found)
+                        and metric not in {"sharepriceChange", "shareprice"}):
+                    period, since = found, n
+                    clause.extra["last_period"] = found
                 yield Measurement(parsed.mention(subject), metric, value, unit, found,
                                   parsed.evidence(clause, self.name, conf))
 
