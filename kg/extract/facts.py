@@ -222,7 +222,7 @@ _MONEY_METRICS = (
     ("profit", r"\bnet (?:profit|income)\b|\bprofits?\b|\bearnings\b"),
     ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b"),
     ("valuation", r"\bvaluation\b|\bvalued at\b"),
-    ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b"),
+    ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b|\bbrought in\b|\btook in\b|\bgenerated\b"),
     ("investment", r"\binvest\w*|\bcommit\w*|\bspend\w*|\bspent\b|\bpledg\w*|\bearmark\w*|\boutlay\b|\bpour\w*|"
                    r"\bAI Investment\b|\binvestment\b"),
 )
@@ -234,6 +234,8 @@ _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b
 _COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
 
 
+_METRIC_NOUN = re.compile(r"(?:revenues?|sales|profits?|income|earnings|shares|stock|growth|spending|capex|"
+                          r"investments?|margins?|valuation|price|turnover)$")
 _PRONOUNS = {"it", "its", "they", "their", "he", "she", "we", "our", "which", "who", "that"}
 
 
@@ -263,10 +265,12 @@ def _syntactic_subject(c: Clause, start: int) -> Found | None:
                     found = mention_in(child)
                     if found is not None:
                         return found
-                    if child.lower_ not in _PRONOUNS and not any(m.kind == "anaphor" and m.start <= child.idx < m.end for m in c.mentions):
+                    if (child.lower_ not in _PRONOUNS and not _METRIC_NOUN.match(child.lower_)
+                            and not any(m.kind == "anaphor" and m.start <= child.idx < m.end for m in c.mentions)):
                         poss = [g for g in child.children if g.dep_ == "poss" and g.lower_ in _PRONOUNS]
                         if not poss:
                             return None  # the clause is about something it does not name
+                    # "revenue jumped 54%" under "X said that ...": X's revenue
         if token.head == token:
             break
         token = token.head

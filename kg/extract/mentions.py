@@ -52,7 +52,7 @@ ANAPHOR_NOUNS = (r"company|group|firm|giant|conglomerate|leader|titan|behemoth|c
 
 _ORG_SUFFIX = (
     r"Group|Holdings?|Technology|Technologies|Research|Securities|Bank|Capital|Partners|Intelligence|"
-    r"Inc\.?|Ltd\.?|Corp\.?|Corporation|Co\.|Limited|Ventures|Labs|Systems|Semiconductors?|Electronics|"
+    r"Inc\.?|Ltd\.?|Corp\.?|Corporation|Co\.|Limited|PBC|PLC|plc|LLC|AG|SE|NV|N\.V\.|SA|S\.A\.|GmbH|ASA|Oyj|Ventures|Labs|Systems|Semiconductors?|Electronics|"
     r"Motors|Airlines|Insurance|Investments|Management|Advisors|Consulting|Communications|Telecom|"
     r"Networks|Software|Pharmaceuticals|Energy|Industries|Associates|Analytics|Fund|Exchange|Agency|"
     r"Ministry|Commission|Department|Institute|University|Council|Authority|Administration|Bureau"
@@ -188,7 +188,7 @@ def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in pattern.finditer(text):
         label, cls = gaz.exact[m.group(1)]
         if cls == "Product":
-            version = re.match(_VERSIONED, text[m.end(1):])
+            version = re.match(rf"(?:\s+[A-Z][a-z]+){{0,2}}{_VERSIONED}", text[m.end(1):])
             if version:  # "Qwen 2.0": a versioned release is its own product
                 end = m.end(1) + version.end()
                 yield Found(m.start(1), end, text[m.start(1):end], "Product", text[m.start(1):end], "pattern")
@@ -292,7 +292,7 @@ _FACILITY_PLACE = re.compile(
 
 # "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name.
 _NOUN_THEN_PRODUCT = re.compile(
-    r"\b(?:drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
+    r"\b(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
     r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"
     r"\s+(?P<name>[A-Z][\w-]*(?:\s[A-Z0-9][\w.-]*)?)"
 )
@@ -300,11 +300,16 @@ _NOUN_THEN_PRODUCT = re.compile(
 
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _NOUN_THEN_PRODUCT.finditer(text):
-        name = m.group("name")
-        known = gaz.lookup(name)
-        if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
-            continue
-        yield Found(m.start("name"), m.end("name"), name, "Product", known[0] if known else name, "pattern")
+        names = [(m.start("name"), m.group("name"))]
+        # "the maker of Zepbound and Mounjaro": the list goes on
+        more = re.match(r"(?:(?:,\s*|,?\s+and\s+)[A-Z][\w-]*)+", text[m.end("name"):m.end("name") + 80])
+        if more and m.group().lower().startswith(("maker", "developer", "producer", "manufacturer", "creator", "owner")):
+            names += [(m.end("name") + x.start(), x.group()) for x in re.finditer(r"[A-Z][\w-]*", more.group())]
+        for start, name in names:
+            known = gaz.lookup(name)
+            if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
+                continue
+            yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
 
 
 def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
@@ -324,6 +329,8 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
         owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
         if owner is None:
             continue
+        if any(w[:1].isupper() and w not in {"AI"} for w in m.group("mods").split()):
+            continue  # "AMD's EPYC chips": the chips have a name of their own
         mods = " ".join(w for w in m.group("mods").split() if w.lower() not in {"own", "new", "latest", "advanced"})
         name = " ".join(x for x in (strip_possessive(owner.text), mods, "chips") if x)
         yield Found(owner.start, m.end(), text[owner.start:m.end()], "Product", name, "description", parent=owner.key)
@@ -401,10 +408,16 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             line_end = doc.text.find("\n", span.end_char)
             line = doc.text[line_start:line_end if line_end >= 0 else None]
             sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text != ","
+            nxt = doc[span.end] if span.end < len(doc) else None
+            # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
+            name_like = nxt is not None and (nxt.pos_ in {"VERB", "AUX"} or nxt.text in {"'s", "’s"} or (
+                nxt.text in {"and", ",", "&"} and span.end + 1 < len(doc) and doc[span.end + 1].text[:1].isupper()))
             if (is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in _NOT_NAMES for w in words)
-                    or len(words) == 1 and sentence_start and doc.text.count(name) < 2 and label != "Person"):
+                    or len(words) == 1 and sentence_start and doc.text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words
+            if label == "Person" and any(w.isupper() and len(w) > 1 for w in words):
+                label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name
             if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
                 continue
             if name.isupper() and len(name) <= 2:
@@ -496,7 +509,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
             _add(found, cand)
     # "Hangzhou-based": the place is named even when NER misses it.
     for m in _BASED.finditer(text):
-        lead = _LEADING.match(m.group(1) + " ").end()
+        lead = re.match(r"^(?:(?:The|A|An|In|At|On|Its|Their)\s+)*", m.group(1) + " ").end()
         name, start = m.group(1)[lead:], m.start(1) + lead
         known = gaz.lookup(name)
         if name and (not known or known[1] == "Place"):
