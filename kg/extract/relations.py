@@ -70,7 +70,9 @@ def _near_trigger(c: Clause, pattern: re.Pattern[str]) -> Iterable[re.Match[str]
 # ------------------------------------------------------------ competition
 _COMPETE = re.compile(
     r"\b(?:rivals?|rivalry|rival(?:ing|ed)|competitors?|competition|compet(?:e|es|ed|ing)|on par with|take on|takes on|"
-    r"vie[sd]? with|contenders?|versus|vs\.?|sets? it apart from|challengers?|outspend(?:s|ing)?|pressure on)\b",
+    r"vie[sd]? with|contenders?|versus|vs\.?|sets? it apart from|challengers?|outspend(?:s|ing)?|pressure on|"
+    r"(?:price|subsidy|market share)?\s?(?:battle|war|fight) with|take (?:market )?(?:share|ground) from|"
+    r"took (?:market )?(?:share|ground) from|los(?:e|t|ing) (?:market )?share to)\b",
     re.IGNORECASE,
 )
 
@@ -79,6 +81,7 @@ _COMPETE = re.compile(
 def competition(c: Clause) -> Iterable[Triple]:
     """"Alibaba faces competition from Tencent, Baidu and Huawei", "Key rivals
     include:" followed by bullets, a table cell "Fierce competition from X"."""
+    doc = c.sent.doc.text
     covered = 0
     for t in _near_trigger(c, _COMPETE):
         if t.start() < covered:
@@ -89,6 +92,13 @@ def competition(c: Clause) -> Iterable[Triple]:
             if subject is not None and r.key != subject.key:
                 yield subject, "competesWith", r, 0.7
         covered = rivals[-1].end if rivals else covered
+    for o in c.orgs():
+        m = re.match(r"'s?\s+(?:[a-z-]+\s+){0,2}(?:rival|competitor|challenger)\b", doc[o.end:o.end + 40])
+        if m:
+            named = next((x for x in c.after(o.end + m.end(), "Organization") if x.start - (o.end + m.end()) <= 2), None)
+            other = named or c.subject(o.start) or _verb_subject(c, o.start)
+            if other is not None and other.key != o.key:
+                yield o, "competesWith", other, 0.65
     lead = c.lead or c.main
     if c.lead_text and lead is not None and _COMPETE.search(c.lead_text):
         first = next(iter(c.orgs()), None)
@@ -120,6 +130,22 @@ def _verb_subject(c: Clause, offset: int) -> Found | None:
     for child in token.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             return next((m for m in c.orgs() if m.start <= child.idx < m.end), None)
+    return None
+
+
+def _governing_subject(c: Clause, offset: int, labels=("Organization",)) -> Found | None:
+    """The subject of the nearest verb that governs the word at ``offset``."""
+    token = next((t for t in c.sent if t.idx >= offset), None)
+    for _ in range(6):
+        if token is None or not token.dep_:
+            return None
+        if token.pos_ in {"VERB", "AUX"}:
+            for child in token.children:
+                if child.dep_ in {"nsubj", "nsubjpass"}:
+                    return next((m for m in c.mentions if m.label in labels and m.start <= child.idx < m.end), None)
+        if token.head == token:
+            return None
+        token = token.head
     return None
 
 
@@ -296,6 +322,19 @@ def supply(c: Clause) -> Iterable[Triple]:
             if o.key != supplier.key and to.search(doc[max(t.end(), o.start - 8):o.start]) and len(doc[t.end():o.start]) < 120:
                 yield supplier, "supplies", o, 0.65
                 break
+    # "Google supplies Anthropic with chips", "Lazard advised Orange on the deal"
+    for t in _near_trigger(c, re.compile(r"\b(?:suppl(?:y|ies|ied)|advis(?:e|es|ed|ing)|serv(?:e|es|ed|ing))\s+", re.I)):
+        client = next((o for o in c.after(t.end() - 1, "Organization") if o.start == t.end()), None)
+        supplier = _verb_subject(c, t.start()) or c.subject(t.start())
+        if client is not None and supplier is not None and client.key != supplier.key:
+            yield supplier, "supplies", client, 0.6
+    # "committed to buy $250 billion of Azure cloud services": the seller of what is bought
+    for t in _near_trigger(c, re.compile(r"\b(?:buy|buys|bought|purchas\w*|rent\w*|lease\w*|use|uses|using)\b", re.I)):
+        goods = re.compile(r"\s+(?:cloud\s+)?(?:services|capacity|chips|processors|GPUs|equipment|gear|components|cells|batteries|servers)\b")
+        seller = next((o for o in c.after(t.end(), "Organization") if o.start - t.end() < 50 and goods.match(doc[o.end:o.end + 30])), None)
+        buyer = c.subject(t.start())
+        if seller is not None and buyer is not None and seller.key != buyer.key:
+            yield seller, "supplies", buyer, 0.55
     for t in _near_trigger(c, _USE):
         if not re.match(r"deploy|adopt|us|buy|purchas|order", t.group(), re.I):
             continue
@@ -747,8 +786,10 @@ def restriction(c: Clause) -> Iterable[Triple]:
                                        r"(?:the\s+|a\s+|an\s+)?(?:new\s+|tighter\s+|export\s+|additional\s+|extra\s+)?"
                                        if p.label == "Organization"
                                        else r"(?:'s)?\s*(?:the\s+)?(?:[\w-]+\s+)?", doc[p.end:t.start()])), None)
+        if agent is None:  # "The Commission last year imposed a tariff": the subject of the governing verb
+            agent = _governing_subject(c, t.start(), ("Organization", "Place"))
         if agent is None and re.match(r"restricted|banned|sanctioned|prohibited|blacklisted|levied|tariff|dut", t.group(), re.I):
-            agent = c.extra.get("last_restrictor")
+            agent = c.extra.get("restrictor") or c.extra.get("last_restrictor")
         if agent is None:
             continue
         c.extra["restrictor"] = agent
