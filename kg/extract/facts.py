@@ -31,7 +31,7 @@ _CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "hkd":
 _CURRENCY_WORD = {"yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "dollars": "USD", "dollar": "USD",
                   "usd": "USD", "hkd": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR", "pounds": "GBP", "yen": "JPY",
                   "won": "KRW", "rupees": "INR", "reais": "BRL", "real": "BRL", "kronor": "SEK", "francs": "CHF",
-                  "pence": "GBP", "jpy": "JPY", "gbp": "GBP", "dkk": "DKK", "brl": "BRL"}
+                  "pence": "GBP", "jpy": "JPY", "gbp": "GBP", "dkk": "DKK", "brl": "BRL", "kroner": "DKK", "krone": "DKK"}
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "a": 1, "hundreds of": None}
 
@@ -42,7 +42,7 @@ NUMBER = re.compile(
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|[BMTK])\b)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
     r"(?:\s?(?P<curword>yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|EUR|pounds|yen|won|rupees|reais|kronor|francs|"
-    r"pence|JPY|GBP|DKK|BRL)\b)?",
+    r"pence|kroner|krone|JPY|GBP|DKK|BRL)\b)?",
     re.IGNORECASE,
 )
 
@@ -216,7 +216,7 @@ _OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)
 _MOVES = re.compile(r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding|slid|sank)\b", re.I)
 _NOT_A_SHARE = re.compile(r"\b(?:margins?|tax|rates?|tariffs?|interest|inflation|unemployment|yields?|discount|levy|levied)\b", re.I)
 _MONEY_METRICS = (
-    ("shareprice", r"per share|share price|stock price|a share\b|\b(?:shares|stock)\b[^.$]{0,40}\b(?:to|at)\s*$"),
+    ("shareprice", r"per share|share price|stock price|a share\b|\b(?:shares|stock)\b[^$;]{0,40}\b(?:to|at)\s*$"),
     ("capex", r"\bcapex\b|capital expenditure|capital spending"),
     ("operatingProfit", r"operating (?:profit|income)"),
     ("profit", r"\bnet (?:profit|income)\b|\bprofits?\b|\bearnings\b"),
@@ -230,6 +230,9 @@ _MONEY_METRICS = (
 _NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?)\b", re.I)
 _DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
                    r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
+# "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
+_ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
+                       r"|\s*(?:consensus|estimates?\b)", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 _COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
 
@@ -286,6 +289,9 @@ def _nearest_metric(table, before: str, after: str) -> str | None:
             distance = len(before) - m.end()
             if best is None or (distance, rank) < best[:2]:
                 best = (distance, rank, name)
+    if best is not None and not re.match(r"\s*(?:billion|million|trillion|bn|m)?\s*(?:in|of|from)\b", after, re.I):
+        return best[2]  # words after the number belong to it only as "$5 billion in revenue"
+    for rank, (name, pattern) in enumerate(table):
         m = re.search(pattern, after, re.I)
         if m:
             distance = m.start() * 1.5 + 5
@@ -368,9 +374,9 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             unit = count.group(1)
         else:
             window = near_before[-70:] + " " + near_after[:30]
-            if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]):
+            if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]) or _ESTIMATE.match(near_after):
                 continue
-            metric = _nearest_metric(_MONEY_METRICS, near_before[-70:], near_after[:30])
+            metric = _nearest_metric(_MONEY_METRICS, near_before[-100:], near_after[:30])
             # a table column or the section heading can name the metric
             context = c.column(m.start()) or c.heading
             metric = metric or next((name for name, pat in _MONEY_METRICS if re.search(pat, context, re.I)), None)
