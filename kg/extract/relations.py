@@ -27,10 +27,6 @@ def rule(name: str):
     return register
 
 
-def _text(c: Clause, a: int, b: int) -> str:
-    return c.sent.doc.text[a:b]
-
-
 _LIST_GAP = re.compile(
     r"^[\s,:;&(]*(?:(?:and|or|as well as|like|such as|including|especially|notably|from|with|against|"
     r"the|other|global|domestic|international|rivals?|competitors?|peers?|players|giants?|companies|firms|"
@@ -44,7 +40,7 @@ def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) ->
     than separators and list words."""
     out, pos = [], start
     for m in c.after(start):
-        gap = _text(c, pos, m.start)
+        gap = c.sent.doc.text[pos:m.start]
         if len(gap) > limit or not _LIST_GAP.match(gap):
             break
         if m.label in labels:
@@ -121,22 +117,13 @@ _USE = re.compile(
 )
 
 
-def _verb_subject(c: Clause, offset: int) -> Found | None:
-    """The organisation that is the grammatical subject of the verb at
-    ``offset`` ("Beijing-based JD, founded by ..., launched X": JD)."""
+def _governing_subject(c: Clause, offset: int, labels=("Organization",), climb: int = 6) -> Found | None:
+    """The mention that is the grammatical subject of the verb at
+    ``offset``, or of the nearest verb above it within ``climb`` steps
+    ("Beijing-based JD, founded by ..., launched X": JD; "The Commission
+    last year imposed a tariff": the Commission)."""
     token = next((t for t in c.sent if t.idx >= offset), None)
-    if token is None or token.pos_ not in {"VERB", "AUX"}:
-        return None
-    for child in token.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            return next((m for m in c.orgs() if m.start <= child.idx < m.end), None)
-    return None
-
-
-def _governing_subject(c: Clause, offset: int, labels=("Organization",)) -> Found | None:
-    """The subject of the nearest verb that governs the word at ``offset``."""
-    token = next((t for t in c.sent if t.idx >= offset), None)
-    for _ in range(6):
+    for _ in range(climb + 1):
         if token is None or not token.dep_:
             return None
         if token.pos_ in {"VERB", "AUX"}:
@@ -147,6 +134,11 @@ def _governing_subject(c: Clause, offset: int, labels=("Organization",)) -> Foun
             return None
         token = token.head
     return None
+
+
+def _verb_subject(c: Clause, offset: int) -> Found | None:
+    """The organisation that is the subject of the verb at ``offset`` itself."""
+    return _governing_subject(c, offset, climb=0)
 
 
 _MADE_BY = re.compile(r"\b(?:designed|developed|created|invented|built|made)\s+(?:in-house\s+)?by\s+", re.I)
@@ -231,12 +223,11 @@ def development(c: Clause) -> Iterable[Triple]:
 @rule("basedOn")
 def foundation(c: Clause) -> Iterable[Triple]:
     """"X, a reasoning model built upon Y": one product built on another."""
-    doc = c.sent.doc.text
     for t in _near_trigger(c, re.compile(r"\b(?:built (?:up)?on(?: top of)?|based on|derived from|fine-tuned from|a version of)\b", re.I)):
-        before = [p for p in c.before(t.start(), "Product")]
-        after = [p for p in c.after(t.end(), "Product")]
-        if before and after and len(doc[after[0].start - 60 if after[0].start - 60 > t.end() else t.end():after[0].start]) <= 60:
-            yield before[-1] if len(doc[before[-1].end:t.start()]) < 80 else before[0], "basedOn", after[0], 0.7
+        before, after = c.before(t.start(), "Product"), c.after(t.end(), "Product")
+        if before and after and after[0].start - t.end() <= 60:
+            base = before[-1] if t.start() - before[-1].end < 80 else before[0]
+            yield base, "basedOn", after[0], 0.7
 
 
 @rule("uses")
