@@ -592,7 +592,7 @@ _OPERATE = re.compile(
     r"\b(?:data cent(?:er|re)s?|offices?|operations?|presence|stores?|plants?|factories|facilities|expand(?:s|ed|ing)?|"
     r"expansion|launch(?:es|ed|ing)?|enter(?:s|ed|ing)?|stronghold|market|markets|operat(?:e|es|ed|ing)|services?|"
     r"conference|race|customers|users|sales|shoppers|consumers|outlets|network|networks|subscribers|"
-    r"factory|factories|plant|plants|production)\b",
+    r"factory|factories|plant|plants|production|marketplace|business|growth|demand|prescriptions|supply chain)\b",
     re.IGNORECASE,
 )
 
@@ -643,6 +643,22 @@ def presence(c: Clause) -> Iterable[Triple]:
             subject = c.subject(p.start) or c.previous
             if subject is not None:
                 yield subject, "operatesIn", p, 0.55
+        # "its China business", "its British unit", "15% of China's online retail market"
+        own = re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$", doc[max(c.start, p.start - 20):p.start])
+        if own and re.match(r"(?:'s)?\s+(?:[\w-]+\s+){0,2}?(?:business|operations?|market|unit|arm|sales|subsidiary)\b", doc[p.end:p.end + 40]):
+            subject = c.subject(p.start) or c.previous or c.main
+            if subject is not None:
+                yield subject, "operatesIn", p, 0.55
+        if re.search(r"%\s+of\s+$", doc[max(c.start, p.start - 8):p.start]) and re.match(r"'s\s+(?:[\w-]+\s+){0,3}market\b", doc[p.end:p.end + 50]):
+            subject = c.subject(p.start)
+            if subject is not None:
+                yield subject, "operatesIn", p, 0.55
+        # "shifted its supply chain to Vietnam and Brazil"
+        if re.search(r"\b(?:supply chain|production|manufacturing|assembly)\s+(?:\w+\s+){0,2}to\s+(?:[\w-]+\s*(?:and|,)\s+)*$",
+                     doc[max(c.start, p.start - 60):p.start]):
+            subject = c.subject(p.start)
+            if subject is not None:
+                yield subject, "operatesIn", p, 0.5
     for o in c.orgs():
         m = re.match(r",\s+(?:(?P<place>[A-Z][\w ]*?)'s|the\s+country's)\s+(?:[\w-]+\s+){0,3}?(?:provider|carrier|operator|company|"
                      r"bank|retailer|player|firm|maker|platform|leader|group)\b", doc[o.end:o.end + 80])
