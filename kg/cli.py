@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 __all__ = ["cli"]
@@ -11,3 +13,71 @@ __all__ = ["cli"]
 @click.version_option(package_name="kg")
 def cli() -> None:
     """Build, query, analyse and draw a knowledge graph of news articles."""
+
+
+class _BadQuery(click.ClickException):
+    """A query that cannot run: exit code 2, like a usage error, no traceback."""
+
+    exit_code = 2
+
+
+def _parse_params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", ctx, param)
+        params[name] = value
+    return params
+
+
+def _open(graph):
+    from .store import open_store
+
+    try:
+        return open_store(graph)
+    except (FileNotFoundError, ValueError, SyntaxError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command("query")
+@click.argument("query", required=False)
+@click.option("-g", "--graph", type=click.Path(exists=True), help="Graph file or store folder [default: triples/news.trig].")
+@click.option("-p", "--param", "params", multiple=True, callback=_parse_params, metavar="NAME=VALUE",
+              help="Give a query parameter a value (repeatable). <iri> is an IRI, numbers are numbers.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
+              help="Output format [default: table on a terminal, else csv; turtle for graphs].")
+@click.option("--max-rows", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("-l", "--list", "list_queries", is_flag=True, help="List the saved queries and their parameters.")
+def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
+    """Answer QUERY: the name of a saved query, an .rq file, or SPARQL text.
+
+    The prefixes kg, rdf, rdfs, owl, xsd, skos, prov, schema, wd, entity and
+    article are bound already.
+
+    \b
+      kg query --list
+      kg query partners --param company="Alibaba Group"
+      kg query 'SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name }' --format json
+    """
+    from .query import QueryError, format_result, run_query, saved_queries
+    from .store import GraphResult, QuerySyntaxError
+
+    if list_queries:
+        for saved in saved_queries().values():
+            params_text = " ".join(f"--param {name}=..." for name in saved.params)
+            click.echo(f"{saved.name:<22} {saved.title}" + (f"\n{'':<22} {params_text}" if params_text else ""))
+        return
+    if not query:
+        raise click.UsageError("give a QUERY (a saved query's name or SPARQL), or --list")
+    store = _open(graph)
+    try:
+        result = run_query(store, query, params)
+        if fmt is None:
+            fmt = "turtle" if isinstance(result, GraphResult) else "table" if sys.stdout.isatty() else "csv"
+        output = format_result(result, fmt, max_rows=max_rows)
+    except QuerySyntaxError as error:
+        raise _BadQuery(f"malformed query: {error}") from None
+    except QueryError as error:
+        raise _BadQuery(str(error)) from None
+    click.echo(output, nl=False)
