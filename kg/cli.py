@@ -45,7 +45,7 @@ def _open(graph):
 @click.option("-g", "--graph", type=click.Path(exists=True), help="Graph file or store folder [default: triples/news.trig].")
 @click.option("-p", "--param", "params", multiple=True, callback=_parse_params, metavar="NAME=VALUE",
               help="Give a query parameter a value (repeatable). <iri> is an IRI, numbers are numbers.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml"]),
               help="Output format [default: table on a terminal, else csv; turtle for graphs].")
 @click.option("--max-rows", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.option("-l", "--list", "list_queries", is_flag=True, help="List the saved queries and their parameters.")
@@ -81,3 +81,35 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
     except QueryError as error:
         raise _BadQuery(str(error)) from None
     click.echo(output, nl=False)
+
+
+@cli.command("serve")
+@click.argument("graph", required=False, type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a query may run; longer ones are cancelled and answered 503.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows (or triples) per answer; the rest are cut off and flagged in X-KG-Truncated.")
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(min=1),
+              help="Bytes a request body may have (413 beyond).")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Queries that may run at once (one process each).")
+@click.option("--write-token", envvar="KG_WRITE_TOKEN",
+              help="Allow SPARQL Update for requests bearing this token [env: KG_WRITE_TOKEN].")
+def serve_command(graph, host, port, timeout, max_rows, max_body, workers, write_token) -> None:
+    """Serve GRAPH (default: the shipped graph) as a read-only SPARQL endpoint
+    at /sparql, with a browser explorer at /.
+
+    \b
+      kg serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+           http://127.0.0.1:7878/sparql
+    """
+    from .server import Limits, serve
+
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers)
+    try:
+        serve(graph, limits, host=host, port=port, write_token=write_token, announce=click.echo)
+    except (FileNotFoundError, OSError) as error:
+        raise click.ClickException(str(error)) from None

@@ -76,7 +76,7 @@ QUERIES_DIR = TRIPLES_DIR / "queries"
 
 #: Output formats for SELECT and ASK answers, and for CONSTRUCT/DESCRIBE ones.
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples")
+GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -292,15 +292,18 @@ def format_result(result: SelectResult | AskResult | GraphResult, fmt: str, *,
         raise QueryError(f"a SELECT or ASK answer is a table: use one of {', '.join(SELECT_FORMATS)}, not {fmt}")
     if isinstance(result, AskResult):
         return _WRITE_ASK[fmt](result.value)
-    rows = list(_limited(result, max_rows))
+    rows = list(result) if max_rows is None else _first_rows(result, max_rows)
     return _WRITE_SELECT[fmt](result.variables, rows)
 
 
-def _limited(rows: Iterable, max_rows: int | None) -> Iterable:
-    for count, row in enumerate(rows):
-        if max_rows is not None and count >= max_rows:
-            return
-        yield row
+def _first_rows(result: SelectResult, max_rows: int) -> list:
+    rows = []
+    for row in result:
+        if len(rows) == max_rows:
+            result.truncated = True
+            break
+        rows.append(row)
+    return rows
 
 
 def _short(term: Term | None) -> str:

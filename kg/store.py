@@ -47,6 +47,8 @@ __all__ = [
     "GraphStore",
     "QuerySyntaxError",
     "cache_dir",
+    "apply_update",
+    "copy_store",
     "build_store",
     "open_store",
     "open",
@@ -220,6 +222,8 @@ class SelectResult:
 
     variables: tuple[str, ...]
     _solutions: Iterator
+    #: Set by a reader that stopped at a row limit with rows left unread.
+    truncated: bool = False
 
     def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
         for solution in self._solutions:
@@ -238,6 +242,8 @@ class GraphResult:
     """The answer to a CONSTRUCT or DESCRIBE query: a lazy stream of triples."""
 
     _triples: Iterator
+    #: Set by :meth:`serialize` when it stopped at its limit with triples left.
+    truncated: bool = False
 
     def __iter__(self) -> Iterator[tuple[Term, Term, Term]]:
         for triple in self._triples:
@@ -245,13 +251,16 @@ class GraphResult:
 
     def serialize(self, fmt: str = "turtle", *, prefixes: Mapping[str, str] | None = None,
                   limit: int | None = None) -> bytes:
-        """The triples as ``"turtle"`` or ``"ntriples"``, at most ``limit`` of them."""
-        triples = self._triples if limit is None else _take(self._triples, limit)
-        if fmt == "turtle":
-            return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes or {}))
-        if fmt == "ntriples":
-            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        raise ValueError(f"unknown graph format {fmt!r}: use turtle or ntriples")
+        """The triples as ``"turtle"``, ``"ntriples"`` or ``"rdfxml"``, at most ``limit`` of them."""
+        if fmt not in _GRAPH_SERIALIZERS:
+            raise ValueError(f"unknown graph format {fmt!r}: use one of {', '.join(_GRAPH_SERIALIZERS)}")
+        triples = list(self._triples if limit is None else _take(self._triples, limit + 1))
+        if limit is not None and len(triples) > limit:
+            triples, self.truncated = triples[:limit], True
+        return ox.serialize(triples, format=_GRAPH_SERIALIZERS[fmt], prefixes=dict(prefixes or {}))
+
+
+_GRAPH_SERIALIZERS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
 
 
 def _take(items: Iterator, limit: int) -> Iterator:
@@ -303,6 +312,26 @@ class GraphStore:
     def close(self) -> None:
         """Release the database (also done when the object is collected)."""
         del self._store
+
+
+def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+    """Run a SPARQL Update on the store in ``store_dir``, opened for writing
+    just for this. Stores already open read-only keep their old view until
+    they are opened again."""
+    store = ox.Store(str(store_dir))
+    try:
+        store.update(sparql, prefixes=dict(prefixes or {}))
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from None
+    finally:
+        store.flush()
+        del store
+
+
+def copy_store(store_dir: str | Path, target: str | Path) -> Path:
+    """A private copy of a store (to change without touching a cached one)."""
+    ox.Store.read_only(str(store_dir)).backup(str(target))
+    return Path(target)
 
 
 def cache_dir() -> Path:
