@@ -339,10 +339,23 @@ def _csv(variables: tuple[str, ...], rows: list) -> str:
     return out.getvalue()
 
 
+_TURTLE_BARE = {_XSD + "integer": r"[+-]?\d+", _XSD + "decimal": r"[+-]?\d*\.\d+", _XSD + "boolean": "true|false"}
+
+
+def _turtle(term: Term | None) -> str:
+    """A term in Turtle syntax, numbers and booleans bare (as TSV results write them)."""
+    if term is None:
+        return ""
+    pattern = _TURTLE_BARE.get(term.datatype or "") if term.kind == "literal" else None
+    if pattern and re.fullmatch(pattern, term.value):
+        return term.value
+    return term.n3()
+
+
 def _tsv(variables: tuple[str, ...], rows: list) -> str:
-    # SPARQL 1.1 TSV results: terms in N-Triples/Turtle syntax.
+    # SPARQL 1.1 TSV results: terms in Turtle syntax.
     lines = ["\t".join(f"?{name}" for name in variables)]
-    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
+    lines += ["\t".join(_turtle(t) for t in row) for row in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -427,8 +427,10 @@ def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public na
     """
     path = Path(path) if path else default_graph_path()
     if _is_store(path):
-        nquads = ox.Store.read_only(str(path)).dump(format=ox.RdfFormat.N_QUADS)
-        return _merge_graphs(Dataset().parse(data=nquads.decode("utf-8"), format="nquads"))
+        store = ox.Store.read_only(str(path))
+        ntriples = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                            for graph in [ox.DefaultGraph(), *store.named_graphs()])
+        return bind_prefixes(Graph()).parse(data=ntriples.decode("utf-8"), format="nt")
     graph = load_graph(path)
     graph.parse(str(ontology_path()), format="turtle")
     return graph
