@@ -5,12 +5,12 @@ A saved query is one ``.rq`` file in ``triples/queries/`` whose comment
 header says what it answers and which parameters it takes::
 
     # title: Partners of a company
-    # description: Every organisation named as a partner of the company.
-    # param: company — the company's name or one of its aliases
+    # description: Every organisation named as a partner of the company ...
+    # param: company — the company's name or one of its aliases, exactly as written
 
 >>> queries = saved_queries()
 >>> queries["partners"].params
-{'company': "the company's name or one of its aliases"}
+{'company': "the company's name or one of its aliases, exactly as written"}
 
 Parameters become a ``VALUES`` block at the top of the query's WHERE
 clause, written as escaped literals, so a value is always data and never
