@@ -28,9 +28,9 @@ Running one, on the store :func:`kg.store.open_store` gives:
 >>> store = open_store(TRIPLES_DIR / "examples" / "valid.ttl")
 >>> result = run_query(store, "partners", {"company": "Acme"})
 >>> print(format_result(result, "table"), end="")
-partner
--------
-Globex
+partner  sources
+-------  -------
+Globex   1
 >>> store.close(); del os.environ["KG_CACHE_DIR"]
 """
 
