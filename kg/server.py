@@ -268,7 +268,7 @@ class SparqlApp:
             for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
                 for graph in request.values.getlist(name):
                     if graph not in self._local_graphs:
-                        raise _Refused(400, f"{name} {graph} is not a graph in this store; nothing is fetched")
+                        raise _Refused(403, f"{name} {graph} is not a graph in this store; nothing is fetched")
             if update is not None:
                 return self.update(request, update)
             if not query:
@@ -282,7 +282,7 @@ class SparqlApp:
                 raise _Refused(400, str(error)) from None
             reason = remote_access(query, self._local_graphs)
             if reason:
-                raise _Refused(400, reason)
+                raise _Refused(403, reason)
             return self.query(query, request)
         except _Refused as refusal:
             return _error(refusal.status, refusal.message)
