@@ -14,7 +14,7 @@ let savedQueries = {};
 const $ = (id) => document.getElementById(id);
 
 function element(tag, attributes = {}, text = null) {
-  const svgTags = ["svg", "g", "line", "circle", "text", "title"];
+  const svgTags = ["svg", "g", "line", "circle", "text", "title", "defs", "marker", "path"];
   const node = svgTags.includes(tag)
     ? document.createElementNS("http://www.w3.org/2000/svg", tag)
     : document.createElement(tag);
@@ -73,10 +73,13 @@ function chooseSavedQuery() {
   }
 }
 
+// Parameters of the chosen saved query that the text (maybe edited) still uses.
 function currentParams() {
   const params = {};
+  const text = $("query").value;
   for (const input of $("params").querySelectorAll("input[data-param]")) {
-    if (input.value !== "") params[input.dataset.param] = input.value;
+    const name = input.dataset.param;
+    if (input.value !== "" && new RegExp(`[?$]${name}\\b`).test(text)) params[name] = input.value;
   }
   return params;
 }
@@ -104,7 +107,7 @@ function showTable(result) {
   const table = element("table", { id: "result-table" });
   const head = element("tr");
   for (const name of result.head.vars) head.append(element("th", {}, name));
-  table.append(element("thead")).append(head);
+  table.appendChild(element("thead")).append(head);
   const body = table.appendChild(element("tbody"));
   for (const binding of result.results.bindings) {
     const row = element("tr");
@@ -209,9 +212,22 @@ function layout(nodes, edges, width, height) {
     }
     for (const n of nodes) {
       const length = Math.hypot(n.dx, n.dy) || 1;
-      n.x = Math.min(width - 40, Math.max(40, n.x + (n.dx / length) * Math.min(length, temperature)));
-      n.y = Math.min(height - 20, Math.max(20, n.y + (n.dy / length) * Math.min(length, temperature)));
+      n.x += (n.dx / length) * Math.min(length, temperature);
+      n.y += (n.dy / length) * Math.min(length, temperature);
     }
+  }
+  fitInto(nodes, width, height);
+}
+
+// Scale and move the layout into the drawing, leaving room for labels.
+function fitInto(nodes, width, height) {
+  if (!nodes.length) return;
+  const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
+  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const scale = Math.min((width - 200) / ((right - left) || 1), (height - 60) / ((bottom - top) || 1), 1.5);
+  for (const n of nodes) {
+    n.x = width / 2 + (n.x - (left + right) / 2) * scale - 40;
+    n.y = height / 2 + (n.y - (top + bottom) / 2) * scale;
   }
 }
 
@@ -219,14 +235,20 @@ function drawGraph(nodes, edges) {
   const svg = $("graph");
   svg.replaceChildren();
   $("details").replaceChildren();
-  const [width, height] = [800, 520];
+  const [width, height] = [800, 520];  // the viewBox
   layout(nodes, edges, width, height);
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const marker = svg.appendChild(element("defs")).appendChild(element("marker", {
+    id: "arrow", viewBox: "0 0 8 8", refX: 8, refY: 4, markerWidth: 8, markerHeight: 8, orient: "auto" }));
+  marker.append(element("path", { d: "M0,0 L8,4 L0,8 z" }));
   const edgeLayer = svg.appendChild(element("g"));
   for (const e of edges) {
     const a = byId.get(e.source), b = byId.get(e.target);
+    // stop the arrow at the edge of the target's circle
+    const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    const [x2, y2] = [b.x - ((b.x - a.x) / length) * 11, b.y - ((b.y - a.y) / length) * 11];
     const group = edgeLayer.appendChild(element("g", { class: "edge" }));
-    group.append(element("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y }));
+    group.append(element("line", { x1: a.x, y1: a.y, x2, y2, "marker-end": "url(#arrow)" }));
     group.append(element("text", { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 3, "text-anchor": "middle" }, e.relation));
   }
   for (const n of nodes) {
