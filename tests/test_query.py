@@ -62,7 +62,7 @@ KNOWN_ANSWERS = [
     ("competitors", {"company": "Acme Corp"}, ["Initech"]),
     ("supply-chains", {}, ["Acme Cloud → Globex → Initech → Umbrella"]),
     ("supply-chains", {"company": "Globex"}, ["Globex → Initech → Umbrella"]),
-    ("upstream", {"company": "Umbrella"}, ["Initech", "Globex", "Acme Cloud"]),
+    ("upstream", {"company": "Umbrella"}, ["Initech", "Acme Cloud", "Globex"]),
     ("leaders", {}, ["Jane Roe"]),
     ("leaders", {"organization": "Globex"}, []),
     ("products", {"developer": "Acme"}, ["Acme Corp"]),
