@@ -37,6 +37,7 @@ Globex   1
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -133,15 +134,20 @@ def resolve_query(name_or_sparql: str, directory: str | Path | None = None) -> t
     ...
     kg.query.QueryError: no saved query named 'no-such-query'; known: all-relations, ...
     """
-    queries = saved_queries(directory)
-    if name_or_sparql in queries:
-        return queries[name_or_sparql].text, queries[name_or_sparql]
-    if name_or_sparql.endswith(".rq") and Path(name_or_sparql).is_file():
-        saved = SavedQuery.from_file(Path(name_or_sparql))
-        return saved.text, saved
+    directory = Path(directory) if directory else QUERIES_DIR
+    for path in (directory / f"{name_or_sparql}.rq", Path(name_or_sparql)):
+        if re.fullmatch(r"[\w./-]+\.rq", path.name) and path.is_file():
+            saved = _read_saved_query(path, path.stat().st_mtime_ns)
+            return saved.text, saved
     if re.fullmatch(r"[\w.-]+", name_or_sparql):
-        raise QueryError(f"no saved query named {name_or_sparql!r}; known: {', '.join(queries)}")
+        raise QueryError(f"no saved query named {name_or_sparql!r}; known: {', '.join(saved_queries(directory))}")
     return name_or_sparql, None
+
+
+@functools.lru_cache(maxsize=256)
+def _read_saved_query(path: Path, mtime_ns: int) -> SavedQuery:
+    # keyed by modification time too, so an edited .rq file is read again
+    return SavedQuery.from_file(path)
 
 
 def parse_param(value: str) -> Term:
@@ -204,6 +210,9 @@ def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
     >>> remote_access("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
     'FROM <http://example.org/g> is not a graph in this store; nothing is fetched'
     """
+    upper = sparql.upper()
+    if "\\U" not in upper and not any(keyword in upper for keyword in ("SERVICE", "LOAD", "FROM", "USING")):
+        return None  # the common case, without lexing
     local = set(local_graphs)
     for text in dict.fromkeys((sparql, _unescape_codepoints(sparql))):
         tokens = _tokens(text)

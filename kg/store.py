@@ -280,6 +280,9 @@ class GraphStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._store = ox.Store.read_only(str(self.path))
+        # read-only: the named graphs cannot change while the store is open
+        self._named_graphs = frozenset(
+            graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode))
 
     def __len__(self) -> int:
         return len(self._store)
@@ -287,9 +290,9 @@ class GraphStore:
     def __repr__(self) -> str:
         return f"GraphStore({str(self.path)!r})"
 
-    def named_graphs(self) -> set[str]:
+    def named_graphs(self) -> frozenset[str]:
         """The IRIs of the named graphs in the store (a TriG file may have some)."""
-        return {graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode)}
+        return self._named_graphs
 
     def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
               bindings: Mapping[str, Term] | None = None) -> SelectResult | AskResult | GraphResult:
