@@ -226,7 +226,6 @@ def bench_graph(title: str, graph_path: Path, *, rdflib_timeout: float, clients:
         del reference
         bench_endpoint(store_dir, jobs, clients=clients, requests_each=requests_each)
         store.close()
-        del raw
 
 
 def bench_endpoint(store_dir: Path, jobs, *, clients: int, requests_each: int) -> None:

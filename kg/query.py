@@ -332,9 +332,9 @@ def _short(term: Term | None) -> str:
 def _table(variables: tuple[str, ...], rows: list) -> str:
     cells = [[_short(term).replace("\n", " ") for term in row] for row in rows]
     widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(variables)]
-    lines = ["  ".join(name.ljust(w) for name, w in zip(variables, widths)),
+    lines = ["  ".join(name.ljust(w) for name, w in zip(variables, widths, strict=True)),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in cells]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -378,7 +378,7 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def _json(variables: tuple[str, ...], rows: list) -> str:
-    bindings = [{name: _json_term(t) for name, t in zip(variables, row) if t is not None} for row in rows]
+    bindings = [{name: _json_term(t) for name, t in zip(variables, row, strict=True) if t is not None} for row in rows]
     return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1) + "\n"
 
@@ -401,7 +401,7 @@ def _xml(variables: tuple[str, ...], rows: list) -> str:
     for row in rows:
         parts.append("<result>")
         parts += [f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                  for n, t in zip(variables, row) if t is not None]
+                  for n, t in zip(variables, row, strict=True) if t is not None]
         parts.append("</result>\n")
     parts.append("</results>\n</sparql>\n")
     return "".join(parts)

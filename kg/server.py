@@ -14,12 +14,11 @@ read-only. A query that outlives the time limit is cancelled by ending its
 worker, which is then replaced: the engine cannot be interrupted from
 inside, and a process can always be stopped.
 
->>> app = SparqlApp.__new__(SparqlApp)  # negotiation needs no store
->>> app.negotiate("application/sparql-results+xml, application/rdf+xml")
+>>> negotiate("application/sparql-results+xml, application/rdf+xml")
 ('xml', 'rdfxml')
->>> app.negotiate("text/csv")
+>>> negotiate("text/csv")
 ('csv', 'turtle')
->>> app.negotiate("*/*")
+>>> negotiate("*/*")
 ('json', 'turtle')
 """
 
@@ -51,7 +50,7 @@ from werkzeug.wrappers import Request, Response
 from .query import PREFIXES, QueryError, bind_values, format_result, remote_access, saved_queries
 from .store import GraphResult, GraphStore, QuerySyntaxError, apply_update, copy_store, open_store
 
-__all__ = ["Limits", "QueryPool", "SparqlApp", "make_app", "running_server", "serve", "MEDIA_TYPES"]
+__all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "make_app", "running_server", "serve", "MEDIA_TYPES"]
 
 #: Result format name -> media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
 MEDIA_TYPES = {
@@ -194,6 +193,17 @@ class QueryPool:
                 break
 
 
+def negotiate(accept: str) -> tuple[str, str]:
+    """The best (SELECT/ASK format, CONSTRUCT/DESCRIBE format) for an Accept
+    header; JSON and Turtle when it accepts none of them."""
+    accepted = parse_accept_header(accept or "*/*", MIMEAccept)
+    by_type = {MEDIA_TYPES[f]: f for f in _SELECT_FORMATS + _GRAPH_FORMATS}
+    by_type["application/json"] = "json"
+    select = accepted.best_match([MEDIA_TYPES[f] for f in _SELECT_FORMATS] + ["application/json"])
+    graph = accepted.best_match([MEDIA_TYPES[f] for f in _GRAPH_FORMATS])
+    return by_type.get(select, "json"), by_type.get(graph, "turtle")
+
+
 def _error(status: int, message: str) -> Response:
     return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
 
@@ -233,15 +243,6 @@ class SparqlApp:
             name, mimetype = _WEB_FILES[request.path]
             return Response(resources.files("kg").joinpath("web", name).read_bytes(), mimetype=mimetype)
         return _error(404, f"nothing at {request.path}: the endpoint is /sparql, the explorer is /")
-
-    def negotiate(self, accept: str) -> tuple[str, str]:
-        """The best (SELECT/ASK format, CONSTRUCT/DESCRIBE format) for an Accept header."""
-        accepted = parse_accept_header(accept or "*/*", MIMEAccept)
-        by_type = {MEDIA_TYPES[f]: f for f in _SELECT_FORMATS + _GRAPH_FORMATS}
-        by_type["application/json"] = "json"
-        select = accepted.best_match([MEDIA_TYPES[f] for f in _SELECT_FORMATS] + ["application/json"])
-        graph = accepted.best_match([MEDIA_TYPES[f] for f in _GRAPH_FORMATS])
-        return by_type.get(select, "json"), by_type.get(graph, "turtle")
 
     def _read_operation(self, request: Request) -> tuple[str | None, str | None]:
         """(query, update) from a GET, a form POST or a direct POST."""
@@ -288,7 +289,7 @@ class SparqlApp:
             return _error(refusal.status, refusal.message)
 
     def query(self, sparql: str, request: Request) -> Response:
-        select_fmt, graph_fmt = self.negotiate(request.headers.get("Accept", ""))
+        select_fmt, graph_fmt = negotiate(request.headers.get("Accept", ""))
         started = time.perf_counter()
         try:
             fmt, content, truncated = self.pool.run(

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDFS, Dataset, Graph
+from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
 
-from .model import KG, TRIPLES_DIR, bind_prefixes
+from .model import KG, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
 __all__ = [
     "FORMATS",
@@ -376,6 +376,10 @@ def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
     if not graph_path.is_file():
         raise FileNotFoundError(f"no graph file at {graph_path}")
     target = Path(store_dir) if store_dir else cache_dir() / "stores" / _store_key(graph_path, ontology)
+    return _build(graph_path, ontology, target, replace=True)
+
+
+def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -384,9 +388,15 @@ def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
             store.bulk_load(path=str(path), format=_rdf_format(path))
         store.optimize()
         del store  # closes the database before the folder moves
-        if target.exists():
+        if replace and target.exists():
             shutil.rmtree(target)
-        os.replace(building, target)
+        try:
+            os.replace(building, target)
+        except OSError:
+            if replace or not _is_store(target):
+                raise
+            # another process cached the same store first: keep theirs, which may be open
+            shutil.rmtree(building)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -414,7 +424,7 @@ def open_store(path: str | Path | None = None) -> GraphStore:
         raise FileNotFoundError(f"no graph file or store at {path}{hint}")
     store_dir = cache_dir() / "stores" / _store_key(path, ontology_path())
     if not _is_store(store_dir):
-        build_store(path, store_dir)
+        _build(path, ontology_path(), store_dir, replace=False)
     return GraphStore(store_dir)
 
 
