@@ -19,19 +19,18 @@ query text:
 >>> print(bind_values("SELECT ?p WHERE { ?c kg:partnerOf ?p }", {"company": 'Acme" }'}))
 SELECT ?p WHERE { VALUES (?company) { ("Acme\\" }") } ?c kg:partnerOf ?p }
 
-Running one, on the store :func:`kg.store.open_store` gives:
+Running one on a store (see :mod:`kg.store`):
 
->>> import os, tempfile
+>>> import tempfile
 >>> from kg.model import TRIPLES_DIR
->>> from kg.store import open_store
->>> os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp()
->>> store = open_store(TRIPLES_DIR / "examples" / "valid.ttl")
+>>> from kg.store import build_store, open_store
+>>> store = open_store(build_store(TRIPLES_DIR / "examples" / "valid.ttl", Path(tempfile.mkdtemp()) / "store"))
 >>> result = run_query(store, "partners", {"company": "Acme"})
 >>> print(format_result(result, "table"), end="")
 partner  sources
 -------  -------
 Globex   1
->>> store.close(); del os.environ["KG_CACHE_DIR"]
+>>> store.close()
 """
 
 from __future__ import annotations

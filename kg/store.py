@@ -6,16 +6,17 @@ atomic output) and the embedded SPARQL store every query command opens.
 
 The store is an on-disk Oxigraph (pyoxigraph) database holding the graph and
 the ontology. It is built once per graph file and cached under a key made of
-the file's hash, so repeated commands open it instead of re-parsing:
+the file's hash, so repeated commands open it instead of re-parsing
+(:func:`open_store` of a graph file), or built into a chosen folder:
 
->>> import os, tempfile
->>> os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp()
->>> store = open_store(TRIPLES_DIR / "examples" / "valid.ttl")
+>>> import tempfile
+>>> folder = build_store(TRIPLES_DIR / "examples" / "valid.ttl", Path(tempfile.mkdtemp()) / "store")
+>>> store = open_store(folder)
 >>> result = store.query("SELECT ?name WHERE { ?e a kg:Person ; rdfs:label ?name }",
 ...                      prefixes={"kg": str(KG), "rdfs": str(RDFS)})
 >>> result.variables, [row[0].value for row in result]
 (('name',), ['Jane Roe'])
->>> store.close(); del os.environ["KG_CACHE_DIR"]
+>>> store.close()
 """
 
 from __future__ import annotations

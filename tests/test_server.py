@@ -4,20 +4,27 @@ rdflib's SPARQLStore), its refusals and its limits."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg.cli import cli
 from kg.model import ENTITY, KG
+from kg.query import saved_queries
 
 SUPPLIERS = "SELECT ?s ?o WHERE { ?s kg:supplies ?o } ORDER BY ?s ?o"
 SUPPLY_PAIRS = [("acme-cloud", "globex"), ("globex", "initech"), ("initech", "umbrella")]
@@ -139,8 +146,6 @@ def test_construct_and_describe_negotiation(endpoint, accept, media_type, rdflib
 
 
 def test_saved_query_parameters_as_param_fields(endpoint):
-    from kg.query import saved_queries
-
     text = saved_queries()["partners"].text
     status, _, body = post_form(endpoint, {"query": text, "param-company": "Acme"})
     assert status == 200
@@ -262,3 +267,27 @@ def test_an_oversized_body_is_413(endpoint):
                            headers={"Content-Type": "application/sparql-query"})
     assert status == 413 and "4096 bytes" in body
     assert post_form(endpoint, {"query": padding + SUPPLIERS})[0] == 413
+
+
+def test_kg_serve_command_serves_and_stops_on_interrupt(example_graph):
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", str(example_graph), "--port", "0", "--workers", "1"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        banner = process.stdout.readline()
+        assert banner.startswith("SPARQL endpoint: http://127.0.0.1:")
+        base = banner.split()[2].removesuffix("/sparql")
+        status, _, body = get(base, "SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name }", "text/csv")
+        assert status == 200 and body == "name\r\nJane Roe\r\n"
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+
+
+def test_kg_serve_help_names_every_limit():
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--port", "--timeout", "--max-rows", "--max-body", "--workers", "--write-token"):
+        assert option in result.output
