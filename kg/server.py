@@ -153,13 +153,13 @@ class QueryPool:
             timeout: float) -> tuple[str, bytes, bool]:
         """(format, content, truncated); raises QueryTimeout, PoolBusy or
         QuerySyntaxError, or RuntimeError with the engine's message."""
-        deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise PoolBusy(f"all {self.size} workers stayed busy for {timeout:g} s") from None
         try:
-            answer = worker.ask((sparql, select_fmt, graph_fmt, max_rows), max(0.0, deadline - time.monotonic()))
+            # the time limit counts from when the query starts, not from when it queued
+            answer = worker.ask((sparql, select_fmt, graph_fmt, max_rows), timeout)
             healthy = answer is not None
         except (EOFError, OSError, pickle.UnpicklingError):
             answer, healthy = ("error", "the query worker died"), False
