@@ -209,7 +209,21 @@ def _from_term(term: Term):
 
 
 class QuerySyntaxError(ValueError):
-    """A query the SPARQL parser rejects; the message names line and column."""
+    """A query the SPARQL parser rejects; the message names line and column.
+
+    The parser lists every token it would have accepted, character classes
+    included; the first line, cut at 160 characters, says enough.
+
+    >>> str(QuerySyntaxError.from_parser("error at 2:9: expected one of " + "x, " * 100 + "\\n| more"))[:40]
+    'error at 2:9: expected one of x, x, x, x'
+    >>> len(str(QuerySyntaxError.from_parser("error at 2:9: expected one of " + "x, " * 100)))
+    161
+    """
+
+    @classmethod
+    def from_parser(cls, message: str) -> QuerySyntaxError:
+        first = message.splitlines()[0] if message else "syntax error"
+        return cls(first if len(first) <= 160 else first[:160] + "…")
 
 
 @dataclass
@@ -306,7 +320,7 @@ class GraphStore:
         try:
             result = self._store.query(sparql, prefixes=dict(prefixes or {}), substitutions=substitutions)
         except SyntaxError as error:
-            raise QuerySyntaxError(str(error)) from None
+            raise QuerySyntaxError.from_parser(str(error)) from None
         if isinstance(result, ox.QuerySolutions):
             return SelectResult(tuple(v.value for v in result.variables), result)
         if isinstance(result, ox.QueryBoolean):
@@ -326,7 +340,7 @@ def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, s
     try:
         store.update(sparql, prefixes=dict(prefixes or {}))
     except SyntaxError as error:
-        raise QuerySyntaxError(str(error)) from None
+        raise QuerySyntaxError.from_parser(str(error)) from None
     finally:
         store.flush()
         del store
