@@ -226,6 +226,7 @@ def bench_graph(title: str, graph_path: Path, *, rdflib_timeout: float, clients:
         print(f"\nkg.query vs raw engine: median ratio {statistics.median(ratios):.2f}x, "
               f"worst {max(ratios):.2f}x (goal <= 1.5x)")
         del reference
+        bench_endpoint(store_dir, jobs, clients=1, requests_each=len(jobs))
         bench_endpoint(store_dir, jobs, clients=clients, requests_each=requests_each)
         store.close()
 
@@ -260,7 +261,7 @@ def bench_endpoint(store_dir: Path, jobs, *, clients: int, requests_each: int) -
             thread.join()
         elapsed = time.perf_counter() - began
     latencies.sort()
-    print(f"\nendpoint, {clients} concurrent clients, {len(latencies)} requests over the saved queries "
+    print(f"\nendpoint, {clients} concurrent client{'s' if clients > 1 else ''}, {len(latencies)} requests over the saved queries "
           f"({Limits().workers} worker processes, {os.cpu_count()} cores): "
           f"p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms, "
           f"max {latencies[-1] * 1000:.1f} ms, {len(latencies) / elapsed:.1f} requests/s, "

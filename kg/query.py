@@ -245,16 +245,29 @@ def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
 
 
 def _where_brace(sparql: str) -> int:
-    tokens = _tokens(sparql)
-    words = [word.upper() for _, word, _ in tokens]
-    start = words.index("WHERE") if "WHERE" in words else 0
+    """Offset of the brace that opens the WHERE clause: the first one after
+    the WHERE keyword, else the first outside parentheses (WHERE is optional
+    in SELECT and ASK). Lexes only as far as it must.
+
+    >>> _where_brace("ASK { ?s ?p ?o }"), _where_brace('SELECT * # {\\nWHERE { ?s ?p "{" }')
+    (4, 19)
+    """
+    seen_where = False
+    first_free_brace = None
     depth = 0
-    for _, word, offset in tokens[start:]:
-        depth += word == "("
-        depth -= word == ")"
-        if word == "{" and depth == 0:
-            return offset
-    raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    for match in _TOKEN.finditer(sparql):
+        kind, word = match.lastgroup, match[0]
+        if kind == "name" and word.upper() == "WHERE":
+            seen_where = True
+        elif kind == "other":
+            if word == "{" and seen_where:
+                return match.start()
+            if word == "{" and depth == 0 and first_free_brace is None:
+                first_free_brace = match.start()
+            depth += (word == "(") - (word == ")")
+    if first_free_brace is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return first_free_brace
 
 
 def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] | None = None,

@@ -99,6 +99,8 @@ def _worker_main(store_path: str) -> None:
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
     store = GraphStore(store_path)
+    pickle.dump(("ready",), channel_out)
+    channel_out.flush()
     while True:
         try:
             sparql, select_fmt, graph_fmt, max_rows = pickle.load(channel_in)
@@ -124,13 +126,25 @@ class _Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg.server", str(store_path)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
+        self.started = False
+
+    def _receive(self, timeout: float) -> tuple | None:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        return pickle.load(self.process.stdout) if ready else None
+
+    def wait_started(self, timeout: float = 60.0) -> None:
+        """Block until the worker has opened the store (it says so once)."""
+        if not self.started:
+            if self._receive(timeout) != ("ready",):
+                raise RuntimeError("a query worker did not start")
+            self.started = True
 
     def ask(self, job: tuple, timeout: float) -> tuple | None:
         """The worker's answer to ``job``, or None if it took longer than ``timeout``."""
+        self.wait_started()
         pickle.dump(job, self.process.stdin)
         self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        return pickle.load(self.process.stdout) if ready else None
+        return self._receive(timeout)
 
     def stop(self) -> None:
         self.process.kill()
@@ -146,8 +160,10 @@ class QueryPool:
         self.store_path = store_path
         self.size = size
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        for _ in range(size):
-            self._idle.put(_Worker(store_path))
+        workers = [_Worker(store_path) for _ in range(size)]
+        for worker in workers:  # started together, awaited together: ready to serve on return
+            worker.wait_started()
+            self._idle.put(worker)
 
     def run(self, sparql: str, select_fmt: str, graph_fmt: str, max_rows: int,
             timeout: float) -> tuple[str, bytes, bool]:
@@ -182,8 +198,10 @@ class QueryPool:
         old = [self._idle.get() for _ in range(self.size)]
         for worker in old:
             worker.stop()
-        for _ in range(self.size):
-            self._idle.put(_Worker(self.store_path))
+        workers = [_Worker(self.store_path) for _ in range(self.size)]
+        for worker in workers:
+            worker.wait_started()
+            self._idle.put(worker)
 
     def close(self) -> None:
         for _ in range(self.size):
