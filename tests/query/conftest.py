@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests: the example graph, its store, and a running endpoint."""
+"""Fixtures for the query tests (issue 3): the example graph, its store, and a
+running endpoint. A folder of their own keeps them apart from the other stages' fixtures."""
 
 from __future__ import annotations
 

@@ -85,6 +85,7 @@ def test_sparqlwrapper_select_xml_and_ask(endpoint):
 
 
 @pytest.mark.parametrize("fmt", [TURTLE, XML])
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside SPARQLWrapper
 def test_sparqlwrapper_construct(endpoint, fmt):
     client = SPARQLWrapper(f"{endpoint}/sparql")
     client.setQuery("CONSTRUCT WHERE { ?s kg:supplies ?o }")
@@ -270,7 +271,7 @@ def test_an_oversized_body_is_413(endpoint):
 
 
 def test_kg_serve_command_serves_and_stops_on_interrupt(example_graph):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", str(example_graph), "--port", "0", "--workers", "1"],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
