@@ -196,6 +196,10 @@ def _unescape_codepoints(sparql: str) -> str:
                   lambda m: chr(int(m[1] or m[2], 16)), sparql)
 
 
+# Any word that could be one of the keywords that fetch (prov:wasDerivedFrom is not).
+_FETCH_KEYWORD = re.compile(r"(?<![\w:?$])(?:SERVICE|LOAD|FROM|USING)(?![\w:-])", re.IGNORECASE)
+
+
 def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
     """Why ``sparql`` would make the engine fetch from the network, or None.
 
@@ -209,8 +213,7 @@ def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
     >>> remote_access("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
     'FROM <http://example.org/g> is not a graph in this store; nothing is fetched'
     """
-    upper = sparql.upper()
-    if "\\U" not in upper and not any(keyword in upper for keyword in ("SERVICE", "LOAD", "FROM", "USING")):
+    if "\\u" not in sparql.lower() and not _FETCH_KEYWORD.search(sparql):
         return None  # the common case, without lexing
     local = set(local_graphs)
     for text in dict.fromkeys((sparql, _unescape_codepoints(sparql))):
@@ -287,11 +290,17 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
         if unknown:
             known = ", ".join(saved.params) or "none"
             raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
-    sparql = bind_values(sparql, params)
-    reason = remote_access(sparql, store.named_graphs())
+    # checked before binding: a VALUES block of escaped terms adds no keyword,
+    # and the unbound text of a saved query is the same on every call
+    reason = _remote_access_once(sparql, store.named_graphs())
     if reason:
         raise RemoteAccessError(reason)
-    return store.query(sparql, prefixes=PREFIXES)
+    return store.query(bind_values(sparql, params), prefixes=PREFIXES)
+
+
+@functools.lru_cache(maxsize=512)
+def _remote_access_once(sparql: str, local_graphs: frozenset[str]) -> str | None:
+    return remote_access(sparql, local_graphs)
 
 
 # ------------------------------------------------------------ formatting
