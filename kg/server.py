@@ -177,7 +177,7 @@ class QueryPool:
             # the time limit counts from when the query starts, not from when it queued
             answer = worker.ask((sparql, select_fmt, graph_fmt, max_rows), timeout)
             healthy = answer is not None
-        except (EOFError, OSError, pickle.UnpicklingError):
+        except (EOFError, OSError, RuntimeError, pickle.UnpicklingError):
             answer, healthy = ("error", "the query worker died"), False
         if healthy:
             self._idle.put(worker)
@@ -271,7 +271,10 @@ class SparqlApp:
         content_type = request.mimetype
         if content_type == "application/x-www-form-urlencoded":
             return request.form.get("query"), request.form.get("update")
-        body = request.get_data(cache=False).decode("utf-8")
+        try:
+            body = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Refused(400, "the request body is not UTF-8") from None
         if content_type == "application/sparql-query":
             return body, None
         if content_type == "application/sparql-update":
@@ -288,6 +291,7 @@ class SparqlApp:
                 for graph in request.values.getlist(name):
                     if graph not in self._local_graphs:
                         raise _Refused(403, f"{name} {graph} is not a graph in this store; nothing is fetched")
+                    raise _Refused(400, f"{name} is not supported: name the graph with GRAPH in the query")
             if update is not None:
                 return self.update(request, update)
             if not query:
