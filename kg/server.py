@@ -30,6 +30,7 @@ import pickle
 import queue
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -400,12 +401,14 @@ def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *
 def serve(graph: str | Path | None = None, limits: Limits = Limits(), *, host: str = "127.0.0.1",
           port: int = 7878, write_token: str | None = None, announce=print) -> None:
     """Serve until interrupted (what ``kg serve`` runs)."""
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM too, and SIGINT even where a shell started us with it ignored
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
     with running_server(graph, limits, host=host, port=port, write_token=write_token) as url:
         announce(f"SPARQL endpoint: {url}/sparql   explorer: {url}/   (Ctrl-C stops)")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        stop.wait()
 
 
 if __name__ == "__main__":

@@ -270,7 +270,8 @@ def test_an_oversized_body_is_413(endpoint):
     assert post_form(endpoint, {"query": padding + SUPPLIERS})[0] == 413
 
 
-def test_kg_serve_command_serves_and_stops_on_interrupt(example_graph):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_kg_serve_command_serves_and_stops_on_a_signal(example_graph, stop_signal):
     root = Path(__file__).resolve().parents[2]
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", str(example_graph), "--port", "0", "--workers", "1"],
@@ -283,7 +284,7 @@ def test_kg_serve_command_serves_and_stops_on_interrupt(example_graph):
         status, _, body = get(base, "SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name }", "text/csv")
         assert status == 200 and body == "name\r\nJane Roe\r\n"
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         assert process.wait(timeout=20) == 0
 
 
