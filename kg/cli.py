@@ -1,8 +1,11 @@
-"""The ``kg`` command line: a thin click shell over the library."""
+"""The ``kg`` command line: a thin click shell over the library. Each
+command parses its arguments and calls one library function."""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,6 +16,347 @@ __all__ = ["cli"]
 @click.version_option(package_name="kg")
 def cli() -> None:
     """Build, query, analyse and draw a knowledge graph of news articles."""
+
+
+def _graph_argument(required: bool = False):
+    return click.argument("graph", required=required, type=click.Path(dir_okay=False, path_type=Path))
+
+
+def _load(graph: str | Path | None):
+    from .store import default_graph_path, load_graph
+
+    path = Path(graph) if graph else default_graph_path()
+    if not path.exists():
+        raise click.ClickException(f"no graph at {path}: build one with `kg build SRC -o {path}`")
+    try:
+        return load_graph(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a parser's error on a broken file
+        raise click.ClickException(f"cannot parse {path}: {exc}") from None
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/news.trig"),
+              show_default=True, help="Graph file to write; its extension picks the format (.trig .ttl .nt .jsonld).")
+@click.option("--no-quotes", is_flag=True, help="Leave sentence text out of the evidence (offsets only).")
+@click.option("--strict", is_flag=True, help="Stop at the first unreadable file instead of skipping it.")
+@click.option("-x", "--extractor", "extractors", multiple=True, metavar="NAME",
+              help="Registered extractor to run (repeatable; default: all built-in). See `kg extractors`.")
+@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Entity catalogue (Turtle); default triples/catalogue.ttl.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
+    """Read the articles in SOURCES (files or folders) and write their graph.
+
+    Text, Markdown, HTML and JSON Lines files are read. Unreadable files are
+    reported by name and skipped; the exit code is then 1.
+    """
+    from tqdm import tqdm
+
+    from .errors import KgError
+    from .extract import DEFAULT_EXTRACTORS
+    from .ingest import IngestError
+    from .pipeline import build_graph
+    from .store import save_graph, suffix_format
+
+    try:
+        suffix_format(output)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--output") from None
+    for src in sources:
+        if not src.exists():
+            raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
+
+    def report(err: IngestError) -> None:
+        click.echo(f"skipped {err}", err=True)
+
+    def progress(items):
+        return tqdm(items, desc="extracting", unit="article", disable=quiet or None, file=sys.stderr)
+
+    try:
+        result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
+                             quotes=not no_quotes, strict=strict, on_error=report, progress=progress)
+    except IngestError as err:
+        raise click.ClickException(f"{err} (stopped: --strict)") from None
+    except KgError as err:
+        raise click.ClickException(str(err)) from None
+    if result.stats.articles == 0:
+        raise click.ClickException("no articles were read: nothing to build")
+    save_graph(result.graph, output)
+    click.echo(f"wrote {output}: {result.stats.summary()}")
+    if result.stats.errors:
+        sys.exit(1)
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of gold .tsv files (SCHEMA.md format).")
+@_graph_argument()
+@click.option("--drop-ambiguous", is_flag=True, help="Neither require nor penalise rows marked '# ambiguous'.")
+@click.option("--details", default=25, show_default=True, help="How many misses and errors to list (0: none).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_command(gold_dir, graph, drop_ambiguous, details, as_json):
+    """Score GRAPH (default: the shipped graph) against gold annotations:
+    precision, recall and F1 for entities, relations and facts."""
+    from .evaluate import evaluate, read_gold
+    from .model import read_records
+
+    golds = [read_gold(p) for p in sorted(gold_dir.glob("*.tsv"))]
+    if not golds:
+        raise click.ClickException(f"no .tsv gold files in {gold_dir}")
+    result = evaluate(read_records(_load(graph)), golds, drop_ambiguous=drop_ambiguous)
+    click.echo(json.dumps(result.as_dict(), indent=2) if as_json else result.report(details=details))
+
+
+@cli.command()
+@_graph_argument()
+def validate(graph):
+    """Check GRAPH (default: the shipped graph) against triples/shapes.ttl.
+
+    Exit code 0: conforms; 1: does not conform; 2: the graph cannot be read.
+    """
+    from .validate import validate as run
+
+    try:
+        g = _load(graph)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    report = run(g)
+    click.echo(report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+def extractors():
+    """List the registered extractors (built-in and plug-ins)."""
+    from .extract import DEFAULT_EXTRACTORS
+    from .extract import extractors as registry
+
+    for name in sorted(registry.get_all()):
+        click.echo(f"{name}{'  (default)' if name in DEFAULT_EXTRACTORS else ''}")
+# ------------------------------------------------------------ analysis and pictures
+
+def _graph_option(command):
+    """``--graph PATH``: the graph to read, by default the shipped one."""
+    return click.option("--graph", "graph_path", type=click.Path(dir_okay=False), default=None,
+                        help="Graph file to read (default: the shipped triples/news.trig).")(command)
+
+
+def _filter_options(command):
+    """--relation, --class, --article, --since, --until: which part of the graph to project."""
+    for option in reversed([
+        click.option("--relation", "relations", multiple=True, help="Keep only this relation (repeatable)."),
+        click.option("--class", "classes", multiple=True, help="Keep only entities of this class (repeatable)."),
+        click.option("--article", "articles", multiple=True,
+                     help="Keep only evidence from this article file name (repeatable)."),
+        click.option("--since", help="Keep only evidence from articles published on or after this ISO date."),
+        click.option("--until", help="Keep only evidence from articles published on or before this ISO date."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _project(rdf, relations, classes, articles, since, until):
+    from .analyse import project
+
+    return _calling(project, rdf, relations=relations or None, classes=classes or None,
+                    articles=articles or None, since=since, until=until)
+
+
+def _calling(fn, *args, **kwargs):
+    """Run a library call, turning user errors (unknown names, bad filters) into clean messages."""
+    from .analyse import EntityNotFound
+
+    try:
+        return fn(*args, **kwargs)
+    except (EntityNotFound, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _table(rows: list[list], header: list[str]) -> None:
+    cells = [[str(c) for c in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            click.echo("  ".join("-" * w for w in widths))
+
+
+def _where(ev: dict) -> str:
+    place = f"{ev['file']} [{ev['start']}:{ev['end']}]"
+    return f"\"{ev['quote']}\" ({place})" if ev.get("quote") else place
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--limit", default=3, show_default=True, help="How many shortest paths to show.")
+@_graph_option
+def path(source, target, limit, graph_path):
+    """Show how SOURCE is connected to TARGET: each hop, its relation and the sentence it came from."""
+    from . import analyse
+
+    G = analyse.project(_load(graph_path))
+    found = _calling(analyse.paths, G, source, target, limit=limit)
+    a, b = analyse.find_entity(G, source), analyse.find_entity(G, target)
+    if not found:
+        raise click.ClickException(f"{a} and {b} are not connected")
+    click.echo(f"{a} -> {b}: {len(found)} shortest path(s) of {len(found[0])} hop(s)")
+    for i, hops in enumerate(found, start=1):
+        click.echo(f"\npath {i}: " + " - ".join([hops[0]["from"], *(h["to"] for h in hops)]))
+        for hop in hops:
+            for rel in hop["relations"]:
+                plural = "s" if rel["sources"] != 1 else ""
+                arrow = f"<--{rel['relation']}-->" if rel["symmetric"] else f"--{rel['relation']}-->"
+                click.echo(f"  {rel['subject']} {arrow} {rel['object']}  ({rel['sources']} source{plural})")
+                for ev in rel["evidence"]:
+                    click.echo(f"      {_where(ev)}")
+
+
+@cli.command()
+@click.option("--by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree", show_default=True)
+@click.option("--top", default=10, show_default=True, help="How many entities to list (0: all).")
+@_filter_options
+@_graph_option
+def rank(by, top, relations, classes, articles, since, until, graph_path):
+    """List the most central entities by a chosen measure."""
+    from . import analyse
+
+    G = _project(_load(graph_path), relations, classes, articles, since, until)
+    rows = analyse.rank(G, by, top=top or None)
+    _table([[r["rank"], r["entity"], r["class"], f"{r[by]:.4f}", r["neighbours"]] for r in rows],
+           ["#", "entity", "class", by, "neighbours"])
+
+
+@cli.command()
+@_graph_option
+def stats(graph_path):
+    """Count entities by class, relations by type, triples and facts by article, sources per triple, and
+    evidence by extractor."""
+    from . import analyse
+
+    s = analyse.stats(_load(graph_path))
+    click.echo(f"{s['entities']} entities, {s['relations']} relations (symmetric pairs once), {s['facts']} facts\n")
+    _table([[k, v] for k, v in s["classes"].items()], ["class", "entities"])
+    click.echo()
+    _table([[k, v] for k, v in s["relation_types"].items()], ["relation", "triples"])
+    click.echo()
+    _table([[k, v["relations"], v["facts"]] for k, v in s["articles"].items()], ["article", "relations", "facts"])
+    click.echo()
+    _table([[k, v] for k, v in s["sources"].items()], ["sources", "triples"])
+    click.echo(f"triples with more than one source: {s['multi_source']:.1%}\n")
+    _table([[k, v] for k, v in s["extractors"].items()], ["extractor", "evidence"])
+
+
+def _amount(value, unit: str) -> str:
+    from decimal import Decimal
+
+    for factor, word in ((Decimal("1e12"), "trillion"), (Decimal("1e9"), "billion"), (Decimal("1e6"), "million")):
+        if abs(value) >= factor and unit != "percent":
+            return f"{(value / factor).normalize():f} {word} {unit}"
+    return f"{value.normalize():f} {unit}" if unit != "percent" else f"{value.normalize():f}%"
+
+
+@cli.command()
+@click.argument("entity")
+@_graph_option
+def facts(entity, graph_path):
+    """Print ENTITY's measured facts as a time series (by metric, then period)."""
+    from . import analyse
+
+    rows = _calling(analyse.facts, _load(graph_path), entity)
+    if not rows:
+        click.echo(f"no measured facts about {entity}")
+        return
+    click.echo(f"{rows[0]['entity']}: {len(rows)} facts")
+    _table([[r["metric"], r["period"] or "-", _amount(r["value"], r["unit"]), ", ".join(r["sources"])] for r in rows],
+           ["metric", "period", "value", "sources"])
+
+
+@cli.command()
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["conversion", "rounding", "disagreement"]),
+              help="Show only this kind (repeatable). Default: all.")
+@_graph_option
+def conflicts(kinds, graph_path):
+    """List facts on the same subject, metric and period that differ across articles, with their sources.
+
+    Each pair is a conversion (two currencies, plausible exchange rate), a
+    rounding difference (at most 2.5% apart) or a real disagreement."""
+    from . import analyse
+
+    found = analyse.conflicts(_load(graph_path), kinds=kinds or None)
+    if not found:
+        click.echo("no conflicting facts")
+        return
+    for c in found:
+        click.echo(f"{c['entity']} / {c['metric']} / {c['period'] or 'no period'}: {c['kind'].upper()} ({c['reason']})")
+        for side in (c["a"], c["b"]):
+            click.echo(f"    {_amount(side['value'], side['unit'])}  from {', '.join(side['sources'])}")
+            for quote in side["evidence"]:
+                click.echo(f"        {quote}")
+    counts = {k: sum(c["kind"] == k for c in found) for k in ("disagreement", "rounding", "conversion")}
+    click.echo("\n" + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+
+
+def _view(G, focus, depth, community, seed):
+    """Narrow the projected graph to what `kg draw`/`kg export` were asked for."""
+    from . import analyse
+
+    if community is not None:
+        groups = analyse.communities(G, seed=seed)
+        if not 1 <= community <= len(groups):
+            raise click.ClickException(f"there are {len(groups)} communities: pick --community 1 to {len(groups)}")
+        G = analyse.subgraph(G, groups[community - 1])
+    if focus:
+        G = _calling(analyse.neighbourhood, G, focus, depth)
+    return G
+
+
+@cli.command()
+@click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Picture to write: .png, .svg, .pdf, or .html for the interactive view.")
+@click.option("--focus", help="Draw only this entity's neighbourhood.")
+@click.option("--depth", default=1, show_default=True, help="Hops around --focus.")
+@_filter_options
+@click.option("--community", type=int, help="Draw only community N (1 = largest; see the network notebook).")
+@click.option("--timeline", help="Instead of the graph, chart this entity's facts over time.")
+@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree",
+              show_default=True, help="Centrality that sizes the nodes.")
+@click.option("--title", help="Figure title.")
+@click.option("--seed", default=42, show_default=True, help="Seed for layout and communities.")
+def draw(graph, output, focus, depth, relations, classes, articles, since, until, community, timeline, size_by,
+         title, seed):
+    """Draw the graph (GRAPH, default the shipped one) to a picture or an interactive HTML page."""
+    from . import draw as drawing
+
+    rdf = _load(graph)
+    if timeline:
+        written = _calling(drawing.draw_timeline, rdf, timeline, output)
+    else:
+        G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, seed)
+        if output.lower().endswith(".html"):
+            written = drawing.write_html(G, output, title=title or "Knowledge graph", size_by=size_by)
+        else:
+            written = _calling(drawing.draw_graph, G, output, size_by=size_by, title=title, seed=seed)
+    click.echo(f"wrote {written}")
+
+
+@cli.command()
+@click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="out.graphml, out.gexf, or a folder for nodes.csv and edges.csv.")
+@_filter_options
+def export(graph, output, relations, classes, articles, since, until):
+    """Export the entity graph (GRAPH, default the shipped one) for Gephi, Cytoscape or a spreadsheet."""
+    from . import draw as drawing
+
+    G = _project(_load(graph), relations, classes, articles, since, until)
+    for written in drawing.export(G, output):
+        click.echo(f"wrote {written}")
 
 
 class _BadQuery(click.ClickException):

@@ -11,16 +11,16 @@ rdflib.term.URIRef('https://w3id.org/kg-news/entity/alibaba-group')
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO
 
-from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, stable_id
+from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, slugify, stable_id
 
 __all__ = [
     "KG",
@@ -32,7 +32,8 @@ __all__ = [
     "article_iri",
     "to_graph",
     "load_catalogue",
-    "slugify",
+    "ArticleRecord",
+    "read_records",
 ]
 
 BASE = "https://w3id.org/kg-news/"
@@ -70,17 +71,6 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def slugify(name: str) -> str:
-    """A readable, IRI-safe local name.
-
-    >>> slugify("Union Bancaire Privée’s AI unit")
-    'union-bancaire-privee-s-ai-unit'
-    """
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return slug or stable_id(name, length=12)
-
-
 def entity_iri(entity: Entity) -> URIRef:
     return ENTITY[slugify(entity.label)]
 
@@ -89,14 +79,23 @@ def article_iri(article_id: str) -> URIRef:
     return ARTICLE[article_id]
 
 
-def _add_evidence(graph: Graph, ev: Evidence, quotes: bool) -> URIRef:
-    node = EVIDENCE[stable_id(ev.article_id, ev.start, ev.end, ev.extractor)]
+def _decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in the lexical form Turtle writes back ("5.0", not "5"),
+    so that a graph and the file it is saved to are isomorphic."""
+    text = format(value, "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) -> URIRef:
+    """One evidence node per (supported node, sentence): a sentence that
+    states two relations gives each its own evidence and confidence."""
+    node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor)]
     graph.add((node, RDF.type, KG.Evidence))
     graph.add((node, PROV.wasDerivedFrom, article_iri(ev.article_id)))
     graph.add((node, KG.start, Literal(ev.start)))
     graph.add((node, KG.end, Literal(ev.end)))
     graph.add((node, KG.extractor, Literal(ev.extractor)))
-    graph.add((node, KG.confidence, Literal(Decimal(str(round(ev.confidence, 3))), datatype=XSD.decimal)))
+    graph.add((node, KG.confidence, _decimal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
         graph.add((node, KG.quote, Literal(ev.quote)))
     return node
@@ -114,11 +113,11 @@ def _add_entity(graph: Graph, entity: Entity) -> URIRef:
     return node
 
 
-def _add_article(graph: Graph, article: Article) -> None:
+def _add_article(graph: Graph, article: Article, quotes: bool) -> None:
     node = article_iri(article.id)
     graph.add((node, RDF.type, KG.Article))
     graph.add((node, KG.fileName, Literal(Path(article.source).name)))
-    if article.title:
+    if article.title and quotes:
         graph.add((node, SDO.headline, Literal(article.title)))
     if article.url:
         graph.add((node, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
@@ -140,7 +139,8 @@ def to_graph(
     Relations are plain triples; each has one reified ``rdf:Statement`` that
     points at one ``kg:Evidence`` per sentence stating it. Symmetric
     relations are written in both directions. With ``quotes=False`` the
-    evidence carries offsets but not the sentence text.
+    graph carries no article text: evidence has offsets but no sentence, and
+    articles have no headline.
 
     >>> from kg.schema import Entity, Evidence, Statement
     >>> a, b = Entity("a", "Apple", "Organization"), Entity("b", "Alibaba Group", "Organization")
@@ -151,12 +151,12 @@ def to_graph(
     """
     graph = bind_prefixes(Graph())
     for article in articles:
-        _add_article(graph, article)
+        _add_article(graph, article, quotes)
     for entity in entities:
         _add_entity(graph, entity)
     for ref in references:
-        ev = _add_evidence(graph, ref.evidence, quotes)
         node = MENTION[stable_id(entity_iri(ref.entity), ref.text, ref.evidence.article_id, ref.evidence.start)]
+        ev = _add_evidence(graph, ref.evidence, quotes, node)
         graph.add((node, RDF.type, KG.Mention))
         graph.add((node, KG.denotes, entity_iri(ref.entity)))
         graph.add((node, KG.surfaceForm, Literal(ref.text)))
@@ -174,18 +174,18 @@ def to_graph(
             graph.add((node, RDF.predicate, p))
             graph.add((node, RDF.object, o))
             for ev in st.evidence:
-                graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes)))
+                graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
     for fact in facts:
         node = FACT[stable_id(entity_iri(fact.subject), fact.metric, fact.value, fact.unit, fact.period)]
         graph.add((node, RDF.type, KG.Fact))
         graph.add((node, KG.subject, entity_iri(fact.subject)))
         graph.add((node, KG.metric, Literal(fact.metric)))
-        graph.add((node, KG.value, Literal(fact.value, datatype=XSD.decimal)))
+        graph.add((node, KG.value, _decimal(fact.value)))
         graph.add((node, KG.unit, Literal(fact.unit)))
         if fact.period:
             graph.add((node, KG.period, Literal(fact.period)))
         for ev in fact.evidence:
-            graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes)))
+            graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
     return graph
 
 
@@ -207,3 +207,61 @@ def load_catalogue(path: str | Path | None = None) -> list[Entity]:
         qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
         entities.append(Entity(slugify(label), label, types[0], aliases, qids))
     return entities
+
+
+@dataclass
+class ArticleRecord:
+    """What a graph says one article states, as plain data (for evaluation)."""
+
+    file_name: str
+    entities: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # label -> (class, names)
+    relations: set[tuple[str, str, str]] = field(default_factory=set)
+    facts: set[tuple[str, str, Decimal, str, str | None]] = field(default_factory=set)
+
+
+def read_records(graph: Graph) -> dict[str, ArticleRecord]:
+    """Per article file name: the entities it mentions, the relations and the
+    facts with evidence from it, all by label."""
+    top = {KG[c]: c for c in ("Organization", "Person", "Product", "Place", "Topic")}
+    names: dict[URIRef, tuple[str, str, frozenset[str]]] = {}
+    for node in set(graph.subjects(RDF.type, None)):
+        types = [top[t] for t in graph.objects(node, RDF.type) if t in top]
+        if types:
+            label = str(graph.value(node, RDFS.label))
+            alts = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) | {label}
+            names[node] = (label, types[0], alts)
+    file_of = {a: str(graph.value(a, KG.fileName)) for a in graph.subjects(RDF.type, KG.Article)}
+    records: dict[str, ArticleRecord] = defaultdict(lambda: ArticleRecord(""))
+
+    def record(ev) -> ArticleRecord:
+        name = file_of.get(graph.value(ev, PROV.wasDerivedFrom), "")
+        rec = records[name]
+        rec.file_name = name
+        return rec
+
+    def note(rec: ArticleRecord, node) -> str:
+        label, type_, alts = names[node]
+        rec.entities[label] = (type_, alts)
+        return label
+
+    for mention in graph.subjects(RDF.type, KG.Mention):
+        ent = graph.value(mention, KG.denotes)
+        if ent in names:
+            note(record(graph.value(mention, KG.evidence)), ent)
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
+        if s not in names or o not in names:
+            continue
+        for ev in graph.objects(st, KG.evidence):
+            rec = record(ev)
+            rec.relations.add((note(rec, s), str(p).removeprefix(str(KG)), note(rec, o)))
+    for fact in graph.subjects(RDF.type, KG.Fact):
+        subj = graph.value(fact, KG.subject)
+        if subj not in names:
+            continue
+        period = graph.value(fact, KG.period)
+        for ev in graph.objects(fact, KG.evidence):
+            rec = record(ev)
+            rec.facts.add((note(rec, subj), str(graph.value(fact, KG.metric)), Decimal(str(graph.value(fact, KG.value))),
+                           str(graph.value(fact, KG.unit)), str(period) if period else None))
+    return dict(records)

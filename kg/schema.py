@@ -12,6 +12,8 @@ True
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,6 +32,8 @@ __all__ = [
     "Fact",
     "Reference",
     "stable_id",
+    "slugify",
+    "plain_decimal",
 ]
 
 #: The five top classes every entity belongs to.
@@ -90,6 +94,29 @@ def stable_id(*parts: object, length: int = 16) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
+def plain_decimal(value: Decimal) -> Decimal:
+    """A decimal written without an exponent.
+
+    >>> str(plain_decimal(Decimal("3.98E+10"))), str(plain_decimal(Decimal("33.50")))
+    ('39800000000', '33.5')
+    """
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value
+
+
+def slugify(name: str) -> str:
+    """A readable, IRI-safe local name.
+
+    >>> slugify("Union Bancaire Privée AI unit")
+    'union-bancaire-privee-ai-unit'
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug or stable_id(name, length=12)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news article as read from disk.
@@ -148,8 +175,12 @@ class Mention:
     mention is a description ("the company's cloud division") that an
     extractor already knows the name of.
 
+    ``source`` says how it was found: ``name`` (catalogue), ``pattern``,
+    ``ner``, ``description`` ("its cloud division"), ``anaphor`` ("the
+    company") or ``demonym`` ("Chinese").
+
     >>> Mention("Alibaba’s", "Organization", 10, 19, key="Alibaba")
-    Mention(text='Alibaba’s', label='Organization', start=10, end=19, key='Alibaba')
+    Mention(text='Alibaba’s', label='Organization', start=10, end=19, key='Alibaba', source='name')
     """
 
     text: str
@@ -157,6 +188,7 @@ class Mention:
     start: int
     end: int
     key: str = ""
+    source: str = "name"
 
     @property
     def name(self) -> str:

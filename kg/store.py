@@ -22,6 +22,7 @@ the file's hash, so repeated commands open it instead of re-parsing
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -84,20 +85,31 @@ def default_graph_path() -> Path:
 
 
 def _serialize(graph: Graph, fmt: str) -> bytes:
-    if fmt == "nt":
-        # rdflib writes N-Triples in hash order: sort the lines so that the
-        # same graph always gives the same bytes.
-        lines = graph.serialize(format="nt").splitlines()
+    if fmt in ("nt", "nquads"):
+        # rdflib writes lines in hash order: sort them so that the same graph
+        # always gives the same bytes. Split on "\n" only: str.splitlines()
+        # also breaks at U+2028 and friends, which may sit inside literals.
+        source = graph if fmt == "nt" else _as_dataset(graph)
+        lines = source.serialize(format=fmt).split("\n")
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
     if fmt == "trig":
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for triple in graph:
-            dataset.add(triple)
-        return dataset.serialize(format="trig").encode("utf-8")
+        return _as_dataset(graph).serialize(format="trig").encode("utf-8")
     if fmt == "json-ld":
-        return graph.serialize(format="json-ld", sort_keys=True, indent=1).encode("utf-8")
+        # sort_keys orders keys but not the @graph list: sort that by @id.
+        doc = json.loads(graph.serialize(format="json-ld"))
+        nodes = doc.get("@graph", doc) if isinstance(doc, dict) else doc
+        if isinstance(nodes, list):
+            nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
+        return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
     return graph.serialize(format=fmt).encode("utf-8")
+
+
+def _as_dataset(graph: Graph) -> Dataset:
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    for triple in graph:
+        dataset.add(triple)
+    return dataset
 
 
 def save_graph(graph: Graph, path: str | Path) -> Path:
@@ -113,6 +125,9 @@ def save_graph(graph: Graph, path: str | Path) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary name only
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,524 @@
+"""Pictures of the graph: static figures (PNG, SVG, PDF) with matplotlib, a
+timeline of an entity's facts, a self-contained interactive HTML view, and
+exports for other tools (GraphML, GEXF, CSV).
+
+Every function takes what :mod:`kg.analyse` returns (a projected
+``MultiDiGraph``, or the rdflib graph for facts) and writes one file.
+matplotlib, adjustText and pyvis are imported inside the functions that
+need them, so importing :mod:`kg.draw` stays cheap.
+
+>>> from kg.analyse import example_graph, project
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "example.png"
+>>> draw_graph(project(example_graph()), out).stat().st_size > 10_000
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+import textwrap
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from importlib.resources import files
+from pathlib import Path
+
+import networkx as nx
+
+from . import analyse
+from .schema import CLASSES, RELATIONS
+
+__all__ = [
+    "CLASS_COLOURS",
+    "RELATION_STYLES",
+    "FIGURE_FORMATS",
+    "EXPORT_FORMATS",
+    "draw_graph",
+    "draw_timeline",
+    "write_html",
+    "export",
+]
+
+#: One colour per entity class, shared by the static and the HTML views.
+CLASS_COLOURS = {
+    "Organization": "#4c72b0",
+    "Person": "#dd8452",
+    "Product": "#55a868",
+    "Place": "#c44e52",
+    "Topic": "#8172b3",
+}
+
+_FAMILY_STYLE = {"business": "solid", "structure": "solid", "people": "dashed", "product": "dotted",
+                 "place": "dashdot"}
+_FAMILIES = {
+    "partnerOf": ("business", "#2a9d8f"), "supplies": ("business", "#e76f51"),
+    "competesWith": ("business", "#d62828"), "investsIn": ("business", "#f4a261"),
+    "restricts": ("business", "#6a040f"), "subsidiaryOf": ("structure", "#264653"),
+    "founderOf": ("people", "#9c6644"), "ceoOf": ("people", "#bc6c25"), "chairOf": ("people", "#dda15e"),
+    "boardMemberOf": ("people", "#a98467"), "worksFor": ("people", "#7f5539"),
+    "develops": ("product", "#2d6a4f"), "uses": ("product", "#52b788"), "basedOn": ("product", "#95d5b2"),
+    "headquarteredIn": ("place", "#7b2cbf"), "operatesIn": ("place", "#c77dff"),
+}
+#: Relation -> (colour, matplotlib line style); the style groups families of
+#: relations (people: dashed, products: dotted, places: dash-dot).
+RELATION_STYLES = {rel: (colour, _FAMILY_STYLE[family]) for rel, (family, colour) in _FAMILIES.items()}
+assert set(RELATION_STYLES) == set(RELATIONS), "every relation needs a style"
+
+#: Extensions :func:`draw_graph` and :func:`draw_timeline` can write.
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+#: Extensions :func:`export` writes; anything else is a folder for CSV files.
+EXPORT_FORMATS = (".graphml", ".gexf")
+
+
+def _style(relation: str) -> tuple[str, str]:
+    """Colour and line style of a relation; grey for names outside the schema."""
+    return RELATION_STYLES.get(relation, ("#999999", "solid"))
+
+
+def _save(fig, path: Path) -> Path:
+    """Write and close a figure; bbox "tight" keeps legends and long labels inside the picture."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    svg = path.suffix.lower() == ".svg"
+    # no creation date and fixed element ids: the same graph gives the same SVG bytes
+    with matplotlib.rc_context({"svg.hashsalt": "kg"}):
+        fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Date": None} if svg else None)
+    plt.close(fig)
+    return path
+
+
+def _check_format(path: Path) -> None:
+    if path.suffix.lower() not in FIGURE_FORMATS:
+        raise ValueError(f"cannot draw to {path.name!r}: use one of {', '.join(FIGURE_FORMATS)}")
+
+
+def _sources(G: nx.MultiDiGraph) -> list[str]:
+    return sorted({file for _, _, files_ in G.edges(data="articles") for file in files_ or ()})
+
+
+def _footer(G: nx.MultiDiGraph, size_by: str, width: int) -> str:
+    sources = _sources(G)
+    named = ", ".join(sources) if sources else "none"
+    return textwrap.fill(
+        f"Sources ({len(sources)} articles): {named}. {G.number_of_nodes()} entities, "
+        f"{G.number_of_edges()} relations; node size: {size_by} centrality.", width)
+
+
+# ------------------------------------------------------------ layout
+
+def _sorted_graph(U: nx.Graph) -> nx.Graph:
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(U))
+    ordered.add_edges_from(sorted(tuple(sorted(edge)) for edge in U.edges()))
+    return ordered
+
+
+def _layout(U: nx.Graph, seed: int) -> dict:
+    """Kamada-Kawai per connected component (it spreads hubs evenly), the
+    components then packed left to right in rows, largest first, by their
+    real extent, so that small islands sit below the main picture."""
+    # components rebuilt in sorted order: node order seeds the layout, and set order varies between runs
+    parts = sorted((_sorted_graph(U.subgraph(c)) for c in nx.connected_components(U)),
+                   key=lambda c: (-len(c), min(c)))
+    positions, x, y, row_height = {}, 0.0, 0.0, 0.0
+    width = 2.4 * math.sqrt(len(parts[0])) if parts else 1.0
+    for part in parts:
+        scale = 1.1 * math.sqrt(len(part)) if len(part) > 2 else 0.45 * len(part)
+        if len(part) == 1:
+            local = {next(iter(part)): (0.0, 0.0)}
+        else:
+            local = nx.kamada_kawai_layout(part, pos=nx.spring_layout(part, seed=seed), scale=scale)
+        xs, ys = [p[0] for p in local.values()], [p[1] for p in local.values()]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y - row_height - 1.2, 0.0
+        for node, (px, py) in local.items():
+            positions[node] = (px - min(xs) + x, py - max(ys) + y)
+        x += w + 1.6
+        row_height = max(row_height, h)
+    return positions
+
+
+def _edge_arcs(G: nx.MultiDiGraph) -> dict[tuple, float]:
+    """A curvature per edge so that several relations between one pair fan out."""
+    by_pair = defaultdict(list)
+    for u, v, key in G.edges(keys=True):
+        by_pair[frozenset((u, v))].append((u, v, key))
+    arcs = {}
+    for edges in by_pair.values():
+        for i, edge in enumerate(sorted(edges)):
+            arcs[edge] = 0.0 if i == 0 else (0.18 * ((i + 1) // 2) * (1 if i % 2 else -1))
+    return arcs
+
+
+# ------------------------------------------------------------ static figure
+
+def draw_graph(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    size_by: str = "degree",
+    title: str | None = None,
+    seed: int = 42,
+) -> Path:
+    """Draw ``G`` to a PNG, SVG or PDF file and return its path.
+
+    Nodes are coloured by class and sized by ``size_by`` centrality
+    (:data:`kg.analyse.MEASURES`); edges are coloured and dashed by relation,
+    both with legends; labels are pushed apart with adjustText; the footer
+    names the source articles. A ``focus`` in ``G.graph`` (set by
+    :func:`kg.analyse.neighbourhood`) is drawn with a black ring.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from adjustText import adjust_text
+    from matplotlib.lines import Line2D
+
+    path = Path(path)
+    _check_format(path)
+    if G.number_of_nodes() == 0:
+        raise ValueError("nothing to draw: the graph has no entities (check the filters)")
+    U = analyse.undirected(G)
+    scores = analyse.centrality(G, size_by)
+    top = max(scores.values()) or 1.0
+    pos = _layout(U, seed)
+    n = G.number_of_nodes()
+    side = min(max(7.0, 1.5 * math.sqrt(n)), 15.0)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    aspect = (max(ys) - min(ys) + 1) / (max(xs) - min(xs) + 1)  # the figure takes the layout's shape
+    fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 5.0), side * 1.2)))
+
+    arcs = _edge_arcs(G)
+    groups = defaultdict(list)
+    for u, v, key in G.edges(keys=True):
+        groups[(key, arcs[(u, v, key)])].append((u, v))
+    nodes = list(G)
+    sizes = {node: 80 + 1400 * scores[node] / top for node in nodes}
+    for (relation, rad), edgelist in sorted(groups.items()):
+        colour, style = _style(relation)
+        nx.draw_networkx_edges(
+            G, pos, edgelist=edgelist, ax=ax, edge_color=colour, style=style, width=1.6, alpha=0.75,
+            arrows=True, arrowstyle="-" if relation in RELATIONS and RELATIONS[relation].symmetric else "-|>",
+            arrowsize=11, connectionstyle=f"arc3,rad={rad}", nodelist=nodes, node_size=[sizes[x] for x in nodes],
+        )
+    dots = nx.draw_networkx_nodes(
+        G, pos, nodelist=nodes, ax=ax, node_size=[sizes[x] for x in nodes], linewidths=0.8,
+        node_color=[CLASS_COLOURS.get(G.nodes[x].get("cls"), "#bbbbbb") for x in nodes], edgecolors="white",
+    )
+    focus = G.graph.get("focus")
+    if focus in G:
+        nx.draw_networkx_nodes(G, pos, nodelist=[focus], ax=ax, node_size=sizes[focus] * 1.6,
+                               node_color="none", edgecolors="black", linewidths=2.0)
+    texts = [ax.text(*pos[x], x, fontsize=8 + 6 * scores[x] / top, ha="center", va="center",
+                     fontweight="bold" if scores[x] >= top / 2 else "normal",
+                     zorder=3 + scores[x] / top,
+                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+             for x in nodes]
+    # push labels off each other and off the dots; a faint line ties a label that moved far to its dot
+    # a fixed number of rounds, not adjustText's default one second: the same graph gives the same picture
+    adjust_text(texts, objects=dots, ax=ax, expand=(1.1, 1.25), max_move=(40, 40), ensure_inside_axes=True,
+                iter_lim=120, min_arrow_len=12, arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+
+    classes = [c for c in CLASSES if any(G.nodes[x].get("cls") == c for x in G)]
+    relations = sorted({key for _, _, key in G.edges(keys=True)})
+    class_handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=CLASS_COLOURS[c],
+                            markeredgecolor="white", label=c) for c in classes]
+    relation_handles = [Line2D([], [], color=_style(r)[0], linestyle=_style(r)[1], linewidth=2, label=r)
+                        for r in relations]
+    # figure legends in a column kept free on the right, so they never cover nodes
+    fig.legend(handles=class_handles, title="Entity class", loc="upper left", bbox_to_anchor=(0.85, 0.95),
+               frameon=False, fontsize=10)
+    if relation_handles:
+        fig.legend(handles=relation_handles, title="Relation", loc="upper left", bbox_to_anchor=(0.85, 0.68),
+                   frameon=False, fontsize=10)
+    ax.set_title(title or f"Knowledge graph: {G.number_of_nodes()} entities, {G.number_of_edges()} relations",
+                 fontsize=16)
+    # about 12 characters of 8-point text per inch of figure
+    fig.text(0.01, 0.01, _footer(G, size_by, int(12 * side * 1.2)), fontsize=8, color="#444444", va="bottom")
+    ax.axis("off")
+    fig.tight_layout(rect=(0, 0.04, 0.84, 1))
+    return _save(fig, path)
+
+
+# ------------------------------------------------------------ timeline
+
+_RING = {"disagreement": "red", "rounding": "orange"}
+
+def _scale(values: list[float], unit: str) -> tuple[float, str]:
+    biggest = max((abs(v) for v in values), default=0)
+    for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if biggest >= factor and unit != "percent":
+            return factor, f"{unit} {word}"
+    return 1.0, unit
+
+
+def draw_timeline(graph, entity: str, path: str | Path) -> Path:
+    """Chart one entity's facts over time: one panel per metric, one series
+    per unit, each point at the middle of its period with a bar spanning
+    the period; undated facts sit at the right, past a dotted line. A fact
+    that another article contradicts gets a red ring, or an orange one
+    when the two differ only by rounding (:func:`kg.analyse.conflicts`);
+    currency conversions are not marked.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    _check_format(path)
+    rows = analyse.facts(graph, entity)
+    if not rows:
+        raise ValueError(f"{entity!r} has no measured facts")
+    label = rows[0]["entity"]
+    flagged = defaultdict(set)
+    for c in analyse.conflicts(graph):
+        if c["entity"] == label and c["kind"] != "conversion":
+            for side in (c["a"], c["b"]):
+                flagged[(c["metric"], c["period"], side["unit"], side["value"])].add(c["kind"])
+    metrics = sorted({r["metric"] for r in rows})
+    dated = [r for r in rows if r["start"]]
+    if dated:
+        first, last = min(r["start"] for r in dated), max(r["end"] for r in dated)
+    else:
+        first = last = date.today()
+    step = timedelta(days=max(12, (last - first).days // 15))
+    undated_x = last + 4 * step
+    undated_count = max(Counter(r["metric"] for r in rows if not r["start"]).values(), default=1)
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(10, 2.8 * len(metrics) + 0.8), squeeze=False,
+                             sharex=True)
+    for ax, metric in zip(axes[:, 0], metrics, strict=True):
+        by_unit = defaultdict(list)
+        for r in rows:
+            if r["metric"] == metric:
+                by_unit[r["unit"]].append(r)
+        undated_slot = 0  # undated points side by side, so equal-ish values do not hide each other
+        for i, (unit, series) in enumerate(sorted(by_unit.items())):
+            factor, unit_label = _scale([float(r["value"]) for r in series], unit)
+            colour = f"C{i}"
+            spans = []
+            for r in series:
+                y = float(r["value"]) / factor
+                if r["start"]:
+                    x = r["start"] + (r["end"] - r["start"]) / 2
+                    ax.errorbar(x, y, xerr=[[x - r["start"]], [r["end"] - x]], fmt="o", color=colour,
+                                capsize=3, markersize=6)
+                    spans.append((r["start"], r["end"], x, y))
+                else:
+                    x = undated_x + step * undated_slot
+                    undated_slot += 1
+                    ax.plot(x, y, marker="D", color=colour, markersize=6)
+                kinds = flagged.get((metric, r["period"], unit, r["value"]), set())
+                if kinds:
+                    ring = _RING["disagreement" if "disagreement" in kinds else "rounding"]
+                    ax.plot(x, y, marker="o", markersize=15, markerfacecolor="none", markeredgecolor=ring,
+                            markeredgewidth=1.8)
+                ax.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(8, -3), fontsize=8)
+            # join a series only across periods that follow each other: a year and a day inside it are no trend
+            spans.sort()
+            for (_, end, x0, y0), (start, _, x1, y1) in itertools.pairwise(spans):
+                if start > end:
+                    ax.plot([x0, x1], [y0, y1], color=colour, alpha=0.4)
+            ax.plot([], [], marker="o", color=colour, linestyle="", label=unit_label)
+        ax.axvline(undated_x - 2 * step, color="#999999", linestyle=":", linewidth=1)
+        ax.set_ylabel(metric)
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+        ax.margins(y=0.3)
+    axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    axes[-1, 0].set_xlim(first - 2 * step, undated_x + step * (undated_count + 3))
+    # dates are meaningless right of the dotted line, where the undated facts sit
+    boundary = mdates.date2num(undated_x - 2 * step)
+    axes[-1, 0].set_xticks([t for t in axes[-1, 0].get_xticks() if t < boundary])
+    axes[0, 0].text(undated_x - step, 1.02, "undated", transform=axes[0, 0].get_xaxis_transform(), ha="left",
+                    va="bottom", fontsize=8, color="#666666")
+    sources = sorted({s for r in rows for s in r["sources"]})
+    fig.suptitle(f"{label}: measured facts by period", fontsize=13)
+    fig.text(0.01, 0.005, textwrap.fill(f"Sources: {', '.join(sources)}. Another article gives a different "
+                                        "figure for the same period: red ring, a real disagreement; orange "
+                                        "ring, a rounding difference (kg conflicts).", 150), fontsize=7,
+             color="#444444", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    return _save(fig, path)
+
+
+# ------------------------------------------------------------ HTML
+
+def _evidence_lines(G: nx.MultiDiGraph, ids: list[str], limit: int = 5) -> list[str]:
+    lines = []
+    for ev in analyse.evidence(G, ids[:limit]):
+        where = f"{ev['file']} [{ev['start']}:{ev['end']}]"
+        lines.append(f"• {ev['quote']} ({where})" if ev["quote"] else f"• {where}")
+    if len(ids) > limit:
+        lines.append(f"… and {len(ids) - limit} more")
+    return lines
+
+
+def _vis_data(G: nx.MultiDiGraph, size_by: str) -> tuple[list[dict], list[dict]]:
+    scores = analyse.centrality(G, size_by)
+    top = max(scores.values(), default=0) or 1.0
+    nodes = []
+    for node, attrs in G.nodes(data=True):
+        tip = [node, f"class: {attrs.get('cls')}", f"{size_by}: {scores.get(node, 0):.3f}"]
+        if attrs.get("aliases"):
+            tip.append("also: " + ", ".join(attrs["aliases"]))
+        if attrs.get("wikidata"):
+            tip.append(f"Wikidata: {attrs['wikidata']}")
+        nodes.append({"id": node, "label": node, "cls": attrs.get("cls"), "title": "\n".join(tip),
+                      "color": CLASS_COLOURS.get(attrs.get("cls"), "#bbbbbb"),
+                      "size": 10 + 30 * scores.get(node, 0) / top})
+    edges = []
+    for i, (u, v, key, data) in enumerate(G.edges(keys=True, data=True)):
+        colour, style = _style(key)
+        sources = data.get("sources", 0)
+        tip = [f"{u} {key} {v}", f"{sources} source{'s' if sources != 1 else ''}",
+               *_evidence_lines(G, data.get("evidence", []))]
+        edges.append({"id": i, "from": u, "to": v, "relation": key, "title": "\n".join(tip),
+                      "color": {"color": colour}, "dashes": style != "solid", "width": 1 + sources,
+                      "arrows": "" if data.get("symmetric") else "to"})
+    return nodes, edges
+
+
+_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>{css}
+body {{ font-family: sans-serif; margin: 0; display: flex; height: 100vh; }}
+#side {{ width: 250px; padding: 10px; overflow-y: auto; border-right: 1px solid #ddd; font-size: 13px; }}
+#graph {{ flex: 1; }}
+.swatch {{ display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 4px; }}
+.line {{ display: inline-block; width: 22px; height: 0; margin-right: 4px; vertical-align: middle; }}
+.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; }}
+</style>
+<script>{js}</script></head>
+<body><div id="side"><h3>{title}</h3><p>{summary}</p>
+<h4>Classes</h4><div id="classes"></div><h4>Relations</h4><div id="relations"></div>
+<p style="color:#666">Hover a node or an edge for details and evidence.</p></div>
+<div id="graph"></div>
+<script>
+const DATA = {data};
+const shown = {{cls: new Set(DATA.classes.map(c => c[0])), rel: new Set(DATA.relations.map(r => r[0]))}};
+const nodes = new vis.DataSet(DATA.nodes.map(n => ({{...n, title: tip(n.title)}})));
+const edges = new vis.DataSet(DATA.edges.map(e => ({{...e, title: tip(e.title)}})));
+function tip(text) {{ const el = document.createElement("div"); el.innerText = text; return el; }}
+const nodeView = new vis.DataView(nodes, {{filter: n => shown.cls.has(n.cls)}});
+const edgeView = new vis.DataView(edges, {{filter: e => shown.rel.has(e.relation)}});
+new vis.Network(document.getElementById("graph"), {{nodes: nodeView, edges: edgeView}}, {{
+  nodes: {{shape: "dot", font: {{size: 14}}}},
+  edges: {{smooth: {{type: "dynamic"}}}},
+  physics: {{stabilization: {{iterations: 300}}, barnesHut: {{gravitationalConstant: -6000, springLength: 140}}}},
+  interaction: {{hover: true, tooltipDelay: 100}}
+}});
+function boxes(id, items, set, swatch) {{
+  const box = document.getElementById(id);
+  for (const [name, colour, dashed] of items) {{
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "checkbox"; input.checked = true;
+    input.onchange = () => {{
+      input.checked ? set.add(name) : set.delete(name);
+      nodeView.refresh(); edgeView.refresh();
+    }};
+    const mark = document.createElement("span");
+    if (swatch) {{ mark.className = "swatch"; mark.style.background = colour; }}
+    else {{ mark.className = "line"; mark.style.borderTop = `3px ${{dashed ? "dashed" : "solid"}} ${{colour}}`; }}
+    label.append(input, mark, name); box.append(label, document.createElement("br"));
+  }}
+}}
+boxes("classes", DATA.classes, shown.cls, true);
+boxes("relations", DATA.relations, shown.rel, false);
+</script></body></html>
+"""
+
+
+def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "Knowledge graph",
+               size_by: str = "degree") -> Path:
+    """Write an interactive view of ``G`` as one self-contained HTML file.
+
+    It uses vis-network, whose JavaScript and CSS come bundled with pyvis
+    and are inlined, so the page works offline and loads nothing from a
+    CDN. Same colours as :func:`draw_graph`; tooltips show the entity's
+    aliases and the evidence of each relation; checkboxes filter by class
+    and relation.
+    """
+    import pyvis  # noqa: F401  (imported to fail early, with a clear message, when it is missing)
+
+    lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    nodes, edges = _vis_data(G, size_by)
+    classes = [[c, CLASS_COLOURS[c], False] for c in CLASSES if any(n["cls"] == c for n in nodes)]
+    relations = [[r, _style(r)[0], _style(r)[1] != "solid"] for r in sorted({e["relation"] for e in edges})]
+    data = json.dumps({"nodes": nodes, "edges": edges, "classes": classes, "relations": relations},
+                      ensure_ascii=False).replace("</", "<\\/")
+    sources = _sources(G)
+    summary = (f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations from {len(sources)} "
+               f"articles: {', '.join(sources)}. Node size: {size_by} centrality.")
+    html = _HTML.format(title=_escape(title), summary=_escape(summary), data=data,
+                        css=(lib / "vis-network.css").read_text(encoding="utf-8"),
+                        js=(lib / "vis-network.min.js").read_text(encoding="utf-8"))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ------------------------------------------------------------ exports
+
+def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes are all strings or numbers (GraphML and GEXF
+    hold no lists or None): lists are joined with "|", None becomes ""."""
+    def flat(attrs: dict) -> dict:
+        return {k: "|".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
+                for k, v in attrs.items()}
+
+    F = nx.MultiDiGraph()
+    F.add_nodes_from((n, flat(a)) for n, a in G.nodes(data=True))
+    F.add_edges_from((u, v, k, flat(a)) for u, v, k, a in G.edges(keys=True, data=True))
+    return F
+
+
+def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
+    """Write ``G`` for other tools and return the files written: ``.graphml``
+    (Cytoscape, Gephi, yEd), ``.gexf`` (Gephi) or, for any other path, a
+    folder with ``nodes.csv`` and ``edges.csv``. List attributes are joined
+    with "|".
+
+    >>> from kg.analyse import example_graph, project
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+    >>> G = nx.read_graphml(export(project(example_graph()), out)[0])
+    >>> G.number_of_nodes(), G.nodes["Acme Corp"]["cls"]
+    (10, 'Organization')
+    """
+    path = Path(path)
+    F = _flat(G)
+    suffix = path.suffix.lower()
+    if suffix in EXPORT_FORMATS:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(F, path)
+        return [path]
+    path.mkdir(parents=True, exist_ok=True)
+    node_keys = ["label", "cls", "aliases", "wikidata", "iri"]
+    edge_keys = ["relation", "symmetric", "sources", "articles", "confidence", "evidence"]
+    written = []
+    for name, header, rows in (
+        ("nodes.csv", ["id", *node_keys], ([n, *(a.get(k, "") for k in node_keys)] for n, a in F.nodes(data=True))),
+        ("edges.csv", ["source", "target", *edge_keys],
+         ([u, v, *(a.get(k, "") for k in edge_keys)] for u, v, a in F.edges(data=True))),
+    ):
+        with open(path / name, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+        written.append(path / name)
+    return written

@@ -1,0 +1,242 @@
+"""Scoring a graph against gold annotations (../shared/SCHEMA.md, "Gold
+files"): precision, recall and F1 for entities, relations and facts, per
+article and in total, with what was missed and what was wrong.
+
+Matching is by name: a predicted entity matches a gold entity when any of
+its names (label or altLabel) equals any gold alias, ignoring case and the
+kind of apostrophe. Entities must also agree on class. Symmetric relations
+count once per pair. Facts match leniently on subject, metric and value, or
+strictly on unit and period too. Rows marked ``# ambiguous`` are kept by
+default; with ``drop_ambiguous`` they are neither required nor penalised.
+
+>>> Score(8, 2, 2).f1
+0.8
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .model import ArticleRecord
+from .schema import RELATIONS
+
+__all__ = ["Score", "Gold", "read_gold", "Evaluation", "evaluate"]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return round(2 * p * r / (p + r), 4) if p + r else 0.0
+
+    def add(self, other: "Score") -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace("’", "'").lower().split())
+
+
+@dataclass
+class Gold:
+    """One article's gold rows."""
+
+    name: str
+    entities: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # label -> (class, folded aliases)
+    relations: dict[tuple[str, str, str], bool] = field(default_factory=dict)  # triple -> ambiguous
+    facts: dict[tuple[str, str, Decimal, str, str | None], bool] = field(default_factory=dict)
+
+    def label_of(self, names: Iterable[str]) -> str | None:
+        folded = {_fold(n) for n in names}
+        for label, (_, aliases) in self.entities.items():
+            if folded & aliases:
+                return label
+        return None
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def read_gold(path: str | Path) -> Gold:
+    """Read one gold TSV file."""
+    path = Path(path)
+    gold = Gold(path.stem)
+    ambiguous = False
+    with open(path, encoding="utf-8", newline="") as fh:
+        header = None
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.startswith("#"):
+                ambiguous = ambiguous or line.lstrip("# ").startswith("ambiguous")
+                continue
+            if not line.strip():
+                continue
+            row = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+            if header is None:
+                header = row
+                continue
+            rec = dict(zip(header, row + [""] * (len(header) - len(row))))
+            kind = rec["kind"]
+            if kind == "ent":
+                aliases = frozenset(_fold(a) for a in rec["object"].split("|") if a) | {_fold(rec["subject"])}
+                gold.entities[rec["subject"]] = (rec["relation"], aliases)
+            elif kind == "rel":
+                s, r, o = rec["subject"], rec["relation"], rec["object"]
+                if RELATIONS.get(r) and RELATIONS[r].symmetric and s > o:
+                    s, o = o, s
+                gold.relations[(s, r, o)] = ambiguous
+            elif kind == "fact":
+                value = _decimal(rec["value"])
+                if value is not None:
+                    gold.facts[(rec["subject"], rec["relation"], value, rec["unit"], rec["period"] or None)] = ambiguous
+            ambiguous = False
+    return gold
+
+
+@dataclass
+class Evaluation:
+    entities: Score = field(default_factory=Score)
+    entities_untyped: Score = field(default_factory=Score)
+    relations: Score = field(default_factory=Score)
+    per_relation: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    facts_lenient: Score = field(default_factory=Score)
+    facts_strict: Score = field(default_factory=Score)
+    missed: list[tuple[str, str, str]] = field(default_factory=list)  # (article, kind, row)
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    articles: int = 0
+
+    def report(self, *, details: int = 25) -> str:
+        """A text report: the scores, then up to ``details`` misses and errors."""
+        def row(name: str, x: Score) -> str:
+            return f"{name:<22}{x.precision:>10.3f}{x.recall:>8.3f}{x.f1:>8.3f}{x.tp:>6}{x.fp:>5}{x.fn:>5}"
+        lines = [f"{self.articles} articles", f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>5}{'fn':>5}",
+                 row("entities", self.entities), row("relations", self.relations)]
+        lines += [row(f"  {name}", score) for name, score in sorted(self.per_relation.items())]
+        lines += [row("facts (lenient)", self.facts_lenient), row("facts (strict)", self.facts_strict)]
+        for title, items in (("missed", self.missed), ("wrong", self.wrong)):
+            if items and details:
+                lines.append(f"\n{title} ({len(items)}{', first ' + str(details) if len(items) > details else ''}):")
+                lines += [f"  {article} {kind:<8} {text}" for article, kind, text in items[:details]]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        def s(x: Score) -> dict:
+            return {"precision": round(x.precision, 4), "recall": round(x.recall, 4), "f1": x.f1,
+                    "tp": x.tp, "fp": x.fp, "fn": x.fn}
+        return {
+            "articles": self.articles,
+            "entities": s(self.entities),
+            "entities_untyped": s(self.entities_untyped),
+            "relations": s(self.relations),
+            "per_relation": {k: s(v) for k, v in sorted(self.per_relation.items())},
+            "facts_lenient": s(self.facts_lenient),
+            "facts_strict": s(self.facts_strict),
+        }
+
+
+def _match_entities(gold: Gold, record: ArticleRecord, ev: Evaluation, name: str, typed: bool) -> dict[str, str]:
+    """One-to-one matching of predicted to gold entities; returns predicted
+    label -> gold label for every predicted entity that names a gold one."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    score = Score()
+    for label, (type_, names) in sorted(record.entities.items()):
+        g = gold.label_of(names)
+        if g is not None:
+            mapping[label] = g
+        if g is not None and g not in taken and (not typed or gold.entities[g][0] == type_):
+            taken.add(g)
+            score.tp += 1
+        else:
+            score.fp += 1
+            if typed:
+                ev.wrong.append((name, "entity", f"{label} ({type_})" + (f" ~ gold {g} ({gold.entities[g][0]})" if g else "")))
+    missing = [g for g in gold.entities if g not in taken]
+    score.fn += len(missing)
+    if typed:
+        ev.missed.extend((name, "entity", f"{g} ({gold.entities[g][0]})") for g in missing)
+        ev.entities.add(score)
+    else:
+        ev.entities_untyped.add(score)
+    return mapping
+
+
+def evaluate(records: dict[str, ArticleRecord], golds: Iterable[Gold], *, drop_ambiguous: bool = False) -> Evaluation:
+    """Score the per-article records of a graph against gold files. Articles
+    are paired by file name without extension."""
+    ev = Evaluation()
+    by_stem = {Path(name).stem: rec for name, rec in records.items()}
+    for gold in golds:
+        ev.articles += 1
+        record = by_stem.get(gold.name, ArticleRecord(gold.name))
+        mapping = _match_entities(gold, record, ev, gold.name, typed=True)
+        _match_entities(gold, record, ev, gold.name, typed=False)
+
+        predicted = set()
+        for s, r, o in record.relations:
+            s, o = mapping.get(s, s), mapping.get(o, o)
+            if RELATIONS[r].symmetric and s > o:
+                s, o = o, s
+            predicted.add((s, r, o))
+        for triple in sorted(predicted):
+            amb = gold.relations.get(triple)
+            if amb and drop_ambiguous:
+                continue
+            hit = triple in gold.relations
+            ev.relations.add(Score(tp=int(hit), fp=int(not hit)))
+            ev.per_relation[triple[1]].add(Score(tp=int(hit), fp=int(not hit)))
+            if not hit:
+                ev.wrong.append((gold.name, "relation", " ".join(triple)))
+        for triple, amb in sorted(gold.relations.items()):
+            if triple not in predicted and not (amb and drop_ambiguous):
+                ev.relations.add(Score(fn=1))
+                ev.per_relation[triple[1]].add(Score(fn=1))
+                ev.missed.append((gold.name, "relation", " ".join(triple) + (" [ambiguous]" if amb else "")))
+
+        _score_facts(gold, record, mapping, ev, drop_ambiguous)
+    return ev
+
+
+def _score_facts(gold: Gold, record: ArticleRecord, mapping: dict[str, str], ev: Evaluation, drop_ambiguous: bool) -> None:
+    predicted = {(mapping.get(s, s), m, v, u, p) for s, m, v, u, p in record.facts}
+    for strict, score in ((False, ev.facts_lenient), (True, ev.facts_strict)):
+        def key(f):
+            return f if strict else f[:3]
+        gold_keys: dict[tuple, bool] = {}
+        for f, amb in gold.facts.items():
+            gold_keys[key(f)] = gold_keys.get(key(f), True) and amb
+        pred_keys = {key(f) for f in predicted}
+        for k in sorted(pred_keys, key=str):
+            if gold_keys.get(k) and drop_ambiguous:
+                continue
+            hit = k in gold_keys
+            score.add(Score(tp=int(hit), fp=int(not hit)))
+            if not hit and not strict:
+                ev.wrong.append((gold.name, "fact", " ".join(map(str, k))))
+        for k, amb in sorted(gold_keys.items(), key=lambda kv: str(kv[0])):
+            if k not in pred_keys and not (amb and drop_ambiguous):
+                score.add(Score(fn=1))
+                if not strict:
+                    ev.missed.append((gold.name, "fact", " ".join(map(str, k)) + (" [ambiguous]" if amb else "")))

@@ -1,0 +1,186 @@
+"""Extractors: named, versioned plug-ins that turn a parsed article into
+relations and measurements, and the one function that runs them.
+
+Built-in extractors are registered below; a third-party package adds its own
+under the entry-point group ``kg_extractors``.
+
+>>> sorted(extractors.get_all())
+['kg.facts.v1', 'kg.rules.v1']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import catalogue
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import UnknownExtractorError
+from ..schema import Article, Evidence, Measurement, Mention, Relation
+from .context import Clause, clauses
+from .facts import find_measurements
+from .mentions import Found, Gazetteer, find_mentions, main_company
+from .relations import apply_rules, name_parts
+
+__all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
+
+extractors = catalogue.create("kg", "extractors", entry_points=True)
+DEFAULT_EXTRACTORS = ("kg.rules.v1", "kg.facts.v1")
+
+
+@dataclass
+class Parsed:
+    """An article after NLP: what every extractor reads."""
+
+    article: Article
+    doc: Doc
+    mentions: list[Found]
+    clauses: list[Clause]
+    year: int | None
+
+    def evidence(self, clause: Clause, extractor: str, confidence: float) -> Evidence:
+        start, end = self.article.raw_span(clause.sent.start_char, clause.sent.end_char)
+        quote = " ".join(self.article.text[start:end].split())
+        return Evidence(self.article.id, start, end, quote, extractor, confidence)
+
+    def mention(self, f: Found) -> Mention:
+        start, end = self.article.raw_span(f.start, f.end)
+        return Mention(f.text, f.label, start, end, key=f.key, source=f.kind)
+
+
+class Extractor(Protocol):
+    name: str
+
+    def __call__(self, parsed: Parsed) -> Iterable[Relation | Measurement]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extractors found in one article."""
+
+    article: Article
+    mentions: tuple[tuple[Mention, Evidence], ...]
+    relations: tuple[Relation, ...]
+    measurements: tuple[Measurement, ...]
+
+
+class RuleRelations:
+    """Relations from the lexical and dependency rules of :mod:`kg.extract.relations`."""
+
+    name = "kg.rules.v1"
+
+    def __call__(self, parsed: Parsed) -> Iterable[Relation]:
+        restrictor = None
+        for clause in parsed.clauses:
+            # the body that restricts, carried to the sentences after it ("... was levied on X")
+            clause.extra["last_restrictor"] = clause.extra.get("last_restrictor") or restrictor
+            for s, rel, o, conf in apply_rules(clause):
+                yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+            restrictor = clause.extra.get("restrictor") or restrictor
+        for clause, (s, rel, o, conf) in name_parts(parsed.clauses):
+            yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+
+
+class RuleFacts:
+    """Measured facts from :mod:`kg.extract.facts`."""
+
+    name = "kg.facts.v1"
+
+    def __call__(self, parsed: Parsed) -> Iterable[Measurement]:
+        period, since = None, -10
+        for n, clause in enumerate(parsed.clauses):
+            # A reporting period ("the quarter ended June 30") carries to the
+            # next two sentences of its paragraph and to the bullets under it,
+            # never out of a table or past a heading.
+            if clause.header or clause.heading == clause.text.strip() or (n - since > 2 and clause.lead is None):
+                period = None
+            clause.extra["published"] = parsed.article.published
+            clause.extra["last_period"] = period
+            for subject, metric, value, unit, found, conf in find_measurements(clause, parsed.year):
+                if (found and not clause.header and not re.search(r"\d{4}-\d{2}-\d{2}", found)
+                        and metric not in {"sharepriceChange", "shareprice"}):
+                    period, since = found, n
+                    clause.extra["last_period"] = found
+                yield Measurement(parsed.mention(subject), metric, value, unit, found,
+                                  parsed.evidence(clause, self.name, conf))
+
+
+@extractors.register("kg.rules.v1")
+def make_rule_relations() -> Extractor:
+    return RuleRelations()
+
+
+@extractors.register("kg.facts.v1")
+def make_rule_facts() -> Extractor:
+    return RuleFacts()
+
+
+def get_extractor(name: str) -> Extractor:
+    """The extractor registered as ``name``; :class:`UnknownExtractorError`
+    (a KeyError) lists the known names."""
+    try:
+        factory = extractors.get(name)
+    except catalogue.RegistryError:
+        raise UnknownExtractorError(name, extractors.get_all()) from None
+    return factory()
+
+
+_FORWARD_YEAR = re.compile(r"\b(?:by|until|through|before|to)\s+(20\d\d)\b|\b(20\d\d)\s+(?:outlook|forecast|guidance|target|plan)s?\b")
+
+
+def _year(article: Article) -> int | None:
+    """The year the article was written: its date, else the latest year it
+    speaks of in the past or present, else the year before the first one it
+    looks ahead to ("our 2026 outlook")."""
+    if article.published and re.match(r"\d{4}", article.published):
+        return int(article.published[:4])
+    text = article.clean or article.text
+    forward = {int(y) for m in _FORWARD_YEAR.finditer(text) for y in m.groups() if y}
+    spans = [m.span() for m in _FORWARD_YEAR.finditer(text)]
+    stated = [int(m.group()) for m in re.finditer(r"\b20\d\d\b", text)
+              if not any(a <= m.start() < b for a, b in spans)]
+    if stated:
+        return max(stated)
+    return min(forward) - 1 if forward else None
+
+
+def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:
+    doc = nlp(article.clean or article.text)
+    found = find_mentions(doc, gazetteer)
+    main = main_company(found)
+    cls = list(clauses(doc, found, main))
+    # Carry what a sentence names to the sentences after it: the topic just
+    # invested in ("this sector") and the country that restricts ("are
+    # restricted from sale").
+    last_topic = last_restrictor = None
+    places = sorted({f.key for f in found if f.label == "Place"}, key=len, reverse=True)
+    for c in cls:
+        c.extra["places"] = places
+        c.extra["last_topic"] = last_topic
+        c.extra["last_restrictor"] = last_restrictor
+        topics = c.of("Topic")
+        if topics:
+            last_topic = topics[-1]
+        named = [p for p in c.of("Place") if p.kind == "name"]
+        if named and re.search(r"\b(?:ban|sanction|restrict|export control|curb)", c.text, re.I):
+            last_restrictor = named[0]
+    return Parsed(article, doc, found, cls, _year(article))
+
+
+def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
+                    names: Sequence[str] = DEFAULT_EXTRACTORS) -> Extraction:
+    """Parse ``article`` and run the named extractors on it."""
+    parsed = parse_article(article, nlp, gazetteer)
+    relations, measurements = [], []
+    for name in names:
+        for item in get_extractor(name)(parsed):
+            (relations if isinstance(item, Relation) else measurements).append(item)
+    mentions = []
+    for c in parsed.clauses:
+        for f in c.mentions:
+            mentions.append((parsed.mention(f), parsed.evidence(c, "kg.mentions.v1", 1.0)))
+    return Extraction(article, tuple(mentions), tuple(relations), tuple(measurements))

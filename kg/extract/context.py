@@ -1,0 +1,198 @@
+"""The per-sentence view that relation and fact rules read.
+
+A :class:`Clause` is one sentence (or bullet, or table row) with its
+mentions, and what the lines around it say: the subject of the lead-in line
+a bullet continues ("Key rivals include:"), the first cell of a table row,
+and the subject of the sentence before (for "its", "the company").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from .mentions import SPEECH, Found, is_heading
+
+__all__ = ["Clause", "clauses", "ACTORS"]
+
+#: Classes that can be the subject of an organisation's relation.
+ACTORS = ("Organization",)
+
+
+@dataclass
+class Clause:
+    sent: Span
+    mentions: list[Found]
+    main: Found | None = None  # the article's main company (a stand-in mention)
+    lead: Found | None = None  # subject of the lead-in line this bullet continues
+    lead_text: str = ""  # the lead-in line itself
+    row: Found | None = None  # first cell of a table row
+    previous: Found | None = None  # subject of the sentence before
+    country: str | None = None  # the article's main country ("the country")
+    heading: str = ""  # the section heading above
+    header: str = ""  # a table row's header row
+    paragraph: int = 0  # which paragraph of the article (blank lines separate them)
+    extra: dict = field(default_factory=dict)
+
+    def column(self, offset: int) -> str:
+        """The header of the table column that ``offset`` falls in ("" when
+        the clause is not a table row)."""
+        if not self.header:
+            return ""
+        doc = self.sent.doc.text
+        line_start = doc.rfind("\n", 0, offset) + 1
+        index = doc[line_start:offset].count("|")
+        cells = self.header.split("|")
+        return cells[index].strip() if index < len(cells) else ""
+
+    @property
+    def text(self) -> str:
+        return self.sent.text
+
+    @property
+    def start(self) -> int:
+        return self.sent.start_char
+
+    def rel(self, offset: int) -> int:
+        """A document offset as an offset into this sentence."""
+        return offset - self.sent.start_char
+
+    def between(self, a: int, b: int) -> str:
+        return self.sent.doc.text[a:b]
+
+    def of(self, *labels: str) -> list[Found]:
+        return [m for m in self.mentions if m.label in labels]
+
+    def orgs(self) -> list[Found]:
+        return self.of("Organization")
+
+    def before(self, offset: int, *labels: str) -> list[Found]:
+        return [m for m in self.mentions if m.end <= offset and (not labels or m.label in labels)]
+
+    def after(self, offset: int, *labels: str) -> list[Found]:
+        return [m for m in self.mentions if m.start >= offset and (not labels or m.label in labels)]
+
+    def subject(self, before: int | None = None) -> Found | None:
+        """The organisation this clause is about: its grammatical subject when
+        it is a mention, else the first organisation before ``before``, else
+        what the context says (table row, lead-in line, previous sentence)."""
+        limit = self.sent.end_char if before is None else before
+        for m in self.orgs():
+            if m.end > limit:
+                break
+            token = self.token(m)
+            if token is not None and token.dep_ in {"nsubj", "nsubjpass"}:
+                return m
+        # "Nvidia chips", "T-Head semiconductors": a name used as a modifier
+        # is not what the clause is about.
+        orgs = [m for m in self.orgs() if m.end <= limit and not self.is_source(m) and not self.is_modifier(m)]
+        if orgs:
+            return orgs[0]
+        if re.search(r"\b(?:[Ii]ts|[Ii]t|[Tt]hey|[Tt]heir)\b", self.sent.doc.text[self.sent.start_char:limit]):
+            return self.row or self.lead or self.previous or self.main
+        return self.row or self.lead
+
+    def owner(self, product: Found) -> Found | None:
+        """The organisation a described unit or product belongs to
+        ("Alibaba's AI chips", "its cloud division"), or that precedes a
+        product with a possessive ("OpenAI's GPT")."""
+        if product.kind == "description" and product.parent:
+            name = re.split(r"'s?\b", product.text)[0] if "'" in product.text else product.parent
+            return Found(product.start, product.start + len(name), name, "Organization", product.parent, "name")
+        doc = self.sent.doc.text
+        return next((o for o in self.orgs() if o.end <= product.start
+                     and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:product.start])), None)
+
+    def token(self, m: Found):
+        span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span.root if span is not None else None
+
+    def is_source(self, m: Found) -> bool:
+        """"according to Jefferies", "Bloomberg Intelligence warned": an
+        organisation that only reports."""
+        doc = self.sent.doc.text
+        if re.search(r"according\s+to\s*$|\bsaid\s*$", doc[max(0, m.start - 20):m.start]):
+            return True
+        # "X said" reports; "X said it would ..." speaks of itself
+        return bool(re.match(rf"\s+(?:{SPEECH})\b(?!\s+(?:that\s+)?(?:it|its|they|their)\b)", doc[m.end:m.end + 30]))
+
+    def is_modifier(self, m: Found) -> bool:
+        token = self.token(m)
+        if token is None or token.dep_ not in {"compound", "amod", "nmod"}:
+            return False
+        return not (m.start <= token.head.idx < m.end) and token.head.pos_ in {"NOUN", "PROPN"} and not re.match(r"'s?\b", self.sent.doc.text[m.end:m.end + 2])
+
+
+def _in_subject(token) -> bool:
+    """Whether ``token`` is, or sits inside, a clause's subject phrase."""
+    while token is not None:
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if token.head == token:
+            return False
+        token = token.head
+    return False
+
+
+def _line_of(doc: Doc, offset: int) -> str:
+    start = doc.text.rfind("\n", 0, offset) + 1
+    end = doc.text.find("\n", offset)
+    return doc.text[start:end if end >= 0 else len(doc.text)]
+
+
+def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
+    """Yield one :class:`Clause` per sentence, with its context filled in."""
+    main = None
+    if main_key:
+        first = next((f for f in found if f.key == main_key), None)
+        main = Found(first.start, first.end, first.text, first.label, main_key, "anaphor") if first else None
+    places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
+    country = places.most_common(1)[0][0] if places else None
+    lead: Found | None = None
+    lead_text = ""
+    previous: Found | None = None
+    heading = header = ""
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        ms = [f for f in found if sent.start_char <= f.start and f.end <= sent.end_char]
+        # "the company", "the drugmaker": the company the text was just
+        # about, unless that was a unit of the main company (then the parent)
+        for f in ms:
+            if f.kind != "anaphor" or main is None or f.parent:
+                continue
+            f.key = main.key
+            named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind in {"name", "pattern", "ner"}]
+            if named:
+                f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
+            elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
+                f.key = previous.key
+        line = _line_of(doc, sent.start_char).strip()
+        is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
+        row = None
+        if line.count("|") >= 2 and not header:
+            header = line
+        elif line.count("|") < 2:
+            header = ""
+            if is_heading(line):
+                heading = line
+        if line.count("|") >= 2 and line != header:
+            first_cell = line.split("|")[0]
+            cell_start = doc.text.find(first_cell, sent.start_char - len(line))
+            row = next((f for f in found if f.label == "Organization" and cell_start <= f.start < cell_start + len(first_cell) + 1), None)
+        clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country,
+                        heading, header if line != header else "", doc.text.count("\n\n", 0, sent.start_char))
+        yield clause
+        subject = clause.subject()
+        token = clause.token(subject) if subject is not None else None
+        if (subject is not None and not is_bullet and not is_heading(line) and token is not None
+                and (_in_subject(token) or token.i < sent.root.i or sent.root.pos_ not in {"VERB", "AUX"})):
+            previous = subject  # only what the subject phrase names, and not a heading's
+        if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):
+            lead, lead_text = subject, sent.text
+        elif not is_bullet and line and not line.endswith(":"):
+            lead, lead_text = None, ""

@@ -1,0 +1,400 @@
+"""Measured facts: numbers with their unit, the metric the words around them
+name, the entity they belong to, and the period they hold for.
+
+>>> parse_amount("39.8 billion yuan")
+(Decimal('39800000000'), 'CNY')
+>>> parse_amount("US$5.6 billion")
+(Decimal('5600000000'), 'USD')
+>>> parse_amount("~$10–12B")
+(Decimal('10000000000'), 'USD')
+>>> quarter_period("three months ending September 30", 2025)
+'2025-07/2025-09'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..schema import plain_decimal
+from .context import Clause
+from .mentions import Found
+
+__all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements"]
+
+_SCALE = {"trillion": 12, "tn": 12, "t": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3}
+_CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR",
+                    "£": "GBP", "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "s$": "SGD",
+                    "r$": "BRL", "a$": "AUD", "c$": "CAD", "jpy": "JPY"}
+_CURRENCY_WORD = {"yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "dollars": "USD", "dollar": "USD",
+                  "usd": "USD", "hkd": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR", "pounds": "GBP", "yen": "JPY",
+                  "won": "KRW", "rupees": "INR", "reais": "BRL", "real": "BRL", "kronor": "SEK", "francs": "CHF",
+                  "pence": "GBP", "jpy": "JPY", "gbp": "GBP", "dkk": "DKK", "brl": "BRL", "kroner": "DKK", "krone": "DKK"}
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "a": 1, "hundreds of": None}
+
+NUMBER = re.compile(
+    r"(?P<cur>US\$|HK\$|S\$|R\$|A\$|C\$|\$|€|£|¥|(?:USD|HKD|CNY|RMB|EUR|JPY)\s?)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
+    r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|[BMTK])\b)?"
+    r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
+    r"(?:\s?(?P<curword>yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|EUR|pounds|yen|won|rupees|reais|kronor|francs|"
+    r"pence|kroner|krone|JPY|GBP|DKK|BRL)\b)?",
+    re.IGNORECASE,
+)
+
+
+def parse_amount(text: str) -> tuple[Decimal, str] | None:
+    """The value and unit of an amount of money, a percentage or a plain
+    number; a range gives its lower bound."""
+    m = NUMBER.search(text)
+    if not m:
+        return None
+    return _value(m)
+
+
+def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
+    raw = m.group("num").lower()
+    if raw in _WORD_NUMBERS:
+        if _WORD_NUMBERS[raw] is None:
+            return None
+        value = Decimal(_WORD_NUMBERS[raw])
+    else:
+        value = Decimal(raw.replace(",", ""))
+    scale = (m.group("scale") or "").lower()
+    if scale:
+        if scale in {"m", "b", "t", "k"} and not (m.group("cur") or m.group("curword")) and m.group("scale").islower():
+            return None
+        value *= Decimal(10) ** _SCALE[scale]
+    if m.group("pct"):
+        return value, "percent"
+    cur = (m.group("cur") or "").strip().lower()
+    word = (m.group("curword") or "").lower()
+    unit = _CURRENCY_PREFIX.get(cur) or _CURRENCY_WORD.get(word) or ""
+    if word == "pence":
+        value /= 100
+    if cur == "$" and word in {"hkd"}:
+        unit = "HKD"
+    return plain_decimal(value), unit
+
+
+_MONTH = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+
+
+def quarter_period(text: str, year: int | None) -> str | None:
+    """The ISO 8601 interval of "the three months ending September 30", "the
+    September quarter", "Q3 2025", "2025Q3" (calendar quarters)."""
+    t = text.lower()
+    m = re.search(r"(?:three months|quarter)\s+end(?:ing|ed)\s+(?:on\s+)?(\w+)\s+\d{1,2}(?:,\s*(\d{4}))?", t) or \
+        re.search(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)[- ]quarter", t)
+    if m and m.group(1) in _MONTH:
+        y = int(m.group(2)) if m.lastindex and m.lastindex >= 2 and m.group(2) else year
+        if y is None:
+            return None
+        end = _MONTH[m.group(1)]
+        start = end - 2
+        if start < 1:
+            return f"{y - 1}-{start + 12:02d}/{y}-{end:02d}"
+        return f"{y}-{start:02d}/{y}-{end:02d}"
+    return None
+
+
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_SPAN_MONTHS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "3": 3, "6": 6, "9": 9, "12": 12}
+
+
+def _months(end_year: int, end_month: int, count: int) -> str:
+    """The ISO interval of ``count`` months ending with the given month."""
+    start = end_year * 12 + end_month - 1 - (count - 1)
+    return f"{start // 12}-{start % 12 + 1:02d}/{end_year}-{end_month:02d}"
+
+
+def period_phrases(text: str, year: int | None, published: str | None = None) -> list[tuple[int, int, str]]:
+    """Every period the text names, as (start, end, ISO 8601 period).
+
+    >>> [p for _, _, p in period_phrases("In the six months to June 30, and on Tuesday", 2025, "2025-08-06")]
+    ['2025-01/2025-06', '2025-08-05']
+    >>> [p for _, _, p in period_phrases("the first nine months of 2025 and the fiscal year to March 2025", None)]
+    ['2025-01/2025-09', '2024-04/2025-03']
+    """
+    found: list[tuple[int, int, str]] = []
+    flags = re.IGNORECASE
+
+    def add(m: re.Match[str], period: str | None) -> None:
+        if period:
+            found.append((m.start(), m.end(), period))
+
+    def y_of(m: re.Match[str], group: str) -> int | None:
+        return int(m.group(group)) if m.group(group) else year
+
+    for m in re.finditer(rf"\b(?:fiscal\s+)?year\s+(?:ending|ended|to)\s+(?P<mon>{_MONTHS})(?:\s+\d{{1,2}}\b)?,?\s*(?P<y>20\d\d)?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, _MONTH[m.group("mon").lower()], 12) if y else None)
+    for m in re.finditer(rf"\b(?P<n>three|six|nine|twelve|3|6|9|12)\s+months\s+(?:ending|ended|to|through)\s+(?P<mon>{_MONTHS})"
+                         rf"(?:\s+\d{{1,2}}\b)?,?\s*(?P<y>20\d\d)?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, _MONTH[m.group("mon").lower()], _SPAN_MONTHS[m.group("n").lower()]) if y else None)
+    for m in re.finditer(rf"\bquarter\s+(?:ending|ended|to|through)\s+(?:on\s+)?(?P<mon>{_MONTHS})(?:\s+\d{{1,2}}\b)?,?\s*(?P<y>20\d\d)?"
+                         rf"|\b(?P<mon2>{_MONTHS})[- ]quarter\b", text, flags):
+        mon = (m.group("mon") or m.group("mon2")).lower()
+        y = y_of(m, "y") if m.group("mon") else year
+        add(m, _months(y, _MONTH[mon], 3) if y else None)
+    for m in re.finditer(r"\b(?P<which>first|second)\s+half(?:\s+of\s+(?P<y>20\d\d))?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, 6 if m.group("which").lower() == "first" else 12, 6) if y else None)
+    for m in re.finditer(r"\bfirst\s+(?P<n>three|six|nine)\s+months(?:\s+of\s+(?P<y>20\d\d))?", text, flags):
+        y = y_of(m, "y")
+        add(m, _months(y, _SPAN_MONTHS[m.group("n").lower()], _SPAN_MONTHS[m.group("n").lower()]) if y else None)
+    for m in re.finditer(r"(?<!fiscal )\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?:\s+of\s+(?P<y>20\d\d))?"
+                         r"|(?<!fiscal )\bQ(?P<q>[1-4])\s+(?P<y2>20\d\d)", text, flags):
+        if re.search(r"fiscal\s+(?:year\s+)?(?:20\d\d\s+)?$", text[max(0, m.start() - 20):m.start()], flags):
+            continue  # a fiscal quarter: which months depends on the company's year
+        q = _ORDINAL[m.group("ord").lower()] if m.group("ord") else int(m.group("q"))
+        y = int(m.group("y") or m.group("y2")) if (m.group("y") or m.group("y2")) else year
+        add(m, _months(y, q * 3, 3) if y else None)
+    for m in re.finditer(rf"\bon\s+(?P<mon>{_MONTHS})\s+(?P<d>\d{{1,2}})(?:,\s*(?P<y>20\d\d))?", text, flags):
+        y = y_of(m, "y") or (int(re.findall(r"\b(20\d\d)\b", text)[0]) if re.findall(r"\b(20\d\d)\b", text) else None)
+        add(m, f"{y}-{_MONTH[m.group('mon').lower()]:02d}-{int(m.group('d')):02d}" if y else None)
+    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        day = date.fromisoformat(published)
+        for m in re.finditer(r"\bon\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", text, flags):
+            back = (day.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
+            add(m, (day - timedelta(days=back)).isoformat())
+    for m in re.finditer(r"\bsince\s+(?P<y>20\d\d)\b", text, flags):
+        add(m, f"{m.group('y')}/{year}" if year and int(m.group("y")) < year else m.group("y"))
+    for m in re.finditer(r"\b(?:by|in|since the (?:start|beginning) of|for|during|of)\s+(?P<y>20\d\d)\b(?!\s*[–-])", text):
+        if not re.search(r"fiscal\s*$", text[max(0, m.start() - 10):m.start()], flags) and not any(a <= m.start() < b for a, b, _ in found):
+            add(m, m.group("y"))
+    for m in re.finditer(r"\b(?P<which>this|last)\s+year\b", text, flags):
+        if year:
+            add(m, str(year if m.group("which").lower() == "this" else year - 1))
+    return sorted(found)
+
+
+def _shift_year(period: str, years: int) -> str:
+    return re.sub(r"\b(20\d\d)\b", lambda m: str(int(m.group(1)) + years), period)
+
+
+def _period(c: Clause, number_start: int, year: int | None) -> str | None:
+    """The period of the number at ``number_start``: a table column's, else
+    the nearest period phrase in the sentence, else the reporting period the
+    paragraph set; "a year earlier" moves it back a year."""
+    doc = c.sent.doc.text
+    span = re.search(r"\((20\d\d)\s*[–-]\s*(20\d\d)\)", c.column(number_start))
+    if span:  # a table column "AI Investment (2023–2025)"
+        return f"{span.group(1)}/{span.group(2)}"
+    phrases = period_phrases(doc[c.start:c.sent.end_char], year, c.extra.get("published"))
+    offset = number_start - c.start
+    period = None
+    if phrases:
+        period = min(phrases, key=lambda p: min(abs(p[0] - offset), abs(p[1] - offset)))[2]
+    elif c.extra.get("last_period"):
+        period = c.extra["last_period"]  # "the same period", or the paragraph's quarter
+    if period and re.match(r"\s*(?:\w+\s+){0,2}?(?:a year earlier|a year ago|the year before)", doc[number_start:number_start + 60]):
+        period = _shift_year(period, -1)
+    return period
+
+
+# Metric words, from most to least specific. Money and percentages look for
+# different words; the first that appears near the number wins.
+_PERCENT_METRICS = (
+    ("marketShare", r"market share|\bof (?:the\s+)?(?:[\w'’-]+\s+){0,4}market\b"),
+    ("stake", r"\bstake\b"),
+    ("profitGrowth", r"\b(?:net\s+)?(?:profit|income|earnings)\b"),
+    ("sharepriceChange", r"\b(?:shares?|stock|share price)\b"),
+    ("revenueGrowth", r"\b(?:revenues?|sales)\b|\bgrowth\b|\bgrew\b|\bgrow(?:s|ing)?\b|year[- ]on[- ]year|year[- ]over[- ]year"),
+)
+# Used only when no metric word is near: owning a share, or a price move.
+_OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?)\s+"
+                     r"(?:a\s+|an\s+|the\s+(?:remaining\s+|other\s+)?)?$", re.I)
+_MOVES = re.compile(r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding|slid|sank)\b", re.I)
+_NOT_A_SHARE = re.compile(r"\b(?:margins?|tax|rates?|tariffs?|interest|inflation|unemployment|yields?|discount|levy|levied)\b", re.I)
+_MONEY_METRICS = (
+    ("shareprice", r"per share|share price|stock price|a share\b|\b(?:shares|stock)\b[^$;]{0,40}\b(?:to|at)\s*$"),
+    ("capex", r"\bcapex\b|capital expenditure|capital spending"),
+    ("operatingProfit", r"operating (?:profit|income)"),
+    ("profit", r"\bnet (?:profit|income)\b|\bprofits?\b|\bearnings\b"),
+    ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b"),
+    ("valuation", r"\bvaluation\b|\bvalued at\b"),
+    ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b|\bbrought in\b|\btook in\b|\bgenerated\b"),
+    ("investment", r"\binvest\w*|\bcommit\w*|\bspend\w*|\bspent\b|\bpledg\w*|\bearmark\w*|\boutlay\b|\bpour\w*|"
+                   r"\bAI Investment\b|\binvestment\b"),
+)
+# Money that is no schema metric, and totals of a whole market.
+_NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?)\b", re.I)
+_DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
+                   r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
+# "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
+_ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
+                       r"|\s*(?:consensus|estimates?\b)", re.I)
+_MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
+_COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
+
+
+_METRIC_NOUN = re.compile(r"(?:revenues?|sales|profits?|income|earnings|shares|stock|growth|spending|capex|"
+                          r"investments?|margins?|valuation|price|turnover)$")
+_PRONOUNS = {"it", "its", "they", "their", "he", "she", "we", "our", "which", "who", "that"}
+
+
+def _syntactic_subject(c: Clause, start: int) -> Found | None:
+    """The organisation or product that is the subject of the verb the number
+    depends on: climb from the number to each governing verb and look at its
+    subject ("Amazon said it would invest $4 billion": Amazon)."""
+    tokens = [t for t in c.sent if t.idx >= start]
+    if not tokens or not tokens[0].dep_:
+        return None  # no parse (blank pipeline)
+    owners = [m for m in c.mentions if m.label in ("Organization", "Product")]
+
+    def mention_in(token) -> Found | None:
+        left, right = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+        inside = [m for m in owners if left <= m.start and m.end <= right]
+        for m in inside:  # the subject itself, or its owner ("AMD's shares")
+            head = c.token(m)
+            if head is not None and (head == token or head.head == token and head.dep_ in {"poss", "compound"}):
+                return m
+        return inside[0] if inside and len(inside) == 1 else None
+
+    token = tokens[0]
+    for _ in range(10):
+        if token.pos_ in {"VERB", "AUX"}:
+            for child in token.children:
+                if child.dep_ in {"nsubj", "nsubjpass"}:
+                    found = mention_in(child)
+                    if found is not None:
+                        return found
+                    if (child.lower_ not in _PRONOUNS and not _METRIC_NOUN.match(child.lower_)
+                            and not any(m.kind == "anaphor" and m.start <= child.idx < m.end for m in c.mentions)):
+                        poss = [g for g in child.children if g.dep_ == "poss" and g.lower_ in _PRONOUNS]
+                        if not poss:
+                            return None  # the clause is about something it does not name
+                    # "revenue jumped 54%" under "X said that ...": X's revenue
+        if token.head == token:
+            break
+        token = token.head
+    return None
+
+
+def _nearest_metric(table, before: str, after: str) -> str | None:
+    """The metric whose words stand closest to the number (before it counts
+    a little more than after it); ties go to the more specific metric."""
+    best = None
+    for rank, (name, pattern) in enumerate(table):
+        for m in re.finditer(pattern, before, re.I):
+            distance = len(before) - m.end()
+            if best is None or (distance, rank) < best[:2]:
+                best = (distance, rank, name)
+    if best is not None and not re.match(r"\s*(?:billion|million|trillion|bn|m)?\s*(?:in|of|from)\b", after, re.I):
+        return best[2]  # words after the number belong to it only as "$5 billion in revenue"
+    for rank, (name, pattern) in enumerate(table):
+        m = re.search(pattern, after, re.I)
+        if m:
+            distance = m.start() * 1.5 + 5
+            if best is None or (distance, rank) < best[:2]:
+                best = (distance, rank, name)
+    return best[2] if best else None
+
+
+def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
+    """Whose number this is: the organisation or product named in the words
+    that own the metric ("Alibaba Cloud's revenue", "revenue from its AI
+    division"), else the clause's subject, else what the context names, but
+    never when the clause is about something it does not name ("Chinese tech
+    majors are expected to spend ...")."""
+    doc = c.sent.doc.text
+    candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)]
+    syntactic = _syntactic_subject(c, start)
+    # "34% surge in revenue from its artificial intelligence division"
+    after = [m for m in candidates if end <= m.start <= end + 45
+             and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
+    if after and (after[0].kind == "description" or re.fullmatch(r"\s+(?:for|at)\s+", doc[end:after[0].start])):
+        return after[0]  # "... against 17.8% for BYD"
+    if syntactic is not None and not c.is_source(syntactic):
+        return syntactic
+    before = [m for m in candidates if m.end <= start]
+    if before and not re.search(r"\b(?:while|whereas|compared with|versus)\b", doc[before[-1].end:start]):
+        return before[-1]
+    if after:
+        return after[0]
+    if metric == "parameterCount":
+        prods = [m for m in c.mentions if m.label == "Product"]
+        return prods[-1] if prods else None
+    subject = c.subject()
+    if subject is not None:
+        return subject
+    for token in c.sent:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.idx < start and token.tag_ in {"NNS", "NNPS"} \
+                and not any(m.start <= token.idx < m.end for m in c.mentions):
+            return None
+    return c.row or c.lead or c.previous or c.main
+
+
+def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str, Decimal, str, str | None, float]]:
+    """Every measured fact the clause states."""
+    doc = c.sent.doc.text
+    sentence_end = c.sent.end_char
+    readings = []
+    for m in NUMBER.finditer(doc, c.start, sentence_end):
+        parsed = _value(m)
+        if parsed is None:
+            continue
+        value, unit = parsed
+        near_before = doc[max(c.start, m.start() - 100):m.start()]
+        near_after = doc[m.end():min(sentence_end, m.end() + 45)]
+        # Years, dates, list numbers and ordinals are not measurements.
+        if not unit and not m.group("scale"):
+            count = re.match(rf"\s+(?:[\w-]+\s+)?({_COUNT_UNITS})\b", near_after)
+            if not count:
+                continue
+            metric = "parameterCount" if count.group(1) == "parameters" else "count"
+            unit = count.group(1)
+        elif unit == "percent":
+            if re.match(r"\s*(?:stake|of the shares|ownership)", near_after):
+                metric = "stake"
+            else:
+                if _NOT_A_SHARE.search(near_before[-40:] + " " + near_after[:25]):
+                    continue
+                metric = _nearest_metric(_PERCENT_METRICS, near_before[-100:], near_after[:45])
+                if metric is None and _OWNING.search(near_before):
+                    metric = "stake"
+                elif metric is None and _MOVES.search(near_before[-40:]):
+                    metric = "sharepriceChange"
+                if metric is None:
+                    continue
+        elif not unit:
+            count = re.match(rf"\s+(?:[\w-]+\s+)?({_COUNT_UNITS})\b", near_after)
+            if not count:
+                continue
+            metric = "parameterCount" if count.group(1) == "parameters" else "count"
+            unit = count.group(1)
+        else:
+            window = near_before[-70:] + " " + near_after[:30]
+            if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]) or _ESTIMATE.match(near_after):
+                continue
+            metric = _nearest_metric(_MONEY_METRICS, near_before[-100:], near_after[:30])
+            # a table column or the section heading can name the metric
+            context = c.column(m.start()) or c.heading
+            metric = metric or next((name for name, pat in _MONEY_METRICS if re.search(pat, context, re.I)), None)
+            if metric is None:
+                continue
+        if unit == "percent" and metric in {"revenueGrowth", "profitGrowth", "sharepriceChange"} and _DOWN.search(near_before[-40:]):
+            value = -value
+        readings.append((m.start(), m.end(), metric, value, unit))
+    # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
+    if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:
+        subjects = [x for x in c.mentions if x.label in ("Organization", "Product") and x.end <= readings[0][0]]
+        subjects = subjects[-len(readings):]
+        if len(subjects) == len(readings):
+            for subj, (s, e, metric, value, unit) in zip(subjects, readings):
+                yield subj, metric, value, unit, _period(c, s, year), 0.7
+            return
+    for s, e, metric, value, unit in readings:
+        subject = _subject_for(c, s, e, metric)
+        if subject is None:
+            continue
+        yield subject, metric, value, unit, _period(c, s, year), 0.6

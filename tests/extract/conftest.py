@@ -1,0 +1,67 @@
+"""Fixtures for extraction tests: a blank spaCy pipeline (no trained model)
+and a small invented catalogue."""
+
+import pytest
+
+from kg.extract.base import extract_article, parse_article
+from kg.extract.mentions import Gazetteer
+from kg.extract.nlp import blank_pipeline
+from kg.ingest import article_from_text
+from kg.schema import Entity
+
+
+def _entity(label, type_, *aliases):
+    return Entity(label.lower(), label, type_, frozenset({label, *aliases}))
+
+
+CATALOGUE = [
+    _entity("Acme Group", "Organization", "Acme", "Acme Group Holding Ltd."),
+    _entity("Acme Cloud", "Organization"),
+    _entity("Globex", "Organization"),
+    _entity("Initech", "Organization"),
+    _entity("Umbrella", "Organization"),
+    _entity("Hooli", "Organization"),
+    _entity("Widget", "Product", "WidgetAI"),
+    _entity("China", "Place"),
+    _entity("United States", "Place", "U.S.", "US"),
+    _entity("Brazil", "Place"),
+    _entity("France", "Place"),
+    _entity("Shenzhen", "Place"),
+    _entity("Asia", "Place"),
+    _entity("AI infrastructure", "Topic"),
+    _entity("artificial intelligence", "Topic", "AI"),
+]
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return blank_pipeline()
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return Gazetteer(CATALOGUE)
+
+
+@pytest.fixture
+def parse(nlp, gazetteer):
+    """Parse invented text as an article: returns the Parsed object."""
+    def run(text, published="2025-06-01"):
+        return parse_article(article_from_text(text, "t.txt", published=published), nlp, gazetteer)
+    return run
+
+
+@pytest.fixture
+def extract(nlp, gazetteer):
+    """Run the default extractors on invented text."""
+    def run(text, published="2025-06-01"):
+        return extract_article(article_from_text(text, "t.txt", published=published), nlp, gazetteer)
+    return run
+
+
+@pytest.fixture
+def triples(extract):
+    """The (subject key, relation, object key) set extracted from text."""
+    def run(text):
+        return {(r.subject.key, r.predicate, r.object.key) for r in extract(text).relations}
+    return run

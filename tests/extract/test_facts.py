@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+import pytest
+
+from kg.extract.facts import parse_amount, quarter_period
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("39.8 billion yuan", "39800000000", "CNY"),
+    ("US$5.6 billion", "5600000000", "USD"),
+    ("$52 billion", "52000000000", "USD"),
+    ("380B yuan", "380000000000", "CNY"),
+    ("~$10–12B", "10000000000", "USD"),
+    ("140.9 HKD", "140.9", "HKD"),
+    ("HKD 140.9", "140.9", "HKD"),
+    ("34%", "34", "percent"),
+    ("33.5 percent", "33.5", "percent"),
+    ("$4 trillion", "4000000000000", "USD"),
+])
+def test_parse_amount(text, value, unit):
+    assert parse_amount(text) == (Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text, year, period", [
+    ("In the three months ending September 30", 2025, "2025-07/2025-09"),
+    ("in the quarter ended March 31, 2024", None, "2024-01/2024-03"),
+    ("the September quarter", 2025, "2025-07/2025-09"),
+    ("the September quarter", None, None),
+    ("the February quarter", 2025, "2024-12/2025-02"),
+])
+def test_quarter_period(text, year, period):
+    assert quarter_period(text, year) == period
+
+
+def facts(extract, text, published="2025-11-20"):
+    return {(m.subject.key, m.metric, m.value, m.unit, m.period) for m in extract(text, published).measurements}
+
+
+def test_revenue_and_growth_with_period(extract):
+    text = "For the three months ending September 30, sales at Acme Cloud climbed 34% from a year earlier, reaching 39.8 billion yuan."
+    assert facts(extract, text) == {
+        ("Acme Cloud", "revenueGrowth", Decimal("34"), "percent", "2025-07/2025-09"),
+        ("Acme Cloud", "revenue", Decimal("39800000000"), "CNY", "2025-07/2025-09"),
+    }
+
+
+def test_respectively_pairs_subjects_and_numbers(extract):
+    text = "Globex and Initech posted growth of 40% and 33.5% respectively."
+    assert {(s, m, v) for s, m, v, *_ in facts(extract, text)} == {
+        ("Globex", "revenueGrowth", Decimal("40")), ("Initech", "revenueGrowth", Decimal("33.5"))}
+
+
+def test_investment_share_price_and_counts(extract):
+    text = ("Acme will invest over $52 billion in AI infrastructure. Globex shares jumped 13% on September 12. "
+            "Initech has 250 million active devices. Hooli stock reached 140.9 HKD per share.")
+    found = {(s, m, v, u) for s, m, v, u, _ in facts(extract, text)}
+    assert found == {
+        ("Acme Group", "investment", Decimal("52000000000"), "USD"),
+        ("Globex", "sharepriceChange", Decimal("13"), "percent"),
+        ("Initech", "count", Decimal("250000000"), "devices"),
+        ("Hooli", "shareprice", Decimal("140.9"), "HKD"),
+    }
+
+
+def test_numbers_that_measure_nothing_are_ignored(extract):
+    text = "Acme was founded in 1999 and has 3 offices. It posted a $2.6B outflow in 2024."
+    assert facts(extract, text) == set()
+
+
+def test_dated_percent_takes_the_day(extract):
+    found = facts(extract, "Acme's stock has surged 84% since the start of 2025, adding another 6% on September 12.")
+    assert ("Acme Group", "sharepriceChange", Decimal("6"), "percent", "2025-09-12") in found

@@ -1,0 +1,65 @@
+from kg.extract.mentions import find_mentions, strip_possessive, unit_name
+
+
+def mentions(nlp, gazetteer, text):
+    return {(f.key, f.label) for f in find_mentions(nlp(text), gazetteer)}
+
+
+def test_catalogue_names_resolve_to_labels(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Acme Group Holding Ltd. said Acme's sales rose in the U.S. market.")
+    assert ("Acme Group", "Organization") in found
+    assert ("United States", "Place") in found
+
+
+def test_model_names_are_products(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex released Zeta4-Pro and ZQ-70B, built on Zeta3.5-Max.")
+    assert {("Zeta4-Pro", "Product"), ("ZQ-70B", "Product"), ("Zeta3.5-Max", "Product")} <= found
+
+
+def test_quarter_labels_and_years_are_not_products(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "In Q3 and FY2024 the COVID-19 effect faded; shares of Hong Kong-listed Acme rose.")
+    assert not {k for k, label in found if label == "Product"}
+
+
+def test_versioned_catalogue_product_is_its_own_product(nlp, gazetteer):
+    assert ("Widget 2.0", "Product") in mentions(nlp, gazetteer, "The Widget 2.0 update shipped.")
+
+
+def test_company_suffixes_make_organisations(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Shares of Northwind Technology Group and Contoso Research (Shenzhen) rose.")
+    assert ("Northwind Technology Group", "Organization") in found
+    assert ("Contoso Research (Shenzhen)", "Organization") in found
+
+
+def test_unit_descriptions_name_units(nlp, gazetteer):
+    found = find_mentions(nlp("Globex makes tools. Acme's cloud computing arm grew, and Acme's robotics division shrank."), gazetteer)
+    units = {f.key: f.parent for f in found if f.kind == "description"}
+    assert units == {"Acme Cloud": "Acme Group", "Acme robotics division": "Acme Group"}
+
+
+def test_anaphor_points_to_main_company(nlp, gazetteer):
+    text = "Acme reported results. Acme grew. Globex did not. The Shenzhen-based tech giant said more."
+    found = find_mentions(nlp(text), gazetteer)
+    anaphors = [f for f in found if f.kind == "anaphor"]
+    assert [f.key for f in anaphors] == ["Acme Group"]
+    assert ("Shenzhen", "Place") in {(f.key, f.label) for f in found}
+
+
+def test_people_found_by_titles(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Acme CEO Jane Roe spoke. John Doe, chief analyst at Globex, agreed.")
+    assert {("Jane Roe", "Person"), ("John Doe", "Person")} <= found
+
+
+def test_acronym_defined_in_text_names_its_entity(nlp, gazetteer):
+    text = "The Northwind Digital Commerce Group (NDCG) grew. NDCG now sells abroad."
+    keys = [f.key for f in find_mentions(nlp(text), gazetteer) if f.text == "NDCG"]
+    assert keys == ["Northwind Digital Commerce Group", "Northwind Digital Commerce Group"]
+
+
+def test_demonyms_are_places(nlp, gazetteer):
+    assert ("China", "Place") in mentions(nlp, gazetteer, "Chinese firms are spending.")
+
+
+def test_helpers():
+    assert strip_possessive("Acme's") == "Acme"
+    assert unit_name("Acme", "artificial intelligence", type("G", (), {"lookup": lambda self, n: None})()) == "Acme AI division"

@@ -1,0 +1,71 @@
+"""Each relation rule on invented sentences, with the blank pipeline (no
+parse): the rules must stand on their lexical cues."""
+
+import pytest
+
+from kg.extract.relations import role_relation
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Acme faces competition from Globex, Initech and global rivals like Hooli.",
+     {("Acme Group", "competesWith", "Globex"), ("Acme Group", "competesWith", "Initech"),
+      ("Acme Group", "competesWith", "Hooli")}),
+    ("Globex has chosen to collaborate with Acme on cloud services.", {("Globex", "partnerOf", "Acme Group")}),
+    ("Initech has agreed to deploy Acme's AI chips.",
+     {("Acme Group", "supplies", "Initech"), ("Initech", "uses", "Acme AI chips")}),
+    ("Acme Cloud will offer hosting services to Globex.", {("Acme Cloud", "supplies", "Globex")}),
+    ("Globex unveiled the Zeta4-Pro model, built upon Zeta3.5-Max.",
+     {("Globex", "develops", "Zeta4-Pro"), ("Zeta4-Pro", "basedOn", "Zeta3.5-Max")}),
+    ("Globex is investing heavily in its chip unit Initech.",
+     {("Globex", "investsIn", "Initech"), ("Initech", "subsidiaryOf", "Globex")}),
+    ("Acme committed $5 billion for AI infrastructure.", {("Acme Group", "investsIn", "AI infrastructure")}),
+    ("The U.S. ban on Globex's processors hurt sales.", {("United States", "restricts", "Globex")}),
+    ("Acme's cloud computing arm plans to launch data centers in Brazil and France.",
+     {("Acme Cloud", "subsidiaryOf", "Acme Group"), ("Acme Cloud", "operatesIn", "Brazil"),
+      ("Acme Cloud", "operatesIn", "France")}),
+    ("Chinese companies, including Globex and Initech, are growing.",
+     {("Globex", "headquarteredIn", "China"), ("Initech", "headquarteredIn", "China")}),
+])
+def test_relation_rules(triples, text, expected):
+    assert expected <= triples(text)
+
+
+def test_roles(triples):
+    text = ("Acme CEO Jane Roe spoke first. John Doe, chief analyst at Globex, agreed. "
+            "Mary Major, Founder & CEO of Initech, disagreed. Acme's board member, Li Wei, was silent.")
+    found = triples(text)
+    assert {("Jane Roe", "ceoOf", "Acme Group"), ("John Doe", "worksFor", "Globex"),
+            ("Mary Major", "founderOf", "Initech"), ("Mary Major", "ceoOf", "Initech"),
+            ("Li Wei", "boardMemberOf", "Acme Group")} <= found
+
+
+def test_bullets_continue_their_lead_in_line(triples):
+    text = "Acme makes tools.\nKey rivals include:\n- Globex (Widget model)\n- Initech\n"
+    found = triples(text)
+    assert {("Acme Group", "competesWith", "Globex"), ("Acme Group", "competesWith", "Initech"),
+            ("Globex", "develops", "Widget")} <= found
+
+
+def test_table_row_subject(triples):
+    text = ("Company | Flagship | Plans |\n---|---|---|\n"
+            "Globex | Widget | Expanding services in Asia |\n")
+    found = triples(text)
+    assert {("Globex", "develops", "Widget"), ("Globex", "operatesIn", "Asia")} <= found
+
+
+def test_compound_names_make_units(triples):
+    found = triples("Acme and Globex compete. Acme Cloud grew faster than Globex.")
+    assert ("Acme Cloud", "subsidiaryOf", "Acme Group") in found
+
+
+def test_no_relation_without_a_cue(triples):
+    assert triples("Acme and Globex both reported results on Tuesday.") == set()
+
+
+@pytest.mark.parametrize("role, relation", [
+    ("CEO", "ceoOf"), ("chief executive officer", "ceoOf"), ("co-founder", "founderOf"),
+    ("chairman", "chairOf"), ("board member", "boardMemberOf"), ("equity analyst", "worksFor"),
+    ("president", "worksFor"), ("assumed leadership of", "ceoOf"),
+])
+def test_role_relation(role, relation):
+    assert role_relation(role) == relation
