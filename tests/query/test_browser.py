@@ -42,9 +42,13 @@ def browser(tmp_path_factory):
 
 
 def wait_for(driver, condition, timeout=15):
+    """Poll ``condition(driver)`` until it is true; the page re-renders its
+    table and graph, so elements read mid-render are simply read again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+    waiter = WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+    return waiter.until(condition)
 
 
 def test_type_a_query_see_rows_graph_and_evidence(browser, endpoint, tmp_path, record_property):
