@@ -14,7 +14,7 @@ header says what it answers and which parameters it takes::
 
 Parameters become a ``VALUES`` block at the top of the query's WHERE
 clause, written as escaped literals, so a value is always data and never
-query text:
+query text. (A sub-SELECT does not see them: SPARQL evaluates it first.)
 
 >>> print(bind_values("SELECT ?p WHERE { ?c kg:partnerOf ?p }", {"company": 'Acme" }'}))
 SELECT ?p WHERE { VALUES (?company) { ("Acme\\" }") } ?c kg:partnerOf ?p }
