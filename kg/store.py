@@ -1,22 +1,60 @@
-"""Reading and writing graphs: format by file extension, deterministic and
-atomic output.
+"""Reading and writing graphs (format by file extension, deterministic and
+atomic output) and the embedded SPARQL store every query command opens.
 
 >>> suffix_format("out/news.trig"), suffix_format("g.jsonld")
 ('trig', 'json-ld')
+
+The store is an on-disk Oxigraph (pyoxigraph) database holding the graph and
+the ontology. It is built once per graph file and cached under a key made of
+the file's hash, so repeated commands open it instead of re-parsing
+(:func:`open_store` of a graph file), or built into a chosen folder:
+
+>>> import tempfile
+>>> folder = build_store(TRIPLES_DIR / "examples" / "valid.ttl", Path(tempfile.mkdtemp()) / "store")
+>>> store = open_store(folder)
+>>> result = store.query("SELECT ?name WHERE { ?e a kg:Person ; rdfs:label ?name }",
+...                      prefixes={"kg": str(KG), "rdfs": str(RDFS)})
+>>> result.variables, [row[0].value for row in result]
+(('name',), ['Jane Roe'])
+>>> store.close()
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
 
-from .model import TRIPLES_DIR, bind_prefixes
+from .model import KG, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
-__all__ = ["FORMATS", "suffix_format", "save_graph", "load_graph", "default_graph_path"]
+__all__ = [
+    "FORMATS",
+    "suffix_format",
+    "save_graph",
+    "load_graph",
+    "default_graph_path",
+    "ontology_path",
+    "Term",
+    "SelectResult",
+    "AskResult",
+    "GraphResult",
+    "GraphStore",
+    "QuerySyntaxError",
+    "cache_dir",
+    "apply_update",
+    "copy_store",
+    "build_store",
+    "open_store",
+    "open",
+]
 
 #: File extension -> rdflib serializer name.
 FORMATS = {
@@ -102,10 +140,340 @@ def load_graph(path: str | Path | None = None) -> Graph:
     path = Path(path) if path else default_graph_path()
     fmt = _PARSE.get(suffix_format(path), suffix_format(path))
     if fmt in ("trig", "nquads"):
-        dataset = Dataset()
-        dataset.parse(str(path), format=fmt)
-        graph = bind_prefixes(Graph())
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            graph.add((s, p, o))
-        return graph
+        return _merge_graphs(Dataset().parse(str(path), format=fmt))
     return bind_prefixes(Graph()).parse(str(path), format=fmt)
+
+
+def _merge_graphs(dataset: Dataset) -> Graph:
+    graph = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+# ---------------------------------------------------------------- the store
+
+
+def ontology_path() -> Path:
+    """The ontology that is loaded into every store next to the graph."""
+    return TRIPLES_DIR / "ontology.ttl"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One RDF term of a query result, free of any library's types.
+
+    ``kind`` is ``"uri"``, ``"bnode"``, ``"literal"`` or ``"triple"`` (the
+    names of the SPARQL JSON results format).
+
+    >>> Term("literal", "Acme", language="en").n3()
+    '"Acme"@en'
+    >>> Term("literal", "42", "http://www.w3.org/2001/XMLSchema#integer").n3()
+    '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    def n3(self) -> str:
+        """The term in N-Triples syntax (as TSV results and Turtle write it)."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        if self.kind == "triple":
+            return f"<< {self.value} >>"
+        text = '"' + _escape_string(self.value) + '"'
+        if self.language:
+            return f"{text}@{self.language}"
+        if self.datatype and self.datatype != _XSD_STRING:
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _escape_string(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+def _to_term(node) -> Term | None:
+    if node is None:
+        return None
+    if isinstance(node, ox.NamedNode):
+        return Term("uri", node.value)
+    if isinstance(node, ox.BlankNode):
+        return Term("bnode", node.value)
+    if isinstance(node, ox.Literal):
+        return Term("literal", node.value, node.datatype.value, node.language)
+    return Term("triple", str(node))
+
+
+def _from_term(term: Term):
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "literal":
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or _XSD_STRING))
+    raise ValueError(f"cannot bind a {term.kind} as a query parameter")
+
+
+class QuerySyntaxError(ValueError):
+    """A query the SPARQL parser rejects; the message names line and column.
+
+    The parser lists every token it would have accepted, character classes
+    included; the first line, cut at 160 characters, says enough.
+
+    >>> str(QuerySyntaxError.from_parser("error at 2:9: expected one of " + "x, " * 100 + "\\n| more"))[:40]
+    'error at 2:9: expected one of x, x, x, x'
+    >>> len(str(QuerySyntaxError.from_parser("error at 2:9: expected one of " + "x, " * 100)))
+    161
+    """
+
+    @classmethod
+    def from_parser(cls, message: str) -> QuerySyntaxError:
+        first = message.splitlines()[0] if message else "syntax error"
+        return cls(first if len(first) <= 160 else first[:160] + "…")
+
+
+@dataclass
+class SelectResult:
+    """The answer to a SELECT query: variable names and a lazy stream of rows.
+
+    Each row is a tuple of :class:`Term` (``None`` where a variable is unbound).
+    Rows are read from the engine as they are iterated, so a caller that
+    stops early (a row limit) does not pay for the rest.
+    """
+
+    variables: tuple[str, ...]
+    _solutions: Iterator
+    #: Set by a reader that stopped at a row limit with rows left unread.
+    truncated: bool = False
+
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        for solution in self._solutions:
+            yield tuple(_to_term(node) for node in solution)
+
+
+@dataclass
+class AskResult:
+    """The answer to an ASK query."""
+
+    value: bool
+
+
+@dataclass
+class GraphResult:
+    """The answer to a CONSTRUCT or DESCRIBE query: a lazy stream of triples."""
+
+    _triples: Iterator
+    #: Set by :meth:`serialize` when it stopped at its limit with triples left.
+    truncated: bool = False
+
+    def __iter__(self) -> Iterator[tuple[Term, Term, Term]]:
+        for triple in self._triples:
+            yield _to_term(triple.subject), _to_term(triple.predicate), _to_term(triple.object)
+
+    def serialize(self, fmt: str = "turtle", *, prefixes: Mapping[str, str] | None = None,
+                  limit: int | None = None) -> bytes:
+        """The triples as ``"turtle"``, ``"ntriples"`` or ``"rdfxml"``, at most ``limit`` of them."""
+        if fmt not in _GRAPH_SERIALIZERS:
+            raise ValueError(f"unknown graph format {fmt!r}: use one of {', '.join(_GRAPH_SERIALIZERS)}")
+        triples = list(self._triples if limit is None else _take(self._triples, limit + 1))
+        if limit is not None and len(triples) > limit:
+            triples, self.truncated = triples[:limit], True
+        return ox.serialize(triples, format=_GRAPH_SERIALIZERS[fmt], prefixes=dict(prefixes or {}))
+
+
+_GRAPH_SERIALIZERS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+
+
+def _take(items: Iterator, limit: int) -> Iterator:
+    for count, item in enumerate(items):
+        if count >= limit:
+            return
+        yield item
+
+
+class GraphStore:
+    """A read-only, on-disk SPARQL store (Oxigraph) holding a graph and the ontology.
+
+    Many processes may open the same store at once (the endpoint's workers
+    do). Open one with :func:`open_store`.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._store = ox.Store.read_only(str(self.path))
+        # read-only: the named graphs cannot change while the store is open
+        self._named_graphs = frozenset(
+            graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __repr__(self) -> str:
+        return f"GraphStore({str(self.path)!r})"
+
+    def named_graphs(self) -> frozenset[str]:
+        """The IRIs of the named graphs in the store (a TriG file may have some)."""
+        return self._named_graphs
+
+    def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
+              bindings: Mapping[str, Term] | None = None) -> SelectResult | AskResult | GraphResult:
+        """Run a SPARQL query; ``bindings`` give variables a value before it runs.
+
+        Bindings are substituted by the engine (SPARQL SEP-0007), never pasted
+        into the query text, so a value cannot change what the query means.
+        """
+        substitutions = {ox.Variable(name): _from_term(term) for name, term in (bindings or {}).items()}
+        try:
+            result = self._store.query(sparql, prefixes=dict(prefixes or {}), substitutions=substitutions)
+        except SyntaxError as error:
+            raise QuerySyntaxError.from_parser(str(error)) from None
+        if isinstance(result, ox.QuerySolutions):
+            return SelectResult(tuple(v.value for v in result.variables), result)
+        if isinstance(result, ox.QueryBoolean):
+            return AskResult(bool(result))
+        return GraphResult(result)
+
+    def close(self) -> None:
+        """Release the database (also done when the object is collected)."""
+        del self._store
+
+
+def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+    """Run a SPARQL Update on the store in ``store_dir``, opened for writing
+    just for this. Stores already open read-only keep their old view until
+    they are opened again."""
+    store = ox.Store(str(store_dir))
+    try:
+        store.update(sparql, prefixes=dict(prefixes or {}))
+    except SyntaxError as error:
+        raise QuerySyntaxError.from_parser(str(error)) from None
+    finally:
+        store.flush()
+        del store
+
+
+def copy_store(store_dir: str | Path, target: str | Path) -> Path:
+    """A private copy of a store (to change without touching a cached one)."""
+    ox.Store.read_only(str(store_dir)).backup(str(target))
+    return Path(target)
+
+
+def cache_dir() -> Path:
+    """Where stores built from graph files are kept: ``$KG_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``."""
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
+
+
+#: Bumped when the layout of a store changes, so old cached stores are not reused.
+_STORE_VERSION = "1"
+
+
+def _store_key(graph_path: Path, ontology: Path) -> str:
+    digest = hashlib.sha256(f"{_STORE_VERSION} {ox.__version__}".encode())
+    for path in (graph_path, ontology):
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:24]
+
+
+def _is_store(path: Path) -> bool:
+    return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
+                ontology: str | Path | None = None) -> Path:
+    """Load a graph file and the ontology into a persistent store; return its folder.
+
+    ``store_dir`` defaults to a folder in :func:`cache_dir` named by the hash
+    of both files, which :func:`open_store` finds again. An existing store
+    there is replaced. The store is written to a temporary folder first and
+    renamed into place, so a reader never sees half a store.
+    """
+    graph_path = Path(graph_path)
+    ontology = Path(ontology) if ontology else ontology_path()
+    if not graph_path.is_file():
+        raise FileNotFoundError(f"no graph file at {graph_path}")
+    target = Path(store_dir) if store_dir else cache_dir() / "stores" / _store_key(graph_path, ontology)
+    return _build(graph_path, ontology, target, replace=True)
+
+
+def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        store = ox.Store(str(building))
+        for path in (graph_path, ontology):
+            store.bulk_load(path=str(path), format=_rdf_format(path))
+        store.optimize()
+        del store  # closes the database before the folder moves
+        if replace and target.exists():
+            shutil.rmtree(target)
+        try:
+            os.replace(building, target)
+        except OSError:
+            if replace or not _is_store(target):
+                raise
+            # another process cached the same store first: keep theirs, which may be open
+            shutil.rmtree(building)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return target
+
+
+def _rdf_format(path: Path) -> ox.RdfFormat:
+    fmt = _PARSE.get(suffix_format(path), suffix_format(path))
+    formats = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+               "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
+    return formats[fmt]
+
+
+def open_store(path: str | Path | None = None) -> GraphStore:
+    """Open the store for ``path``: a store folder, or a graph file whose cached
+    store is built on first use. With no path, the graph shipped in triples/.
+
+    Raises FileNotFoundError (with what to do) when there is nothing at ``path``.
+    """
+    path = Path(path) if path else default_graph_path()
+    if _is_store(path):
+        return GraphStore(path)
+    if not path.is_file():
+        hint = " (run `kg build` to make it)" if path == default_graph_path() else ""
+        raise FileNotFoundError(f"no graph file or store at {path}{hint}")
+    store_dir = cache_dir() / "stores" / _store_key(path, ontology_path())
+    if not _is_store(store_dir):
+        _build(path, ontology_path(), store_dir, replace=False)
+    return GraphStore(store_dir)
+
+
+def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public name is kg.open
+    """The graph at ``path`` (default: the shipped graph) plus the ontology, as
+    an in-memory rdflib Graph, for notebooks that want rdflib's API.
+
+    ``path`` may also be a store folder: its content is copied out.
+
+    >>> graph = open(TRIPLES_DIR / "examples" / "valid.ttl")
+    >>> (KG.partnerOf, RDFS.label, None) in graph
+    True
+    """
+    path = Path(path) if path else default_graph_path()
+    if _is_store(path):
+        store = ox.Store.read_only(str(path))
+        ntriples = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                            for graph in [ox.DefaultGraph(), *store.named_graphs()])
+        return bind_prefixes(Graph()).parse(data=ntriples.decode("utf-8"), format="nt")
+    graph = load_graph(path)
+    graph.parse(str(ontology_path()), format="turtle")
+    return graph

@@ -1,0 +1,438 @@
+"""Asking the graph in SPARQL: pre-bound prefixes, saved queries with
+parameters, and results as a table, CSV, TSV, JSON, XML or Turtle.
+
+A saved query is one ``.rq`` file in ``triples/queries/`` whose comment
+header says what it answers and which parameters it takes::
+
+    # title: Partners of a company
+    # description: Every organisation named as a partner of the company ...
+    # param: company — the company's name or one of its aliases, exactly as written
+
+>>> queries = saved_queries()
+>>> queries["partners"].params
+{'company': "the company's name or one of its aliases, exactly as written"}
+
+Parameters become a ``VALUES`` block at the top of the query's WHERE
+clause, written as escaped literals, so a value is always data and never
+query text. (A sub-SELECT does not see them: SPARQL evaluates it first.)
+
+>>> print(bind_values("SELECT ?p WHERE { ?c kg:partnerOf ?p }", {"company": 'Acme" }'}))
+SELECT ?p WHERE { VALUES (?company) { ("Acme\\" }") } ?c kg:partnerOf ?p }
+
+Running one on a store (see :mod:`kg.store`):
+
+>>> import tempfile
+>>> from kg.model import TRIPLES_DIR
+>>> from kg.store import build_store, open_store
+>>> store = open_store(build_store(TRIPLES_DIR / "examples" / "valid.ttl", Path(tempfile.mkdtemp()) / "store"))
+>>> result = run_query(store, "partners", {"company": "Acme"})
+>>> print(format_result(result, "table"), end="")
+partner  sources
+-------  -------
+Globex   1
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from .model import PREFIXES as _NAMESPACES
+from .model import TRIPLES_DIR
+from .store import AskResult, GraphResult, GraphStore, SelectResult, Term
+
+__all__ = [
+    "PREFIXES",
+    "QUERIES_DIR",
+    "SELECT_FORMATS",
+    "GRAPH_FORMATS",
+    "SavedQuery",
+    "QueryError",
+    "RemoteAccessError",
+    "saved_queries",
+    "resolve_query",
+    "parse_param",
+    "bind_values",
+    "remote_access",
+    "run_query",
+    "format_result",
+]
+
+#: Prefixes every query may use without declaring them.
+PREFIXES: dict[str, str] = {prefix: str(ns) for prefix, ns in _NAMESPACES.items()}
+
+#: Where the saved queries live.
+QUERIES_DIR = TRIPLES_DIR / "queries"
+
+#: Output formats for SELECT and ASK answers, and for CONSTRUCT/DESCRIBE ones.
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml")
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class QueryError(ValueError):
+    """A query that cannot run as asked: unknown name, bad parameters."""
+
+
+class RemoteAccessError(QueryError):
+    """A query that would make the engine fetch something from the network."""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One ``.rq`` file: its name (the file stem), header and text."""
+
+    name: str
+    title: str
+    description: str
+    params: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+
+    @classmethod
+    def from_file(cls, path: Path) -> SavedQuery:
+        """Read the ``# title:``, ``# description:`` and ``# param:`` header lines."""
+        text = path.read_text(encoding="utf-8")
+        header: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+        for line in text.splitlines():
+            match = re.match(r"#\s*(title|description|param):\s*(.*)", line)
+            if match:
+                header[match[1]].append(match[2].strip())
+            elif line.strip() and not line.startswith("#"):
+                break
+        params = {}
+        for entry in header["param"]:
+            name, *meaning = re.split(r"\s+[—–-]+\s+", entry, maxsplit=1)
+            params[name.strip()] = meaning[0].strip() if meaning else ""
+        return cls(path.stem, " ".join(header["title"]), " ".join(header["description"]), params, text)
+
+
+def saved_queries(directory: str | Path | None = None) -> dict[str, SavedQuery]:
+    """The saved queries, by name, read from ``directory`` (default triples/queries)."""
+    directory = Path(directory) if directory else QUERIES_DIR
+    return {path.stem: SavedQuery.from_file(path) for path in sorted(directory.glob("*.rq"))}
+
+
+def resolve_query(name_or_sparql: str, directory: str | Path | None = None) -> tuple[str, SavedQuery | None]:
+    """The SPARQL text for a saved query's name, an ``.rq`` file, or SPARQL itself.
+
+    >>> resolve_query("ASK { ?s ?p ?o }")
+    ('ASK { ?s ?p ?o }', None)
+    >>> resolve_query("no-such-query")
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: no saved query named 'no-such-query'; known: all-relations, ...
+    """
+    directory = Path(directory) if directory else QUERIES_DIR
+    for path in (directory / f"{name_or_sparql}.rq", Path(name_or_sparql)):
+        if re.fullmatch(r"[\w./-]+\.rq", path.name) and path.is_file():
+            saved = _read_saved_query(path, path.stat().st_mtime_ns)
+            return saved.text, saved
+    if re.fullmatch(r"[\w.-]+", name_or_sparql):
+        raise QueryError(f"no saved query named {name_or_sparql!r}; known: {', '.join(saved_queries(directory))}")
+    return name_or_sparql, None
+
+
+@functools.lru_cache(maxsize=256)
+def _read_saved_query(path: Path, mtime_ns: int) -> SavedQuery:
+    # keyed by modification time too, so an edited .rq file is read again
+    return SavedQuery.from_file(path)
+
+
+def parse_param(value: str) -> Term:
+    """The RDF term a ``--param`` value stands for: ``<iri>`` is an IRI, an
+    integer or decimal number is typed so, anything else is a string.
+
+    >>> parse_param("China Unicom").n3(), parse_param("3").n3(), parse_param("<http://x/y>").n3()
+    ('"China Unicom"', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '<http://x/y>')
+    """
+    if re.fullmatch(r"<[^<>\"{}|^`\\\x00-\x20]+>", value):
+        return Term("uri", value[1:-1])
+    if re.fullmatch(r"[+-]?\d+", value):
+        return Term("literal", value, _XSD + "integer")
+    try:
+        if re.fullmatch(r"[+-]?\d*\.\d+", value) and Decimal(value).is_finite():
+            return Term("literal", value, _XSD + "decimal")
+    except InvalidOperation:
+        pass
+    return Term("literal", value)
+
+
+# ------------------------------------------------------------ lexing SPARQL
+
+# Enough of SPARQL's lexical grammar to tell keywords from strings, IRIs,
+# comments, variables and prefixed names; the engine does the real parsing.
+_TOKEN = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
+    r'''|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'''
+    r'''|(?P<comment>\#[^\n]*)'''
+    r'''|(?P<var>[?$]\w+)'''
+    r'''|(?P<name>[^\W\d][\w.-]*(?::[\w.:%-]*)?|:[\w.:%-]*)'''
+    r'''|(?P<other>\S)''',
+    re.DOTALL,
+)
+
+
+def _tokens(sparql: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) for each token that matters, comments left out."""
+    return [(m.lastgroup, m[0], m.start()) for m in _TOKEN.finditer(sparql) if m.lastgroup != "comment"]
+
+
+def _unescape_codepoints(sparql: str) -> str:
+    # SPARQL allows \uXXXX escapes anywhere in a query: look at the text
+    # both as written and as a parser that expands them would see it.
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(int(m[1] or m[2], 16)), sparql)
+
+
+# Any word that could be one of the keywords that fetch (prov:wasDerivedFrom is not).
+_FETCH_KEYWORD = re.compile(r"(?<![\w:?$])(?:SERVICE|LOAD|FROM|USING)(?![\w:-])", re.IGNORECASE)
+
+
+def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
+    """Why ``sparql`` would make the engine fetch from the network, or None.
+
+    SERVICE and LOAD always would; FROM, FROM NAMED and USING are allowed
+    only for graphs already in the store.
+
+    >>> remote_access("SELECT * WHERE { SERVICE <http://127.0.0.1/sparql> { ?s ?p ?o } }")
+    'SERVICE is not allowed: this endpoint never fetches from other servers'
+    >>> remote_access('SELECT ?service WHERE { ?service rdfs:label "SERVICE" }') is None
+    True
+    >>> remote_access("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    'FROM <http://example.org/g> is not a graph in this store; nothing is fetched'
+    """
+    if "\\u" not in sparql.lower() and not _FETCH_KEYWORD.search(sparql):
+        return None  # the common case, without lexing
+    local = set(local_graphs)
+    for text in dict.fromkeys((sparql, _unescape_codepoints(sparql))):
+        tokens = _tokens(text)
+        for index, (kind, word, _) in enumerate(tokens):
+            keyword = word.upper() if kind == "name" and ":" not in word else ""
+            if keyword in ("SERVICE", "LOAD"):
+                return f"{keyword} is not allowed: this endpoint never fetches from other servers"
+            if keyword in ("FROM", "USING"):
+                following = tokens[index + 1:index + 3]
+                if following and following[0][1].upper() == "NAMED":
+                    following = following[1:]
+                target = following[0] if following else ("other", "", 0)
+                if target[0] != "iri" or target[1][1:-1] not in local:
+                    return f"{keyword} {target[1]} is not a graph in this store; nothing is fetched"
+    return None
+
+
+def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
+    """``sparql`` with a VALUES block that binds each parameter, placed as the
+    first element of the WHERE clause so that its filters see the values."""
+    if not params:
+        return sparql
+    terms = {name: value if isinstance(value, Term) else parse_param(value) for name, value in params.items()}
+    for name in terms:
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"parameter names are letters, digits and _, not {name!r}")
+    block = " VALUES ({}) {{ ({}) }}".format(
+        " ".join(f"?{name}" for name in terms), " ".join(term.n3() for term in terms.values()))
+    position = _where_brace(sparql)
+    return sparql[:position + 1] + block + sparql[position + 1:]
+
+
+def _where_brace(sparql: str) -> int:
+    """Offset of the brace that opens the WHERE clause: the first one after
+    the WHERE keyword, else the first outside parentheses (WHERE is optional
+    in SELECT and ASK). Lexes only as far as it must.
+
+    >>> _where_brace("ASK { ?s ?p ?o }"), _where_brace('SELECT * # {\\nWHERE { ?s ?p "{" }')
+    (4, 19)
+    """
+    seen_where = False
+    first_free_brace = None
+    depth = 0
+    for match in _TOKEN.finditer(sparql):
+        kind, word = match.lastgroup, match[0]
+        if kind == "name" and word.upper() == "WHERE":
+            seen_where = True
+        elif kind == "other":
+            if word == "{" and seen_where:
+                return match.start()
+            if word == "{" and depth == 0 and first_free_brace is None:
+                first_free_brace = match.start()
+            depth += (word == "(") - (word == ")")
+    if first_free_brace is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return first_free_brace
+
+
+def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] | None = None,
+              *, directory: str | Path | None = None) -> SelectResult | AskResult | GraphResult:
+    """Run a saved query by name, an ``.rq`` file or SPARQL text on ``store``.
+
+    A saved query accepts exactly the parameters its header names; those
+    not given stay unbound (the queries treat them as "any"). Raises
+    :class:`QueryError` for unknown queries or parameters,
+    :class:`RemoteAccessError` for queries that would fetch, and
+    :class:`kg.store.QuerySyntaxError` for queries the parser rejects.
+    """
+    params = dict(params or {})
+    sparql, saved = resolve_query(name_or_sparql, directory)
+    if saved is not None:
+        unknown = sorted(set(params) - set(saved.params))
+        if unknown:
+            known = ", ".join(saved.params) or "none"
+            raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
+    # checked before binding: a VALUES block of escaped terms adds no keyword,
+    # and the unbound text of a saved query is the same on every call
+    reason = _remote_access_once(sparql, store.named_graphs())
+    if reason:
+        raise RemoteAccessError(reason)
+    return store.query(bind_values(sparql, params), prefixes=PREFIXES)
+
+
+@functools.lru_cache(maxsize=512)
+def _remote_access_once(sparql: str, local_graphs: frozenset[str]) -> str | None:
+    return remote_access(sparql, local_graphs)
+
+
+# ------------------------------------------------------------ formatting
+
+
+def format_result(result: SelectResult | AskResult | GraphResult, fmt: str, *,
+                  max_rows: int | None = None) -> str | bytes:
+    """Write ``result`` in ``fmt``: one of :data:`SELECT_FORMATS` for SELECT
+    and ASK, one of :data:`GRAPH_FORMATS` for CONSTRUCT and DESCRIBE.
+
+    At most ``max_rows`` rows (or triples) are read from the engine.
+    Graphs come back as bytes (UTF-8), everything else as text.
+    """
+    if isinstance(result, GraphResult):
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"a CONSTRUCT or DESCRIBE answer is a graph: use {' or '.join(GRAPH_FORMATS)}, not {fmt}")
+        return result.serialize(fmt, prefixes=PREFIXES, limit=max_rows)
+    if fmt not in SELECT_FORMATS:
+        raise QueryError(f"a SELECT or ASK answer is a table: use one of {', '.join(SELECT_FORMATS)}, not {fmt}")
+    if isinstance(result, AskResult):
+        return _WRITE_ASK[fmt](result.value)
+    rows = list(result) if max_rows is None else _first_rows(result, max_rows)
+    return _WRITE_SELECT[fmt](result.variables, rows)
+
+
+def _first_rows(result: SelectResult, max_rows: int) -> list:
+    rows = []
+    for row in result:
+        if len(rows) == max_rows:
+            result.truncated = True
+            break
+        rows.append(row)
+    return rows
+
+
+def _short(term: Term | None) -> str:
+    """A term as a person reads it: prefixed IRIs, bare literal values."""
+    if term is None:
+        return ""
+    if term.kind == "uri":
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and re.fullmatch(r"[\w.-]*", term.value[len(namespace):]):
+                return f"{prefix}:{term.value[len(namespace):]}"
+        return f"<{term.value}>"
+    if term.kind == "bnode":
+        return f"_:{term.value}"
+    return term.value
+
+
+def _table(variables: tuple[str, ...], rows: list) -> str:
+    cells = [[_short(term).replace("\n", " ") for term in row] for row in rows]
+    widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(variables)]
+    lines = ["  ".join(name.ljust(w) for name, w in zip(variables, widths, strict=True)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _csv(variables: tuple[str, ...], rows: list) -> str:
+    # SPARQL 1.1 CSV results: bare values, blank nodes as _:id, CRLF lines.
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow(["" if t is None else f"_:{t.value}" if t.kind == "bnode" else t.value for t in row])
+    return out.getvalue()
+
+
+_TURTLE_BARE = {_XSD + "integer": r"[+-]?\d+", _XSD + "decimal": r"[+-]?\d*\.\d+", _XSD + "boolean": "true|false"}
+
+
+def _turtle(term: Term | None) -> str:
+    """A term in Turtle syntax, numbers and booleans bare (as TSV results write them)."""
+    if term is None:
+        return ""
+    pattern = _TURTLE_BARE.get(term.datatype or "") if term.kind == "literal" else None
+    if pattern and re.fullmatch(pattern, term.value):
+        return term.value
+    return term.n3()
+
+
+def _tsv(variables: tuple[str, ...], rows: list) -> str:
+    # SPARQL 1.1 TSV results: terms in Turtle syntax.
+    lines = ["\t".join(f"?{name}" for name in variables)]
+    lines += ["\t".join(_turtle(t) for t in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    data = {"type": term.kind, "value": term.value}
+    if term.language:
+        data["xml:lang"] = term.language
+    elif term.kind == "literal" and term.datatype and term.datatype != _XSD + "string":
+        data["datatype"] = term.datatype
+    return data
+
+
+def _json(variables: tuple[str, ...], rows: list) -> str:
+    bindings = [{name: _json_term(t) for name, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+    return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def _xml_term(term: Term) -> str:
+    tag = {"uri": "uri", "bnode": "bnode", "literal": "literal"}.get(term.kind, "literal")
+    attributes = ""
+    if term.language:
+        attributes = f" xml:lang={quoteattr(term.language)}"
+    elif term.kind == "literal" and term.datatype and term.datatype != _XSD + "string":
+        attributes = f" datatype={quoteattr(term.datatype)}"
+    return f"<{tag}{attributes}>{xml_escape(term.value)}</{tag}>"
+
+
+_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+
+
+def _xml(variables: tuple[str, ...], rows: list) -> str:
+    parts = [_XML_HEAD, "<head>", *(f"<variable name={quoteattr(n)}/>" for n in variables), "</head>\n<results>\n"]
+    for row in rows:
+        parts.append("<result>")
+        parts += [f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+                  for n, t in zip(variables, row, strict=True) if t is not None]
+        parts.append("</result>\n")
+    parts.append("</results>\n</sparql>\n")
+    return "".join(parts)
+
+
+_WRITE_SELECT = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _xml}
+_WRITE_ASK = {
+    "table": lambda value: f"{str(value).lower()}\n",
+    "csv": lambda value: f"_askResult\r\n{str(value).lower()}\r\n",
+    "tsv": lambda value: f"?_askResult\n{str(value).lower()}\n",
+    "json": lambda value: json.dumps({"head": {}, "boolean": value}) + "\n",
+    "xml": lambda value: f"{_XML_HEAD}<head/>\n<boolean>{str(value).lower()}</boolean>\n</sparql>\n",
+}

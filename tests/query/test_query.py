@@ -1,0 +1,178 @@
+"""`kg query`: saved queries, parameters, formats, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from kg.cli import cli
+from kg.query import QUERIES_DIR, RemoteAccessError, remote_access, run_query, saved_queries
+
+
+@pytest.fixture
+def kg_query(example_graph):
+    """Run `kg query --graph <example> ARGS...` and return the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, ["query", "--graph", str(example_graph), *args])
+
+    return invoke
+
+
+def test_the_issue_example_with_prebound_prefixes(kg_query):
+    result = kg_query('SELECT ?partner WHERE { ?a rdfs:label "Acme Corp" ; kg:partnerOf ?p . ?p rdfs:label ?partner }')
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b"partner\r\nGlobex\r\n"  # SPARQL CSV: CRLF lines
+
+
+def test_saved_query_with_a_parameter_as_csv(kg_query):
+    result = kg_query("suppliers", "--param", "company=Initech", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output == "supplier,sources\nGlobex,1\n"
+
+
+def test_list_names_every_saved_query_and_its_parameters():
+    result = CliRunner().invoke(cli, ["query", "--list"])
+    assert result.exit_code == 0
+    for name, saved in saved_queries().items():
+        assert name in result.output
+        for param in saved.params:
+            assert f"--param {param}=" in result.output
+
+
+def test_every_saved_query_has_a_header():
+    queries = saved_queries()
+    assert len(queries) >= 11
+    for saved in queries.values():
+        assert saved.title and saved.description, saved.name
+        for param in saved.params:
+            assert f"?{param}" in saved.text, (saved.name, param)
+
+
+# Known answers on the example graph: query, parameters, first column of the rows.
+KNOWN_ANSWERS = [
+    ("partners", {"company": "Acme"}, ["Globex"]),
+    ("suppliers", {"company": "Initech"}, ["Globex"]),
+    ("customers", {"company": "Globex"}, ["Initech"]),
+    ("competitors", {"company": "Acme Corp"}, ["Initech"]),
+    ("supply-chains", {}, ["Acme Cloud → Globex → Initech → Umbrella"]),
+    ("supply-chains", {"company": "Globex"}, ["Globex → Initech → Umbrella"]),
+    ("upstream", {"company": "Umbrella"}, ["Initech", "Acme Cloud", "Globex"]),
+    ("leaders", {}, ["Jane Roe"]),
+    ("leaders", {"organization": "Globex"}, []),
+    ("products", {"developer": "Acme"}, ["Acme Corp"]),
+    ("facts", {"entity": "Acme Cloud", "metric": "revenue"}, ["revenue", "revenue"]),
+    ("conflicting-facts", {}, ["Acme Cloud"]),
+    ("entities-by-sources", {"class": "<https://w3id.org/kg-news/ontology#Person>"}, ["Jane Roe"]),
+    ("article", {"file": "example-2.txt"}, ["0"] * 4 + ["50"] * 2 + ["120"] * 2),
+    ("all-relations", {"entity": "Jane Roe"}, ["Jane Roe"]),
+]
+
+
+@pytest.mark.parametrize(("name", "params", "expected"), KNOWN_ANSWERS)
+def test_saved_queries_give_known_answers(store, name, params, expected):
+    rows = list(run_query(store, name, params))
+    assert [row[0].value for row in rows] == expected
+
+
+def test_relations_come_with_their_sentence(store):
+    rows = list(run_query(store, "all-relations", {"entity": "Roe"}))
+    assert [(r[1].value, r[2].value, r[4].value) for r in rows] == [
+        ("ceoOf", "Acme Corp", "Acme CEO Jane Roe said Acme Cloud will supply Globex.")]
+
+
+def test_a_parameter_is_data_never_query_text(kg_query):
+    result = kg_query("partners", "--param", 'company=Acme" } ?x ?y ?z { "', "--format", "csv")
+    assert result.exit_code == 0
+    assert result.output == "partner,sources\n"
+
+
+@pytest.mark.parametrize(("fmt", "check"), [
+    ("tsv", lambda out: out == "?supplier\t?sources\n\"Globex\"\t1\n"),
+    ("json", lambda out: json.loads(out)["results"]["bindings"][0]["supplier"] == {"type": "literal", "value": "Globex"}),
+    ("xml", lambda out: ET.fromstring(out).find(".//{http://www.w3.org/2005/sparql-results#}literal").text == "Globex"),
+    ("table", lambda out: out.splitlines() == ["supplier  sources", "--------  -------", "Globex    1"]),
+])
+def test_select_formats(kg_query, fmt, check):
+    result = kg_query("suppliers", "-p", "company=Initech", "-f", fmt)
+    assert result.exit_code == 0 and check(result.output), result.output
+
+
+def test_construct_gives_turtle_by_default(kg_query):
+    result = kg_query("CONSTRUCT WHERE { ?s kg:supplies ?o }")
+    assert result.exit_code == 0
+    assert len(Graph().parse(data=result.output, format="turtle")) == 3
+
+
+def test_ask(kg_query):
+    result = kg_query("ASK { ?s kg:restricts ?o }", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.output) == {"head": {}, "boolean": False}
+
+
+def test_max_rows(kg_query):
+    result = kg_query("SELECT ?s WHERE { ?s a kg:Evidence }", "--max-rows", "2", "-f", "csv")
+    assert result.exit_code == 0 and result.output.count("\n") == 3
+
+
+def test_malformed_query_exits_2_with_line_and_column(kg_query):
+    result = kg_query("SELECT ?x WHERE {\n  ?x ?y }")
+    assert result.exit_code == 2
+    assert "malformed query: error at 2:" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["no-such-query"], "no saved query named 'no-such-query'; known: all-relations"),
+    (["partners", "-p", "firm=Acme"], "takes no parameter firm; its parameters: company"),
+    (["partners", "-p", "company"], "'company' is not NAME=VALUE"),
+    (["CONSTRUCT WHERE { ?s ?p ?o }", "-f", "csv"], "a CONSTRUCT or DESCRIBE answer is a graph"),
+    (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], "SERVICE is not allowed"),
+    ([], "give a QUERY"),
+])
+def test_user_mistakes_exit_2_without_traceback(kg_query, args, message):
+    result = kg_query(*args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_no_graph_means_the_shipped_graph(monkeypatch, example_graph):
+    monkeypatch.setattr("kg.store.default_graph_path", lambda: example_graph)
+    result = CliRunner().invoke(cli, ["query", "partners", "-p", "company=Globex", "-f", "csv"])
+    assert result.exit_code == 0 and result.output == "partner,sources\nAcme Corp,1\n"
+
+
+def test_a_missing_graph_is_a_clear_error():
+    result = CliRunner().invoke(cli, ["query", "--graph", "nowhere.trig", "partners"])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+@pytest.mark.parametrize("sparql", [
+    "SELECT * WHERE { service <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "INSERT { ?s ?p ?o } USING <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }",
+])
+def test_remote_access_is_detected(sparql):
+    assert remote_access(sparql) is not None
+
+
+@pytest.mark.parametrize("sparql", [
+    'SELECT ?service ?load WHERE { ?service rdfs:label "SERVICE <http://x/>" } # LOAD <http://x/>',
+    "SELECT * WHERE { ?s kg:from ?o ; <http://x/service> ?load }",
+])
+def test_keywords_in_names_strings_and_comments_are_not_remote_access(sparql):
+    assert remote_access(sparql) is None
+
+
+def test_run_query_refuses_remote_access(store):
+    with pytest.raises(RemoteAccessError):
+        run_query(store, "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }")
+
+
+def test_queries_dir_is_in_triples():
+    assert QUERIES_DIR.name == "queries" and (QUERIES_DIR / "partners.rq").is_file()
