@@ -51,7 +51,8 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
     """Read the articles in SOURCES (files or folders) and write their graph.
 
     Text, Markdown, HTML and JSON Lines files are read. Unreadable files are
-    reported by name and skipped; the exit code is then 1.
+    reported by name and skipped; the exit code is then 1. The graph is also
+    loaded into the on-disk SPARQL store that `kg query GRAPH` opens.
     """
     from tqdm import tqdm
 
@@ -59,7 +60,7 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
     from .extract import DEFAULT_EXTRACTORS
     from .ingest import IngestError
     from .pipeline import build_graph
-    from .store import save_graph, suffix_format
+    from .store import build_store, save_graph, suffix_format
 
     try:
         suffix_format(output)
@@ -85,6 +86,7 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
     save_graph(result.graph, output)
+    build_store(output)  # the SPARQL store that kg query and kg serve open
     click.echo(f"wrote {output}: {result.stats.summary()}")
     if result.stats.errors:
         sys.exit(1)
