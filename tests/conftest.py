@@ -165,3 +165,19 @@ def mention():
 def fake_extraction():
     """FakeExtraction(mentions=((Mention, Evidence), ...), relations=(...), measurements=(...))"""
     return FakeExtraction
+
+
+@pytest.fixture(scope="session")
+def news():
+    """A small news-like graph with known answers (tests/analyse_graphs.py)."""
+    from analyse_graphs import news_graph
+
+    return news_graph()
+
+
+@pytest.fixture(scope="session")
+def G(news):
+    """``news`` projected to networkx."""
+    from kg import analyse
+
+    return analyse.project(news)

@@ -5,19 +5,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from analyse_graphs import kite_graph, news_graph
+from analyse_graphs import kite_graph
 
 from kg import analyse
-
-
-@pytest.fixture(scope="module")
-def news():
-    return news_graph()
-
-
-@pytest.fixture(scope="module")
-def G(news):
-    return analyse.project(news)
 
 
 def test_project_nodes_carry_entity_attributes(G):

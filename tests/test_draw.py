@@ -12,16 +12,6 @@ from kg import analyse, draw
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module")
-def news():
-    return news_graph()
-
-
-@pytest.fixture(scope="module")
-def G(news):
-    return analyse.project(news)
-
-
 def _pixels_of(png, hex_colour: str) -> int:
     import matplotlib.image as mpimg
     import numpy as np
