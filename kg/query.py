@@ -39,6 +39,7 @@ import csv
 import functools
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ PREFIXES: dict[str, str] = {prefix: str(ns) for prefix, ns in _NAMESPACES.items(
 
 #: Where the saved queries live.
 QUERIES_DIR = TRIPLES_DIR / "queries"
+_QUERIES_FOLDER = os.fspath(QUERIES_DIR)
 
 #: Output formats for SELECT and ASK answers, and for CONSTRUCT/DESCRIBE ones.
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -133,20 +135,32 @@ def resolve_query(name_or_sparql: str, directory: str | Path | None = None) -> t
     ...
     kg.query.QueryError: no saved query named 'no-such-query'; known: all-relations, ...
     """
-    directory = Path(directory) if directory else QUERIES_DIR
-    for path in (directory / f"{name_or_sparql}.rq", Path(name_or_sparql)):
-        if re.fullmatch(r"[\w./-]+\.rq", path.name) and path.is_file():
-            saved = _read_saved_query(path, path.stat().st_mtime_ns)
-            return saved.text, saved
+    # On every query: plain os calls and one stat, no pathlib (this runs per request).
+    folder = os.fspath(directory) if directory else _QUERIES_FOLDER
+    candidates = []
+    if _SAVED_NAME.fullmatch(name_or_sparql):
+        candidates.append(os.path.join(folder, name_or_sparql + ".rq"))
+    if name_or_sparql.endswith(".rq"):
+        candidates.append(name_or_sparql)
+    for path in candidates:
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            continue
+        saved = _read_saved_query(path, mtime)
+        return saved.text, saved
     if re.fullmatch(r"[\w.-]+", name_or_sparql):
         raise QueryError(f"no saved query named {name_or_sparql!r}; known: {', '.join(saved_queries(directory))}")
     return name_or_sparql, None
 
 
+_SAVED_NAME = re.compile(r"[\w.-]+")
+
+
 @functools.lru_cache(maxsize=256)
-def _read_saved_query(path: Path, mtime_ns: int) -> SavedQuery:
+def _read_saved_query(path: str, mtime_ns: int) -> SavedQuery:
     # keyed by modification time too, so an edited .rq file is read again
-    return SavedQuery.from_file(path)
+    return SavedQuery.from_file(Path(path))
 
 
 def parse_param(value: str) -> Term:
@@ -247,6 +261,7 @@ def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
     return sparql[:position + 1] + block + sparql[position + 1:]
 
 
+@functools.lru_cache(maxsize=512)
 def _where_brace(sparql: str) -> int:
     """Offset of the brace that opens the WHERE clause: the first one after
     the WHERE keyword, else the first outside parentheses (WHERE is optional
