@@ -109,13 +109,16 @@ class Gazetteer:
             for alias in e.aliases | {e.label}:
                 self.exact.setdefault(alias, (e.label, e.type))
                 self.folded.setdefault(alias.lower(), (e.label, e.type))
+        # Built once here rather than for every article.
+        names = sorted((n for n in self.exact if len(n) > 1), key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])") \
+            if names else None
+        #: One-word place names, which can follow a company's name as a unit's ("Vodafone Spain").
+        self.places = frozenset(n for n, (_, cls) in self.exact.items() if cls == "Place" and n[:1].isupper() and " " not in n)
 
     def lookup(self, name: str) -> tuple[str, str] | None:
         name = strip_possessive(name)
         return self.exact.get(name) or self.folded.get(name.lower())
-
-    def names(self) -> list[str]:
-        return sorted(self.exact, key=len, reverse=True)
 
 
 @dataclass
@@ -167,12 +170,11 @@ _UNIT_WORDS = {"Cloud", "Retail", "Logistics", "Health", "Healthcare", "Bank", "
 
 
 def _unit_names(text: str, found: list[Found], gaz: Gazetteer) -> Iterable[Found]:
-    places = {n for n, (_, cls) in gaz.exact.items() if cls == "Place" and n[:1].isupper() and " " not in n}
     for f in list(found):
         if f.label != "Organization" or f.kind not in {"name", "pattern", "ner"}:
             continue
         m = re.match(r" ([A-Z][\w]+(?: Management)?)\b(?![\w-])", text[f.end:f.end + 30])
-        if not m or not (m.group(1) in _UNIT_WORDS or m.group(1) in places):
+        if not m or not (m.group(1) in _UNIT_WORDS or m.group(1) in gaz.places):
             continue
         name = text[f.start:f.end + m.end()]
         known = gaz.lookup(name)
@@ -181,11 +183,9 @@ def _unit_names(text: str, found: list[Found], gaz: Gazetteer) -> Iterable[Found
 
 
 def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
-    names = [n for n in gaz.names() if len(n) > 1]
-    if not names:
+    if gaz.pattern is None:
         return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])")
-    for m in pattern.finditer(text):
+    for m in gaz.pattern.finditer(text):
         label, cls = gaz.exact[m.group(1)]
         if cls == "Product":
             version = re.match(rf"(?:\s+[A-Z][a-z]+){{0,2}}{_VERSIONED}", text[m.end(1):])
