@@ -16,6 +16,7 @@ default; with ``drop_ambiguous`` they are neither required nor penalised.
 from __future__ import annotations
 
 import csv
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pathlib import Path
 from .model import ArticleRecord
 from .schema import RELATIONS
 
-__all__ = ["Score", "Gold", "read_gold", "Evaluation", "evaluate"]
+__all__ = ["Score", "Gold", "read_gold", "select_gold", "Evaluation", "evaluate"]
 
 
 @dataclass
@@ -113,6 +114,30 @@ def read_gold(path: str | Path) -> Gold:
                     gold.facts[(rec["subject"], rec["relation"], value, rec["unit"], rec["period"] or None)] = ambiguous
             ambiguous = False
     return gold
+
+
+def select_gold(paths: Iterable[Path], only: str) -> list[Path]:
+    """The gold files named by ``only``: comma-separated names, or
+    ``FILE.toml:KEY`` for the list of names under KEY in a TOML file.
+    A name that has no gold file is a ValueError.
+
+    >>> [p.name for p in select_gold([Path("a01.tsv"), Path("a02.tsv")], "a02")]
+    ['a02.tsv']
+    """
+    file, sep, key = only.rpartition(":")
+    if sep and file.endswith(".toml"):
+        with open(file, "rb") as fh:
+            table = tomllib.load(fh)
+        if key not in table:
+            raise KeyError(f"{file} has no list '{key}' (it has: {', '.join(table)})")
+        names = [str(n) for n in table[key]]
+    else:
+        names = [n.strip() for n in only.split(",") if n.strip()]
+    by_name = {p.stem: p for p in paths}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ValueError(f"no gold file for {', '.join(unknown)}")
+    return [by_name[n] for n in names]
 
 
 @dataclass

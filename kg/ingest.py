@@ -245,7 +245,8 @@ def _find_title(clean: str) -> str | None:
 # ----------------------------------------------------------------- reading
 
 def article_from_text(text: str, source: str, *, title: str | None = None, url: str | None = None,
-                      published: str | None = None, keep: Iterable[str] = (), markdown: bool = False) -> Article:
+                      published: str | None = None, key: str | None = None, keep: Iterable[str] = (),
+                      markdown: bool = False) -> Article:
     """Make an :class:`Article` from text: clean it, find title and date
     where not given, and give it an id from its URL or its text."""
     if not text.strip():
@@ -259,6 +260,7 @@ def article_from_text(text: str, source: str, *, title: str | None = None, url: 
         title=title or _find_title(clean),
         url=url,
         published=published or _find_date(head),
+        key=key,
         clean=clean,
         offsets=tuple(origin),
     )
@@ -307,6 +309,7 @@ def _jsonl_articles(text: str, path: Path, keep: Iterable[str]) -> Iterator[Arti
         yield article_from_text(
             row["text"], f"{path}:{n}", keep=keep, title=row.get("title"), url=row.get("url"),
             published=row.get("date") or row.get("published"),
+            key=str(row["id"]) if row.get("id") not in (None, "") else None,
         )
 
 

@@ -11,6 +11,8 @@ rdflib.term.URIRef('https://w3id.org/kg-news/entity/alibaba-group')
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, State
 
 __all__ = [
     "KG",
+    "date_literal",
     "BASE",
     "WD",
     "TRIPLES_DIR",
@@ -113,16 +116,35 @@ def _add_entity(graph: Graph, entity: Entity) -> URIRef:
     return node
 
 
+_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
+               (re.compile(r"\d{4}"), XSD.gYear))
+
+
+def date_literal(text: str) -> Literal:
+    """A date as precise as the text gives it: ``xsd:date``, ``xsd:gYearMonth``
+    or ``xsd:gYear``; anything else stays a plain string.
+
+    >>> date_literal("2024-07").datatype.endswith("gYearMonth")
+    True
+    """
+    for pattern, datatype in _DATE_TYPES:
+        if pattern.fullmatch(text):
+            return Literal(text, datatype=datatype)
+    return Literal(text)
+
+
 def _add_article(graph: Graph, article: Article, quotes: bool) -> None:
     node = article_iri(article.id)
     graph.add((node, RDF.type, KG.Article))
     graph.add((node, KG.fileName, Literal(Path(article.source).name)))
+    if article.key:
+        graph.add((node, SDO.identifier, Literal(article.key)))
     if article.title and quotes:
         graph.add((node, SDO.headline, Literal(article.title)))
     if article.url:
         graph.add((node, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
     if article.published:
-        graph.add((node, SDO.datePublished, Literal(article.published, datatype=XSD.date)))
+        graph.add((node, SDO.datePublished, date_literal(article.published)))
 
 
 def to_graph(
@@ -220,7 +242,7 @@ class ArticleRecord:
 
 
 def read_records(graph: Graph) -> dict[str, ArticleRecord]:
-    """Per article file name: the entities it mentions, the relations and the
+    """Per article (its own id, else its file name): the entities it mentions, the relations and the
     facts with evidence from it, all by label."""
     top = {KG[c]: c for c in ("Organization", "Person", "Product", "Place", "Topic")}
     names: dict[URIRef, tuple[str, str, frozenset[str]]] = {}
@@ -230,7 +252,9 @@ def read_records(graph: Graph) -> dict[str, ArticleRecord]:
             label = str(graph.value(node, RDFS.label))
             alts = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) | {label}
             names[node] = (label, types[0], alts)
-    file_of = {a: str(graph.value(a, KG.fileName)) for a in graph.subjects(RDF.type, KG.Article)}
+    # an article's own id (a JSON Lines "id") names it where there is one, else its file
+    file_of = {a: str(graph.value(a, SDO.identifier) or graph.value(a, KG.fileName))
+               for a in graph.subjects(RDF.type, KG.Article)}
     records: dict[str, ArticleRecord] = defaultdict(lambda: ArticleRecord(""))
 
     def record(ev) -> ArticleRecord:

@@ -134,6 +134,9 @@ class Article:
     title: str | None = None
     url: str | None = None
     published: str | None = None
+    #: the article's own id where its source gives one (a JSON Lines ``id``);
+    #: gold files are named after it
+    key: str | None = None
     clean: str = ""
     offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
 

@@ -8,6 +8,7 @@ import pytest
 
 from kg.evaluate import Score, evaluate, read_gold
 from kg.model import ArticleRecord, read_records
+from rdflib.namespace import SDO
 
 
 @pytest.fixture
@@ -157,3 +158,36 @@ def test_examples_graph_against_gold(examples_graph, data_dir):
     assert counts(ev.relations) == (6, 1, 1)  # investsIn extra, headquarteredIn missed; competesWith once
     assert counts(ev.facts_lenient) == (3, 0, 0)
     assert counts(ev.facts_strict) == (2, 1, 1)  # period 2025-01/2025-03 vs gold 2025
+
+
+@pytest.mark.issue(7)
+def test_jsonl_articles_are_named_by_their_id(tmp_path):
+    """A gold file a01.tsv scores the JSON Lines article whose "id" is a01."""
+    from kg.ingest import read_path
+    from kg.model import to_graph
+    from kg.schema import Entity
+
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text('{"id": "a01", "text": "Acme buys Globex."}\n{"id": "a02", "text": "Globex rises."}\n', encoding="utf-8")
+    articles = read_path(wire)
+    assert [a.key for a in articles] == ["a01", "a02"]
+    graph = to_graph(articles, [Entity("acme", "Acme", "Organization", frozenset({"Acme"}))])
+    assert {str(a) for a in graph.objects(None, SDO.identifier)} == {"a01", "a02"}
+    records = {"a01": ArticleRecord("a01", entities={"Acme": ("Organization", frozenset({"Acme"}))})}
+    gold = tmp_path / "a01.tsv"
+    gold.write_text("kind\tsubject\trelation\tobject\nent\tAcme\tOrganization\t\n", encoding="utf-8")
+    assert evaluate(records, [read_gold(gold)]).entities.tp == 1
+
+
+def test_select_gold_by_names_and_split_file(tmp_path):
+    from kg.evaluate import select_gold
+
+    paths = [tmp_path / f"{n}.tsv" for n in ("a01", "a02", "b01")]
+    assert [p.stem for p in select_gold(paths, "b01, a01")] == ["b01", "a01"]
+    splits = tmp_path / "splits.toml"
+    splits.write_text('tune = ["a02"]\ncheck = ["b01"]\n', encoding="utf-8")
+    assert [p.stem for p in select_gold(paths, f"{splits}:check")] == ["b01"]
+    with pytest.raises(KeyError, match="tune, check"):
+        select_gold(paths, f"{splits}:other")
+    with pytest.raises(ValueError, match="zz9"):
+        select_gold(paths, "a01,zz9")
