@@ -102,7 +102,8 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, quiet):
 @click.option("--only", metavar="IDS|FILE.toml:KEY",
               help="Score only these gold files: comma-separated names (a01,a02), or the list under KEY in a TOML "
                    "file (tests/data/splits.toml:check).")
-def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only):
+@click.option("--by-rule", is_flag=True, help="Also print the precision of each rule that stated a relation.")
+def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only, by_rule):
     """Score GRAPH (default: the shipped graph) against gold annotations:
     precision, recall and F1 for entities, relations and facts.
 
@@ -122,6 +123,8 @@ def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only):
         raise click.ClickException(f"no .tsv gold files in {gold_dir}")
     result = evaluate(read_records(_load(graph)), golds, drop_ambiguous=drop_ambiguous)
     click.echo(json.dumps(result.as_dict(), indent=2) if as_json else result.report(details=details))
+    if by_rule and not as_json:
+        click.echo("\n" + result.rule_report())
 
 
 @cli.command()

@@ -146,11 +146,21 @@ class Evaluation:
     entities_untyped: Score = field(default_factory=Score)
     relations: Score = field(default_factory=Score)
     per_relation: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    #: per rule, the relations it stated that gold has (tp) and has not (fp)
+    per_rule: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     facts_lenient: Score = field(default_factory=Score)
     facts_strict: Score = field(default_factory=Score)
     missed: list[tuple[str, str, str]] = field(default_factory=list)  # (article, kind, row)
     wrong: list[tuple[str, str, str]] = field(default_factory=list)
     articles: int = 0
+
+    def rule_report(self) -> str:
+        """Precision per rule: how many of the relations each rule stated
+        the gold has. A relation stated by two rules counts for both."""
+        lines = [f"{'rule':<34}{'precision':>10}{'tp':>6}{'fp':>5}"]
+        for name, x in sorted(self.per_rule.items(), key=lambda kv: (-kv[1].tp - kv[1].fp, kv[0])):
+            lines.append(f"{name:<34}{x.precision:>10.3f}{x.tp:>6}{x.fp:>5}")
+        return "\n".join(lines)
 
     def report(self, *, details: int = 25) -> str:
         """A text report: the scores, then up to ``details`` misses and errors."""
@@ -178,6 +188,7 @@ class Evaluation:
             "per_relation": {k: s(v) for k, v in sorted(self.per_relation.items())},
             "facts_lenient": s(self.facts_lenient),
             "facts_strict": s(self.facts_strict),
+            "per_rule": {k: s(v) for k, v in sorted(self.per_rule.items())},
         }
 
 
@@ -220,11 +231,14 @@ def evaluate(records: dict[str, ArticleRecord], golds: Iterable[Gold], *, drop_a
         _match_entities(gold, record, ev, gold.name, typed=False)
 
         predicted = set()
+        rules: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         for s, r, o in record.relations:
+            triple = (s, r, o)
             s, o = mapping.get(s, s), mapping.get(o, o)
             if RELATIONS[r].symmetric and s > o:
                 s, o = o, s
             predicted.add((s, r, o))
+            rules[(s, r, o)] |= record.rules.get(triple, set())
         for triple in sorted(predicted):
             amb = gold.relations.get(triple)
             if amb and drop_ambiguous:
@@ -232,8 +246,11 @@ def evaluate(records: dict[str, ArticleRecord], golds: Iterable[Gold], *, drop_a
             hit = triple in gold.relations
             ev.relations.add(Score(tp=int(hit), fp=int(not hit)))
             ev.per_relation[triple[1]].add(Score(tp=int(hit), fp=int(not hit)))
+            for rule in rules[triple]:
+                ev.per_rule[rule].add(Score(tp=int(hit), fp=int(not hit)))
             if not hit:
-                ev.wrong.append((gold.name, "relation", " ".join(triple)))
+                made_by = f"  ({', '.join(sorted(rules[triple]))})" if rules[triple] else ""
+                ev.wrong.append((gold.name, "relation", " ".join(triple) + made_by))
         for triple, amb in sorted(gold.relations.items()):
             if triple not in predicted and not (amb and drop_ambiguous):
                 ev.relations.add(Score(fn=1))

@@ -92,12 +92,14 @@ def _decimal(value: Decimal) -> Literal:
 def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) -> URIRef:
     """One evidence node per (supported node, sentence): a sentence that
     states two relations gives each its own evidence and confidence."""
-    node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor)]
+    node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor, *([ev.rule] if ev.rule else []))]
     graph.add((node, RDF.type, KG.Evidence))
     graph.add((node, PROV.wasDerivedFrom, article_iri(ev.article_id)))
     graph.add((node, KG.start, Literal(ev.start)))
     graph.add((node, KG.end, Literal(ev.end)))
     graph.add((node, KG.extractor, Literal(ev.extractor)))
+    if ev.rule:
+        graph.add((node, KG.rule, Literal(ev.rule)))
     graph.add((node, KG.confidence, _decimal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
         graph.add((node, KG.quote, Literal(ev.quote)))
@@ -238,6 +240,8 @@ class ArticleRecord:
     file_name: str
     entities: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # label -> (class, names)
     relations: set[tuple[str, str, str]] = field(default_factory=set)
+    #: the rules (else extractors) whose evidence states each relation
+    rules: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     facts: set[tuple[str, str, Decimal, str, str | None]] = field(default_factory=set)
 
 
@@ -278,7 +282,9 @@ def read_records(graph: Graph) -> dict[str, ArticleRecord]:
             continue
         for ev in graph.objects(st, KG.evidence):
             rec = record(ev)
-            rec.relations.add((note(rec, s), str(p).removeprefix(str(KG)), note(rec, o)))
+            triple = (note(rec, s), str(p).removeprefix(str(KG)), note(rec, o))
+            rec.relations.add(triple)
+            rec.rules[triple].add(str(graph.value(ev, KG.rule) or graph.value(ev, KG.extractor)))
     for fact in graph.subjects(RDF.type, KG.Fact):
         subj = graph.value(fact, KG.subject)
         if subj not in names:

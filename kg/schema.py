@@ -156,10 +156,11 @@ class Article:
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a statement was read: article, character offsets into the article
-    text as read from disk, the sentence, and which extractor said it.
+    text as read from disk, the sentence, which extractor said it and, for a
+    rule-based extractor, the id of the rule that fired.
 
-    >>> Evidence("abc", 0, 5, "Hello", "kg.rules.v1", 0.9)
-    Evidence(article_id='abc', start=0, end=5, quote='Hello', extractor='kg.rules.v1', confidence=0.9)
+    >>> Evidence("abc", 0, 5, "Hello", "kg.patterns.v1", 0.9, "acquisition.buy-verb")
+    Evidence(article_id='abc', start=0, end=5, quote='Hello', extractor='kg.patterns.v1', confidence=0.9, rule='acquisition.buy-verb')
     """
 
     article_id: str
@@ -168,6 +169,7 @@ class Evidence:
     quote: str
     extractor: str
     confidence: float = 1.0
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)

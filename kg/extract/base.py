@@ -5,12 +5,13 @@ Built-in extractors are registered below; a third-party package adds its own
 under the entry-point group ``kg_extractors``.
 
 >>> sorted(extractors.get_all())
-['kg.facts.v1', 'kg.rules.v1']
+['kg.facts.v1', 'kg.patterns.v1', 'kg.rules.v1']
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,13 +24,14 @@ from ..errors import UnknownExtractorError
 from ..schema import Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
 from .facts import find_measurements
-from .mentions import Found, Gazetteer, find_mentions, main_company
+from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company, unify_labels
+from .patterns import find_entities, match_relations
 from .relations import apply_rules, name_parts
 
 __all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
 
 extractors = catalogue.create("kg", "extractors", entry_points=True)
-DEFAULT_EXTRACTORS = ("kg.rules.v1", "kg.facts.v1")
+DEFAULT_EXTRACTORS = ("kg.patterns.v1", "kg.rules.v1", "kg.facts.v1")
 
 
 @dataclass
@@ -42,10 +44,10 @@ class Parsed:
     clauses: list[Clause]
     year: int | None
 
-    def evidence(self, clause: Clause, extractor: str, confidence: float) -> Evidence:
+    def evidence(self, clause: Clause, extractor: str, confidence: float, rule: str = "") -> Evidence:
         start, end = self.article.raw_span(clause.sent.start_char, clause.sent.end_char)
         quote = " ".join(self.article.text[start:end].split())
-        return Evidence(self.article.id, start, end, quote, extractor, confidence)
+        return Evidence(self.article.id, start, end, quote, extractor, confidence, rule)
 
     def mention(self, f: Found) -> Mention:
         start, end = self.article.raw_span(f.start, f.end)
@@ -78,11 +80,44 @@ class RuleRelations:
         for clause in parsed.clauses:
             # the body that restricts, carried to the sentences after it ("... was levied on X")
             clause.extra["last_restrictor"] = clause.extra.get("last_restrictor") or restrictor
-            for s, rel, o, conf in apply_rules(clause):
-                yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+            for (s, rel, o, conf), rule in apply_rules(clause):
+                yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf, rule))
             restrictor = clause.extra.get("restrictor") or restrictor
         for clause, (s, rel, o, conf) in name_parts(parsed.clauses):
-            yield Relation(parsed.mention(s), rel, parsed.mention(o), parsed.evidence(clause, self.name, conf))
+            yield Relation(parsed.mention(s), rel, parsed.mention(o),
+                           parsed.evidence(clause, self.name, conf, "regex.name-parts"))
+
+
+class _Context:
+    """What "it" and "the company" stand for at a point of the article: the
+    subject of the sentence before, else the article's main company."""
+
+    anaphor_nouns = frozenset(ANAPHOR_NOUNS.split("|"))
+
+    def __init__(self, clauses: list[Clause]):
+        self.starts = [c.sent.start_char for c in clauses]
+        self.clauses = clauses
+
+    def clause(self, offset: int) -> Clause | None:
+        n = bisect_right(self.starts, offset) - 1
+        return self.clauses[n] if n >= 0 else None
+
+    def about(self, offset: int) -> Found | None:
+        c = self.clause(offset)
+        return None if c is None else c.previous or c.main
+
+
+class PatternRelations:
+    """Relations from the data rules in ``kg/extract/rules/`` (:mod:`kg.extract.patterns`)."""
+
+    name = "kg.patterns.v1"
+
+    def __call__(self, parsed: Parsed) -> Iterable[Relation]:
+        context = _Context(parsed.clauses)
+        for m in match_relations(parsed.doc, parsed.mentions, context):
+            clause = context.clause(m.sentence)
+            yield Relation(parsed.mention(m.subject), m.relation, parsed.mention(m.object),
+                           parsed.evidence(clause, self.name, m.confidence, m.rule))
 
 
 class RuleFacts:
@@ -112,6 +147,11 @@ class RuleFacts:
 @extractors.register("kg.rules.v1")
 def make_rule_relations() -> Extractor:
     return RuleRelations()
+
+
+@extractors.register("kg.patterns.v1")
+def make_pattern_relations() -> Extractor:
+    return PatternRelations()
 
 
 @extractors.register("kg.facts.v1")
@@ -151,6 +191,8 @@ def _year(article: Article) -> int | None:
 def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:
     doc = nlp(article.clean or article.text)
     found = find_mentions(doc, gazetteer)
+    found = sorted(found + find_entities(doc, found), key=lambda f: f.start)
+    unify_labels(found)
     main = main_company(found)
     cls = list(clauses(doc, found, main))
     # Carry what a sentence names to the sentences after it: the topic just

@@ -25,7 +25,8 @@ from spacy.tokens import Doc
 
 from ..schema import Entity
 
-__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company"]
+__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company",
+           "unify_labels", "ANAPHOR_NOUNS"]
 
 #: Nationality and region adjectives, read as the place they name.
 DEMONYMS = {
@@ -516,7 +517,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
             _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
     for cand in list(_unit_names(text, found, gaz)):
         _add(found, cand)
-    _unify_labels(found)
+    unify_labels(found)
     main = main_company(found)
     for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
         _add(found, cand)
@@ -531,11 +532,11 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         for f in found:
             if f.kind == "ner" and f.key == main.split()[0]:
                 f.key, f.label = main, "Organization"
-    _unify_labels(found)  # again: appositions may have settled a class
+    unify_labels(found)  # again: appositions may have settled a class
     return found
 
 
-def _unify_labels(found: list[Found]) -> None:
+def unify_labels(found: list[Found]) -> None:
     """One class per name within an article: the statistical NER may call
     "Novo Nordisk" a person in one sentence and a company in the next. A
     label from the catalogue or a pattern wins; else the majority."""

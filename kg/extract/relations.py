@@ -840,12 +840,13 @@ def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
                     break
 
 
-def apply_rules(c: Clause) -> list[Triple]:
-    """Run every rule on ``c``; drop self-relations and duplicates."""
-    out: dict[tuple[str, str, str], Triple] = {}
+def apply_rules(c: Clause) -> list[tuple[Triple, str]]:
+    """Run every rule on ``c``; drop self-relations and duplicates. Each
+    triple comes with the id of the rule that made it (``regex.<name>``)."""
+    out: dict[tuple[str, str, str], tuple[Triple, str]] = {}
     for name, fn in RULES.items():
         for s, rel, o, conf in fn(c):
             if s.key == o.key or not s.key or not o.key:
                 continue
-            out.setdefault((s.key, rel, o.key), (s, rel, o, conf))
+            out.setdefault((s.key, rel, o.key), ((s, rel, o, conf), f"regex.{name}"))
     return list(out.values())

@@ -1,0 +1,499 @@
+"""Rules as data: spaCy ``DependencyMatcher`` patterns with ids, roles and
+examples, and the small interpreter that applies them.
+
+The rules live in ``kg/extract/rules/*.json``; the word lists they name
+(``"$acquire_verbs"``) in ``kg/extract/rules/words.json``. A relation rule
+looks like this::
+
+    {"id": "acquisition.buy-verb",
+     "doc": "A buys, acquires or purchases B",
+     "patterns": [[{"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": "$acquire_verbs"}}},
+                   {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "target",
+                    "RIGHT_ATTRS": {"DEP": "dobj", "_": {"kg": "Organization"}}}]],
+     "yields": [["investsIn", "subject verb", "target"]],
+     "confidence": 0.8,
+     "examples": [{"text": "Acme agreed to buy Globex.", "expect": [["Acme", "investsIn", "Globex"]]},
+                  {"text": "Acme bought shares.", "expect": []}]}
+
+Patterns run on a copy of the parsed article in which every mention is one
+token whose ``._.kg`` is its class (``Organization``, ``Person``, ...) and
+every job title ("chief executive officer", "founder and CEO") is one
+token whose ``._.kg`` is ``Title``. A role in ``yields`` is a pattern node,
+or a node read through one of the argument finders below, written once for
+every rule:
+
+- ``NODE``: the mention at that token; through a relative pronoun to what it
+  stands for ("X, which ..."), through "it"/"the company" to the company
+  the text is about, through an apposition ("its parent, X"), and over a
+  coordinated list ("A, B and C"; "Lewisville, Texas").
+- ``subject NODE``: the grammatical subject of a verb or of a noun's verb,
+  climbing "agreed to buy", "X announced it will buy", "X's purchase of".
+- ``agent NODE``: the "by X" of a passive verb or a noun.
+- ``owner NODE``: the possessor of a noun ("X's unit", "its unit") or the
+  name written before it ("Acme CEO").
+
+A relation is ``"role NODE"`` to take the relations a title token stands for
+(``ceoOf`` for "boss", ``founderOf`` and ``ceoOf`` for "founder and CEO").
+
+Entity rules (``"label"`` instead of ``"yields"``) find organisations that
+the statistical model misses: the proper noun at node ``name`` becomes a
+mention of that class.
+
+>>> rules = load_rules()
+>>> rules.get("acquisition.buy-verb").yields[0]
+('investsIn', 'subject verb', 'target')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.matcher import DependencyMatcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..schema import RELATIONS
+from .mentions import Found
+
+__all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "match_relations",
+           "find_entities"]
+
+RULES_DIR = Path(__file__).with_name("rules")
+
+# ._.kg: the class of the mention (or "Title") a merged token is; the
+# matcher compares strings, so "no class" is "" rather than None
+for _name, _default in (("kg", ""), ("kg_mention", None), ("kg_roles", None)):
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, default=_default)
+
+_PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
+_RELATIVE = {"which", "who", "that", "whose", "whom"}
+_LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A sentence of the rule author's own, and what the rule must find in
+    it: ``(subject, relation, object)`` names for a relation rule, names for an
+    entity rule; empty for a negative example."""
+
+    text: str
+    expect: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRule:
+    id: str
+    doc: str
+    patterns: tuple
+    yields: tuple[tuple[str, str, str], ...]  # (relation, subject role, object role)
+    confidence: float
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRule:
+    id: str
+    doc: str
+    patterns: tuple
+    label: str
+    examples: tuple[Example, ...]
+
+
+def _expand(value, words: dict[str, list[str]], where: str):
+    """Replace every ``"$name"`` string in a pattern by the word list of that name."""
+    if isinstance(value, str) and value.startswith("$"):
+        if value[1:] not in words:
+            raise ValueError(f"{where}: no word list {value!r} (known: {', '.join(sorted(words))})")
+        return list(words[value[1:]])
+    if isinstance(value, dict):
+        return {k: _expand(v, words, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, words, where) for v in value]
+    return value
+
+
+def _titles(words: dict) -> dict[str, str]:
+    """Title phrase (lower case) -> the relation it gives."""
+    return {phrase.lower(): relation for relation, phrases in words["titles"].items() for phrase in phrases}
+
+
+class RuleSet:
+    """Every rule and word list of a rules folder, with the matchers built
+    once per vocabulary."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.words: dict = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        self.relation_rules: list[RelationRule] = []
+        self.entity_rules: list[EntityRule] = []
+        for path in sorted(folder.glob("*.json")):
+            if path.name == "words.json":
+                continue
+            for raw in json.loads(path.read_text(encoding="utf-8"))["rules"]:
+                self._add(raw, path.name)
+        self.titles = _titles(self.words)
+        self._matchers: dict[int, tuple] = {}
+
+    def _add(self, raw: dict, file: str) -> None:
+        where = f"{file}: rule {raw.get('id', '?')}"
+        missing = {"id", "patterns", "examples"} - raw.keys()
+        if missing or not ({"yields", "label"} & raw.keys()):
+            raise ValueError(f"{where}: needs id, patterns, examples and yields or label (missing {', '.join(sorted(missing))})")
+        if any(r.id == raw["id"] for r in (*self.relation_rules, *self.entity_rules)):
+            raise ValueError(f"{where}: the id is used twice")
+        patterns = tuple(_expand(p, self.words, where) for p in raw["patterns"])
+        examples = tuple(Example(e["text"], tuple(tuple(x) for x in e["expect"])) for e in raw["examples"])
+        if "label" in raw:
+            self.entity_rules.append(EntityRule(raw["id"], raw.get("doc", ""), patterns, raw["label"], examples))
+            return
+        yields = tuple(tuple(y) for y in raw["yields"])
+        nodes = {n["RIGHT_ID"] for p in patterns for n in p}
+        for relation, *roles in yields:
+            if relation not in RELATIONS and not relation.startswith("role "):
+                raise ValueError(f"{where}: unknown relation {relation!r}")
+            for role in roles + ([relation] if relation.startswith("role ") else []):
+                if role.split()[-1] not in nodes:
+                    raise ValueError(f"{where}: role {role!r} names no pattern node")
+        self.relation_rules.append(RelationRule(raw["id"], raw.get("doc", ""), patterns, yields,
+                                                float(raw.get("confidence", 0.6)), examples))
+
+    def get(self, rule_id: str) -> RelationRule | EntityRule:
+        for r in (*self.relation_rules, *self.entity_rules):
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def matchers(self, vocab) -> tuple[DependencyMatcher, DependencyMatcher, PhraseMatcher]:
+        """(relation matcher, entity matcher, title matcher) for ``vocab``.
+        Each pattern is added under ``"<rule id>#<n>"`` so that a match says
+        which pattern's node order its tokens follow."""
+        key = id(vocab)
+        if key not in self._matchers:
+            relations, entities = DependencyMatcher(vocab), DependencyMatcher(vocab)
+            for matcher, rules in ((relations, self.relation_rules), (entities, self.entity_rules)):
+                for rule in rules:
+                    for n, pattern in enumerate(rule.patterns):
+                        try:
+                            matcher.add(f"{rule.id}#{n}", [pattern])
+                        except ValueError as exc:
+                            raise ValueError(f"rule {rule.id}, pattern {n}: {exc}") from None
+            titles = PhraseMatcher(vocab, attr="LOWER")
+            titles.add("title", [vocab_doc for vocab_doc in _phrase_docs(vocab, self.titles)])
+            self._matchers[key] = (relations, entities, titles)
+        return self._matchers[key]
+
+
+def _phrase_docs(vocab, phrases: Iterable[str]) -> Iterator[Doc]:
+    for phrase in phrases:
+        yield Doc(vocab, words=phrase.split())
+
+
+@lru_cache(maxsize=4)
+def load_rules(folder: str | Path = RULES_DIR) -> RuleSet:
+    """The rules in ``folder`` (cached). A malformed rule is a ValueError
+    naming its file and id."""
+    return RuleSet(Path(folder))
+
+
+# ------------------------------------------------------------------ entities
+
+def _name_span(token: Token) -> Span:
+    """The proper name a token ends: itself and the proper nouns (and "&")
+    on its left, and words joined to it by a hyphen without spaces
+    ("Coca-Cola", "Rolls-Royce")."""
+    doc, start = token.doc, token.i
+    while start > 0:
+        prev = doc[start - 1]
+        if prev.pos_ == "PROPN" and not prev._.kg or prev.text == "&" and start >= 2 and doc[start - 2].pos_ == "PROPN":
+            start -= 1
+        elif prev.text == "-" and not prev.whitespace_ and start >= 2 and not doc[start - 2].whitespace_ \
+                and doc[start - 2].text[:1].isupper():
+            start -= 2
+        else:
+            break
+    return doc[start:token.i + 1]
+
+
+def _is_name(token: Token) -> bool:
+    """A capitalised word that names something: a proper noun, or a
+    capitalised word inside a sentence that the tagger took for another
+    part of speech ("Ozempic maker")."""
+    if not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}:
+        return False
+    return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_sent_start and not token.is_stop
+
+
+def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) -> list[Found]:
+    """Mentions of organisations (or other classes) that the entity rules
+    find from structure, for proper nouns no other source named: the
+    subject of "acquire", the name after "shares of", a name in apposition
+    with "the ... maker". A mention the statistical model gave another class
+    takes the rule's class."""
+    rules = rules or load_rules()
+    if not rules.entity_rules or not doc.has_annotation("DEP"):
+        return []  # the rules read a dependency parse; a blank pipeline has none
+    _, matcher, _ = rules.matchers(doc.vocab)
+    out: list[Found] = []
+    for match_id, tokens in matcher(doc):
+        key = doc.vocab.strings[match_id]
+        rule_id, n = key.rsplit("#", 1)
+        rule = rules.get(rule_id)
+        nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.patterns[int(n)], tokens)}
+        token = nodes["name"]
+        if token.pos_ != "PROPN" or not token.text[:1].isupper():
+            continue
+        span = _name_span(token)
+        start, end = span.start_char, span.end_char
+        known = next((f for f in found if f.start < end and start < f.end), None)
+        if known is not None:
+            if known.kind == "ner" and known.label != rule.label and (known.start, known.end) == (start, end):
+                known.label = rule.label
+            continue
+        if any(f.start < end and start < f.end for f in out):
+            continue
+        out.append(Found(start, end, span.text, rule.label, span.text, "structure"))
+    return out
+
+
+# ----------------------------------------------------------------- relations
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One relation a rule read in a sentence."""
+
+    subject: Found
+    relation: str
+    object: Found
+    rule: str
+    confidence: float
+    sentence: int  # start offset of the sentence in the parsed text
+
+
+def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
+    """A copy of ``doc`` in which every mention and every job title is one token."""
+    merged = doc.copy()
+    spans: list[tuple[Span, dict]] = []
+    taken: set[int] = set()
+    for n, f in enumerate(found):
+        span = merged.char_span(f.start, f.end, alignment_mode="expand")
+        if span is None or taken & set(range(span.start, span.end)):
+            continue
+        taken |= set(range(span.start, span.end))
+        spans.append((span, {"_": {"kg": f.label, "kg_mention": n}}))
+    _, _, titles = rules.matchers(doc.vocab)
+    title_spans = sorted(((s, e) for _, s, e in titles(merged)), key=lambda se: (se[0], -se[1]))
+    groups: list[list[int]] = []
+    for s, e in title_spans:
+        if taken & set(range(s, e)):
+            continue
+        # "founder and CEO", "Chairman & Chief Executive Officer": one title group
+        if groups and (s == groups[-1][1] + 1 and merged[groups[-1][1]].lower_ in {"and", "&", ","}
+                       or s == groups[-1][1]):
+            groups[-1][1] = e
+        else:
+            groups.append([s, e])
+        taken |= set(range(s, e))
+    for s, e in groups:
+        span = merged[s:e]
+        roles = sorted({rules.titles[t.lower()] for t in _title_phrases(span.text, rules.titles)})
+        if roles:
+            taken |= set(range(s, e))
+            spans.append((span, {"_": {"kg": "Title", "kg_roles": tuple(roles)}, "POS": "NOUN"}))
+    with merged.retokenize() as retokenizer:
+        for span, attrs in spans:
+            retokenizer.merge(span, attrs=attrs)
+    return merged
+
+
+def _title_phrases(text: str, titles: dict[str, str]) -> list[str]:
+    """The title phrases in a title group, longest first, without overlaps."""
+    found, rest = [], " " + " ".join(text.lower().split()) + " "
+    for phrase in sorted(titles, key=len, reverse=True):
+        if f" {phrase} " in rest:
+            found.append(phrase)
+            rest = rest.replace(f" {phrase} ", " | ")
+    return found
+
+
+class _Arguments:
+    """Finds the mentions a matched token stands for (written once for every rule)."""
+
+    def __init__(self, doc: Doc, found: list[Found], context):
+        self.doc, self.found, self.context = doc, found, context
+
+    def mention(self, token: Token) -> Found | None:
+        n = token._.kg_mention
+        return self.found[n] if n is not None else None
+
+    def stand_in(self, token: Token, want: tuple[str, ...]) -> Found | None:
+        """The mention for one token: itself, what a relative pronoun or "it"
+        refers to, or the name in apposition with a common noun. A proper
+        noun no source named, or one the statistical model gave another
+        class, is what the rule's role says it is (the subject of "acquire"
+        is an organisation)."""
+        m = self.mention(token)
+        if m is not None:
+            if m.label not in want and m.kind in {"ner", "structure"}:
+                return Found(m.start, m.end, m.text, want[0], m.key, "structure")
+            return m
+        low = token.lower_
+        if low in _RELATIVE and token.head.dep_ in {"relcl", "acl"}:
+            return self.stand_in(token.head.head, want)
+        for child in token.children:
+            if child.dep_ == "appos" and child._.kg_mention is not None:
+                return self.stand_in(child, want)
+        if token.dep_ == "appos" and token.pos_ == "NOUN":
+            return self.stand_in(token.head, want)  # "X, the Singapore-based retailer": X
+        if low in _PRONOUNS or (token.pos_ == "NOUN" and any(c.lower_ in {"the", "this"} for c in token.children)
+                                and low in self.context.anaphor_nouns):
+            return self._antecedent(token)
+        if _is_name(token):
+            span = _name_span(token)
+            if all(t._.kg == "" for t in span):
+                return Found(span.start_char, span.end_char, span.text, want[0], span.text, "structure")
+        return None
+
+    def _antecedent(self, token: Token) -> Found | None:
+        """"X said it will ...": the subject of the verb the pronoun's clause
+        reports to; else the company the text is about."""
+        verb = token.head
+        while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head is not verb:
+            verb = verb.head
+        if verb.dep_ in {"ccomp", "advcl"}:
+            above = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+            if above is not None and above._.kg_mention is not None:
+                return self.mention(above)
+        ref = self.context.about(token.idx)
+        if ref is None:
+            return None
+        return Found(token.idx, token.idx + len(token.text), token.text, ref.label, ref.key, "anaphor")
+
+    def expand(self, token: Token, want: tuple[str, ...]) -> list[Found]:
+        """The mentions for ``token``: itself and the members of its list."""
+        first = self.stand_in(token, want)
+        if first is None:
+            return []
+        out = [first]
+        for other in token.conjuncts:
+            m = self.stand_in(other, want)
+            if m is not None and m.label == first.label:
+                out.append(m)
+        # "Anagni, Italy, Bloomington, Indiana and Brussels": a run of names of
+        # one class joined by commas, semicolons and "and" (the parse of such
+        # lists is unreliable, so they are read from the words)
+        i = token.i + 1
+        while i + 1 < len(self.doc) and self.doc[i].lower_ in _LIST_WORDS:
+            while i < len(self.doc) and self.doc[i].lower_ in _LIST_WORDS:
+                i += 1
+            nxt = self.mention(self.doc[i]) if i < len(self.doc) else None
+            if nxt is None or nxt.label != first.label:
+                break
+            out.append(nxt)
+            i += 1
+        return list({(m.start, m.key): m for m in out}.values())
+
+    def subject(self, token: Token) -> Token | None:
+        """The grammatical subject of a verb, or of the verb a noun depends
+        on: "X, a unit of Y" (apposition), "X is a unit of Y", "X's unit",
+        climbing "agreed to buy", "plans to", "is set to", conjoined verbs;
+        "X's move" stands for X."""
+        node = token
+        for _ in range(6):
+            if node.dep_ == "appos":
+                return node.head
+            if (node.pos_ in {"NOUN", "PROPN"} or node._.kg) and node.dep_ not in {"attr", "oprd"}:
+                owner = self.owner(node)
+                if owner is not None:
+                    return owner
+            subject = next((c for c in node.children if c.dep_ in {"nsubj", "csubj"}), None) \
+                or next((c for c in node.children if c.dep_ == "nsubjpass"), None)
+            if subject is not None:
+                if subject._.kg_mention is None and subject.pos_ == "NOUN":
+                    return self.owner(subject) or subject
+                return subject
+            if node.dep_ in {"relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
+                return node.head
+            if node.dep_ in {"xcomp", "conj", "advcl", "dobj", "attr", "pobj", "prep", "ccomp", "pcomp",
+                             "oprd", "acomp", "npadvmod", "dative"} and node.head is not node:
+                node = node.head
+                continue
+            break
+        return None
+
+    def agent(self, token: Token) -> Token | None:
+        """"acquired by X", "the acquisition of Y by X"."""
+        for child in token.children:
+            if child.dep_ == "agent" or child.dep_ == "prep" and child.lower_ == "by":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
+
+    def owner(self, token: Token) -> Token | None:
+        """"X's unit", "its unit", "Acme CEO": the possessor or the name
+        written right before."""
+        for child in token.children:
+            if child.dep_ == "poss":
+                return child
+        if token.dep_ in {"amod", "compound", "nmod"}:
+            # "Samsung's rival Apple" is parsed with Samsung owning Apple
+            poss = next((c for c in token.head.children if c.dep_ == "poss" and c.i < token.i), None)
+            if poss is not None:
+                return poss
+        prev = token.doc[token.i - 1] if token.i > 0 else None
+        if prev is not None and prev._.kg not in ("", "Title") and prev.head == token:
+            return prev
+        return None
+
+    def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...]) -> list[Found]:
+        finder, _, node = role.rpartition(" ")
+        token = nodes.get(node)  # a rule's patterns need not all bind every role
+        if token is not None and finder:
+            token = getattr(self, finder)(token)
+        return [] if token is None else self.expand(token, want)
+
+
+def _fits(relation: str, subject: Found, obj: Found) -> bool:
+    spec = RELATIONS[relation]
+    domain_ok = subject.label == spec.domain or relation == "restricts" and subject.label == "Place"
+    return domain_ok and obj.label in spec.range and subject.key != obj.key
+
+
+def match_relations(doc: Doc, found: list[Found], context, rules: RuleSet | None = None) -> list[Match]:
+    """Every relation the rules read in ``doc`` whose mentions are ``found``.
+
+    ``context`` answers two questions the words alone cannot:
+    ``about(offset)``, the company the text is about at that point (for
+    "it", "the company"), and ``anaphor_nouns``, the nouns that stand for it.
+    """
+    rules = rules or load_rules()
+    if not doc.has_annotation("DEP"):
+        return []  # the rules read a dependency parse; a blank pipeline has none
+    merged = _merged(doc, found, rules)
+    matcher, _, _ = rules.matchers(doc.vocab)
+    args = _Arguments(merged, found, context)
+    out: dict[tuple, Match] = {}
+    for match_id, tokens in sorted(matcher(merged), key=lambda m: (m[1], doc.vocab.strings[m[0]])):
+        rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
+        rule = rules.get(rule_id)
+        nodes = {node["RIGHT_ID"]: merged[i] for node, i in zip(rule.patterns[int(n)], tokens)}
+        sentence = merged[tokens[0]].sent.start_char
+        for relation, subject_role, object_role in rule.yields:
+            relations = [relation]
+            if relation.startswith("role "):
+                relations = list(nodes[relation.split()[1]]._.kg_roles or ())
+            for rel in relations:
+                spec = RELATIONS[rel]
+                subjects = args.resolve(subject_role, nodes, (spec.domain, "Place") if rel == "restricts" else (spec.domain,))
+                objects = args.resolve(object_role, nodes, spec.range)
+                for s in subjects:
+                    for o in objects:
+                        if _fits(rel, s, o):
+                            out.setdefault((s.key, rel, o.key, sentence),
+                                           Match(s, rel, o, rule.id, rule.confidence, sentence))
+    return list(out.values())
+
