@@ -27,7 +27,7 @@ from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, State
 __all__ = ["Resolution", "resolve", "normal_form"]
 
 _LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
-_TRUST = {"name": 0, "pattern": -1, "structure": -1, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
+_TRUST = {"name": 0, "pattern": -1, "structure": -1, "gazetteer": 0, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
 # Surface forms that are not names of the entity ("the company", "Chinese").
 _NOT_ALIASES = {"anaphor", "demonym"}
 

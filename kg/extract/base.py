@@ -24,8 +24,8 @@ from ..errors import UnknownExtractorError
 from ..schema import Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
 from .facts import find_measurements
-from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company, unify_labels
-from .patterns import find_entities, match_relations
+from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company
+from .patterns import match_relations
 from .relations import apply_rules, name_parts
 
 __all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
@@ -191,8 +191,6 @@ def _year(article: Article) -> int | None:
 def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:
     doc = nlp(article.clean or article.text)
     found = find_mentions(doc, gazetteer)
-    found = sorted(found + find_entities(doc, found), key=lambda f: f.start)
-    unify_labels(found)
     main = main_company(found)
     cls = list(clauses(doc, found, main))
     # Carry what a sentence names to the sentences after it: the topic just

