@@ -136,6 +136,8 @@ class RuleSet:
             for raw in json.loads(path.read_text(encoding="utf-8"))["rules"]:
                 self._add(raw, path.name)
         self.titles = _titles(self.words)
+        #: words that describe a company and so are no part of its name
+        self.common_nouns = frozenset(w.lower() for w in self.words.get("org_nouns", ()))
         self._matchers: dict[int, tuple] = {}
 
     def _add(self, raw: dict, file: str) -> None:
@@ -201,13 +203,16 @@ def load_rules(folder: str | Path = RULES_DIR) -> RuleSet:
 
 # ------------------------------------------------------------------ entities
 
-def _name_span(token: Token) -> Span:
+def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
     """The proper name a token ends: itself and the proper nouns (and "&")
     on its left, and words joined to it by a hyphen without spaces
-    ("Coca-Cola", "Rolls-Royce")."""
+    ("Coca-Cola", "Rolls-Royce"); a capitalised word in ``common``
+    ("Chipmaker Qorvex") describes the name rather than being part of it."""
     doc, start = token.doc, token.i
     while start > 0:
         prev = doc[start - 1]
+        if prev.lower_ in common:
+            break
         if prev.pos_ == "PROPN" and not prev._.kg or prev.text == "&" and start >= 2 and doc[start - 2].pos_ == "PROPN":
             start -= 1
         elif prev.text == "-" and not prev.whitespace_ and start >= 2 and not doc[start - 2].whitespace_ \
@@ -246,13 +251,16 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
         token = nodes["name"]
         if token.pos_ != "PROPN" or not token.text[:1].isupper():
             continue
-        span = _name_span(token)
+        span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
         known = next((f for f in found if f.start < end and start < f.end), None)
         if known is not None:
-            if known.kind == "ner" and known.label != rule.label and (known.start, known.end) == (start, end):
-                known.label = rule.label
-            continue
+            # the statistical model's guess gives way (its class, or a span
+            # that took in a word before the name: "Chipmaker Qorvex"),
+            # except for a person's full name: people have shares too
+            if known.kind != "ner" or known.label == rule.label or known.label == "Person" and " " in span.text:
+                continue
+            found.remove(known)
         if any(f.start < end and start < f.end for f in out):
             continue
         out.append(Found(start, end, span.text, rule.label, span.text, "structure"))
@@ -322,8 +330,8 @@ def _title_phrases(text: str, titles: dict[str, str]) -> list[str]:
 class _Arguments:
     """Finds the mentions a matched token stands for (written once for every rule)."""
 
-    def __init__(self, doc: Doc, found: list[Found], context):
-        self.doc, self.found, self.context = doc, found, context
+    def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str]):
+        self.doc, self.found, self.context, self.common = doc, found, context, common
 
     def mention(self, token: Token) -> Found | None:
         n = token._.kg_mention
@@ -358,7 +366,7 @@ class _Arguments:
                                 and low in self.context.anaphor_nouns):
             return self._antecedent(token)
         if _is_name(token):
-            span = _name_span(token)
+            span = _name_span(token, self.common)
             if all(t._.kg == "" for t in span):
                 return Found(span.start_char, span.end_char, span.text, want[0], span.text, "structure")
         return None
@@ -485,7 +493,7 @@ def match_relations(doc: Doc, found: list[Found], context, rules: RuleSet | None
         return []  # the rules read a dependency parse; a blank pipeline has none
     merged = _merged(doc, found, rules)
     matcher, _, _ = rules.matchers(doc.vocab)
-    args = _Arguments(merged, found, context)
+    args = _Arguments(merged, found, context, rules.common_nouns)
     out: dict[tuple, Match] = {}
     for match_id, tokens in sorted(matcher(merged), key=lambda m: (m[1], doc.vocab.strings[m[0]])):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)

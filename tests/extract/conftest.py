@@ -65,3 +65,45 @@ def triples(extract):
     def run(text):
         return {(r.subject.key, r.predicate, r.object.key) for r in extract(text).relations}
     return run
+
+
+@pytest.fixture(scope="session")
+def trained_nlp():
+    """The trained English pipeline; skips on a laptop without it, fails under CI."""
+    import os
+
+    from kg.extract.nlp import load_pipeline
+
+    try:
+        return load_pipeline()
+    except OSError as exc:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(str(exc))
+
+
+@pytest.fixture(scope="session")
+def shipped_gazetteer():
+    from kg.model import load_catalogue
+
+    return Gazetteer(load_catalogue(None))
+
+
+@pytest.fixture
+def read(trained_nlp, shipped_gazetteer):
+    """Parse text with the trained pipeline and the shipped catalogue; returns
+    the set of (subject, relation, object, rule) the pattern rules read, each
+    name as both its surface form and its canonical key (both orders for a
+    symmetric relation), and the mentions."""
+    from kg.extract.base import PatternRelations
+    from kg.schema import RELATIONS
+
+    def run(text):
+        parsed = parse_article(article_from_text(text, "t.txt"), trained_nlp, shipped_gazetteer)
+        got = set()
+        for r in PatternRelations()(parsed):
+            for s in {r.subject.name, r.subject.text}:
+                for o in {r.object.name, r.object.text}:
+                    got.add((s, r.predicate, o, r.evidence.rule))
+                    if RELATIONS[r.predicate].symmetric:
+                        got.add((o, r.predicate, s, r.evidence.rule))
+        return got, parsed.mentions
+    return run
