@@ -23,9 +23,9 @@ from spacy.tokens import Doc
 from ..errors import UnknownExtractorError
 from ..schema import Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
-from .facts import find_measurements
+from .facts import find_measurements, period_of
 from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company
-from .patterns import match_relations
+from .patterns import match_rules
 from .relations import apply_rules, name_parts
 
 __all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
@@ -112,12 +112,17 @@ class PatternRelations:
 
     name = "kg.patterns.v1"
 
-    def __call__(self, parsed: Parsed) -> Iterable[Relation]:
+    def __call__(self, parsed: Parsed) -> Iterable[Relation | Measurement]:
         context = _Context(parsed.clauses)
-        for m in match_relations(parsed.doc, parsed.mentions, context):
+        relations, numbers = match_rules(parsed.doc, parsed.mentions, context)
+        for m in relations:
             clause = context.clause(m.sentence)
             yield Relation(parsed.mention(m.subject), m.relation, parsed.mention(m.object),
                            parsed.evidence(clause, self.name, m.confidence, m.rule))
+        for n in numbers:
+            clause = context.clause(n.sentence)
+            yield Measurement(parsed.mention(n.subject), n.metric, n.value, n.unit, period_of(clause, n.start, parsed.year),
+                              parsed.evidence(clause, self.name, n.confidence, n.rule))
 
 
 class RuleFacts:
@@ -141,7 +146,7 @@ class RuleFacts:
                     period, since = found, n
                     clause.extra["last_period"] = found
                 yield Measurement(parsed.mention(subject), metric, value, unit, found,
-                                  parsed.evidence(clause, self.name, conf))
+                                  parsed.evidence(clause, self.name, conf, f"regex.fact.{metric}"))
 
 
 @extractors.register("kg.rules.v1")
@@ -219,6 +224,11 @@ def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
     for name in names:
         for item in get_extractor(name)(parsed):
             (relations if isinstance(item, Relation) else measurements).append(item)
+    # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
+    # investment) replaces the same number read from the words around it.
+    ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}
+    owned = {(m.evidence.start, m.value, m.unit) for m in ruled}
+    measurements = [m for m in measurements if m in ruled or (m.evidence.start, m.value, m.unit) not in owned]
     mentions = []
     for c in parsed.clauses:
         for f in c.mentions:

@@ -21,8 +21,9 @@ from decimal import Decimal
 from ..schema import plain_decimal
 from .context import Clause
 from .mentions import Found
+from .words import word_list
 
-__all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements"]
+__all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements", "period_of"]
 
 _SCALE = {"trillion": 12, "tn": 12, "t": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3}
 _CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR",
@@ -181,7 +182,7 @@ def _shift_year(period: str, years: int) -> str:
     return re.sub(r"\b(20\d\d)\b", lambda m: str(int(m.group(1)) + years), period)
 
 
-def _period(c: Clause, number_start: int, year: int | None) -> str | None:
+def period_of(c: Clause, number_start: int, year: int | None) -> str | None:
     """The period of the number at ``number_start``: a table column's, else
     the nearest period phrase in the sentence, else the reporting period the
     paragraph set; "a year earlier" moves it back a year."""
@@ -212,9 +213,10 @@ _PERCENT_METRICS = (
 )
 # Used only when no metric word is near: owning a share, or a price move.
 _OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?)\s+"
+                     r"(?:(?:approximately|about|around|roughly|nearly|almost|some|over|more than|just over|just under)\s+)?"
                      r"(?:a\s+|an\s+|the\s+(?:remaining\s+|other\s+)?)?$", re.I)
 _MOVES = re.compile(r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding|slid|sank)\b", re.I)
-_NOT_A_SHARE = re.compile(r"\b(?:margins?|tax|rates?|tariffs?|interest|inflation|unemployment|yields?|discount|levy|levied)\b", re.I)
+_NOT_A_SHARE = re.compile(r"\b(?:margins?|tax|rates?|tariffs?|interest|inflation|unemployment|yields?|discount|premium|levy|levied)\b", re.I)
 _MONEY_METRICS = (
     ("shareprice", r"per share|share price|stock price|a share\b|\b(?:shares|stock)\b[^$;]{0,40}\b(?:to|at)\s*$"),
     ("capex", r"\bcapex\b|capital expenditure|capital spending"),
@@ -233,8 +235,10 @@ _DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|
 # "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
 _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
                        r"|\s*(?:consensus|estimates?\b)", re.I)
+_CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreements?|awards?)\b[^.]*\bvalued\b", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
-_COUNT_UNITS = r"devices|users|customers|subscribers|employees|parameters|stores|downloads|vehicles|units|derivative models|models"
+# the nouns a count keeps as its unit ("about 50 sites"), from words.json
+_COUNT_UNITS = "|".join(sorted(word_list("count_nouns"), key=len, reverse=True))
 
 
 _METRIC_NOUN = re.compile(r"(?:revenues?|sales|profits?|income|earnings|shares|stock|growth|spending|capex|"
@@ -354,7 +358,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             metric = "parameterCount" if count.group(1) == "parameters" else "count"
             unit = count.group(1)
         elif unit == "percent":
-            if re.match(r"\s*(?:stake|of the shares|ownership)", near_after):
+            if re.match(r"\s*(?:stake|share\b|interest\b|holding|of (?:the|its) (?:[\w-]+\s+){0,3}shares|ownership)", near_after):
                 metric = "stake"
             else:
                 if _NOT_A_SHARE.search(near_before[-40:] + " " + near_after[:25]):
@@ -377,6 +381,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]) or _ESTIMATE.match(near_after):
                 continue
             metric = _nearest_metric(_MONEY_METRICS, near_before[-100:], near_after[:30])
+            if metric == "valuation" and _CONTRACT.search(near_before[-60:]):
+                continue  # "a contract valued at $59 million" values the contract, not a company
             # a table column or the section heading can name the metric
             context = c.column(m.start()) or c.heading
             metric = metric or next((name for name, pat in _MONEY_METRICS if re.search(pat, context, re.I)), None)
@@ -391,10 +397,10 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
         subjects = subjects[-len(readings):]
         if len(subjects) == len(readings):
             for subj, (s, e, metric, value, unit) in zip(subjects, readings):
-                yield subj, metric, value, unit, _period(c, s, year), 0.7
+                yield subj, metric, value, unit, period_of(c, s, year), 0.7
             return
     for s, e, metric, value, unit in readings:
         subject = _subject_for(c, s, e, metric)
         if subject is None:
             continue
-        yield subject, metric, value, unit, _period(c, s, year), 0.6
+        yield subject, metric, value, unit, period_of(c, s, year), 0.6

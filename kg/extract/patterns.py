@@ -47,19 +47,23 @@ mention of that class.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.matcher import DependencyMatcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..schema import RELATIONS
+from ..schema import METRICS, RELATIONS
+from .facts import parse_amount
 from .mentions import Found
+from .words import load_words
 
-__all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "match_relations",
-           "find_entities"]
+__all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
+           "match_relations", "match_rules", "find_entities"]
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -92,6 +96,9 @@ class RelationRule:
     yields: tuple[tuple[str, str, str], ...]  # (relation, subject role, object role)
     confidence: float
     examples: tuple[Example, ...]
+    #: (metric, whose role, amount node[, unit node]): a count takes its
+    #: unit from the noun it counts ("50 sites")
+    facts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +134,7 @@ class RuleSet:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.words: dict = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        self.words: dict = load_words(folder / "words.json")
         self.relation_rules: list[RelationRule] = []
         self.entity_rules: list[EntityRule] = []
         for path in sorted(folder.glob("*.json")):
@@ -143,8 +150,9 @@ class RuleSet:
     def _add(self, raw: dict, file: str) -> None:
         where = f"{file}: rule {raw.get('id', '?')}"
         missing = {"id", "patterns", "examples"} - raw.keys()
-        if missing or not ({"yields", "label"} & raw.keys()):
-            raise ValueError(f"{where}: needs id, patterns, examples and yields or label (missing {', '.join(sorted(missing))})")
+        if missing or not ({"yields", "facts", "label"} & raw.keys()):
+            raise ValueError(f"{where}: needs id, patterns, examples and yields, facts or label "
+                             f"(missing {', '.join(sorted(missing))})")
         if any(r.id == raw["id"] for r in (*self.relation_rules, *self.entity_rules)):
             raise ValueError(f"{where}: the id is used twice")
         patterns = tuple(_expand(p, self.words, where) for p in raw["patterns"])
@@ -152,7 +160,8 @@ class RuleSet:
         if "label" in raw:
             self.entity_rules.append(EntityRule(raw["id"], raw.get("doc", ""), patterns, raw["label"], examples))
             return
-        yields = tuple(tuple(y) for y in raw["yields"])
+        yields = tuple(tuple(y) for y in raw.get("yields", ()))
+        facts = tuple(tuple(f) for f in raw.get("facts", ()))
         nodes = {n["RIGHT_ID"] for p in patterns for n in p}
         for relation, *roles in yields:
             if relation not in RELATIONS and not relation.startswith("role "):
@@ -160,8 +169,13 @@ class RuleSet:
             for role in roles + ([relation] if relation.startswith("role ") else []):
                 if role.split()[-1] not in nodes:
                     raise ValueError(f"{where}: role {role!r} names no pattern node")
+        for metric, whose, amount, *unit in facts:
+            if metric not in METRICS:
+                raise ValueError(f"{where}: unknown metric {metric!r} (known: {', '.join(METRICS)})")
+            if whose.split()[-1] not in nodes or amount not in nodes or not set(unit) <= nodes:
+                raise ValueError(f"{where}: fact {metric} names no pattern node")
         self.relation_rules.append(RelationRule(raw["id"], raw.get("doc", ""), patterns, yields,
-                                                float(raw.get("confidence", 0.6)), examples))
+                                                float(raw.get("confidence", 0.6)), examples, facts))
 
     def get(self, rule_id: str) -> RelationRule | EntityRule:
         for r in (*self.relation_rules, *self.entity_rules):
@@ -279,6 +293,41 @@ class Match:
     rule: str
     confidence: float
     sentence: int  # start offset of the sentence in the parsed text
+
+
+@dataclass(frozen=True, slots=True)
+class FactMatch:
+    """One number a rule gave an owner: "Pfizer agreed to buy Seagen for
+    $43 billion" is Pfizer's investment."""
+
+    subject: Found
+    metric: str
+    value: Decimal
+    unit: str
+    rule: str
+    confidence: float
+    sentence: int
+    start: int  # where the number is, for its period
+
+
+def _amount(token: Token, unit: Token | None = None) -> tuple[Decimal, str, int] | None:
+    """The amount of money, the percentage or (with a ``unit`` noun) the
+    count whose entity ``token`` is in."""
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    if unit is not None:
+        text = ent.text if ent is not None and ent.label_ == "CARDINAL" else token.text
+        parsed = parse_amount(text)
+        if parsed is None or parsed[1]:
+            return None
+        return parsed[0], unit.lower_, (ent or token).start_char if ent is not None else token.idx
+    if ent is None or ent.label_ not in {"MONEY", "PERCENT"}:
+        return None
+    parsed = parse_amount(ent.text)
+    if parsed is None or (ent.label_ == "PERCENT") != (parsed[1] == "percent"):
+        return None
+    if re.match(r"\s*(?:per|a)\s+(?:share|unit)\b", token.doc.text[ent.end_char:ent.end_char + 12]):
+        return None  # "$229 per share" is an offer's terms, not what the deal is worth
+    return parsed[0], parsed[1], ent.start_char
 
 
 def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
@@ -426,6 +475,8 @@ class _Arguments:
             subject = next((c for c in node.children if c.dep_ in {"nsubj", "csubj"}), None) \
                 or next((c for c in node.children if c.dep_ == "nsubjpass"), None)
             if subject is not None:
+                if subject.lower_ in _RELATIVE and node.dep_ in {"relcl", "acl"}:
+                    subject = node.head  # "X's network, which includes 50 sites"
                 if subject._.kg_mention is None and subject.pos_ == "NOUN":
                     return self.owner(subject) or subject
                 return subject
@@ -482,7 +533,15 @@ def _fits(relation: str, subject: Found, obj: Found) -> bool:
 
 
 def match_relations(doc: Doc, found: list[Found], context, rules: RuleSet | None = None) -> list[Match]:
-    """Every relation the rules read in ``doc`` whose mentions are ``found``.
+    """Every relation the rules read in ``doc`` whose mentions are ``found``
+    (see :func:`match_rules`)."""
+    return match_rules(doc, found, context, rules)[0]
+
+
+def match_rules(doc: Doc, found: list[Found], context,
+                rules: RuleSet | None = None) -> tuple[list[Match], list[FactMatch]]:
+    """Every relation and every owned number the rules read in ``doc``
+    whose mentions are ``found``.
 
     ``context`` answers two questions the words alone cannot:
     ``about(offset)``, the company the text is about at that point (for
@@ -490,11 +549,12 @@ def match_relations(doc: Doc, found: list[Found], context, rules: RuleSet | None
     """
     rules = rules or load_rules()
     if not doc.has_annotation("DEP"):
-        return []  # the rules read a dependency parse; a blank pipeline has none
+        return [], []  # the rules read a dependency parse; a blank pipeline has none
     merged = _merged(doc, found, rules)
     matcher, _, _ = rules.matchers(doc.vocab)
     args = _Arguments(merged, found, context, rules.common_nouns)
     out: dict[tuple, Match] = {}
+    numbers: dict[tuple, FactMatch] = {}
     for match_id, tokens in sorted(matcher(merged), key=lambda m: (m[1], doc.vocab.strings[m[0]])):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         rule = rules.get(rule_id)
@@ -513,5 +573,15 @@ def match_relations(doc: Doc, found: list[Found], context, rules: RuleSet | None
                         if _fits(rel, s, o):
                             out.setdefault((s.key, rel, o.key, sentence),
                                            Match(s, rel, o, rule.id, rule.confidence, sentence))
-    return list(out.values())
+        for metric, whose, amount_node, *unit_node in rule.facts:
+            unit_token = nodes.get(unit_node[0]) if unit_node else None
+            amount = _amount(nodes[amount_node], unit_token) if amount_node in nodes else None
+            if amount is None:
+                continue
+            value, unit, start = amount
+            for s in args.resolve(whose, nodes, ("Organization",)):
+                if s.label == "Organization":
+                    numbers.setdefault((start, metric), FactMatch(s, metric, value, unit, rule.id, rule.confidence,
+                                                                  sentence, start))
+    return list(out.values()), list(numbers.values())
 

@@ -90,16 +90,20 @@ def shipped_gazetteer():
 @pytest.fixture
 def read(trained_nlp, shipped_gazetteer):
     """Parse text with the trained pipeline and the shipped catalogue; returns
-    the set of (subject, relation, object, rule) the pattern rules read, each
-    name as both its surface form and its canonical key (both orders for a
-    symmetric relation), and the mentions."""
+    the set of (subject, relation, object, rule) and (subject, metric, value,
+    unit, rule) the pattern rules read, each name as both its surface form and
+    its canonical key (both orders for a symmetric relation), and the mentions."""
     from kg.extract.base import PatternRelations
-    from kg.schema import RELATIONS
+    from kg.schema import RELATIONS, Measurement
 
     def run(text):
         parsed = parse_article(article_from_text(text, "t.txt"), trained_nlp, shipped_gazetteer)
         got = set()
         for r in PatternRelations()(parsed):
+            if isinstance(r, Measurement):
+                for s in {r.subject.name, r.subject.text}:
+                    got.add((s, r.metric, str(r.value), r.unit, r.evidence.rule))
+                continue
             for s in {r.subject.name, r.subject.text}:
                 for o in {r.object.name, r.object.text}:
                     got.add((s, r.predicate, o, r.evidence.rule))

@@ -63,8 +63,9 @@ def test_investment_share_price_and_counts(extract):
 
 
 def test_numbers_that_measure_nothing_are_ignored(extract):
+    """A year and an outflow measure nothing; a count keeps its noun (issue 7)."""
     text = "Acme was founded in 1999 and has 3 offices. It posted a $2.6B outflow in 2024."
-    assert facts(extract, text) == set()
+    assert facts(extract, text) == {("Acme Group", "count", Decimal("3"), "offices", None)}
 
 
 def test_dated_percent_takes_the_day(extract):
