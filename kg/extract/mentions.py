@@ -61,9 +61,10 @@ _ORG_SUFFIX = (
 )
 _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 # "Competition and Markets Authority", "Food and Drug Administration": "and"
-# may join the capitalised words of a name that ends in a suffix
-_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+(?:(?:and|&)[ \t]+)?){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+)"
-                       rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+# joins the words of a public body's name (of a company's, it joins two names)
+_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+)(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+_BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"
+                        rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office))\b")
 # Model and chip names: a capitalised word with a digit in it, or
 # hyphenated parts one of which has a digit (Qwen3-Max, QwQ-32B, GPT-4o).
 _MODEL_NAME = re.compile(
@@ -204,6 +205,9 @@ def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 
 def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _BODY_NAME.finditer(text):
+        lead = _LEADING.match(m.group(1)).end()
+        yield Found(m.start(1) + lead, m.end(1), m.group(1)[lead:], "Organization", m.group(1)[lead:], "pattern")
     for m in _ORG_NAME.finditer(text):
         # Leading words that are not part of a name ("The", "In", ...).
         lead = _LEADING.match(m.group(1)).end()
@@ -320,6 +324,27 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
             if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
                 continue
             yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+
+
+# A model code: "737", "A350-1000", "777X", "F-150", with the words that
+# name a variant ("737 MAX 8", "787 Dreamliner")
+_MODEL_CODE = r"(?:[A-Z]{1,2}-?)?\d{2,4}[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
+_MAKER_MODEL = re.compile(rf"^\s(?!(?:19|20)\d\d\b)({_MODEL_CODE})s?(?![\w%$-])")  # never a year
+_BARE_MODEL = re.compile(r"(?<![\w$.,-])(\d{3}(?:-\d{1,4})?\s(?:MAX|Max|Dreamliner|XWB)(?:\s\d{1,2})?)(?![\w-])")
+
+
+def _maker_models(text: str, found: list[Found]) -> Iterable[Found]:
+    """"Boeing 737 MAX", "Airbus A350-1000", "Ford F-150": a maker's name and
+    a model code make a product; so does a bare "737 MAX"."""
+    for f in found:
+        if f.label != "Organization":
+            continue
+        m = _MAKER_MODEL.match(text[f.end:f.end + 30])
+        if m and not re.match(r"\s*(?:%|percent|billion|million|employees|jobs|workers)", text[f.end + m.end():f.end + m.end() + 12]):
+            end = f.end + m.end(1)
+            yield Found(f.start, end, text[f.start:end], "Product", text[f.start:end], "pattern")
+    for m in _BARE_MODEL.finditer(text):
+        yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
 
 
 def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
@@ -443,7 +468,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
 #: Job titles: they mark the name next to them as a person, and the name
 #: after "of"/"at" as an organisation.
 ROLE_WORDS = (
-    r"co-?founder|founder|chief\s+executive(?:\s+officer)?|CEO|chief\s+\w+\s+officer|CFO|CTO|COO|chair(?:man|woman|person)?|"
+    r"co-?founder|founder|chief\s+executive(?:\s+officer)?|CEO|chief\s+\w+\s+officer|CFO|CTO|COO|EVP|SVP|chair(?:man|woman|person)?|"
     r"vice\s+president|president|director|board\s+member|managing\s+director|head|partner|"
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
@@ -545,7 +570,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         known = gaz.lookup(name)
         if name and (not known or known[1] == "Place"):
             _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
-    for cand in list(_unit_names(text, found, gaz)):
+    for cand in list(_unit_names(text, found, gaz)) + list(_maker_models(text, found)):
         _add(found, cand)
     unify_labels(found)
     main = main_company(found)
@@ -584,7 +609,7 @@ def unify_labels(found: list[Found]) -> None:
             weight = 1 if f.kind in {"ner", "gazetteer"} else 5
             votes.setdefault(f.key, Counter())[f.label] += weight
     for f in found:
-        if f.kind == "ner" and f.key in votes:
+        if f.kind in {"ner", "gazetteer"} and f.key in votes:
             f.label = votes[f.key].most_common(1)[0][0]
 
 

