@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .extract import DEFAULT_EXTRACTORS, Gazetteer, extract_article, get_extractor, load_pipeline
+from .extract.scorer import load_scorer
 from .ingest import IngestError, read_articles
 from .model import load_catalogue, to_graph
 from .resolve import Resolution, resolve
@@ -58,6 +59,7 @@ def build_graph(
     on_error: Callable[[IngestError], None] | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
     model: str | None = None,
+    scorer: str | Path | None = None,
 ) -> BuildResult:
     """Read the articles under ``paths`` and build their knowledge graph.
 
@@ -66,10 +68,13 @@ def build_graph(
     and skipped, or raise :class:`~kg.ingest.IngestError` when ``strict``.
     ``quotes=False`` leaves the sentence text out of the evidence.
     ``progress`` wraps the list of articles (a tqdm bar, for instance).
+    ``scorer`` is a model file from ``kg train``: relations it rates under
+    its threshold are dropped (a ValueError when the file is no such model).
     """
     started = time.perf_counter()
     for name in extractors:
         get_extractor(name)  # fail early, naming the known extractors
+    rater = load_scorer(scorer) if scorer is not None else None
     entries = load_catalogue(catalogue)
     gazetteer = Gazetteer(entries)
     keep = [alias for e in entries for alias in e.aliases]
@@ -83,7 +88,7 @@ def build_graph(
     articles = list(read_articles(paths, keep=keep, on_error=None if strict else failed))
     nlp = load_pipeline(model)
     wrapped = progress(articles) if progress else articles
-    extractions = [extract_article(a, nlp, gazetteer, extractors) for a in wrapped]
+    extractions = [extract_article(a, nlp, gazetteer, extractors, rater) for a in wrapped]
     resolution = resolve(extractions, entries)
     graph = to_graph(articles, resolution.entities, resolution.references, resolution.statements,
                      resolution.facts, quotes=quotes)

@@ -26,9 +26,11 @@ from .context import Clause, clauses
 from .facts import find_measurements, period_of
 from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company
 from .patterns import match_rules
+from .scorer import Scorer
 from .relations import apply_rules, name_parts
 
-__all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "DEFAULT_EXTRACTORS"]
+__all__ = ["Extractor", "Parsed", "Extraction", "extractors", "get_extractor", "extract_article", "run_extractors",
+           "parse_article", "DEFAULT_EXTRACTORS"]
 
 extractors = catalogue.create("kg", "extractors", entry_points=True)
 DEFAULT_EXTRACTORS = ("kg.patterns.v1", "kg.rules.v1", "kg.facts.v1")
@@ -216,10 +218,8 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Pars
     return Parsed(article, doc, found, cls, _year(article))
 
 
-def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
-                    names: Sequence[str] = DEFAULT_EXTRACTORS) -> Extraction:
-    """Parse ``article`` and run the named extractors on it."""
-    parsed = parse_article(article, nlp, gazetteer)
+def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) -> tuple[list[Relation], list[Measurement]]:
+    """The relations and measurements the named extractors read in ``parsed``."""
     relations, measurements = [], []
     for name in names:
         for item in get_extractor(name)(parsed):
@@ -229,6 +229,17 @@ def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}
     owned = {(m.evidence.start, m.value, m.unit) for m in ruled}
     measurements = [m for m in measurements if m in ruled or (m.evidence.start, m.value, m.unit) not in owned]
+    return relations, measurements
+
+
+def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
+                    names: Sequence[str] = DEFAULT_EXTRACTORS, scorer: Scorer | None = None) -> Extraction:
+    """Parse ``article`` and run the named extractors on it; a ``scorer``
+    keeps only the relations it rates at its threshold or above."""
+    parsed = parse_article(article, nlp, gazetteer)
+    relations, measurements = run_extractors(parsed, names)
+    if scorer is not None:
+        relations = scorer.rescore(relations, parsed)
     mentions = []
     for c in parsed.clauses:
         for f in c.mentions:

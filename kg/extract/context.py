@@ -37,13 +37,15 @@ class Clause:
     header: str = ""  # a table row's header row
     paragraph: int = 0  # which paragraph of the article (blank lines separate them)
     extra: dict = field(default_factory=dict)
+    #: the whole article's text, kept once: spaCy's Doc.text joins every token anew on each access
+    doc_text: str = ""
 
     def column(self, offset: int) -> str:
         """The header of the table column that ``offset`` falls in ("" when
         the clause is not a table row)."""
         if not self.header:
             return ""
-        doc = self.sent.doc.text
+        doc = self.doc_text
         line_start = doc.rfind("\n", 0, offset) + 1
         index = doc[line_start:offset].count("|")
         cells = self.header.split("|")
@@ -62,7 +64,7 @@ class Clause:
         return offset - self.sent.start_char
 
     def between(self, a: int, b: int) -> str:
-        return self.sent.doc.text[a:b]
+        return self.doc_text[a:b]
 
     def of(self, *labels: str) -> list[Found]:
         return [m for m in self.mentions if m.label in labels]
@@ -92,7 +94,7 @@ class Clause:
         orgs = [m for m in self.orgs() if m.end <= limit and not self.is_source(m) and not self.is_modifier(m)]
         if orgs:
             return orgs[0]
-        if re.search(r"\b(?:[Ii]ts|[Ii]t|[Tt]hey|[Tt]heir)\b", self.sent.doc.text[self.sent.start_char:limit]):
+        if re.search(r"\b(?:[Ii]ts|[Ii]t|[Tt]hey|[Tt]heir)\b", self.doc_text[self.sent.start_char:limit]):
             return self.row or self.lead or self.previous or self.main
         return self.row or self.lead
 
@@ -103,7 +105,7 @@ class Clause:
         if product.kind == "description" and product.parent:
             name = re.split(r"'s?\b", product.text)[0] if "'" in product.text else product.parent
             return Found(product.start, product.start + len(name), name, "Organization", product.parent, "name")
-        doc = self.sent.doc.text
+        doc = self.doc_text
         return next((o for o in self.orgs() if o.end <= product.start
                      and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:product.start])), None)
 
@@ -114,7 +116,7 @@ class Clause:
     def is_source(self, m: Found) -> bool:
         """"according to Jefferies", "Bloomberg Intelligence warned": an
         organisation that only reports."""
-        doc = self.sent.doc.text
+        doc = self.doc_text
         if re.search(r"according\s+to\s*$|\bsaid\s*$", doc[max(0, m.start - 20):m.start]):
             return True
         # "X said" reports; "X said it would ..." speaks of itself
@@ -124,7 +126,7 @@ class Clause:
         token = self.token(m)
         if token is None or token.dep_ not in {"compound", "amod", "nmod"}:
             return False
-        return not (m.start <= token.head.idx < m.end) and token.head.pos_ in {"NOUN", "PROPN"} and not re.match(r"'s?\b", self.sent.doc.text[m.end:m.end + 2])
+        return not (m.start <= token.head.idx < m.end) and token.head.pos_ in {"NOUN", "PROPN"} and not re.match(r"'s?\b", self.doc_text[m.end:m.end + 2])
 
 
 def _in_subject(token) -> bool:
@@ -138,10 +140,10 @@ def _in_subject(token) -> bool:
     return False
 
 
-def _line_of(doc: Doc, offset: int) -> str:
-    start = doc.text.rfind("\n", 0, offset) + 1
-    end = doc.text.find("\n", offset)
-    return doc.text[start:end if end >= 0 else len(doc.text)]
+def _line_of(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start:end if end >= 0 else len(text)]
 
 
 def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
@@ -150,6 +152,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     if main_key:
         first = next((f for f in found if f.key == main_key), None)
         main = Found(first.start, first.end, first.text, first.label, main_key, "anaphor") if first else None
+    text = doc.text
     places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
     country = places.most_common(1)[0][0] if places else None
     lead: Found | None = None
@@ -171,7 +174,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
                 f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
             elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
                 f.key = previous.key
-        line = _line_of(doc, sent.start_char).strip()
+        line = _line_of(text, sent.start_char).strip()
         is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
         row = None
         if line.count("|") >= 2 and not header:
@@ -182,10 +185,10 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
                 heading = line
         if line.count("|") >= 2 and line != header:
             first_cell = line.split("|")[0]
-            cell_start = doc.text.find(first_cell, sent.start_char - len(line))
+            cell_start = text.find(first_cell, sent.start_char - len(line))
             row = next((f for f in found if f.label == "Organization" and cell_start <= f.start < cell_start + len(first_cell) + 1), None)
         clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country,
-                        heading, header if line != header else "", doc.text.count("\n\n", 0, sent.start_char))
+                        heading, header if line != header else "", text.count("\n\n", 0, sent.start_char), doc_text=text)
         yield clause
         subject = clause.subject()
         token = clause.token(subject) if subject is not None else None

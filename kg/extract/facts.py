@@ -186,7 +186,7 @@ def period_of(c: Clause, number_start: int, year: int | None) -> str | None:
     """The period of the number at ``number_start``: a table column's, else
     the nearest period phrase in the sentence, else the reporting period the
     paragraph set; "a year earlier" moves it back a year."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     span = re.search(r"\((20\d\d)\s*[–-]\s*(20\d\d)\)", c.column(number_start))
     if span:  # a table column "AI Investment (2023–2025)"
         return f"{span.group(1)}/{span.group(2)}"
@@ -310,7 +310,7 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     division"), else the clause's subject, else what the context names, but
     never when the clause is about something it does not name ("Chinese tech
     majors are expected to spend ...")."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)]
     syntactic = _syntactic_subject(c, start)
     # "34% surge in revenue from its artificial intelligence division"
@@ -340,7 +340,7 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
 
 def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str, Decimal, str, str | None, float]]:
     """Every measured fact the clause states."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     sentence_end = c.sent.end_char
     readings = []
     for m in NUMBER.finditer(doc, c.start, sentence_end):

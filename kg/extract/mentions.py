@@ -234,6 +234,8 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS
                 or name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
             continue
+        if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
+            continue  # "Nvidia chips" where the text also says "Nvidia's": the maker, not a product
         start = m.start(1) + lead
         yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
 
@@ -420,6 +422,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
     def label_of(ent):
         return classes.get(ent.label_)
 
+    text = doc.text  # once: Doc.text joins every token on each access
     for ent in doc.ents:
         if ent.label_ not in classes:
             continue
@@ -443,9 +446,9 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             # ("Ericsson", "Iconiq"); a place is in the gazetteer
             label = "Organization"
         if not known:
-            line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-            line_end = doc.text.find("\n", span.end_char)
-            line = doc.text[line_start:line_end if line_end >= 0 else None]
+            line_start = text.rfind("\n", 0, span.start_char) + 1
+            line_end = text.find("\n", span.end_char)
+            line = text[line_start:line_end if line_end >= 0 else None]
             sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text != ","
             nxt = doc[span.end] if span.end < len(doc) else None
             # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
@@ -454,7 +457,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in _NOT_NAMES for w in words)
-                    or len(words) == 1 and sentence_start and doc.text.count(name) < 2 and label != "Person" and not name_like):
+                    or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words
             if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
                 label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name

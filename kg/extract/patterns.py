@@ -325,7 +325,7 @@ def _amount(token: Token, unit: Token | None = None) -> tuple[Decimal, str, int]
     parsed = parse_amount(ent.text)
     if parsed is None or (ent.label_ == "PERCENT") != (parsed[1] == "percent"):
         return None
-    if re.match(r"\s*(?:per|a)\s+(?:share|unit)\b", token.doc.text[ent.end_char:ent.end_char + 12]):
+    if re.match(r"(?:per|a)\s+(?:share|unit)\b", token.doc[ent.end:ent.end + 2].text):
         return None  # "$229 per share" is an offer's terms, not what the deal is worth
     return parsed[0], parsed[1], ent.start_char
 

@@ -40,7 +40,7 @@ def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) ->
     than separators and list words."""
     out, pos = [], start
     for m in c.after(start):
-        gap = c.sent.doc.text[pos:m.start]
+        gap = c.doc_text[pos:m.start]
         if len(gap) > limit or not _LIST_GAP.match(gap):
             break
         if m.label in labels:
@@ -49,18 +49,18 @@ def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) ->
             break
         pos = m.end
         # "OpenAI's GPT models": skip the possessed product to reach the next name
-        tail = re.match(r"'s?\s+(?:[\w-]+\s+){0,3}?", c.sent.doc.text[pos:pos + 40])
+        tail = re.match(r"'s?\s+(?:[\w-]+\s+){0,3}?", c.doc_text[pos:pos + 40])
         if tail:
             nxt = next((x for x in c.after(pos) if x.label == "Product"), None)
             if nxt and nxt.start - pos <= tail.end() + 15:
                 pos = nxt.end
-                end_words = re.match(r"(?:\s+(?:models?|LLMs?|chips?|apps?))*", c.sent.doc.text[pos:pos + 20])
+                end_words = re.match(r"(?:\s+(?:models?|LLMs?|chips?|apps?))*", c.doc_text[pos:pos + 20])
                 pos += end_words.end()
     return out
 
 
 def _near_trigger(c: Clause, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
-    return pattern.finditer(c.sent.doc.text, c.sent.start_char, c.sent.end_char)
+    return pattern.finditer(c.doc_text, c.sent.start_char, c.sent.end_char)
 
 
 # ------------------------------------------------------------ competition
@@ -77,7 +77,7 @@ _COMPETE = re.compile(
 def competition(c: Clause) -> Iterable[Triple]:
     """"Alibaba faces competition from Tencent, Baidu and Huawei", "Key rivals
     include:" followed by bullets, a table cell "Fierce competition from X"."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     covered = 0
     for t in _near_trigger(c, _COMPETE):
         if t.start() < covered:
@@ -147,7 +147,7 @@ _MADE_BY = re.compile(r"\b(?:designed|developed|created|invented|built|made)\s+(
 def _possessed_products(c: Clause) -> Iterable[tuple[Found, Found]]:
     """"OpenAI's GPT models", "Alibaba's flagship AI model, Tongyi Qianwen",
     "its Ernie LLM": (owner, product) pairs."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for p in c.of("Product"):
         window = doc[max(c.start, p.start - 60):p.start]
         m = re.search(r"(?:'s?|\b[Ii]ts|\b[Tt]heir)\s+(?:[\w-]+\s+){0,4}?(?:[\w-]+,\s+(?:the\s+)?)?$", window)
@@ -168,7 +168,7 @@ def development(c: Clause) -> Iterable[Triple]:
     """Possessives ("Google's Gemini"), a maker right before its product
     ("Nvidia RTX Pro 6000D", "Tencent (Hunyuan model)"), a develop verb with
     the maker before it, and a table row's first cell."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for owner, p in _possessed_products(c):
         if not re.search(r"powered by|backed by|integrat|deploy|adopt|us(?:e|es|ing)\b", doc[max(c.start, p.start - 80):p.start]):
             yield owner, "develops", p, 0.7
@@ -234,7 +234,7 @@ def foundation(c: Clause) -> Iterable[Triple]:
 def adoption(c: Clause) -> Iterable[Triple]:
     """"China Unicom agreed to deploy X", "Apple's integration of Qwen", "the
     AI arm (powered by its Qwen model)"."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for t in _near_trigger(c, _USE):
         user = None
         if t.group().lower().startswith("powered by"):
@@ -271,7 +271,7 @@ def partnership(c: Clause) -> Iterable[Triple]:
     """"Apple has chosen to collaborate with Alibaba"; "Through this
     collaboration, X will ... Y": the organisations a cooperation joins."""
     for t in _near_trigger(c, _PARTNER):
-        if re.match(r"partnerships? in\b", c.sent.doc.text[t.start():t.end() + 4]):
+        if re.match(r"partnerships? in\b", c.doc_text[t.start():t.end() + 4]):
             continue
         before = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and not c.is_modifier(o)]
         after = _listed(c, t.end()) or [o for o in c.after(t.end(), "Organization")][:1]
@@ -303,7 +303,7 @@ _RELIANCE = re.compile(r"\b(?:reliance|dependence|relying|depending|reliant|depe
 def supply(c: Clause) -> Iterable[Triple]:
     """"X offers services to Y"; "Y agreed to deploy X's chips"; "reduce
     reliance on X" (X supplies the subject)."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for t in _near_trigger(c, _SUPPLY):
         supplier = c.subject(t.start())
         if supplier is None:
@@ -387,7 +387,7 @@ def supply(c: Clause) -> Iterable[Triple]:
 def ownership(c: Clause) -> Iterable[Triple]:
     """Units described by their owner ("Alibaba's cloud computing arm", "its
     semiconductor unit T-Head", "X, a subsidiary of Y")."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for m in c.orgs():
         if m.kind == "description" and m.parent:
             parent = c.owner(m)
@@ -452,7 +452,7 @@ def roles(c: Clause) -> Iterable[Triple]:
     executive", "X, Founder & CEO of Brimco", "Y, an analyst at Z", "who
     remains its chairman", "the conglomerate chaired by W", "V of Bank of
     America", "took over as CEO of Y", "Y's Vey-Sern Ling said"."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     flags = re.IGNORECASE
     for p in c.of("Person"):
         pre = doc[max(c.start, p.start - 80):p.start]
@@ -536,7 +536,7 @@ _DEMONYM_GROUP = re.compile(
 def headquarters(c: Clause) -> Iterable[Triple]:
     """"the Hangzhou-based tech giant", "X, headquartered in Y", "Chinese
     tech giants like Tencent and Baidu", "the Chinese tech giant"."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for o in c.orgs():
         pre = doc[max(c.start, o.start - 50):o.start]
         # "Seattle-based Amazon", "the Santa Clara, California-based chipmaker"
@@ -602,7 +602,7 @@ def presence(c: Clause) -> Iterable[Triple]:
     """Where an organisation has operations or a market: "data centers in
     Brazil", "leadership in China's cloud market", "X, China's largest cloud
     provider", "the country's second-largest carrier"."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     places = [p for p in c.of("Place") if p.kind != "demonym" or re.match(r"\s+(?:domestic\s+)?market|\s+stronghold", doc[p.end:p.end + 20])]
     for p in places:
         pre = doc[max(c.start, p.start - 30):p.start]
@@ -688,7 +688,7 @@ def investment(c: Clause) -> Iterable[Triple]:
     """"X is investing heavily in T-Head", "committed $52 billion for AI
     infrastructure", "AI spending", "X, Y and Z are also committing billions
     to AI"; "this sector" stands for the topic just named."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for t in _near_trigger(c, _INVEST):
         investors = [o for o in c.before(t.start(), "Organization") if not c.is_source(o)
                      and not c.is_modifier(o) and len(doc[o.end:t.start()]) < 90]
@@ -740,7 +740,7 @@ def acquisition(c: Clause) -> Iterable[Triple]:
     """Buying or holding part of a company is investing in it: "the $4.9
     billion acquisition of ZT Systems", "a 10% stake in BYD", "owns 51% of
     X" (a majority also makes X its subsidiary)."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for t in _near_trigger(c, _ACQUIRE):
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
         if target is None:
@@ -783,7 +783,7 @@ def restriction(c: Clause) -> Iterable[Triple]:
     """"the U.S. ban on Nvidia's processors", "U.S. export controls limiting
     Nvidia chips", "X chips are restricted from sale" (the last restricting
     country), "U.S. sanctions" in a company's table row."""
-    doc = c.sent.doc.text
+    doc = c.doc_text
     for t in _near_trigger(c, _RESTRICT):
         pre = doc[max(c.start, t.start() - 25):t.start()]
         # "the U.S. ban", "U.S. export controls", "the Commerce Department's ban"

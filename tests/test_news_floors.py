@@ -1,0 +1,94 @@
+"""Score floors on real news (issue 7), measured by `kg eval` on the whole
+graph of each set, every gold row counted.
+
+- the check half of ../shared/news (tests/data/splits.toml): never tuned on,
+  so its score is the honest estimate for news kg has never seen;
+- the tune half, whose texts and errors the rules were developed on;
+- the five articles with an empty entity catalogue: what the rules find
+  without knowing any name in advance.
+
+The floors sit a little under the scores measured when they were set. The
+check-half floors are below the issue's goals (entities 0.88, relations 0.45,
+facts 0.50): those are not reached yet.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import evaluate, read_gold, select_gold
+from kg.model import read_records
+from kg.store import load_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NEWS = SHARED / "news"
+SPLITS = ROOT / "tests" / "data" / "splits.toml"
+
+pytestmark = [pytest.mark.model, pytest.mark.issue(7)]
+
+
+def _build(tmp_path_factory, sources, *extra):
+    from kg.extract.nlp import load_pipeline
+
+    try:
+        load_pipeline()
+    except OSError as exc:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(str(exc))
+    if not all(Path(s).exists() for s in sources):
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no {sources}")
+    out = tmp_path_factory.mktemp("news") / "g.trig"
+    run = subprocess.run([sys.executable, "-m", "kg", "build", *map(str, sources), "-o", str(out), "-q", *extra],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    return read_records(load_graph(out))
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    return _build(tmp_path_factory, [NEWS / "news.jsonl"])
+
+
+def score(records, gold_dir, only=None):
+    paths = sorted(Path(gold_dir).glob("*.tsv"))
+    if only:
+        paths = select_gold(paths, only)
+    return evaluate(records, [read_gold(p) for p in paths])
+
+
+def test_the_split_keeps_two_articles_of_each_sector_in_each_half():
+    import tomllib
+
+    halves = tomllib.loads(SPLITS.read_text(encoding="utf-8"))
+    assert not set(halves["tune"]) & set(halves["check"])
+    for half in ("tune", "check"):
+        assert sorted(x[0] for x in halves[half]) == ["a", "a", "b", "b", "c", "c", "d", "d"]
+
+
+def test_check_half_floors(news):
+    result = score(news, NEWS / "gold", f"{SPLITS}:check")
+    assert result.articles == 8
+    assert result.entities.f1 >= 0.63
+    assert result.relations.f1 >= 0.32
+    assert result.facts_lenient.f1 >= 0.40
+
+
+def test_tune_half_floors(news):
+    result = score(news, NEWS / "gold", f"{SPLITS}:tune")
+    assert result.entities.f1 >= 0.84
+    assert result.relations.f1 >= 0.52
+    assert result.facts_lenient.f1 >= 0.55
+
+
+def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
+    empty = tmp_path_factory.mktemp("catalogue") / "empty.ttl"
+    empty.write_text("@prefix kg: <https://w3id.org/kg-news/ontology#> .\n", encoding="utf-8")
+    result = score(_build(tmp_path_factory, [SHARED / "articles"], "--catalogue", str(empty)), SHARED / "gold")
+    assert result.entities.f1 >= 0.80
+    assert result.relations.f1 >= 0.50
+    assert result.facts_lenient.f1 >= 0.65
