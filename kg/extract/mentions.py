@@ -55,7 +55,7 @@ ANAPHOR_NOUNS = (r"company|group|firm|giant|conglomerate|leader|titan|behemoth|c
 _ORG_SUFFIX = (
     r"Group|Holdings?|Technology|Technologies|Research|Securities|Bank|Capital|Partners|Intelligence|"
     r"Inc\.?|Ltd\.?|Corp\.?|Corporation|Co\.|Limited|PBC|PLC|plc|LLC|AG|SE|NV|N\.V\.|SA|S\.A\.|GmbH|ASA|Oyj|Ventures|Labs|Systems|Semiconductors?|Electronics|"
-    r"Motors|Airlines|Insurance|Investments|Management|Advisors|Consulting|Communications|Telecom|"
+    r"Motors|Airlines|Airways|Air|Aviation|Aerospace|AeroSystems|Insurance|Investments|Management|Advisors|Consulting|Communications|Telecom|"
     r"Networks|Software|Pharmaceuticals|Energy|Industries|Associates|Analytics|Fund|Exchange|Agency|"
     r"Ministry|Commission|Department|Institute|University|Council|Authority|Administration|Bureau"
 )
@@ -344,7 +344,7 @@ def _maker_models(text: str, found: list[Found]) -> Iterable[Found]:
         m = _MAKER_MODEL.match(text[f.end:f.end + 30])
         if m and not re.match(r"\s*(?:%|percent|billion|million|employees|jobs|workers)", text[f.end + m.end():f.end + m.end() + 12]):
             end = f.end + m.end(1)
-            yield Found(f.start, end, text[f.start:end], "Product", text[f.start:end], "pattern")
+            yield Found(f.start, end, text[f.start:end], "Product", text[f.start:end], "pattern", parent=f.key)
     for m in _BARE_MODEL.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
 

@@ -31,6 +31,8 @@ every rule:
 - ``agent NODE``: the "by X" of a passive verb or a noun.
 - ``owner NODE``: the possessor of a noun ("X's unit", "its unit") or the
   name written before it ("Acme CEO").
+- ``maker NODE``: the organisation a product is named after ("Airbus
+  A350-1000") or that modifies the goods ("Boeing jets").
 
 A relation is ``"role NODE"`` to take the relations a title token stands for
 (``ceoOf`` for "boss", ``founderOf`` and ``ceoOf`` for "founder and CEO").
@@ -76,6 +78,8 @@ for _name, _default in (("kg", ""), ("kg_mention", None), ("kg_roles", None)):
 _PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 _RELATIVE = {"which", "who", "that", "whose", "whom"}
 _LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
+# "X agreed a deal to buy Y", "X made an offer to acquire Y": X still does it
+_PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,11 +485,15 @@ class _Arguments:
                     return self.owner(subject) or subject
                 return subject
             if node.dep_ in {"relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
+                if node.head.lemma_ in _PLAN_NOUNS:
+                    node = node.head  # "X agreed a deal to buy Y": the deal's maker buys
+                    continue
                 return node.head
             if node.dep_ in {"xcomp", "conj", "advcl", "dobj", "attr", "pobj", "prep", "ccomp", "pcomp",
                              "oprd", "acomp", "npadvmod", "dative"} and node.head is not node:
-                if node.dep_ in {"xcomp", "advcl"} and any(c.dep_ in {"dobj", "dative"} for c in node.head.children):
-                    return None  # "C awarded A contracts to build B": who builds is not C
+                if node.dep_ in {"xcomp", "advcl"} and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_ not in _PLAN_NOUNS
+                                                           for c in node.head.children):
+                    return None  # "C awarded A contracts to build B": who builds is not C ("agreed a deal to buy" is)
                 node = node.head
                 continue
             break
@@ -518,9 +526,32 @@ class _Arguments:
                     return t
         return None
 
+    def maker(self, token: Token) -> Found | None:
+        """"Airbus A350-1000", "Boeing jets": the organisation a product is
+        named after, or that modifies the goods noun."""
+        product = self.mention(token)
+        if product is not None and product.label == "Product" and product.parent:
+            # a maker-and-model name: the maker's words come before the code
+            words = re.match(r"(?:[^\d\s]+\s)+", product.text + " ")
+            if words:
+                name = words.group().strip()
+                return Found(product.start, product.start + len(name), name, "Organization", product.parent, "name")
+        if product is not None:
+            return next((f for f in self.found if f.label == "Organization" and f.kind != "anaphor"
+                         and product.text.startswith(f.text + " ")), None)
+        for child in token.children:
+            if child.dep_ in {"compound", "nmod"} and child._.kg == "Organization":
+                return self.mention(child)
+            if child.dep_ in {"compound", "nmod"} and child._.kg == "Product":
+                return self.maker(child)  # "25 Airbus A350-1000 jets"
+        return None
+
     def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...]) -> list[Found]:
         finder, _, node = role.rpartition(" ")
         token = nodes.get(node)  # a rule's patterns need not all bind every role
+        if token is not None and finder == "maker":
+            found = self.maker(token)
+            return [found] if found is not None else []
         if token is not None and finder:
             token = getattr(self, finder)(token)
         return [] if token is None else self.expand(token, want)
