@@ -598,8 +598,33 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         for f in found:
             if f.kind == "ner" and f.key == main.split()[0]:
                 f.key, f.label = main, "Organization"
+    _short_names(found)
     unify_labels(found)  # again: appositions may have settled a class
     return found
+
+
+def _short_names(found: list[Found]) -> None:
+    """"Exxon" after "Exxon Mobil", "Spirit" after "Spirit AeroSystems": a
+    one-word company name that begins exactly one longer company name of the
+    article is that company (two candidates, "Novo Holdings" and "Novo
+    Nordisk", leave it alone)."""
+    longer: dict[str, set[str]] = {}
+    first_long: dict[str, int] = {}
+    for f in found:
+        words = re.split(r"[\s-]+", f.text)
+        if f.label == "Organization" and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
+            longer.setdefault(words[0], set()).add(f.key)
+            first_long[words[0]] = min(first_long.get(words[0], f.start), f.start)
+    first_short: dict[str, int] = {}
+    for f in found:
+        first_short.setdefault(f.text, f.start)
+    for f in found:
+        keys = longer.get(f.text)
+        # only once the full name has been given: a short name used before
+        # it is more often the parent ("Amazon ... Amazon Web Services")
+        if (f.kind in {"ner", "structure", "pattern"} and f.label == "Organization" and " " not in f.text
+                and f.key == f.text and keys and len(keys) == 1 and first_short[f.text] > first_long[f.text]):
+            f.key = next(iter(keys))
 
 
 def unify_labels(found: list[Found]) -> None:

@@ -91,3 +91,18 @@ def test_former_names_and_tickers_name_the_same_company(nlp, gazetteer):
 def test_a_maker_and_a_model_code_make_a_product(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Hooli ordered Globex 737 MAX jets and 20 Initech A350-1000 planes in 2024.")
     assert {("Globex 737 MAX", "Product"), ("Initech A350-1000", "Product")} <= found
+
+
+@pytest.mark.issue(7)
+def test_a_short_name_after_the_full_one_is_the_same_company(nlp, gazetteer):
+    from kg.extract.mentions import Found, _short_names
+
+    found = [Found(0, 11, "Exxon Mobil", "Organization", "Exxon Mobil", "ner"),
+             Found(40, 45, "Exxon", "Organization", "Exxon", "ner")]
+    _short_names(found)
+    assert found[1].key == "Exxon Mobil"
+    # used before the longer name, the short one is more often the parent
+    found = [Found(0, 6, "Amazon", "Organization", "Amazon", "ner"),
+             Found(20, 39, "Amazon Web Services", "Organization", "Amazon Web Services", "ner")]
+    _short_names(found)
+    assert found[0].key == "Amazon"
