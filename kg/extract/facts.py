@@ -381,6 +381,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]) or _ESTIMATE.match(near_after):
                 continue
             metric = _nearest_metric(_MONEY_METRICS, near_before[-100:], near_after[:30])
+            if metric == "shareprice" and re.search(r"\bfor\s+$", near_before):
+                continue  # "buying X for $229 per share": the offer's terms, not a share price
             if metric == "valuation" and _CONTRACT.search(near_before[-60:]):
                 continue  # "a contract valued at $59 million" values the contract, not a company
             # a table column or the section heading can name the metric

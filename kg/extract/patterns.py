@@ -149,6 +149,8 @@ class RuleSet:
         self.titles = _titles(self.words)
         #: words that describe a company and so are no part of its name
         self.common_nouns = frozenset(w.lower() for w in self.words.get("org_nouns", ()))
+        #: groups of people a company has, who are not the company ("X's shareholders")
+        self.people_nouns = frozenset(self.words.get("people_nouns", ()))
         self._matchers: dict[int, tuple] = {}
 
     def _add(self, raw: dict, file: str) -> None:
@@ -383,8 +385,8 @@ def _title_phrases(text: str, titles: dict[str, str]) -> list[str]:
 class _Arguments:
     """Finds the mentions a matched token stands for (written once for every rule)."""
 
-    def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str]):
-        self.doc, self.found, self.context, self.common = doc, found, context, common
+    def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str], people: frozenset[str]):
+        self.doc, self.found, self.context, self.common, self.people = doc, found, context, common, people
 
     def mention(self, token: Token) -> Found | None:
         n = token._.kg_mention
@@ -482,6 +484,8 @@ class _Arguments:
                 if subject.lower_ in _RELATIVE and node.dep_ in {"relcl", "acl"}:
                     subject = node.head  # "X's network, which includes 50 sites"
                 if subject._.kg_mention is None and subject.pos_ == "NOUN":
+                    if subject.lemma_ in self.people:
+                        return None  # "X's shareholders will own 60%": not X
                     return self.owner(subject) or subject
                 return subject
             if node.dep_ in {"relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
@@ -583,7 +587,7 @@ def match_rules(doc: Doc, found: list[Found], context,
         return [], []  # the rules read a dependency parse; a blank pipeline has none
     merged = _merged(doc, found, rules)
     matcher, _, _ = rules.matchers(doc.vocab)
-    args = _Arguments(merged, found, context, rules.common_nouns)
+    args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns)
     out: dict[tuple, Match] = {}
     numbers: dict[tuple, FactMatch] = {}
     for match_id, tokens in sorted(matcher(merged), key=lambda m: (m[1], doc.vocab.strings[m[0]])):
