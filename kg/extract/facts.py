@@ -18,32 +18,37 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pycountry
+
 from ..schema import plain_decimal
 from .context import Clause
 from .mentions import Found
-from .words import word_list
+from .words import load_words, word_list
 
 __all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements", "period_of"]
 
 _SCALE = {"trillion": 12, "tn": 12, "t": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3}
-_CURRENCY_PREFIX = {"us$": "USD", "$": "USD", "usd": "USD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR",
-                    "£": "GBP", "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "s$": "SGD",
-                    "r$": "BRL", "a$": "AUD", "c$": "CAD", "jpy": "JPY"}
-_CURRENCY_WORD = {"yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY", "dollars": "USD", "dollar": "USD",
-                  "usd": "USD", "hkd": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR", "pounds": "GBP", "yen": "JPY",
-                  "won": "KRW", "rupees": "INR", "reais": "BRL", "real": "BRL", "kronor": "SEK", "francs": "CHF",
-                  "pence": "GBP", "jpy": "JPY", "gbp": "GBP", "dkk": "DKK", "brl": "BRL", "kroner": "DKK", "krone": "DKK"}
+# Currencies: ISO 4217 codes from pycountry ("SEK 5 billion", "5 billion TWD",
+# written in capitals), symbols and words from words.json ("NT$", "won").
+_SYMBOLS: dict[str, str] = load_words()["currency_symbols"]
+_CURRENCY_WORD: dict[str, str] = load_words()["currency_words"]
+_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
+
+
+def _alternatives(names) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "a": 1, "hundreds of": None}
 
 NUMBER = re.compile(
-    r"(?P<cur>US\$|HK\$|S\$|R\$|A\$|C\$|\$|€|£|¥|(?:USD|HKD|CNY|RMB|EUR|JPY)\s?)?"
+    rf"(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB)\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|[BMTK])\b)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
-    r"(?:\s?(?P<curword>yuan|renminbi|RMB|CNY|dollars?|USD|HKD|euros?|EUR|pounds|yen|won|rupees|reais|kronor|francs|"
-    r"pence|kroner|krone|JPY|GBP|DKK|BRL)\b)?",
+    rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(_CODES)}))\b)?",
     re.IGNORECASE,
 )
 
@@ -72,13 +77,13 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
         value *= Decimal(10) ** _SCALE[scale]
     if m.group("pct"):
         return value, "percent"
-    cur = (m.group("cur") or "").strip().lower()
-    word = (m.group("curword") or "").lower()
-    unit = _CURRENCY_PREFIX.get(cur) or _CURRENCY_WORD.get(word) or ""
-    if word == "pence":
+    cur = (m.group("cur") or "").strip()
+    word = m.group("curword") or ""
+    # a code or word after the number says more than a "$" before it ("$5 billion HKD")
+    unit = (word if word in _CODES else _CURRENCY_WORD.get(word.lower())) or _SYMBOLS.get(cur) \
+        or (cur if cur in _CODES else "CNY" if cur.upper() == "RMB" else "")
+    if word.lower() == "pence":
         value /= 100
-    if cur == "$" and word in {"hkd"}:
-        unit = "HKD"
     return plain_decimal(value), unit
 
 
@@ -232,6 +237,7 @@ _MONEY_METRICS = (
 _NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?)\b", re.I)
 _DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
                    r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
+_DOWN_AFTER = re.compile(r"\s*(?:fall|drop|decline|decrease|slump|plunge|slide|dip|contraction|reduction|cut|loss)\b", re.I)
 # "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
 _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
                        r"|\s*(?:consensus|estimates?\b)", re.I)
@@ -390,8 +396,9 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             metric = metric or next((name for name, pat in _MONEY_METRICS if re.search(pat, context, re.I)), None)
             if metric is None:
                 continue
-        if unit == "percent" and metric in {"revenueGrowth", "profitGrowth", "sharepriceChange"} and _DOWN.search(near_before[-40:]):
-            value = -value
+        if unit == "percent" and metric in {"revenueGrowth", "profitGrowth", "sharepriceChange"} and (
+                _DOWN.search(near_before[-40:]) or _DOWN_AFTER.match(near_after)):
+            value = -value  # "fell 12%", "a 12% fall"
         readings.append((m.start(), m.end(), metric, value, unit))
     # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
     if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:

@@ -103,6 +103,9 @@ class RelationRule:
     #: (metric, whose role, amount node[, unit node]): a count takes its
     #: unit from the noun it counts ("50 sites")
     facts: tuple[tuple[str, ...], ...] = ()
+    #: nodes whose class the pattern settles ("X's drug, Y": Y is a product),
+    #: over what the statistical model said
+    asserts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +183,11 @@ class RuleSet:
                 raise ValueError(f"{where}: unknown metric {metric!r} (known: {', '.join(METRICS)})")
             if whose.split()[-1] not in nodes or amount not in nodes or not set(unit) <= nodes:
                 raise ValueError(f"{where}: fact {metric} names no pattern node")
+        asserts = frozenset(raw.get("asserts", ()))
+        if not asserts <= nodes:
+            raise ValueError(f"{where}: asserts names no pattern node")
         self.relation_rules.append(RelationRule(raw["id"], raw.get("doc", ""), patterns, yields,
-                                                float(raw.get("confidence", 0.6)), examples, facts))
+                                                float(raw.get("confidence", 0.6)), examples, facts, asserts))
 
     def get(self, rule_id: str) -> RelationRule | EntityRule:
         for r in (*self.relation_rules, *self.entity_rules):
@@ -392,7 +398,7 @@ class _Arguments:
         n = token._.kg_mention
         return self.found[n] if n is not None else None
 
-    def stand_in(self, token: Token, want: tuple[str, ...]) -> Found | None:
+    def stand_in(self, token: Token, want: tuple[str, ...], settled: bool = False) -> Found | None:
         """The mention for one token: itself, what a relative pronoun or "it"
         refers to, or the name in apposition with a common noun. A proper
         noun no source named, or one the statistical model gave another
@@ -400,7 +406,10 @@ class _Arguments:
         is an organisation)."""
         m = self.mention(token)
         if m is not None:
-            if m.label not in want and m.kind in {"ner", "structure"}:
+            # the statistical model's class gives way to "an organisation does
+            # this" (the subject of "acquire", the object of "invest in"), not
+            # to a product or person reading, which the roles tell less surely
+            if m.label not in want and m.kind in {"ner", "structure"} and (want[0] == "Organization" or settled):
                 return Found(m.start, m.end, m.text, want[0], m.key, "structure")
             return m
         low = token.lower_
@@ -441,9 +450,9 @@ class _Arguments:
             return None
         return Found(token.idx, token.idx + len(token.text), token.text, ref.label, ref.key, "anaphor")
 
-    def expand(self, token: Token, want: tuple[str, ...]) -> list[Found]:
+    def expand(self, token: Token, want: tuple[str, ...], settled: bool = False) -> list[Found]:
         """The mentions for ``token``: itself and the members of its list."""
-        first = self.stand_in(token, want)
+        first = self.stand_in(token, want, settled)
         if first is None:
             return []
         out = [first]
@@ -550,7 +559,7 @@ class _Arguments:
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
         return None
 
-    def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...]) -> list[Found]:
+    def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...], settled: bool = False) -> list[Found]:
         finder, _, node = role.rpartition(" ")
         token = nodes.get(node)  # a rule's patterns need not all bind every role
         if token is not None and finder == "maker":
@@ -558,7 +567,7 @@ class _Arguments:
             return [found] if found is not None else []
         if token is not None and finder:
             token = getattr(self, finder)(token)
-        return [] if token is None else self.expand(token, want)
+        return [] if token is None else self.expand(token, want, settled and not finder)
 
 
 def _fits(relation: str, subject: Found, obj: Found) -> bool:
@@ -601,8 +610,9 @@ def match_rules(doc: Doc, found: list[Found], context,
                 relations = list(nodes[relation.split()[1]]._.kg_roles or ())
             for rel in relations:
                 spec = RELATIONS[rel]
-                subjects = args.resolve(subject_role, nodes, (spec.domain, "Place") if rel == "restricts" else (spec.domain,))
-                objects = args.resolve(object_role, nodes, spec.range)
+                subjects = args.resolve(subject_role, nodes, (spec.domain, "Place") if rel == "restricts" else (spec.domain,),
+                                        subject_role in rule.asserts)
+                objects = args.resolve(object_role, nodes, spec.range, object_role in rule.asserts)
                 for s in subjects:
                     for o in objects:
                         if _fits(rel, s, o):

@@ -71,3 +71,21 @@ def test_numbers_that_measure_nothing_are_ignored(extract):
 def test_dated_percent_takes_the_day(extract):
     found = facts(extract, "Acme's stock has surged 84% since the start of 2025, adding another 6% on September 12.")
     assert ("Acme Group", "sharepriceChange", Decimal("6"), "percent", "2025-09-12") in found
+
+
+@pytest.mark.issue(7)
+@pytest.mark.parametrize("text, value, unit", [
+    ("NT$452.3 billion", "452300000000", "TWD"),
+    ("SEK 5 billion", "5000000000", "SEK"),
+    ("3 trillion won", "3000000000000", "KRW"),
+    ("₹2,000", "2000", "INR"),
+    ("5 billion all told", "5000000000", ""),
+])
+def test_currencies_come_from_iso_4217_and_the_symbol_list(text, value, unit):
+    assert parse_amount(text) == (Decimal(value), unit)
+
+
+@pytest.mark.issue(7)
+def test_a_decline_written_after_the_number_is_negative(extract):
+    found = facts(extract, "Acme reported a 12% fall in profit in 2024.")
+    assert ("Acme Group", "profitGrowth", Decimal("-12"), "percent", "2024") in found
