@@ -25,40 +25,21 @@ from spacy.tokens import Doc
 
 from ..schema import Entity
 from .places import find_places, place_names
+from .words import load_words
 
 __all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company",
            "unify_labels", "ANAPHOR_NOUNS"]
 
 #: Nationality and region adjectives, read as the place they name.
-DEMONYMS = {
-    "Danish": "Denmark", "Norwegian": "Norway", "Finnish": "Finland", "Irish": "Ireland", "Belgian": "Belgium",
-    "Austrian": "Austria", "Polish": "Poland", "Turkish": "Turkey", "Hungarian": "Hungary", "Czech": "Czech Republic",
-    "Greek": "Greece", "Portuguese": "Portugal", "Thai": "Thailand", "Malaysian": "Malaysia", "Emirati": "United Arab Emirates",
-    "Qatari": "Qatar", "Egyptian": "Egypt", "Nigerian": "Nigeria", "Argentine": "Argentina", "Chilean": "Chile",
-    "Colombian": "Colombia", "Philippine": "Philippines", "Pakistani": "Pakistan", "Ukrainian": "Ukraine",
-    "Chinese": "China", "American": "United States", "European": "Europe", "Asian": "Asia",
-    "Japanese": "Japan", "Korean": "South Korea", "South Korean": "South Korea", "Indian": "India",
-    "British": "United Kingdom", "German": "Germany", "French": "France", "Brazilian": "Brazil",
-    "African": "Africa", "Taiwanese": "Taiwan", "Singaporean": "Singapore", "Dutch": "Netherlands",
-    "Canadian": "Canada", "Australian": "Australia", "Russian": "Russia", "Saudi": "Saudi Arabia",
-    "Israeli": "Israel", "Vietnamese": "Vietnam", "Indonesian": "Indonesia", "Mexican": "Mexico",
-    "Italian": "Italy", "Spanish": "Spain", "Swiss": "Switzerland", "Swedish": "Sweden",
-}
+DEMONYMS: dict[str, str] = load_words()["demonyms"]
 
 # Words that name a company's unit when they follow "X's ... ".
-UNIT_NOUNS = r"division|arm|unit|subsidiary|segment|group|branch|affiliate"
+UNIT_NOUNS = "|".join(load_words()["unit_nouns_of_names"])
 # Nouns a description of the article's main company ends in.
-ANAPHOR_NOUNS = (r"company|group|firm|giant|conglomerate|leader|titan|behemoth|champion|heavyweight|retailer|player|"
-                 r"chipmaker|carmaker|automaker|drugmaker|lender|insurer|operator|carrier|startup|manufacturer|maker|"
-                 r"e-commerce giant|platform|developer")
+ANAPHOR_NOUNS = "|".join(load_words()["anaphor_nouns"])
 
-_ORG_SUFFIX = (
-    r"Group|Holdings?|Technology|Technologies|Research|Securities|Bank|Capital|Partners|Intelligence|"
-    r"Inc\.?|Ltd\.?|Corp\.?|Corporation|Co\.|Limited|PBC|PLC|plc|LLC|AG|SE|NV|N\.V\.|SA|S\.A\.|GmbH|ASA|Oyj|Ventures|Labs|Systems|Semiconductors?|Electronics|"
-    r"Motors|Airlines|Airways|Air|Aviation|Aerospace|AeroSystems|Insurance|Investments|Management|Advisors|Consulting|Communications|Telecom|"
-    r"Networks|Software|Pharmaceuticals|Energy|Industries|Associates|Analytics|Fund|Exchange|Agency|"
-    r"Ministry|Commission|Department|Institute|University|Council|Authority|Administration|Bureau"
-)
+# Words a company's name ends in (legal forms and business words): words.json
+_ORG_SUFFIX = "|".join(load_words()["org_suffixes"])
 _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 # "Competition and Markets Authority", "Food and Drug Administration": "and"
 # joins the words of a public body's name (of a company's, it joins two names)
