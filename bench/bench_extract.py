@@ -30,6 +30,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(args.kg_root))
 
+    import kg
     from kg.extract import Gazetteer, extract_article, load_pipeline
     from kg.ingest import read_articles
     from kg.model import load_catalogue
@@ -52,7 +53,7 @@ def main() -> None:
 
     spacy_s = best(lambda: [nlp(a.clean or a.text) for a in articles])
     kg_s = best(lambda: [extract_article(a, nlp, gazetteer) for a in articles])
-    print(f"kg checkout: {args.kg_root}")
+    print(f"kg package: {Path(kg.__file__).parent}")
     print(f"corpus: {len(articles)} articles, {words} words")
     print(f"raw spaCy nlp(text):   {words / spacy_s:8.0f} words/s  ({spacy_s:.2f} s)")
     print(f"kg extract_article:    {words / kg_s:8.0f} words/s  ({kg_s:.2f} s)")

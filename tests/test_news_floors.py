@@ -73,16 +73,16 @@ def test_the_split_keeps_two_articles_of_each_sector_in_each_half():
 def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
     assert result.articles == 8
-    assert result.entities.f1 >= 0.63
-    assert result.relations.f1 >= 0.32
+    assert result.entities.f1 >= 0.65
+    assert result.relations.f1 >= 0.37
     assert result.facts_lenient.f1 >= 0.40
 
 
 def test_tune_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:tune")
     assert result.entities.f1 >= 0.84
-    assert result.relations.f1 >= 0.52
-    assert result.facts_lenient.f1 >= 0.55
+    assert result.relations.f1 >= 0.51
+    assert result.facts_lenient.f1 >= 0.60
 
 
 def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
