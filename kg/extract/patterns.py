@@ -79,7 +79,9 @@ _PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 _RELATIVE = {"which", "who", "that", "whose", "whom"}
 _LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
 # "X agreed a deal to buy Y", "X made an offer to acquire Y": X still does it
-_PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort"}
+_PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort",
+               "talk", "negotiation", "discussion"}
+_PERCENT_METRICS = {"stake", "marketShare", "revenueGrowth", "profitGrowth", "sharepriceChange"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,9 +324,10 @@ class FactMatch:
     start: int  # where the number is, for its period
 
 
-def _amount(token: Token, unit: Token | None = None) -> tuple[Decimal, str, int] | None:
+def _amount(token: Token, unit: Token | None = None, percent: bool = False) -> tuple[Decimal, str, int] | None:
     """The amount of money, the percentage or (with a ``unit`` noun) the
-    count whose entity ``token`` is in."""
+    count ``token`` heads: the statistical entity it is in, else its own
+    words ("$4.7 billion" the model did not mark)."""
     ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
     if unit is not None:
         text = ent.text if ent is not None and ent.label_ == "CARDINAL" else token.text
@@ -333,9 +336,11 @@ def _amount(token: Token, unit: Token | None = None) -> tuple[Decimal, str, int]
             return None
         return parsed[0], unit.lower_, (ent or token).start_char if ent is not None else token.idx
     if ent is None or ent.label_ not in {"MONEY", "PERCENT"}:
-        return None
+        ent = token.doc[token.left_edge.i:token.i + 1]  # "$ 4.7 billion": the words up to the head
+        if len(ent) > 6:
+            return None
     parsed = parse_amount(ent.text)
-    if parsed is None or (ent.label_ == "PERCENT") != (parsed[1] == "percent"):
+    if parsed is None or percent != (parsed[1] == "percent") or not parsed[1]:
         return None
     if re.match(r"(?:per|a)\s+(?:share|unit)\b", token.doc[ent.end:ent.end + 2].text):
         return None  # "$229 per share" is an offer's terms, not what the deal is worth
@@ -620,7 +625,7 @@ def match_rules(doc: Doc, found: list[Found], context,
                                            Match(s, rel, o, rule.id, rule.confidence, sentence))
         for metric, whose, amount_node, *unit_node in rule.facts:
             unit_token = nodes.get(unit_node[0]) if unit_node else None
-            amount = _amount(nodes[amount_node], unit_token) if amount_node in nodes else None
+            amount = _amount(nodes[amount_node], unit_token, metric in _PERCENT_METRICS) if amount_node in nodes else None
             if amount is None:
                 continue
             value, unit, start = amount
