@@ -277,7 +277,10 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
         rule = rules.get(rule_id)
         nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.patterns[int(n)], tokens)}
         token = nodes["name"]
-        if token.pos_ != "PROPN" or not token.text[:1].isupper():
+        # a proper noun, or a capitalised word the tagger took for a noun
+        # that a possessive marks as a name ("Wing's chief executive")
+        possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
+        if not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char

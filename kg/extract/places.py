@@ -57,8 +57,10 @@ def place_names() -> dict[str, tuple[str, str]]:
             names.setdefault(city["name"], (city["name"], "city"))
     for state in gc.get_us_states().values():
         names[state["name"]] = (state["name"], "state")
+    generic = set(load_words()["generic_region_words"])  # "Western" province: a word before it is a place
     for sub in pycountry.subdivisions:
-        if sub.type in {"State", "Province", "Country", "Nation"} and sub.name.isascii() and "," not in sub.name:
+        if (sub.type in {"State", "Province", "Country", "Nation"} and sub.name.isascii() and "," not in sub.name
+                and sub.name not in generic):
             names.setdefault(sub.name, (sub.name, "state"))  # England, Ontario, Bavaria's "Bayern"...
     for alias, canonical in load_words()["place_aliases"].items():  # "U.S.", "UK", "EU": words.json
         names[alias] = (canonical, "country")
