@@ -218,12 +218,22 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Pars
     return Parsed(article, doc, found, cls, _year(article))
 
 
+_ROLES = {"ceoOf", "chairOf", "founderOf", "boardMemberOf", "worksFor"}
+
+
 def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) -> tuple[list[Relation], list[Measurement]]:
     """The relations and measurements the named extractors read in ``parsed``."""
     relations, measurements = [], []
     for name in names:
         for item in get_extractor(name)(parsed):
             (relations if isinstance(item, Relation) else measurements).append(item)
+    # Where a grammar rule names a person's employer in a sentence, the word
+    # rules' other guesses for that person there give way ("AstraZeneca
+    # chief executive Pascal Soriot" after a sentence about Eli Lilly).
+    employer = {(r.evidence.start, r.subject.key): r.object.key for r in relations
+                if r.evidence.extractor == PatternRelations.name and r.predicate in _ROLES}
+    relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or r.predicate not in _ROLES
+                 or employer.get((r.evidence.start, r.subject.key), r.object.key) == r.object.key]
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}
