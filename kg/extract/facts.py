@@ -234,7 +234,8 @@ _MONEY_METRICS = (
                    r"\bAI Investment\b|\binvestment\b"),
 )
 # Money that is no schema metric, and totals of a whole market.
-_NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?)\b", re.I)
+_NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?|"
+                           r"cut(?:ting)?\s+(?:its\s+|their\s+)?costs|cost[- ](?:cuts?|cutting|savings|reductions?)|savings)\b", re.I)
 _DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
                    r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
 _DOWN_AFTER = re.compile(r"\s*(?:fall|drop|decline|decrease|slump|plunge|slide|dip|contraction|reduction|cut|loss)\b", re.I)

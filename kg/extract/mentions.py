@@ -579,12 +579,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
         for f in found:
             if f.kind == "ner" and f.key == main.split()[0]:
                 f.key, f.label = main, "Organization"
-    _short_names(found)
+    _short_names(found, text)
     unify_labels(found)  # again: appositions may have settled a class
     return found
 
 
-def _short_names(found: list[Found]) -> None:
+def _short_names(found: list[Found], text: str = "") -> None:
     """"Exxon" after "Exxon Mobil", "Spirit" after "Spirit AeroSystems": a
     one-word company name that begins exactly one longer company name of the
     article is that company (two candidates, "Novo Holdings" and "Novo
@@ -596,15 +596,20 @@ def _short_names(found: list[Found]) -> None:
         if f.label == "Organization" and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
             longer.setdefault(words[0], set()).add(f.key)
             first_long[words[0]] = min(first_long.get(words[0], f.start), f.start)
+    # a headline uses the short name first ("Paramount agrees to merge with
+    # ..." above "Paramount Global agreed ..."): count from the body
+    first_line = text.lstrip().split("\n", 1)[0]
+    body = text.find(first_line) + len(first_line) if "\n" in text.strip() and len(first_line) < 150 else 0
     first_short: dict[str, int] = {}
     for f in found:
-        first_short.setdefault(f.text, f.start)
+        if f.start >= body:
+            first_short.setdefault(f.text, f.start)
     for f in found:
         keys = longer.get(f.text)
         # only once the full name has been given: a short name used before
         # it is more often the parent ("Amazon ... Amazon Web Services")
         if (f.kind in {"ner", "structure", "pattern"} and f.label == "Organization" and " " not in f.text
-                and f.key == f.text and keys and len(keys) == 1 and first_short[f.text] > first_long[f.text]):
+                and f.key == f.text and keys and len(keys) == 1 and first_short.get(f.text, -1) > first_long[f.text]):
             f.key = next(iter(keys))
 
 

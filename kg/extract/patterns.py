@@ -423,7 +423,7 @@ class _Arguments:
         low = token.lower_
         if low in _RELATIVE:
             verb = token.head
-            while verb.dep_ in {"prep", "pobj"} and verb.head is not verb:
+            while verb.dep_ in {"prep", "pobj"} and verb.head.i != verb.i:
                 verb = verb.head  # "X, in which Y will own a stake"
             return self.stand_in(verb.head, want) if verb.dep_ in {"relcl", "acl"} else None
         for child in token.children:
@@ -444,10 +444,20 @@ class _Arguments:
         return None
 
     def _antecedent(self, token: Token) -> Found | None:
-        """"X said it will ...": the subject of the verb the pronoun's clause
+        """"X sold its unit": a possessive is the clause's own subject; "X
+        said it will ...": the subject of the verb the pronoun's clause
         reports to; else the company the text is about."""
+        if token.dep_ == "poss" and token.lower_ in {"its", "their"}:
+            verb = token.head
+            while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"dobj", "pobj", "prep", "compound", "conj"}:
+                verb = verb.head
+            # the verb's own subject: "X sold its unit"; a participle's
+            # ("..., integrating its model") is left to the context
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject._.kg == "Organization":
+                return self.mention(subject)
         verb = token.head
-        while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head is not verb:
+        while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head.i != verb.i:
             verb = verb.head
         if verb.dep_ in {"ccomp", "advcl"}:
             above = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
@@ -511,7 +521,7 @@ class _Arguments:
                     continue
                 return node.head
             if node.dep_ in {"xcomp", "conj", "advcl", "dobj", "attr", "pobj", "prep", "ccomp", "pcomp",
-                             "oprd", "acomp", "npadvmod", "dative"} and node.head is not node:
+                             "oprd", "acomp", "npadvmod", "dative"} and node.head.i != node.i:
                 if node.dep_ in {"xcomp", "advcl"} and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_ not in _PLAN_NOUNS
                                                            for c in node.head.children):
                     return None  # "C awarded A contracts to build B": who builds is not C ("agreed a deal to buy" is)

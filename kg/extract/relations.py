@@ -293,7 +293,8 @@ def partnership(c: Clause) -> Iterable[Triple]:
 
 
 _SUPPLY = re.compile(
-    r"\b(?:suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|sell(?:s|ing)?|sold|deliver(?:s|ed|ing)?|ship(?:s|ped|ping)?)\b",
+    # not "sell ... to": selling a business to a buyer is an acquisition (kg/extract/rules/ownership.json)
+    r"\b(?:suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|ship(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
 _RELIANCE = re.compile(r"\b(?:reliance|dependence|relying|depending|reliant|dependent)\s+on\s+|\b(?=\w+\s+reliance\b)", re.IGNORECASE)
