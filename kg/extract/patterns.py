@@ -16,9 +16,9 @@ looks like this::
                   {"text": "Acme bought shares.", "expect": []}]}
 
 Patterns run on a copy of the parsed article in which every mention is one
-token whose ``._.kg`` is its class (``Organization``, ``Person``, ...) and
-every job title ("chief executive officer", "founder and CEO") is one
-token whose ``._.kg`` is ``Title``. A role in ``yields`` is a pattern node,
+token whose entity type (``ENT_TYPE``, and ``._.kg``) is its class
+(``Organization``, ``Person``, ...) and every job title ("chief executive
+officer", "founder and CEO") is one token whose entity type is ``Title``. A role in ``yields`` is a pattern node,
 or a node read through one of the argument finders below, written once for
 every rule:
 
@@ -383,6 +383,12 @@ def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
     with merged.retokenize() as retokenizer:
         for span, attrs in spans:
             retokenizer.merge(span, attrs=attrs)
+    # The class is also the token's entity type, which the matcher compares
+    # in C; a ``_`` attribute costs a Python call per token and pattern node.
+    classed = [Span(merged, t.i, t.i + 1, label=t._.kg) for t in merged if t._.kg]
+    taken = {t.i for t in merged if t._.kg}
+    kept = [e for e in merged.ents if not taken & set(range(e.start, e.end))]
+    merged.ents = sorted(classed + kept, key=lambda e: e.start)
     return merged
 
 
