@@ -74,7 +74,7 @@ def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
     assert result.articles == 8
     assert result.entities.f1 >= 0.65
-    assert result.relations.f1 >= 0.37
+    assert result.relations.f1 >= 0.40
     assert result.facts_lenient.f1 >= 0.37
 
 
