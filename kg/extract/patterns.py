@@ -533,6 +533,8 @@ class _Arguments:
                     return None  # "C awarded A contracts to build B": who builds is not C ("agreed a deal to buy" is)
                 node = node.head
                 continue
+            if node.i == token.i and node.pos_ == "NOUN" and node.dep_ in {"nsubj", "nsubjpass"}:
+                return node  # "the Vevey-based maker of KitKat said": the noun is its own subject
             break
         return None
 
