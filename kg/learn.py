@@ -22,7 +22,7 @@ from .ingest import read_articles
 from .model import load_catalogue
 from .schema import RELATIONS, Relation
 
-__all__ = ["Candidate", "candidates", "train_scorer"]
+__all__ = ["Candidate", "candidates", "read_golds", "train_scorer"]
 
 
 @dataclass(frozen=True)

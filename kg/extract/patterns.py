@@ -212,7 +212,7 @@ class RuleSet:
                         except ValueError as exc:
                             raise ValueError(f"rule {rule.id}, pattern {n}: {exc}") from None
             titles = PhraseMatcher(vocab, attr="LOWER")
-            titles.add("title", [vocab_doc for vocab_doc in _phrase_docs(vocab, self.titles)])
+            titles.add("title", list(_phrase_docs(vocab, self.titles)))
             self._matchers[key] = (relations, entities, titles)
         return self._matchers[key]
 

@@ -119,16 +119,11 @@ def relation_features(relation: Relation, article: Article, doc: Doc) -> dict[st
         path = _bucket(_path_length(a.root, b.root))
         out[f"path={path}"] = 1.0
         out[f"rel_path={rel}|{path}"] = 1.0
-        out[f"deps={s_dep(a)}>{s_dep(b)}"] = 1.0
+        out[f"deps={a.root.dep_}>{b.root.dep_}"] = 1.0
         out[f"same_sentence={a.root.sent == b.root.sent}"] = 1.0
     words = len(re.findall(r"\w+", ev.quote)) if ev.quote else 0
     out[f"sentence={_bucket(words, (10, 20, 35, 60))}"] = 1.0
     return out
-
-
-def s_dep(span) -> str:
-    """The dependency label of a mention's head."""
-    return span.root.dep_
 
 
 #: The rule name of a candidate no rule proposed: every pair of mentions in
@@ -137,6 +132,7 @@ PAIR = "scorer.pair"
 
 
 def pair_candidates(parsed, known: Iterable[Relation], max_tokens: int = 30) -> list[Relation]:
+    # ``parsed`` is a kg.extract.base.Parsed (not imported: base imports this module)
     """Every relation the schema allows between two mentions of a sentence
     that ``known`` (the rules' relations) does not already state there."""
 
