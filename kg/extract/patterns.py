@@ -383,6 +383,13 @@ def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
     with merged.retokenize() as retokenizer:
         for span, attrs in spans:
             retokenizer.merge(span, attrs=attrs)
+    # "Albemarle and SQM, the Chilean producer": the model hangs a singular
+    # description on the list's first name; it describes the last one
+    for token in merged:
+        if token.dep_ == "appos" and token.tag_ == "NN" and token.head.conjuncts:
+            last = max(token.head.conjuncts, key=lambda t: t.i)
+            if last.i < token.i and token.head.i < last.i:
+                token.head = last
     # The class is also the token's entity type, which the matcher compares
     # in C; a ``_`` attribute costs a Python call per token and pattern node.
     classed = [Span(merged, t.i, t.i + 1, label=t._.kg) for t in merged if t._.kg]
@@ -419,6 +426,8 @@ class _Arguments:
         class, is what the rule's role says it is (the subject of "acquire"
         is an organisation)."""
         m = self.mention(token)
+        if m is not None and m.kind in {"description", "anaphor"} and token.dep_ == "appos" and token.head.pos_ == "PROPN":
+            return self.stand_in(token.head, want, settled)  # "Quenca, the Chilean producer": Quenca
         if m is not None:
             # the statistical model's class gives way to "an organisation does
             # this" (the subject of "acquire", the object of "invest in"), not
@@ -433,7 +442,8 @@ class _Arguments:
                 verb = verb.head  # "X, in which Y will own a stake"
             return self.stand_in(verb.head, want) if verb.dep_ in {"relcl", "acl"} else None
         for child in token.children:
-            if child.dep_ == "appos" and child._.kg_mention is not None:
+            if child.dep_ == "appos" and child._.kg_mention is not None \
+                    and self.found[child._.kg_mention].kind not in {"description", "anaphor"}:
                 return self.stand_in(child, want)
         if token.dep_ == "appos" and token.pos_ == "NOUN":
             return self.stand_in(token.head, want)  # "X, the Singapore-based retailer": X
@@ -480,6 +490,8 @@ class _Arguments:
         if first is None:
             return []
         out = [first]
+        if any(c.dep_ == "appos" and c.tag_ == "NN" for c in token.children):
+            return out  # "X and Y, the Chilean producer": what is said of Y alone
         for other in token.conjuncts:
             m = self.stand_in(other, want)
             if m is not None and m.label == first.label:
@@ -575,6 +587,8 @@ class _Arguments:
             if words:
                 name = words.group().strip()
                 return Found(product.start, product.start + len(name), name, "Organization", product.parent, "name")
+        if product is not None and product.label == "Organization":
+            return None  # "buy Arcadium Lithium": a company bought is no maker's goods
         if product is not None:
             return next((f for f in self.found if f.label == "Organization" and f.kind != "anaphor"
                          and product.text.startswith(f.text + " ")), None)

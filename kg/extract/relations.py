@@ -541,7 +541,10 @@ def headquarters(c: Clause) -> Iterable[Triple]:
     for o in c.orgs():
         pre = doc[max(c.start, o.start - 50):o.start]
         # "Seattle-based Amazon", "the Santa Clara, California-based chipmaker"
-        based = re.search(r"((?:[A-Z][\w]*[ ,]+)*[A-Z][\w]*)-based\s+(?:[\w-]+\s+){0,3}$", pre)
+        # the words between "-based" and the name describe it; a verb among
+        # them ("the X-based company will use Y") means the name is another's
+        based = re.search(r"((?:[A-Z][\w]*[ ,]+)*[A-Z][\w]*)-based\s+"
+                          r"(?:(?!(?:will|would|has|have|had|is|was|said|says|can|could|to|and|which|that|uses?)\b)[\w-]+\s+){0,3}$", pre)
         if based:
             for place in c.of("Place"):
                 if o.start - len(pre) + based.start(1) <= place.start < o.start:

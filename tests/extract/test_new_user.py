@@ -36,3 +36,36 @@ def test_the_deal_price_is_the_buyers_investment(extraction):
     got = {(m.subject.name, m.metric, str(m.value), m.unit) for m in extraction.measurements}
     assert ("Pfizer", "investment", "43000000000", "USD") in got
     assert ("Novartis", "investment", "1200000000", "USD") in got
+
+
+MORE = ("Orvane Mining to buy Kestrel Lithium for $2 billion. "
+        "Orvane Mining sells lithium to Talbrook and Quenca, the Chilean producer. "
+        "Halden Air Lines ordered 20 Airbus A350 jets. "
+        "The Denver-based company will use Microsoft's cloud. "
+        "Halden Air Lines said the airline owns a 20% stake in Sur Airlines.")
+
+
+@pytest.fixture(scope="module")
+def more(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    return extract_article(article_from_text(MORE, "more.txt"), trained_nlp, Gazetteer([]))
+
+
+def test_a_company_bought_is_not_a_supplier(more):
+    got = {(r.subject.name, r.predicate, r.object.name) for r in more.relations}
+    assert ("Orvane Mining", "investsIn", "Kestrel Lithium") in got
+    assert not {r for r in got if r[1] == "supplies" and "Kestrel" in r[0]}
+
+
+def test_a_singular_description_after_a_list_is_its_last_name(more):
+    got = {(r.subject.name, r.predicate, r.object.name) for r in more.relations}
+    assert ("Quenca", "headquarteredIn", "Chile") in got
+    assert ("Talbrook", "headquarteredIn", "Chile") not in got
+
+
+def test_air_lines_is_one_name_and_the_airline_refers_to_it(more):
+    names = {m.name for m, _ in more.mentions}
+    assert "Halden Air Lines" in names and "Halden Air" not in names
+    got = {(r.subject.name, r.predicate, r.object.name) for r in more.relations}
+    assert ("Microsoft", "headquarteredIn", "Denver") not in got
