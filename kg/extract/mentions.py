@@ -43,7 +43,13 @@ _ORG_SUFFIX = "|".join(load_words()["org_suffixes"])
 _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 # "Competition and Markets Authority", "Food and Drug Administration": "and"
 # joins the words of a public body's name (of a company's, it joins two names)
-_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+)(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+# "Royal Bank of Canada", "Ministry of Finance": these words take "of" and a name
+_OF_NAME = "".join(f"(?<={w})" if i == 0 else f"|(?<={w})" for i, w in enumerate(
+    ("Bank", "Ministry", "Department", "University", "Institute", "Commission", "Authority", "Council", "Bureau", "Agency")))
+_NOT_NAME_WORD = r"(?!(?:Chief|Executive|CEO|President|Chair\w*|Head|Senior|Vice|Managing)\b)"
+_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
+                       rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP})?)?)"
+                       rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
 _BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"
                         rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office))\b")
 # Model and chip names: a capitalised word with a digit in it, or
@@ -151,11 +157,8 @@ def _add(found: list[Found], cand: Found) -> None:
 
 
 # Words that, after a company's name, name one of its units ("JD Retail",
-# "Vodafone Spain", "Novo Nordisk Foundation").
-_UNIT_WORDS = {"Cloud", "Retail", "Logistics", "Health", "Healthcare", "Bank", "Capital", "Securities", "Pay", "Finance",
-               "Financial", "Ventures", "Labs", "Research", "Media", "Music", "Games", "Gaming", "Auto", "Automotive",
-               "Energy", "Foundation", "International", "Global", "Technologies", "Semiconductor", "Electronics",
-               "Robotics", "Mobile", "Telecom", "Entertainment", "Pictures", "Studios", "Insurance", "Asset Management"}
+# "Vodafone Spain", "Samsung Foundry"): words.json
+_UNIT_WORDS = frozenset(load_words()["unit_words_after_names"])
 
 
 def _unit_names(text: str, found: list[Found], gaz: Gazetteer) -> Iterable[Found]:
@@ -585,17 +588,23 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
 
 
 def _short_names(found: list[Found], text: str = "") -> None:
-    """"Exxon" after "Exxon Mobil", "Spirit" after "Spirit AeroSystems": a
-    one-word company name that begins exactly one longer company name of the
-    article is that company (two candidates, "Novo Holdings" and "Novo
+    """"Exxon" after "Exxon Mobil", "Yellow Wood" after "Yellow Wood
+    Partners": a company name that begins exactly one longer company name of
+    the article is that company (two candidates, "Novo Holdings" and "Novo
     Nordisk", leave it alone)."""
     longer: dict[str, set[str]] = {}
     first_long: dict[str, int] = {}
     for f in found:
-        words = re.split(r"[\s-]+", f.text)
+        words = f.text.split()
         if f.label == "Organization" and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
-            longer.setdefault(words[0], set()).add(f.key)
-            first_long[words[0]] = min(first_long.get(words[0], f.start), f.start)
+            for n in range(1, len(words)):
+                prefix = " ".join(words[:n])
+                longer.setdefault(prefix, set()).add(f.key)
+                first_long[prefix] = min(first_long.get(prefix, f.start), f.start)
+            first = words[0].split("-")[0]  # "Rolls" of "Rolls-Royce Holdings"
+            if first != words[0]:
+                longer.setdefault(first, set()).add(f.key)
+                first_long[first] = min(first_long.get(first, f.start), f.start)
     # a headline uses the short name first ("Paramount agrees to merge with
     # ..." above "Paramount Global agreed ..."): count from the body
     first_line = text.lstrip().split("\n", 1)[0]
@@ -608,9 +617,10 @@ def _short_names(found: list[Found], text: str = "") -> None:
         keys = longer.get(f.text)
         # only once the full name has been given: a short name used before
         # it is more often the parent ("Amazon ... Amazon Web Services")
-        if (f.kind in {"ner", "structure", "pattern"} and f.label == "Organization" and " " not in f.text
+        # (the model may call the short form a person: "Brindle Hollow")
+        if (f.kind in {"ner", "structure", "pattern"} and (f.label == "Organization" or f.kind == "ner" and f.label == "Person")
                 and f.key == f.text and keys and len(keys) == 1 and first_short.get(f.text, -1) > first_long[f.text]):
-            f.key = next(iter(keys))
+            f.key, f.label = next(iter(keys)), "Organization"
 
 
 def unify_labels(found: list[Found]) -> None:

@@ -39,7 +39,9 @@ A relation is ``"role NODE"`` to take the relations a title token stands for
 
 Entity rules (``"label"`` instead of ``"yields"``) find organisations that
 the statistical model misses: the proper noun at node ``name`` becomes a
-mention of that class.
+mention of that class. A full name the model calls a person stays one
+("people have shares too") unless the rule says ``"overrules_people": true``
+(nothing but a company is "the division, X").
 
 >>> rules = load_rules()
 >>> rules.get("acquisition.buy-verb").yields[0]
@@ -48,6 +50,7 @@ mention of that class.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -117,6 +120,7 @@ class EntityRule:
     patterns: tuple
     label: str
     examples: tuple[Example, ...]
+    overrules_people: bool = False
 
 
 def _expand(value, words: dict[str, list[str]], where: str):
@@ -169,7 +173,8 @@ class RuleSet:
         patterns = tuple(_expand(p, self.words, where) for p in raw["patterns"])
         examples = tuple(Example(e["text"], tuple(tuple(x) for x in e["expect"])) for e in raw["examples"])
         if "label" in raw:
-            self.entity_rules.append(EntityRule(raw["id"], raw.get("doc", ""), patterns, raw["label"], examples))
+            self.entity_rules.append(EntityRule(raw["id"], raw.get("doc", ""), patterns, raw["label"], examples,
+                                                raw.get("overrules_people", False)))
             return
         yields = tuple(tuple(y) for y in raw.get("yields", ()))
         facts = tuple(tuple(f) for f in raw.get("facts", ()))
@@ -251,11 +256,16 @@ def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
     return doc[start:token.i + 1]
 
 
+# "in May", "on Monday": the model does not always tag them as dates
+_CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
+
+
 def _is_name(token: Token) -> bool:
     """A capitalised word that names something: a proper noun, or a
     capitalised word inside a sentence that the tagger took for another
     part of speech ("Ozempic maker")."""
-    if not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}:
+    if (not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}
+            or token.lower_ in _CALENDAR_WORDS):
         return False
     return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_sent_start and not token.is_stop
 
@@ -280,7 +290,7 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
         # a proper noun, or a capitalised word the tagger took for a noun
         # that a possessive marks as a name ("Wing's chief executive")
         possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
-        if not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
+        if token.lower_ in _CALENDAR_WORDS or not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
@@ -289,7 +299,8 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
             # the statistical model's guess gives way (its class, or a span
             # that took in a word before the name: "Chipmaker Qorvex"),
             # except for a person's full name: people have shares too
-            if known.kind != "ner" or known.label == rule.label or known.label == "Person" and " " in span.text:
+            if (known.kind != "ner" or known.label == rule.label
+                    or known.label == "Person" and " " in span.text and not rule.overrules_people):
                 continue
             found.remove(known)
         if any(f.start < end and start < f.end for f in out):
@@ -472,6 +483,10 @@ class _Arguments:
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject._.kg == "Organization":
                 return self.mention(subject)
+            if subject is not None and subject.pos_ == "PROPN":
+                named = self.stand_in(subject, ("Organization",))  # "Taiwan ... Co (TSMC) makes ... at its plants"
+                if named is not None and named.label == "Organization":
+                    return named
         verb = token.head
         while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head.i != verb.i:
             verb = verb.head
@@ -590,11 +605,13 @@ class _Arguments:
         if product is not None and product.label == "Organization":
             return None  # "buy Arcadium Lithium": a company bought is no maker's goods
         if product is not None:
-            return next((f for f in self.found if f.label == "Organization" and f.kind != "anaphor"
-                         and product.text.startswith(f.text + " ")), None)
+            prefixed = next((f for f in self.found if f.label == "Organization" and f.kind != "anaphor"
+                             and product.text.startswith((f.text + " ", f.text + "'s ", f.text + "’s "))), None)
+            if prefixed is not None:
+                return prefixed
         for child in token.children:
-            if child.dep_ in {"compound", "nmod"} and child._.kg == "Organization":
-                return self.mention(child)
+            if child.dep_ in {"compound", "nmod", "poss"} and child._.kg == "Organization":
+                return self.mention(child)  # "Airbus jets", "Apple's iPhones"
             if child.dep_ in {"compound", "nmod"} and child._.kg == "Product":
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
         return None

@@ -69,3 +69,23 @@ def test_air_lines_is_one_name_and_the_airline_refers_to_it(more):
     assert "Halden Air Lines" in names and "Halden Air" not in names
     got = {(r.subject.name, r.predicate, r.object.name) for r in more.relations}
     assert ("Microsoft", "headquarteredIn", "Denver") not in got
+
+
+NAMES = ("Kelmar sold its Canadian unit to Royal Bank of Canada in May. "
+         "Brindle Hollow Partners bought the brand. Brindle Hollow also acquired Zestwell last year. "
+         "Its chip division, Samsung Foundry, builds processors for Qualcomm.")
+
+
+@pytest.fixture(scope="module")
+def names(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    return extract_article(article_from_text(NAMES, "names.txt"), trained_nlp, Gazetteer([]))
+
+
+def test_long_names_stay_whole_and_short_forms_join_them(names):
+    keys = {m.text: m.key for m, _ in names.mentions if m.label == "Organization"}
+    assert "Royal Bank of Canada" in keys and "Royal Bank" not in keys
+    assert keys.get("Brindle Hollow") == "Brindle Hollow Partners"
+    assert "Samsung Foundry" in keys  # in apposition with "division", whatever the model says
+    assert "May" not in keys
