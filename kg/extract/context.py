@@ -146,6 +146,35 @@ def _line_of(text: str, offset: int) -> str:
     return text[start:end if end >= 0 else len(text)]
 
 
+def _apposed_name(doc: Doc, anaphor: Found) -> str | None:
+    """"Quenca, the Chilean producer": the proper name a description is in
+    apposition with, when no source named it (else appositions settle it)."""
+    span = doc.char_span(anaphor.start, anaphor.end, alignment_mode="expand")
+    if span is None or span.root.dep_ != "appos" or span.root.left_edge.lower_ not in {"the", "a", "an"}:
+        return None  # ("the Santa Clara, California-based chipmaker" is one description)
+    end = span.root.left_edge.i - 1  # the comma before "the Chilean producer"
+    start = end
+    while start > 0 and doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    if end <= 0 or doc[end].text != "," or start == end or doc[start].ent_type_ in {"GPE", "LOC", "NORP"}:
+        return None
+    return doc[start:end].text
+
+
+def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
+    """"Ping An, its largest shareholder, owns 9% of the bank": a description
+    within the clause its subject heads is someone else (a company owning
+    itself would be "itself"); "X said the company ..." starts a new clause."""
+    head = doc.char_span(subject.start, subject.end, alignment_mode="expand")
+    there = doc.char_span(anaphor.start, anaphor.end, alignment_mode="expand")
+    if head is None or there is None or head.root.dep_ != "nsubj":
+        return False
+    verb, token = head.root.head, there.root
+    while token.i != verb.i and token.dep_ not in {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis"} and token.head.i != token.i:
+        token = token.head
+    return token.i == verb.i
+
+
 def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
     """Yield one :class:`Clause` per sentence, with its context filled in."""
     main = None
@@ -168,8 +197,13 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         for f in ms:
             if f.kind != "anaphor" or main is None or f.parent:
                 continue
+            unnamed = _apposed_name(doc, f)
+            if unnamed:
+                f.key = unnamed
+                continue
             f.key = main.key
-            named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind in {"name", "pattern", "ner"}]
+            named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind in {"name", "pattern", "ner"}
+                     and not _own_object(doc, o, f)]
             if named:
                 f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
             elif previous is not None and previous.key.split()[0] != main.key.split()[0]:

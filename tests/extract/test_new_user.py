@@ -89,3 +89,14 @@ def test_long_names_stay_whole_and_short_forms_join_them(names):
     assert keys.get("Brindle Hollow") == "Brindle Hollow Partners"
     assert "Samsung Foundry" in keys  # in apposition with "division", whatever the model says
     assert "May" not in keys
+
+
+def test_the_bank_in_its_shareholders_clause_is_not_the_shareholder(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Harlow Bank reported a profit of $2 billion. Harlow Bank also sold its Irish unit. "
+            "Pell Insurance, its largest shareholder, owns about 9% of the bank.")
+    ex = extract_article(article_from_text(text, "stake.txt"), trained_nlp, Gazetteer([]))
+    got = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+    assert ("Pell Insurance", "investsIn", "Harlow Bank") in got
+    assert ("Harlow Bank", "investsIn", "Pell Insurance") not in got
