@@ -82,12 +82,16 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     Yongming" to "Eddie Wu Yongming", "Lilly" to "Eli Lilly" (an
     organisation's name that ends a longer one; a name that starts one, as
     "Alibaba" does "Alibaba Cloud", is another company)."""
-    orgs = {m.name for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"}}
-    mapping_orgs = {short: long for short in orgs for long in orgs
-                    if long != short and long.endswith(" " + short) and len(short) > 2}
-    full = sorted({m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2},
+    # Names in the order the article gives them (dict.fromkeys, not a set):
+    # where a short name fits two full names, the first named wins on every run.
+    orgs = dict.fromkeys(m.name for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"})
+    mapping: dict[str, str] = {}
+    for short in orgs:
+        for long in orgs:
+            if long != short and long.endswith(" " + short) and len(short) > 2:
+                mapping.setdefault(short, long)
+    full = sorted(dict.fromkeys(m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2),
                   key=lambda k: -len(k.split()))
-    mapping: dict[str, str] = dict(mapping_orgs)
     for m in mentions:
         words = set(m.name.split())
         if not words or m.source in _NOT_ALIASES:
@@ -179,7 +183,7 @@ def resolve(
 
     keep = {k for k in entities if needed(k)}
     return Resolution(
-        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: e.id)),
+        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: (e.id, e.label))),
         references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep and needed(k, ev.article_id)),
         statements=tuple(Statement(entities[s], rel, entities[o], _unique(evs)) for (s, rel, o), evs in sorted(statements.items())),
         facts=tuple(Fact(entities[s], metric, value, unit, period, _unique(evs))
