@@ -31,6 +31,7 @@ any more, and what a killed writer left behind.
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -128,23 +129,51 @@ def save_graph(graph: Graph, path: str | Path) -> Path:
     """Write ``graph`` to ``path`` atomically, in the format its extension names.
 
     The bytes go to a temporary file in the same folder, which then replaces
-    the target: an interrupted write never leaves half a graph behind.
+    the target: an interrupted write never leaves half a graph behind, and
+    the temporary file of a killed write is removed by the next one.
     """
     path = Path(path)
     data = _serialize(graph, suffix_format(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    _remove_stale_temporaries(path)
+    fd, tmp = _locked_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary name only
-        os.replace(tmp, path)
+            fh.flush()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary name only
+            os.replace(tmp, path)  # while the lock still says the file is being written
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+# A temporary file is locked (flock) while written: one that nobody holds
+# locked is what a killed writer left.
+def _locked_temporary(path: Path) -> tuple[int, str]:
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:
+            return fd, tmp
+        os.close(fd)  # another writer took it for a leftover before the lock: take another
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            fh = tmp.open("rb")
+        except FileNotFoundError:
+            continue
+        with fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # being written
+            tmp.unlink(missing_ok=True)
 
 
 def load_graph(path: str | Path | None = None) -> Graph:
