@@ -111,9 +111,10 @@ def _add_entity(graph: Graph, entity: Entity) -> URIRef:
     node = entity_iri(entity)
     graph.add((node, RDF.type, KG[entity.type]))
     graph.add((node, RDFS.label, Literal(entity.label)))
-    for alias in entity.aliases - {entity.label}:
+    # sorted: a graph fills in the order triples are added, and some formats write that order
+    for alias in sorted(entity.aliases - {entity.label}):
         graph.add((node, SKOS.altLabel, Literal(alias)))
-    for qid in entity.same_as:
+    for qid in sorted(entity.same_as):
         graph.add((node, KG.wikidata, Literal(qid)))
         graph.add((node, OWL.sameAs, WD[qid]))
     return node

@@ -108,10 +108,15 @@ def _serialize(graph: Graph, fmt: str) -> bytes:
     if fmt == "trig":
         return _as_dataset(graph).serialize(format="trig").encode("utf-8")
     if fmt == "json-ld":
-        # sort_keys orders keys but not the @graph list: sort that by @id.
+        # sort_keys orders keys but not lists: sort the @graph list and each
+        # node's values (a set in RDF, listed in the order they were added).
         doc = json.loads(graph.serialize(format="json-ld"))
         nodes = doc.get("@graph", doc) if isinstance(doc, dict) else doc
         if isinstance(nodes, list):
+            for node in nodes:
+                for values in node.values():
+                    if isinstance(values, list):
+                        values.sort(key=lambda value: json.dumps(value, sort_keys=True))
             nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
         return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
     return graph.serialize(format=fmt).encode("utf-8")
