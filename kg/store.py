@@ -17,7 +17,6 @@ that no writer deletes it meanwhile. Writers take an exclusive lock
 (``.NAME.lock``), one at a time; each removes the versions no reader holds
 any more, and what a killed writer left behind.
 
-
 >>> import tempfile
 >>> folder = build_store(TRIPLES_DIR / "examples" / "valid.ttl", Path(tempfile.mkdtemp()) / "store")
 >>> store = open_store(folder)
@@ -42,6 +41,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
@@ -595,7 +595,7 @@ def _remove_abandoned(folder: Path) -> None:
                 versions.rmdir()
 
 
-def _hold_version(path: Path):
+def _hold_version(path: Path) -> tuple[Path, BinaryIO | None]:
     """The database folder ``path`` leads to now, and an open file holding a
     shared lock on that version (None for a folder that is no version)."""
     while True:
