@@ -53,18 +53,22 @@ def write_corpus(folder: Path, articles: int = 24, seed: int = 8) -> Path:
     return folder
 
 
-def build(corpus: Path, output: Path, seed: int) -> bytes:
-    env = {**os.environ, "PYTHONHASHSEED": str(seed), "KG_CACHE_DIR": str(output.parent / "cache")}
-    subprocess.run([sys.executable, "-m", "kg", "build", str(corpus), "-o", str(output), "--no-quotes", "-q"],
-                   check=True, env=env, cwd=ROOT, capture_output=True)
-    return output.read_bytes()
+def run_with_seeds(commands: list[list[str]], seeds: list[int], **env: str) -> None:
+    """Run each command in its own process with its own hash seed, side by side."""
+    procs = [subprocess.Popen(command, env={**os.environ, **env, "PYTHONHASHSEED": str(seed)}, cwd=ROOT,
+                              stderr=subprocess.PIPE, text=True) for command, seed in zip(commands, seeds)]
+    for proc in procs:
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err
 
 
 @pytest.mark.model
 def test_near_duplicate_names_build_the_same_bytes_under_two_hash_seeds(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
-    first = build(corpus, tmp_path / "one" / "g.trig", seed=1)
-    second = build(corpus, tmp_path / "two" / "g.trig", seed=2)
+    outputs = [tmp_path / "one.trig", tmp_path / "two.trig"]
+    run_with_seeds([[sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--no-quotes", "-q"]
+                    for out in outputs], [1, 2], KG_CACHE_DIR=str(tmp_path / "cache"))
+    first, second = (out.read_bytes() for out in outputs)
     assert first.count(b"kg:Organization") > 5
     assert first == second
 
@@ -102,15 +106,11 @@ for ext in (".trig", ".ttl", ".nt", ".jsonld"):
 """
 
 
-def resolve_in_process(folder: Path, seed: int) -> list[bytes]:
-    """Every format's bytes from hand-made extractions, in a process with hash seed ``seed``."""
-    script = RESOLVE % {"stems": STEMS, "variants": VARIANTS, "people": PEOPLE, "short": SHORT}
-    env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-    subprocess.run([sys.executable, "-c", script, str(folder / f"g{seed}")], check=True, env=env, cwd=ROOT)
-    return [(folder / f"g{seed}{ext}").read_bytes() for ext in (".trig", ".ttl", ".nt", ".jsonld")]
-
-
 def test_resolution_of_near_duplicates_does_not_depend_on_the_hash_seed(tmp_path):
-    first, *others = [resolve_in_process(tmp_path, seed) for seed in (1, 2, 3)]
+    script = RESOLVE % {"stems": STEMS, "variants": VARIANTS, "people": PEOPLE, "short": SHORT}
+    seeds = [1, 2, 3]
+    run_with_seeds([[sys.executable, "-c", script, str(tmp_path / f"g{seed}")] for seed in seeds], seeds)
+    first, *others = [[(tmp_path / f"g{seed}{ext}").read_bytes() for ext in (".trig", ".ttl", ".nt", ".jsonld")]
+                      for seed in seeds]
     assert b"Tolsen" in first[0]
     assert all(other == first for other in others)
