@@ -90,7 +90,8 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     "Alibaba" does "Alibaba Cloud", is another company)."""
     # Names in the order the article gives them (dict.fromkeys, not a set):
     # where a short name fits two full names, the first named wins on every run.
-    orgs = dict.fromkeys(m.name for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"})
+    orgs = dict.fromkeys(m.name for m in mentions
+                         if m.label == "Organization" and m.source in {"name", "pattern", "ner"})
     mapping: dict[str, str] = {}
     for short in orgs:
         for long in orgs:

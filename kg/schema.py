@@ -157,7 +157,8 @@ def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     lossy = any(_tells_names_apart(ch) and not re.fullmatch(r"[a-z0-9]", ch) for ch in folded)
     if lossy or len(slug) > _MAX_SLUG:
-        slug = "-".join(part for part in (slug[:_MAX_SLUG].strip("-"), stable_id(name_characters(name), length=8)) if part)
+        readable = slug[:_MAX_SLUG].strip("-")
+        slug = "-".join(part for part in (readable, stable_id(name_characters(name), length=8)) if part)
     return slug or stable_id(name, length=12)
 
 
