@@ -562,7 +562,7 @@ def _remove_unused(target: Path) -> None:
         return
     current = target.resolve() if target.is_symlink() else None
     for version in versions.iterdir():
-        if version.resolve() == current:
+        if version.resolve() == current or not version.is_dir():
             continue
         try:
             readers = (version / _READERS).open("rb")
