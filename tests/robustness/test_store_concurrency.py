@@ -5,6 +5,7 @@ are removed by the next build."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import signal
@@ -159,8 +160,21 @@ def test_sigkill_during_kg_build_keeps_the_previous_graph_and_store(tmp_path):
         assert out.read_bytes() == previous
         assert count(open_store(out)) == expected
         assert len(load_graph(out)) > 0
-    # a graph saved by hand next to it, then the next build: equal to an uninterrupted one, no leftovers
-    save_graph(load_graph(out), tmp_path / "out" / "copy.trig")
+    # what a write killed at its worst moment leaves (an unlocked temporary file), then the next
+    # build: equal to an uninterrupted one, and nothing left over
+    (out.parent / ".g.trig.x1y2z3.tmp").write_bytes(previous[:100])
     subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
     assert out.read_bytes() == previous
-    assert sorted(p.name for p in out.parent.iterdir()) == ["copy.trig", "g.trig"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["g.trig"]
+
+
+def test_save_graph_removes_a_dead_writers_temporary_but_not_a_live_ones(tmp_path):
+    graph = load_graph(graph_file(tmp_path, "small.nt", 10))
+    dead, live = tmp_path / ".g.nt.dead.tmp", tmp_path / ".g.nt.live.tmp"
+    dead.write_text("half a graph")
+    live.write_text("being written")
+    with live.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as the writer holds it
+        save_graph(graph, tmp_path / "g.nt")
+    assert not dead.exists() and live.exists()
+    assert len(load_graph(tmp_path / "g.nt")) == 10
