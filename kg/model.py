@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -110,28 +111,41 @@ def _add_entity(graph: Graph, entity: Entity) -> URIRef:
     node = entity_iri(entity)
     graph.add((node, RDF.type, KG[entity.type]))
     graph.add((node, RDFS.label, Literal(entity.label)))
-    for alias in entity.aliases - {entity.label}:
+    # sorted: a graph fills in the order triples are added, and some formats write that order
+    for alias in sorted(entity.aliases - {entity.label}):
         graph.add((node, SKOS.altLabel, Literal(alias)))
-    for qid in entity.same_as:
+    for qid in sorted(entity.same_as):
         graph.add((node, KG.wikidata, Literal(qid)))
         graph.add((node, OWL.sameAs, WD[qid]))
     return node
 
 
-_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
+# Only months that exist; whether a day exists is for _is_date to say.
+_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), XSD.gYearMonth),
                (re.compile(r"\d{4}"), XSD.gYear))
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def date_literal(text: str) -> Literal:
     """A date as precise as the text gives it: ``xsd:date``, ``xsd:gYearMonth``
-    or ``xsd:gYear``; anything else stays a plain string.
+    or ``xsd:gYear``; anything else, an impossible date too, stays a plain string.
 
-    >>> date_literal("2024-07").datatype.endswith("gYearMonth")
-    True
+    >>> [date_literal(t).datatype.rsplit("#")[-1] for t in ("2024-07-01", "2024-07", "2024")]
+    ['date', 'gYearMonth', 'gYear']
+    >>> [date_literal(t).datatype for t in ("2025-02-30", "2025-13", "May 2025")]
+    [None, None, None]
     """
     for pattern, datatype in _DATE_TYPES:
         if pattern.fullmatch(text):
-            return Literal(text, datatype=datatype)
+            # "2025-02-30" has a date's form but is none: an ill-typed literal breaks readers
+            return Literal(text, datatype=datatype) if datatype != XSD.date or _is_date(text) else Literal(text)
     return Literal(text)
 
 

@@ -14,7 +14,6 @@ to the full name it belongs to ("Eddie Wu Yongming").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
-from .schema import RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, plain_decimal, slugify
+from .schema import (RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, name_characters, plain_decimal,
+                     slugify)
 
 __all__ = ["Resolution", "resolve", "normal_form"]
 
@@ -33,9 +33,16 @@ _NOT_ALIASES = {"anaphor", "demonym"}
 
 
 def normal_form(name: str) -> str:
-    name = unicodedata.normalize("NFKD", re.sub(r"['’]s?$", "", name.strip())).encode("ascii", "ignore").decode()
-    name = _LEGAL.sub("", name)
-    return re.sub(r"[^0-9a-z]+", "", name.lower())
+    """The name's characters (:func:`~kg.schema.name_characters`) without a
+    possessive or a legal suffix: letters of every script and symbols count,
+    so "C++ Holdings" is not "C Holdings"."""
+    return name_characters(_LEGAL.sub("", re.sub(r"['’]s?$", "", name.strip())))
+
+
+def _fixed_parts(form: str) -> list[str]:
+    """What fuzzy matching must not change in a normal form: numbers ("X-32B"
+    is not "X-72B"), symbols and letters beyond a-z (another script)."""
+    return re.sub(r"[a-z]+", " ", form).split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +71,9 @@ class _Index:
         hit = self.by_form.get(form)
         if hit is not None:
             return hit
-        digits = re.findall(r"\d+", form)
+        fixed = _fixed_parts(form)
         for other_form, canon in self.by_form.items():
-            # names that differ in a number ("X-32B", "X-72B") are different things
-            if (len(form) >= 6 and len(other_form) >= 6 and re.findall(r"\d+", other_form) == digits
+            if (len(form) >= 6 and len(other_form) >= 6 and _fixed_parts(other_form) == fixed
                     and fuzz.ratio(form, other_form) >= 94):
                 cat = self.catalogue.get(canon)
                 if cat is None or cat.type == label:
@@ -82,12 +88,17 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     Yongming" to "Eddie Wu Yongming", "Lilly" to "Eli Lilly" (an
     organisation's name that ends a longer one; a name that starts one, as
     "Alibaba" does "Alibaba Cloud", is another company)."""
-    orgs = {m.name for m in mentions if m.label == "Organization" and m.source in {"name", "pattern", "ner"}}
-    mapping_orgs = {short: long for short in orgs for long in orgs
-                    if long != short and long.endswith(" " + short) and len(short) > 2}
-    full = sorted({m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2},
+    # Names in the order the article gives them (dict.fromkeys, not a set):
+    # where a short name fits two full names, the first named wins on every run.
+    orgs = dict.fromkeys(m.name for m in mentions
+                         if m.label == "Organization" and m.source in {"name", "pattern", "ner"})
+    mapping: dict[str, str] = {}
+    for short in orgs:
+        for long in orgs:
+            if long != short and long.endswith(" " + short) and len(short) > 2:
+                mapping.setdefault(short, long)
+    full = sorted(dict.fromkeys(m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2),
                   key=lambda k: -len(k.split()))
-    mapping: dict[str, str] = dict(mapping_orgs)
     for m in mentions:
         words = set(m.name.split())
         if not words or m.source in _NOT_ALIASES:
@@ -179,7 +190,7 @@ def resolve(
 
     keep = {k for k in entities if needed(k)}
     return Resolution(
-        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: e.id)),
+        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: (e.id, e.label))),
         references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep and needed(k, ev.article_id)),
         statements=tuple(Statement(entities[s], rel, entities[o], _unique(evs)) for (s, rel, o), evs in sorted(statements.items())),
         facts=tuple(Fact(entities[s], metric, value, unit, period, _unique(evs))

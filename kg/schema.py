@@ -33,6 +33,7 @@ __all__ = [
     "Reference",
     "stable_id",
     "slugify",
+    "name_characters",
     "plain_decimal",
 ]
 
@@ -106,14 +107,58 @@ def plain_decimal(value: Decimal) -> Decimal:
     return value
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_LATIN_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+#: The longest readable part of an entity's local name; a longer name is cut and hashed.
+_MAX_SLUG = 80
+
+
+def _folded(name: str) -> str:
+    """``name`` lower-cased (casefold) and decomposed, without the accents of
+    Latin letters ("é" is "e"); the marks of other scripts stay, for there
+    they are letters (Devanagari vowel signs)."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", name.casefold()).translate(_LATIN_LETTERS):
+        if unicodedata.category(ch).startswith("M") and out and out[-1].isascii():
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _tells_names_apart(ch: str) -> bool:
+    # Letters and digits of any script, and symbols ("C++", "C#", emoji);
+    # spaces, punctuation ("&", hyphens, quotes) and controls do not.
+    return unicodedata.category(ch)[0] in "LNS" or ch == "#"
+
+
+def name_characters(name: str) -> str:
+    """What tells one name from another: its letters, digits and symbols,
+    lower-case, without the accents of Latin letters, spaces or punctuation.
+
+    >>> name_characters("Société Générale"), name_characters("C++ Holdings"), name_characters("S&P Global")
+    ('societegenerale', 'c++holdings', 'spglobal')
+    """
+    return "".join(ch for ch in _folded(name) if _tells_names_apart(ch))
+
+
 def slugify(name: str) -> str:
-    """A readable, IRI-safe local name.
+    """A readable, IRI-safe (ASCII) local name: lower-case words joined by
+    hyphens. Where those lose some of the name's characters (another script,
+    a symbol, more than 80 characters), a hash of :func:`name_characters`
+    follows, so names that differ in those characters stay apart.
 
     >>> slugify("Union Bancaire Privée AI unit")
     'union-bancaire-privee-ai-unit'
+    >>> slugify("C Holdings"), slugify("C++ Holdings")
+    ('c-holdings', 'c-holdings-6eb8dab3')
     """
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    folded = _folded(name)
+    # Every character a hyphen stands for is punctuation unless it tells names apart.
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    lossy = any(_tells_names_apart(ch) and not re.fullmatch(r"[a-z0-9]", ch) for ch in folded)
+    if lossy or len(slug) > _MAX_SLUG:
+        readable = slug[:_MAX_SLUG].strip("-")
+        slug = "-".join(part for part in (readable, stable_id(name_characters(name), length=8)) if part)
     return slug or stable_id(name, length=12)
 
 

@@ -7,7 +7,15 @@ atomic output) and the embedded SPARQL store every query command opens.
 The store is an on-disk Oxigraph (pyoxigraph) database holding the graph and
 the ontology. It is built once per graph file and cached under a key made of
 the file's hash, so repeated commands open it instead of re-parsing
-(:func:`open_store` of a graph file), or built into a chosen folder:
+(:func:`open_store` of a graph file), or built into a chosen folder.
+
+A store folder is a symbolic link to one version of the database (in a
+hidden ``.NAME.versions`` folder next to it). A rebuild or an update writes
+a new version and switches the link atomically; a reader keeps the version
+it opened until it opens the store again, and holds a shared lock on it so
+that no writer deletes it meanwhile. Writers take an exclusive lock
+(``.NAME.lock``), one at a time; each removes the versions no reader holds
+any more, and what a killed writer left behind.
 
 >>> import tempfile
 >>> folder = build_store(TRIPLES_DIR / "examples" / "valid.ttl", Path(tempfile.mkdtemp()) / "store")
@@ -21,14 +29,19 @@ the file's hash, so repeated commands open it instead of re-parsing
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
@@ -95,10 +108,15 @@ def _serialize(graph: Graph, fmt: str) -> bytes:
     if fmt == "trig":
         return _as_dataset(graph).serialize(format="trig").encode("utf-8")
     if fmt == "json-ld":
-        # sort_keys orders keys but not the @graph list: sort that by @id.
+        # sort_keys orders keys but not lists: sort the @graph list and each
+        # node's values (a set in RDF, listed in the order they were added).
         doc = json.loads(graph.serialize(format="json-ld"))
         nodes = doc.get("@graph", doc) if isinstance(doc, dict) else doc
         if isinstance(nodes, list):
+            for node in nodes:
+                for values in node.values():
+                    if isinstance(values, list):
+                        values.sort(key=lambda value: json.dumps(value, sort_keys=True))
             nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
         return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
     return graph.serialize(format=fmt).encode("utf-8")
@@ -116,23 +134,51 @@ def save_graph(graph: Graph, path: str | Path) -> Path:
     """Write ``graph`` to ``path`` atomically, in the format its extension names.
 
     The bytes go to a temporary file in the same folder, which then replaces
-    the target: an interrupted write never leaves half a graph behind.
+    the target: an interrupted write never leaves half a graph behind, and
+    the temporary file of a killed write is removed by the next one.
     """
     path = Path(path)
     data = _serialize(graph, suffix_format(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    _remove_stale_temporaries(path)
+    fd, tmp = _locked_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary name only
-        os.replace(tmp, path)
+            fh.flush()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary name only
+            os.replace(tmp, path)  # while the lock still says the file is being written
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+# A temporary file is locked (flock) while written: one that nobody holds
+# locked is what a killed writer left.
+def _locked_temporary(path: Path) -> tuple[int, str]:
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:
+            return fd, tmp
+        os.close(fd)  # another writer took it for a leftover before the lock: take another
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            fh = tmp.open("rb")
+        except FileNotFoundError:
+            continue
+        with fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # being written
+            tmp.unlink(missing_ok=True)
 
 
 def load_graph(path: str | Path | None = None) -> Graph:
@@ -309,7 +355,8 @@ class GraphStore:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._store = ox.Store.read_only(str(self.path))
+        folder, self._hold = _hold_version(self.path)
+        self._store = ox.Store.read_only(str(folder))
         # read-only: the named graphs cannot change while the store is open
         self._named_graphs = frozenset(
             graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode))
@@ -343,15 +390,35 @@ class GraphStore:
         return GraphResult(result)
 
     def close(self) -> None:
-        """Release the database (also done when the object is collected)."""
+        """Release the database and its version (also done when the object is collected)."""
         del self._store
+        if self._hold is not None:
+            self._hold.close()
 
 
 def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
-    """Run a SPARQL Update on the store in ``store_dir``, opened for writing
-    just for this. Stores already open read-only keep their old view until
-    they are opened again."""
-    store = ox.Store(str(store_dir))
+    """Run a SPARQL Update on the store in ``store_dir``. Stores already open
+    read-only keep their old view until they are opened again: the update
+    goes to a copy that then becomes the store's current version (a folder
+    that is no versioned store, such as one version itself, is changed in place)."""
+    store_dir = Path(store_dir)
+    if not store_dir.is_symlink():
+        _update(store_dir, sparql, prefixes)
+        return
+    with _writing(store_dir):
+        version = _new_version(store_dir)
+        try:
+            with _reading(store_dir) as current:
+                current.backup(str(version))
+            _update(version, sparql, prefixes)
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+        _switch(store_dir, version)
+
+
+def _update(folder: Path, sparql: str, prefixes: Mapping[str, str] | None) -> None:
+    store = ox.Store(str(folder))
     try:
         store.update(sparql, prefixes=dict(prefixes or {}))
     except SyntaxError as error:
@@ -363,7 +430,8 @@ def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, s
 
 def copy_store(store_dir: str | Path, target: str | Path) -> Path:
     """A private copy of a store (to change without touching a cached one)."""
-    ox.Store.read_only(str(store_dir)).backup(str(target))
+    with _reading(Path(store_dir)) as store:
+        store.backup(str(target))
     return Path(target)
 
 
@@ -376,7 +444,7 @@ def cache_dir() -> Path:
 
 
 #: Bumped when the layout of a store changes, so old cached stores are not reused.
-_STORE_VERSION = "1"
+_STORE_VERSION = "2"  # 2: a link to versions
 
 
 def _store_key(graph_path: Path, ontology: Path) -> str:
@@ -397,40 +465,164 @@ def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
     """Load a graph file and the ontology into a persistent store; return its folder.
 
     ``store_dir`` defaults to a folder in :func:`cache_dir` named by the hash
-    of both files, which :func:`open_store` finds again. An existing store
-    there is replaced. The store is written to a temporary folder first and
-    renamed into place, so a reader never sees half a store.
+    of both files, which :func:`open_store` finds again (and which is kept
+    when it is there already: the same files give the same store). A store
+    in a chosen ``store_dir`` is rebuilt as a new version; readers never see
+    half a store, and keep the version they opened.
     """
     graph_path = Path(graph_path)
     ontology = Path(ontology) if ontology else ontology_path()
     if not graph_path.is_file():
         raise FileNotFoundError(f"no graph file at {graph_path}")
-    target = Path(store_dir) if store_dir else cache_dir() / "stores" / _store_key(graph_path, ontology)
-    return _build(graph_path, ontology, target, replace=True)
+    if store_dir:
+        return _build(graph_path, ontology, Path(store_dir), replace=True)
+    cached = cache_dir() / "stores" / _store_key(graph_path, ontology)
+    return cached if _is_store(cached) else _build(graph_path, ontology, cached, replace=False)
 
 
 def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        store = ox.Store(str(building))
-        for path in (graph_path, ontology):
-            store.bulk_load(path=str(path), format=_rdf_format(path))
-        store.optimize()
-        del store  # closes the database before the folder moves
-        if replace and target.exists():
-            shutil.rmtree(target)
+    with _writing(target):
+        if not replace and _is_store(target):
+            return target  # another process built it while this one waited
+        version = _new_version(target)
         try:
-            os.replace(building, target)
-        except OSError:
-            if replace or not _is_store(target):
-                raise
-            # another process cached the same store first: keep theirs, which may be open
-            shutil.rmtree(building)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+            store = ox.Store(str(version))  # creates the folder
+            for path in (graph_path, ontology):
+                store.bulk_load(path=str(path), format=_rdf_format(path))
+            store.optimize()
+            del store  # closes the database before readers may open it
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+        _switch(target, version)
     return target
+
+
+# ---------------------------------------------------------------- versions and locks
+
+#: In each version: the file its readers hold a shared lock on.
+_READERS = "kg-readers.lock"
+
+
+def _versions(target: Path) -> Path:
+    return target.parent / f".{target.name}.versions"
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Hold the store's writer lock (waiting for another writer to finish);
+    remove the versions no one reads before and after the write.
+
+    The lock is an ``flock`` on a file that stays: the system drops it when
+    its process ends, even by SIGKILL, so a dead writer never blocks the next.
+    """
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock_file(target).open("a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _remove_unused(target)
+        _remove_abandoned(target.parent)
+        yield
+        _remove_unused(target)
+
+
+def _lock_file(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+def _new_version(target: Path) -> Path:
+    """A name for a new version of ``target``; the caller makes the folder."""
+    versions = _versions(target)
+    versions.mkdir(exist_ok=True)
+    return versions / f"v-{secrets.token_hex(6)}"
+
+
+def _switch(target: Path, version: Path) -> None:
+    """Open ``version`` to readers and point ``target`` at it in one step
+    (the rename of a new link over the old)."""
+    (version / _READERS).touch()
+    if target.exists() and not target.is_symlink():
+        # a store folder of an older kg (a database, not a link), or an empty folder
+        if not (_is_store(target) or not any(target.iterdir())):
+            raise FileExistsError(f"{target} is a folder but no store: not replacing it")
+        shutil.rmtree(target)
+    link = target.parent / f".{target.name}.link-{version.name}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(version, target.parent))
+    os.replace(link, target)
+
+
+def _remove_unused(target: Path) -> None:
+    """Delete every version of ``target`` but the current one that no reader
+    holds, and what a killed writer left; called with the writer lock held."""
+    for link in target.parent.glob(f".{target.name}.link-*"):
+        link.unlink()
+    versions = _versions(target)
+    if not versions.is_dir():
+        return
+    current = target.resolve() if target.is_symlink() else None
+    for version in versions.iterdir():
+        if version.resolve() == current or not version.is_dir():
+            continue
+        try:
+            readers = (version / _READERS).open("rb")
+        except FileNotFoundError:  # a build killed before it was switched to, or a removal cut short
+            shutil.rmtree(version, ignore_errors=True)
+            continue
+        with readers:
+            try:
+                fcntl.flock(readers, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # still read: a later writer tries again
+            # unlinked first: a reader that opened the file meanwhile sees it gone and looks again
+            (version / _READERS).unlink()
+            shutil.rmtree(version, ignore_errors=True)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Clean the other stores in ``folder`` whose writer is not at work: a
+    build killed before its store ever existed leaves versions that no
+    later build of the same name may come to remove."""
+    for versions in folder.glob(".*.versions"):
+        target = folder / versions.name[1:].removesuffix(".versions")
+        with _lock_file(target).open("a+b") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            _remove_unused(target)
+            if not any(versions.iterdir()):
+                versions.rmdir()
+
+
+def _hold_version(path: Path) -> tuple[Path, BinaryIO | None]:
+    """The database folder ``path`` leads to now, and an open file holding a
+    shared lock on that version (None for a folder that is no version)."""
+    while True:
+        folder = path.resolve()
+        try:
+            readers = (folder / _READERS).open("rb")
+        except FileNotFoundError:
+            if path.is_symlink() and folder != path.resolve():
+                continue  # switched and removed between the two steps: look again
+            return folder, None
+        fcntl.flock(readers, fcntl.LOCK_SH)
+        if os.fstat(readers.fileno()).st_nlink:
+            return folder, readers
+        readers.close()  # removed while this reader waited for the lock
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[ox.Store]:
+    """The store at ``path`` opened read-only, its version held while in use."""
+    folder, hold = _hold_version(path)
+    try:
+        store = ox.Store.read_only(str(folder))
+        yield store
+        del store
+    finally:
+        if hold is not None:
+            hold.close()
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:
@@ -452,10 +644,7 @@ def open_store(path: str | Path | None = None) -> GraphStore:
     if not path.is_file():
         hint = " (run `kg build` to make it)" if path == default_graph_path() else ""
         raise FileNotFoundError(f"no graph file or store at {path}{hint}")
-    store_dir = cache_dir() / "stores" / _store_key(path, ontology_path())
-    if not _is_store(store_dir):
-        _build(path, ontology_path(), store_dir, replace=False)
-    return GraphStore(store_dir)
+    return GraphStore(build_store(path))
 
 
 def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public name is kg.open
@@ -470,9 +659,9 @@ def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public na
     """
     path = Path(path) if path else default_graph_path()
     if _is_store(path):
-        store = ox.Store.read_only(str(path))
-        ntriples = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                            for graph in [ox.DefaultGraph(), *store.named_graphs()])
+        with _reading(path) as store:
+            ntriples = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                                for graph in [ox.DefaultGraph(), *store.named_graphs()])
         return bind_prefixes(Graph()).parse(data=ntriples.decode("utf-8"), format="nt")
     graph = load_graph(path)
     graph.parse(str(ontology_path()), format="turtle")

@@ -204,7 +204,7 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Pars
     # invested in ("this sector") and the country that restricts ("are
     # restricted from sale").
     last_topic = last_restrictor = None
-    places = sorted({f.key for f in found if f.label == "Place"}, key=len, reverse=True)
+    places = sorted({f.key for f in found if f.label == "Place"}, key=lambda name: (-len(name), name))  # longest first; a total order
     for c in cls:
         c.extra["places"] = places
         c.extra["last_topic"] = last_topic
