@@ -244,7 +244,7 @@ def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
     doc, start = token.doc, token.i
     while start > 0:
         prev = doc[start - 1]
-        if prev.lower_ in common:
+        if prev.lower_ in common or prev.lower_.removesuffix("s") in common:  # "Rivals Novartis"
             break
         if prev.pos_ == "PROPN" and not prev._.kg or prev.text == "&" and start >= 2 and doc[start - 2].pos_ == "PROPN":
             start -= 1
@@ -467,8 +467,15 @@ class _Arguments:
         if _is_name(token):
             span = _name_span(token, self.common)
             if all(t._.kg == "" for t in span):
-                return Found(span.start_char, span.end_char, span.text, want[0], span.text, "structure")
+                return Found(span.start_char, span.end_char, span.text, want[0], self._fuller(span.text), "structure")
         return None
+
+    def _fuller(self, name: str) -> str:
+        """"Fusion" after "Fusion Pharmaceuticals": the one longer
+        organisation name of the text that begins with ``name``, else itself
+        (as the mention finder does for the names it finds)."""
+        longer = {f.key for f in self.found if f.label == "Organization" and f.text.startswith(name + " ")}
+        return longer.pop() if len(longer) == 1 else name
 
     def _antecedent(self, token: Token) -> Found | None:
         """"X sold its unit": a possessive is the clause's own subject; "X

@@ -100,3 +100,15 @@ def test_the_bank_in_its_shareholders_clause_is_not_the_shareholder(trained_nlp)
     got = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
     assert ("Pell Insurance", "investsIn", "Harlow Bank") in got
     assert ("Harlow Bank", "investsIn", "Pell Insurance") not in got
+
+
+def test_a_short_name_read_from_structure_is_the_longer_name(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Orlen Biotech to acquire Quillon Pharmaceuticals for $2 billion. "
+            "Quillon, based in Hamilton, develops cancer drugs. "
+            "Rivals Novaris and Brenlow have also bought drug developers.")
+    ex = extract_article(article_from_text(text, "short.txt"), trained_nlp, Gazetteer([]))
+    got = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+    assert ("Quillon Pharmaceuticals", "headquarteredIn", "Hamilton") in got
+    assert not {m.name for m, _ in ex.mentions if m.name.startswith("Rivals")}
