@@ -617,8 +617,9 @@ class _Arguments:
             if prefixed is not None:
                 return prefixed
         for child in token.children:
-            if child.dep_ in {"compound", "nmod", "poss"} and child._.kg == "Organization":
-                return self.mention(child)  # "Airbus jets", "Apple's iPhones"
+            if child.dep_ in {"compound", "nmod"} and child._.kg == "Organization" \
+                    or child.dep_ == "poss" and child._.kg == "Organization" and product is not None:
+                return self.mention(child)  # "Airbus jets", "Apple's iPhones" (not "Apple's business")
             if child.dep_ in {"compound", "nmod"} and child._.kg == "Product":
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
         return None

@@ -746,6 +746,8 @@ def acquisition(c: Clause) -> Iterable[Triple]:
     X" (a majority also makes X its subsidiary)."""
     doc = c.doc_text
     for t in _near_trigger(c, _ACQUIRE):
+        if doc.startswith("by ", t.end()):
+            continue  # "was bought by X": the passive rules read it
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
         if target is None:
             continue
