@@ -338,9 +338,14 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     subject = c.subject()
     if subject is not None:
         return subject
+    # a subject the text names but kg does not track ("The S&P 500 rose
+    # 0.8%", "Brent crude fell", "Oil prices slipped") owns the number
     for token in c.sent:
-        if token.dep_ in {"nsubj", "nsubjpass"} and token.idx < start and token.tag_ in {"NNS", "NNPS"} \
-                and not any(m.start <= token.idx < m.end for m in c.mentions):
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.idx < start \
+                and (token.tag_ in {"NNS", "NNPS"} or token.pos_ == "PROPN"
+                     or any(t.pos_ == "PROPN" for t in token.children if t.dep_ in {"compound", "nmod"})) \
+                and not any(m.start <= t.idx < m.end for m in c.mentions if m.label in ("Organization", "Product")
+                            for t in token.subtree):
             return None
     return c.row or c.lead or c.previous or c.main
 

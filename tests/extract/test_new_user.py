@@ -112,3 +112,16 @@ def test_a_short_name_read_from_structure_is_the_longer_name(trained_nlp):
     got = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
     assert ("Quillon Pharmaceuticals", "headquarteredIn", "Hamilton") in got
     assert not {m.name for m, _ in ex.mentions if m.name.startswith("Rivals")}
+
+
+def test_a_number_of_something_kg_does_not_track_is_nobodys(trained_nlp):
+    """A market wrap: the index and the commodity own their moves, not the
+    company the text is about."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Harlow Bank shares jumped 4% on Wednesday. "
+            "The Zentra 500 rose 0.8% and Brent crude fell 1.5% to $78 a barrel.")
+    ex = extract_article(article_from_text(text, "wrap.txt"), trained_nlp, Gazetteer([]))
+    values = {(m.subject.name, str(m.value)) for m in ex.measurements}
+    assert ("Harlow Bank", "4") in values
+    assert not {v for v in values if v[1] in {"0.8", "-1.5", "1.5", "78"}}
