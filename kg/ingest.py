@@ -215,9 +215,13 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
     t.translate(_QUOTES)
     _strip_junk_lines(t)
     protected = {k for k in (*keep, *CAMEL_CASE_NAMES) if re.search(r"[a-z][A-Z]", k)}
+    longest = max(map(len, protected), default=0)
 
     def split_glued(m: re.Match[str]):
-        word = re.search(r"\S*$", t.chars[: m.start()]).group() + m.group()
+        # the word the match ends, looked for no further back than a
+        # protected name reaches: a longer word is none of them anyway, and
+        # searching the whole text before each match made long texts slow
+        word = re.search(r"\S*$", t.chars[max(0, m.start() - longest):m.start()]).group() + m.group()
         return [m.group()] if word in protected else [". ", 1]
 
     t.sub(_GLUED, split_glued)
@@ -312,6 +316,9 @@ def article_from_text(text: str, source: str, *, title: str | None = None, url: 
     :class:`IngestError`."""
     if not text.strip():
         raise IngestError(source, "no text (the file is empty or blank)")
+    nul = text.find("\x00")
+    if nul >= 0:  # anywhere in the text: a NUL has no place in text, nor in a graph
+        raise IngestError(source, f"looks binary (a NUL character at offset {nul}), not text")
     if len(text) > max_chars:
         raise _too_long(source, len(text), max_chars)
     clean, origin = clean_text(text, keep=keep, markdown=markdown)
@@ -374,9 +381,6 @@ def _decode(path: Path) -> str:
         if b"\x00" in data:
             raise IngestError(path, "looks binary (it contains NUL bytes), not text") from None
         raise IngestError(path, f"is not {name} text (undecodable byte at offset {exc.start})") from None
-    nul = text.find("\x00")
-    if nul >= 0:  # anywhere in the file: a NUL has no place in text, nor in a graph
-        raise IngestError(path, f"looks binary (a NUL character at offset {nul}), not text")
     if not text.strip():
         raise IngestError(path, "is empty")
     return text
@@ -411,8 +415,8 @@ def _jsonl_article(line: str, where: str, keep: Iterable[str], max_chars: int) -
     if not isinstance(row, dict) or not isinstance(row.get("text"), str):
         raise IngestError(where, "has no \"text\" field")
     for name in ("title", "url"):
-        if not isinstance(row.get(name), str | None):
-            raise IngestError(where, f"has a \"{name}\" that is a {type(row[name]).__name__}, not a string")
+        if not isinstance(row.get(name), str | None) or "\x00" in (row.get(name) or ""):
+            raise IngestError(where, f"has a \"{name}\" {row[name]!r:.40} that is not a string of text")
     name = "date" if row.get("date") not in (None, "") else "published"
     try:
         published = _checked_date(row.get(name))
@@ -426,7 +430,9 @@ def _jsonl_article(line: str, where: str, keep: Iterable[str], max_chars: int) -
 
 def _jsonl_articles(text: str, path: Path, keep: Iterable[str], max_chars: int,
                     on_error: Callable[[IngestError], None] | None) -> Iterator[Article]:
-    for n, line in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" only: str.splitlines would also cut at U+2028 and
+    # other breaks that JSON allows, raw, inside a string.
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{n}"

@@ -177,7 +177,8 @@ def period_phrases(text: str, year: int | None, published: str | None = None) ->
     if day:
         for m in re.finditer(r"\bon\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", text, flags):
             back = (day.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
-            add(m, (day - timedelta(days=back)).isoformat())
+            if day.toordinal() > back:  # no weekday before 1 January of year 1
+                add(m, (day - timedelta(days=back)).isoformat())
     for m in re.finditer(r"\bsince\s+(?P<y>20\d\d)\b", text, flags):
         add(m, f"{m.group('y')}/{year}" if year and int(m.group("y")) < year else m.group("y"))
     for m in re.finditer(r"\b(?:by|in|since the (?:start|beginning) of|for|during|of)\s+(?P<y>20\d\d)\b(?!\s*[–-])", text):
