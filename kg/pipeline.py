@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .extract import DEFAULT_EXTRACTORS, Gazetteer, extract_article, get_extractor, load_pipeline
 from .errors import InputError
+from .extract import DEFAULT_EXTRACTORS, Gazetteer, extract_article, get_extractor, load_pipeline
 from .extract.scorer import load_scorer
 from .ingest import MAX_CHARS, DuplicateArticle, read_articles
 from .model import load_catalogue, to_graph
