@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from .ingest import MAX_CHARS
+
 __all__ = ["cli"]
 
 
@@ -41,7 +43,9 @@ def _load(graph: str | Path | None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/news.trig"),
               show_default=True, help="Graph file to write; its extension picks the format (.trig .ttl .nt .jsonld).")
 @click.option("--no-quotes", is_flag=True, help="Leave sentence text out of the evidence (offsets only).")
-@click.option("--strict", is_flag=True, help="Stop at the first unreadable file instead of skipping it.")
+@click.option("--strict", is_flag=True, help="Stop at the first input that fails instead of skipping it.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=MAX_CHARS, show_default=True,
+              help="Longest article read, in characters; a longer one is reported and skipped.")
 @click.option("-x", "--extractor", "extractors", multiple=True, metavar="NAME",
               help="Registered extractor to run (repeatable; default: all built-in). See `kg extractors`.")
 @click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -50,18 +54,19 @@ def _load(graph: str | Path | None):
               help="Relation scorer trained by `kg train`: relations it rates under its threshold are dropped "
                    "(default: none).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(sources, output, no_quotes, strict, extractors, catalogue, scorer, quiet):
+def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, quiet):
     """Read the articles in SOURCES (files or folders) and write their graph.
 
-    Text, Markdown, HTML and JSON Lines files are read. Unreadable files are
-    reported by name and skipped; the exit code is then 1. The graph is also
-    loaded into the on-disk SPARQL store that `kg query GRAPH` opens.
+    Text, Markdown, HTML and JSON Lines files are read. A file, JSON Lines
+    line or article that fails (unreadable, too long, failing in extraction)
+    is reported by name with the reason and skipped; the exit code is then 1.
+    A repeated article is reported and read once. The graph is also loaded
+    into the on-disk SPARQL store that `kg query GRAPH` opens.
     """
     from tqdm import tqdm
 
-    from .errors import KgError
+    from .errors import InputError, KgError
     from .extract import DEFAULT_EXTRACTORS
-    from .ingest import IngestError
     from .pipeline import build_graph
     from .store import build_store, save_graph, suffix_format
 
@@ -73,7 +78,7 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, scorer, qui
         if not src.exists():
             raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
 
-    def report(err: IngestError) -> None:
+    def report(err: InputError) -> None:
         click.echo(f"skipped {err}", err=True)
 
     def progress(items):
@@ -82,8 +87,8 @@ def build(sources, output, no_quotes, strict, extractors, catalogue, scorer, qui
     try:
         result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
                              quotes=not no_quotes, strict=strict, on_error=report, progress=progress,
-                             scorer=None if scorer in (None, "none") else Path(scorer))
-    except IngestError as err:
+                             scorer=None if scorer in (None, "none") else Path(scorer), max_chars=max_chars)
+    except InputError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
     except (KgError, ValueError) as err:
         raise click.ClickException(str(err)) from None

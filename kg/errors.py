@@ -8,11 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["KgError", "UnknownExtractorError", "ModelNotFoundError"]
+__all__ = ["KgError", "InputError", "UnknownExtractorError", "ModelNotFoundError"]
 
 
 class KgError(Exception):
     """Base class of kg's user-facing errors."""
+
+
+class InputError(KgError):
+    """One input (a file, a line of a JSON Lines file, an article) that is
+    left out of a build; the message names it and says why.
+
+    >>> str(InputError("news/a.txt", "is empty"))
+    'news/a.txt: is empty'
+    """
+
+    def __init__(self, path: object, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
 
 
 class UnknownExtractorError(KgError, KeyError):

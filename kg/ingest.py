@@ -17,17 +17,24 @@ and offsets point into that; for JSON Lines, into the line's ``text`` field.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import re
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from .errors import InputError
 from .schema import Article, stable_id
 
 __all__ = [
     "CAMEL_CASE_NAMES",
+    "MAX_CHARS",
     "SUFFIXES",
+    "DuplicateArticle",
     "IngestError",
     "read_articles",
     "read_path",
@@ -39,14 +46,20 @@ __all__ = [
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
             ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
+#: The longest article read, in characters (of the text as read and of the
+#: cleaned text). spaCy's default ``nlp.max_length``: longer texts need more
+#: memory than a news article should. ``kg build --max-chars`` changes it.
+MAX_CHARS = 1_000_000
 
-class IngestError(Exception):
-    """A file could not be read as an article; the message names file and reason."""
 
-    def __init__(self, path: str | Path, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
-        self.reason = reason
+class IngestError(InputError):
+    """A file, or a line of a JSON Lines file, could not be read as an article;
+    the message names it and says why."""
+
+
+class DuplicateArticle(IngestError):
+    """An article already read from another input (same URL, or same text):
+    the article is read once, and the repeat reported."""
 
 
 # ----------------------------------------------------------------- cleaning
@@ -202,9 +215,13 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
     t.translate(_QUOTES)
     _strip_junk_lines(t)
     protected = {k for k in (*keep, *CAMEL_CASE_NAMES) if re.search(r"[a-z][A-Z]", k)}
+    longest = max(map(len, protected), default=0)
 
     def split_glued(m: re.Match[str]):
-        word = re.search(r"\S*$", t.chars[: m.start()]).group() + m.group()
+        # the word the match ends, looked for no further back than a
+        # protected name reaches: a longer word is none of them anyway, and
+        # searching the whole text before each match made long texts slow
+        word = re.search(r"\S*$", t.chars[max(0, m.start() - longest):m.start()]).group() + m.group()
         return [m.group()] if word in protected else [". ", 1]
 
     t.sub(_GLUED, split_glued)
@@ -233,10 +250,42 @@ _MONTHS = {m: i for i, m in enumerate(
 
 
 def _find_date(head: str) -> str | None:
-    m = _DATE.search(head)
-    if not m:
+    """The first calendar date in ``head``: "February 30, 2025" is none.
+
+    >>> _find_date("Posted February 30, 2025, updated March 2, 2025")
+    '2025-03-02'
+    """
+    for m in _DATE.finditer(head):
+        try:
+            return date(int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2))).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _checked_date(value: object) -> str | None:
+    """A date given with an article (a JSON Lines ``date``) as kg keeps it.
+
+    Raises ValueError, saying why, for a value that is not a string or that
+    starts like an ISO date but is none ("2025-02-30", "2025-13").
+
+    >>> _checked_date("2025-07-09"), _checked_date("2025-07"), _checked_date(None)
+    ('2025-07-09', '2025-07', None)
+    """
+    if value is None or value == "":
         return None
-    return f"{int(m.group(3)):04d}-{_MONTHS[m.group(1)]:02d}-{int(m.group(2)):02d}"
+    if not isinstance(value, str):
+        raise ValueError("is not a string (write it as \"2025-07-09\")")
+    m = _ISO_DATE.match(value)
+    if m:
+        try:
+            date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+        except ValueError:
+            raise ValueError("is no calendar date") from None
+    return value
 
 
 def _find_title(clean: str) -> str | None:
@@ -254,14 +303,27 @@ def _find_title(clean: str) -> str | None:
 
 # ----------------------------------------------------------------- reading
 
+def _too_long(source: str, length: int, max_chars: int) -> IngestError:
+    return IngestError(source, f"is {length:,} characters long; the limit for one article is {max_chars:,}")
+
+
 def article_from_text(text: str, source: str, *, title: str | None = None, url: str | None = None,
                       published: str | None = None, key: str | None = None, keep: Iterable[str] = (),
-                      markdown: bool = False) -> Article:
+                      markdown: bool = False, max_chars: int = MAX_CHARS) -> Article:
     """Make an :class:`Article` from text: clean it, find title and date
-    where not given, and give it an id from its URL or its text."""
+    where not given, and give it an id from its URL or its text. A text
+    longer than ``max_chars`` (before or after cleaning) is an
+    :class:`IngestError`."""
     if not text.strip():
         raise IngestError(source, "no text (the file is empty or blank)")
+    nul = text.find("\x00")
+    if nul >= 0:  # anywhere in the text: a NUL has no place in text, nor in a graph
+        raise IngestError(source, f"looks binary (a NUL character at offset {nul}), not text")
+    if len(text) > max_chars:
+        raise _too_long(source, len(text), max_chars)
     clean, origin = clean_text(text, keep=keep, markdown=markdown)
+    if len(clean) > max_chars:  # the full stops cleaning puts between glued sentences
+        raise _too_long(source, len(clean), max_chars)
     head = text[:300]
     return Article(
         id=stable_id(url or text),
@@ -276,24 +338,55 @@ def article_from_text(text: str, source: str, *, title: str | None = None, url: 
     )
 
 
+_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of ``path`` in bytes; an :class:`IngestError` for what is no
+    regular file. Reading a FIFO or a device could wait for ever, so it is
+    never opened."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            reason = "is a loop of symbolic links"
+        elif exc.errno == errno.ENOENT:
+            reason = "is a symbolic link to nothing" if path.is_symlink() else "does not exist"
+        else:
+            reason = f"cannot be read ({exc.strerror or exc})"
+        raise IngestError(path, reason) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "a special file")
+        raise IngestError(path, f"is {kind}, not a regular file")
+    return info.st_size
+
+
+#: Byte order marks and the encodings they announce; UTF-32 first, as its
+#: little-endian mark starts with UTF-16's. Without a mark, text is UTF-8.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+         (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+
+
 def _decode(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if not data.strip():
-        raise IngestError(path, "is empty")
-    if b"\x00" in data[:8192]:
-        raise IngestError(path, "looks binary (it contains NUL bytes), not text")
+    codec, name = next(((c, n) for bom, c, n in _BOMS if data.startswith(bom)), ("utf-8", "UTF-8"))
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise IngestError(path, f"is not UTF-8 text (undecodable byte at offset {exc.start})") from None
+        if b"\x00" in data:
+            raise IngestError(path, "looks binary (it contains NUL bytes), not text") from None
+        raise IngestError(path, f"is not {name} text (undecodable byte at offset {exc.start})") from None
+    if not text.strip():
+        raise IngestError(path, "is empty")
+    return text
 
 
-
-
-def _html_article(text: str, path: Path, keep: Iterable[str]) -> Article:
+def _html_article(text: str, path: Path, keep: Iterable[str], max_chars: int) -> Article:
     import trafilatura  # imported here: only HTML input needs it
 
     body = trafilatura.extract(text, include_comments=False, include_tables=True, favor_precision=True)
@@ -301,72 +394,120 @@ def _html_article(text: str, path: Path, keep: Iterable[str]) -> Article:
         raise IngestError(path, "no article text found in the HTML")
     meta = trafilatura.extract_metadata(text)
     return article_from_text(
-        body, str(path), keep=keep,
+        body, str(path), keep=keep, max_chars=max_chars,
         title=getattr(meta, "title", None), url=getattr(meta, "url", None), published=getattr(meta, "date", None),
     )
 
 
-def _jsonl_articles(text: str, path: Path, keep: Iterable[str]) -> Iterator[Article]:
-    for n, line in enumerate(text.splitlines(), 1):
+def _as_ingest_error(where: str | Path, exc: Exception) -> IngestError:
+    """``exc`` as the error of the input ``where``: kg's own as it is, any
+    other (a library failing on odd input) with its type and message."""
+    if isinstance(exc, IngestError):
+        return exc
+    return IngestError(where, f"could not be read ({type(exc).__name__}: {exc})")
+
+
+def _jsonl_article(line: str, where: str, keep: Iterable[str], max_chars: int) -> Article:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise IngestError(where, f"is not valid JSON ({exc.msg})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise IngestError(where, "has no \"text\" field")
+    for name in ("title", "url"):
+        if not isinstance(row.get(name), str | None) or "\x00" in (row.get(name) or ""):
+            raise IngestError(where, f"has a \"{name}\" {row[name]!r:.40} that is not a string of text")
+    name = "date" if row.get("date") not in (None, "") else "published"
+    try:
+        published = _checked_date(row.get(name))
+    except ValueError as exc:
+        raise IngestError(where, f"has a \"{name}\" {row[name]!r:.40} that {exc}") from None
+    return article_from_text(
+        row["text"], where, keep=keep, max_chars=max_chars, title=row.get("title"), url=row.get("url"),
+        published=published, key=str(row["id"]) if row.get("id") not in (None, "") else None,
+    )
+
+
+def _jsonl_articles(text: str, path: Path, keep: Iterable[str], max_chars: int,
+                    on_error: Callable[[IngestError], None] | None) -> Iterator[Article]:
+    # Lines end at "\n" only: str.splitlines would also cut at U+2028 and
+    # other breaks that JSON allows, raw, inside a string.
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        where = f"{path}:{n}"
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"{path}:{n}", f"is not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise IngestError(f"{path}:{n}", "has no \"text\" field")
-        yield article_from_text(
-            row["text"], f"{path}:{n}", keep=keep, title=row.get("title"), url=row.get("url"),
-            published=row.get("date") or row.get("published"),
-            key=str(row["id"]) if row.get("id") not in (None, "") else None,
-        )
+            article = _jsonl_article(line, where, keep, max_chars)
+        except Exception as exc:  # one line's failure, not the file's
+            err = _as_ingest_error(where, exc)
+            if on_error is None:
+                raise err from None
+            on_error(err)
+            continue
+        yield article
 
 
-def read_path(path: str | Path, *, keep: Iterable[str] = ()) -> list[Article]:
+def read_path(path: str | Path, *, keep: Iterable[str] = (), max_chars: int = MAX_CHARS,
+              on_error: Callable[[IngestError], None] | None = None) -> list[Article]:
     """Read one file into its articles (a JSON Lines file holds many).
 
-    Raises :class:`IngestError` naming the file and the reason.
+    Raises :class:`IngestError` naming the file and the reason. A line of a
+    JSON Lines file that cannot be read raises too, or, when ``on_error`` is
+    given, is passed to ``on_error(error)`` and the other lines are read.
+    ``max_chars`` limits each article's length; a file of another kind
+    larger than four bytes per allowed character is not even read.
     """
     path = Path(path)
+    size = _regular_file_size(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise IngestError(path, f"unknown file type {path.suffix or '(none)'}; use one of {', '.join(SUFFIXES)}")
+    if kind != "jsonl" and size > 4 * max_chars:  # no encoding takes more than four bytes a character
+        raise IngestError(path, f"is {size:,} bytes long; the limit for one article is {max_chars:,} characters")
     text = _decode(path)
     if kind == "html":
-        return [_html_article(text, path, keep)]
+        return [_html_article(text, path, keep, max_chars)]
     if kind == "jsonl":
-        return list(_jsonl_articles(text, path, keep))
-    return [article_from_text(text, str(path), keep=keep, markdown=kind == "markdown")]
+        return list(_jsonl_articles(text, path, keep, max_chars, on_error))
+    return [article_from_text(text, str(path), keep=keep, markdown=kind == "markdown", max_chars=max_chars)]
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            # Every name with an article's ending that is no folder: a FIFO,
+            # a broken link or a loop of links is reported, not passed over.
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and not f.is_dir()))
         else:
             files.append(p)
     return files
 
 
-def read_articles(paths: Iterable[str | Path], *, keep: Iterable[str] = (),
-                  on_error=None) -> Iterator[Article]:
+def read_articles(paths: Iterable[str | Path], *, keep: Iterable[str] = (), max_chars: int = MAX_CHARS,
+                  on_error: Callable[[IngestError], None] | None = None) -> Iterator[Article]:
     """Yield the articles in the given files and folders (folders are read
-    recursively, in name order). A file that cannot be read, or that repeats
-    an article already read, raises :class:`IngestError`, or is passed to
-    ``on_error(error)`` when given and skipped."""
+    recursively, in name order). A file or JSON Lines line that cannot be
+    read, for whatever reason, raises :class:`IngestError`, or is passed to
+    ``on_error(error)`` when given and skipped. An article already read (same
+    URL, or same text) is read once; its repeat is a :class:`DuplicateArticle`."""
     seen: dict[str, str] = {}
+
+    def report(err: IngestError) -> None:
+        if on_error is None:
+            raise err
+        on_error(err)
+
     for path in _expand(paths):
         try:
-            if not path.exists():
-                raise IngestError(path, "does not exist")
-            for article in read_path(path, keep=keep):
-                if article.id in seen:  # one article, one node: the same text twice is read once
-                    raise IngestError(article.source, f"has the same text as {seen[article.id]}; read once")
-                seen[article.id] = article.source
-                yield article
-        except IngestError as err:
-            if on_error is None:
-                raise
-            on_error(err)
+            articles = read_path(path, keep=keep, max_chars=max_chars, on_error=on_error)
+        except Exception as exc:  # one file's failure, not the build's
+            report(_as_ingest_error(path, exc))
+            continue
+        for article in articles:
+            if article.id in seen:  # one article, one node
+                report(DuplicateArticle(article.source, f"is a duplicate of {seen[article.id]} "
+                                                        "(same text or URL); read once"))
+                continue
+            seen[article.id] = article.source
+            yield article

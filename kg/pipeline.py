@@ -15,13 +15,19 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .errors import InputError
 from .extract import DEFAULT_EXTRACTORS, Gazetteer, extract_article, get_extractor, load_pipeline
 from .extract.scorer import load_scorer
-from .ingest import IngestError, read_articles
+from .ingest import MAX_CHARS, DuplicateArticle, read_articles
 from .model import load_catalogue, to_graph
 from .resolve import Resolution, resolve
 
-__all__ = ["BuildStats", "BuildResult", "build_graph"]
+__all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph"]
+
+
+class ExtractionError(InputError):
+    """An article that was read but could not be extracted; the message names
+    its file and the exception."""
 
 
 @dataclass
@@ -32,13 +38,18 @@ class BuildStats:
     facts: int = 0
     sources: int = 0
     seconds: float = 0.0
-    errors: list[IngestError] = field(default_factory=list)
+    #: inputs left out of the graph: unreadable files and lines, articles that failed in extraction
+    errors: list[InputError] = field(default_factory=list)
+    #: articles read a second time (from another file or line) and left out as repeats
+    duplicates: list[DuplicateArticle] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (f"{self.articles} articles, {self.entities} entities, {self.relations} relations, "
                 f"{self.facts} facts, {self.sources} sources, {self.seconds:.1f} s")
         if self.errors:
-            text += f", {len(self.errors)} unreadable"
+            text += f", {len(self.errors)} skipped"
+        if self.duplicates:
+            text += f", {len(self.duplicates)} duplicate{'s' if len(self.duplicates) > 1 else ''} read once"
         return text
 
 
@@ -56,16 +67,21 @@ def build_graph(
     catalogue: str | Path | None = None,
     quotes: bool = True,
     strict: bool = False,
-    on_error: Callable[[IngestError], None] | None = None,
+    on_error: Callable[[InputError], None] | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
     model: str | None = None,
     scorer: str | Path | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> BuildResult:
     """Read the articles under ``paths`` and build their knowledge graph.
 
     ``extractors`` are registered names (see ``kg extractors``); unknown names
-    fail before any text is read. Unreadable files are passed to ``on_error``
-    and skipped, or raise :class:`~kg.ingest.IngestError` when ``strict``.
+    fail before any text is read. An input that fails, whatever the reason
+    (a file or JSON Lines line that cannot be read, an article longer than
+    ``max_chars`` characters, an article whose extraction raises), is passed
+    to ``on_error`` and left out, or raises its :class:`~kg.errors.InputError`
+    when ``strict``. A repeated article is passed to ``on_error`` as a
+    :class:`~kg.ingest.DuplicateArticle` and read once, strict or not.
     ``quotes=False`` leaves the sentence text out of the evidence.
     ``progress`` wraps the list of articles (a tqdm bar, for instance).
     ``scorer`` is a model file from ``kg train``: relations it rates under
@@ -80,15 +96,28 @@ def build_graph(
     keep = [alias for e in entries for alias in e.aliases]
     stats = BuildStats()
 
-    def failed(err: IngestError) -> None:
-        stats.errors.append(err)
+    def failed(err: InputError) -> None:
+        if isinstance(err, DuplicateArticle):
+            stats.duplicates.append(err)
+        elif strict:
+            raise err
+        else:
+            stats.errors.append(err)
         if on_error is not None:
             on_error(err)
 
-    articles = list(read_articles(paths, keep=keep, on_error=None if strict else failed))
+    read = list(read_articles(paths, keep=keep, max_chars=max_chars, on_error=failed))
     nlp = load_pipeline(model)
-    wrapped = progress(articles) if progress else articles
-    extractions = [extract_article(a, nlp, gazetteer, extractors, rater) for a in wrapped]
+    nlp.max_length = max(nlp.max_length, max_chars)  # the limit was checked on reading
+    articles, extractions = [], []
+    for article in progress(read) if progress else read:
+        try:
+            extraction = extract_article(article, nlp, gazetteer, extractors, rater)
+        except Exception as exc:  # this article's failure, not the build's
+            failed(ExtractionError(article.source, f"failed in extraction ({type(exc).__name__}: {exc})"))
+            continue
+        articles.append(article)
+        extractions.append(extraction)
     resolution = resolve(extractions, entries)
     graph = to_graph(articles, resolution.entities, resolution.references, resolution.statements,
                      resolution.facts, quotes=quotes)

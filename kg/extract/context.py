@@ -9,6 +9,7 @@ and the subject of the sentence before (for "its", "the company").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -140,10 +141,11 @@ def _in_subject(token) -> bool:
     return False
 
 
-def _line_of(text: str, offset: int) -> str:
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text[start:end if end >= 0 else len(text)]
+def _line_at(text: str, newlines: list[int], offset: int) -> tuple[int, int]:
+    """Start and end of the line ``offset`` is on, from the sorted offsets
+    of the text's line breaks (a bisection, not a scan of a long line)."""
+    k = bisect_left(newlines, offset)
+    return (newlines[k - 1] + 1 if k else 0), (newlines[k] if k < len(newlines) else len(text))
 
 
 def _apposed_name(doc: Doc, anaphor: Found) -> str | None:
@@ -176,7 +178,10 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
 
 
 def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
-    """Yield one :class:`Clause` per sentence, with its context filled in."""
+    """Yield one :class:`Clause` per sentence, with its context filled in.
+
+    Linear in the article's length: each sentence looks up its mentions,
+    line and paragraph by bisection instead of scanning the whole text."""
     main = None
     if main_key:
         first = next((f for f in found if f.key == main_key), None)
@@ -184,14 +189,20 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     text = doc.text
     places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
     country = places.most_common(1)[0][0] if places else None
+    by_start = sorted(found, key=lambda f: f.start)  # find_mentions gives them in this order already
+    starts = [f.start for f in by_start]
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    paragraph_ends = [m.end() for m in re.finditer("\n\n", text)]  # as str.count finds them
     lead: Found | None = None
     lead_text = ""
     previous: Found | None = None
     heading = header = ""
+    line_span = None
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        ms = [f for f in found if sent.start_char <= f.start and f.end <= sent.end_char]
+        ms = [f for f in by_start[bisect_left(starts, sent.start_char):bisect_right(starts, sent.end_char)]
+              if f.end <= sent.end_char]
         # "the company", "the drugmaker": the company the text was just
         # about, unless that was a unit of the main company (then the parent)
         for f in ms:
@@ -208,25 +219,32 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
                 f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
             elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
                 f.key = previous.key
-        line = _line_of(text, sent.start_char).strip()
+        span = _line_at(text, newlines, sent.start_char)
+        if span != line_span:  # the sentences of one line share its reading: a long line is read once
+            line_span = span
+            line = text[span[0]:span[1]].strip()
+            cells = line.count("|")
+            heading_line = is_heading(line)
         is_bullet = bool(re.match(r"^(?:[•*·–-]|\d+\.)\s", line))
         row = None
-        if line.count("|") >= 2 and not header:
+        if cells >= 2 and not header:
             header = line
-        elif line.count("|") < 2:
+        elif cells < 2:
             header = ""
-            if is_heading(line):
+            if heading_line:
                 heading = line
-        if line.count("|") >= 2 and line != header:
+        if cells >= 2 and line != header:
             first_cell = line.split("|")[0]
             cell_start = text.find(first_cell, sent.start_char - len(line))
-            row = next((f for f in found if f.label == "Organization" and cell_start <= f.start < cell_start + len(first_cell) + 1), None)
+            in_cell = by_start[bisect_left(starts, cell_start):bisect_left(starts, cell_start + len(first_cell) + 1)]
+            row = next((f for f in in_cell if f.label == "Organization"), None)
         clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country,
-                        heading, header if line != header else "", text.count("\n\n", 0, sent.start_char), doc_text=text)
+                        heading, header if line != header else "", bisect_right(paragraph_ends, sent.start_char),
+                        doc_text=text)
         yield clause
         subject = clause.subject()
         token = clause.token(subject) if subject is not None else None
-        if (subject is not None and not is_bullet and not is_heading(line) and token is not None
+        if (subject is not None and not is_bullet and not heading_line and token is not None
                 and (_in_subject(token) or token.i < sent.root.i or sent.root.pos_ not in {"VERB", "AUX"})):
             previous = subject  # only what the subject phrase names, and not a heading's
         if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):

@@ -166,12 +166,19 @@ def period_phrases(text: str, year: int | None, published: str | None = None) ->
         add(m, _months(y, q * 3, 3) if y else None)
     for m in re.finditer(rf"\bon\s+(?P<mon>{_MONTHS})\s+(?P<d>\d{{1,2}})(?:,\s*(?P<y>20\d\d))?", text, flags):
         y = y_of(m, "y") or (int(re.findall(r"\b(20\d\d)\b", text)[0]) if re.findall(r"\b(20\d\d)\b", text) else None)
-        add(m, f"{y}-{_MONTH[m.group('mon').lower()]:02d}-{int(m.group('d')):02d}" if y else None)
-    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
-        day = date.fromisoformat(published)
+        try:
+            add(m, date(y, _MONTH[m.group("mon").lower()], int(m.group("d"))).isoformat() if y else None)
+        except ValueError:  # "on February 30": no such day
+            pass
+    try:
+        day = date.fromisoformat(published) if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published) else None
+    except ValueError:  # "2025-02-30": no day to count the weekdays back from
+        day = None
+    if day:
         for m in re.finditer(r"\bon\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", text, flags):
             back = (day.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
-            add(m, (day - timedelta(days=back)).isoformat())
+            if day.toordinal() > back:  # no weekday before 1 January of year 1
+                add(m, (day - timedelta(days=back)).isoformat())
     for m in re.finditer(r"\bsince\s+(?P<y>20\d\d)\b", text, flags):
         add(m, f"{m.group('y')}/{year}" if year and int(m.group("y")) < year else m.group("y"))
     for m in re.finditer(r"\b(?:by|in|since the (?:start|beginning) of|for|during|of)\s+(?P<y>20\d\d)\b(?!\s*[–-])", text):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -27,7 +27,7 @@ from ..schema import Entity
 from .places import find_places, place_names
 from .words import load_words
 
-__all__ = ["Gazetteer", "Found", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company",
+__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company",
            "unify_labels", "ANAPHOR_NOUNS"]
 
 #: Nationality and region adjectives, read as the place they name.
@@ -147,13 +147,53 @@ def _wins(c: Found, f: Found) -> bool:
     return (pc, -lc) < (pf, -lf)
 
 
-def _add(found: list[Found], cand: Found) -> None:
-    """Add ``cand`` unless a mention that should win over it is there."""
-    clash = [f for f in found if f.overlaps(cand)]
-    if all(_wins(cand, f) for f in clash):
-        for f in clash:
-            found.remove(f)
-        found.append(cand)
+class Mentions:
+    """The mentions found so far in one article, no two overlapping, in the
+    order they were found. Each character points to the mention that covers
+    it, so that what a candidate overlaps is looked up in the candidate's
+    length, not the article's: finding every mention takes time linear in
+    the article's length.
+
+    >>> ms = Mentions()
+    >>> ms.add(Found(0, 4, "Acme", "Organization", "Acme", "ner"))
+    >>> ms.add(Found(0, 9, "Acme Corp", "Organization", "Acme Corp", "name"))
+    >>> [f.text for f in ms], [f.text for f in ms.overlapping(3, 5)]
+    (['Acme Corp'], ['Acme Corp'])
+    """
+
+    def __init__(self) -> None:
+        self._order: dict[int, int] = {}  # id(mention) -> when it was found
+        self._found: dict[int, Found] = {}  # id(mention) -> mention, in the order found
+        self._at: dict[int, Found] = {}  # character offset -> the mention that covers it
+        self._count = 0
+
+    def __iter__(self) -> Iterator[Found]:
+        return iter(list(self._found.values()))
+
+    def overlapping(self, start: int, end: int) -> list[Found]:
+        """The mentions that overlap [start, end), in the order found."""
+        hits = {id(f): f for i in range(start, end) if (f := self._at.get(i)) is not None}
+        return sorted(hits.values(), key=lambda f: self._order[id(f)])
+
+    def remove(self, f: Found) -> None:
+        del self._found[id(f)], self._order[id(f)]
+        for i in range(f.start, f.end):
+            del self._at[i]
+
+    def append(self, f: Found) -> None:
+        self._found[id(f)] = f
+        self._order[id(f)] = self._count
+        self._count += 1
+        for i in range(f.start, f.end):
+            self._at[i] = f
+
+    def add(self, cand: Found) -> None:
+        """Add ``cand`` unless a mention that should win over it is there."""
+        clash = self.overlapping(cand.start, cand.end)
+        if all(_wins(cand, f) for f in clash):
+            for f in clash:
+                self.remove(f)
+            self.append(cand)
 
 
 # Words that, after a company's name, name one of its units ("JD Retail",
@@ -543,34 +583,37 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     Works on ``doc.text``; uses ``doc.ents`` when the pipeline has NER.
     """
     text = doc.text
-    found: list[Found] = []
+    mentions = Mentions()
     sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
                _gazetteer_places(text, gaz), _ner_mentions(doc, gaz))
     for source in sources:
         for cand in source:
-            _add(found, cand)
+            mentions.add(cand)
     # "Hangzhou-based": the place is named even when NER misses it.
     for m in _BASED.finditer(text):
         lead = re.match(r"^(?:(?:The|A|An|In|At|On|Its|Their)\s+)*", m.group(1) + " ").end()
         name, start = m.group(1)[lead:], m.start(1) + lead
         known = gaz.lookup(name)
         if name and (not known or known[1] == "Place"):
-            _add(found, Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
+            mentions.add(Found(start, m.end(1), name, "Place", known[0] if known else name, "name"))
+    found = list(mentions)
     for cand in list(_unit_names(text, found, gaz)) + list(_maker_models(text, found)):
-        _add(found, cand)
+        mentions.add(cand)
+    found = list(mentions)
     unify_labels(found)
     main = main_company(found)
     for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
-        _add(found, cand)
+        mentions.add(cand)
     for cand in _demonym_mentions(text):
-        _add(found, cand)
+        mentions.add(cand)
     # organisations read from the sentence's structure (the entity rules of
     # kg/extract/rules/entities.json); imported here since the rule
     # interpreter itself builds on this module's Found
     from .patterns import find_entities
-    for cand in find_entities(doc, found):
-        _add(found, cand)
+    for cand in find_entities(doc, mentions):
+        mentions.add(cand)
+    found = list(mentions)
     _apply_acronyms(text, found)
     _apply_former_names(text, found)
     _apply_tickers(text, found)

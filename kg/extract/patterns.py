@@ -64,7 +64,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import Found
+from .mentions import Found, Mentions
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -270,7 +270,7 @@ def _is_name(token: Token) -> bool:
     return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_sent_start and not token.is_stop
 
 
-def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) -> list[Found]:
+def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> list[Found]:
     """Mentions of organisations (or other classes) that the entity rules
     find from structure, for proper nouns no other source named: the
     subject of "acquire", the name after "shares of", a name in apposition
@@ -281,6 +281,7 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
         return []  # the rules read a dependency parse; a blank pipeline has none
     _, matcher, _ = rules.matchers(doc.vocab)
     out: list[Found] = []
+    taken: set[int] = set()  # the characters ``out`` covers
     for match_id, tokens in matcher(doc):
         key = doc.vocab.strings[match_id]
         rule_id, n = key.rsplit("#", 1)
@@ -294,7 +295,7 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
-        known = next((f for f in found if f.start < end and start < f.end), None)
+        known = next(iter(found.overlapping(start, end)), None)
         if known is not None:
             # the statistical model's guess gives way (its class, or a span
             # that took in a word before the name: "Chipmaker Qorvex"),
@@ -303,9 +304,10 @@ def find_entities(doc: Doc, found: list[Found], rules: RuleSet | None = None) ->
                     or known.label == "Person" and " " in span.text and not rule.overrules_people):
                 continue
             found.remove(known)
-        if any(f.start < end and start < f.end for f in out):
+        if not taken.isdisjoint(range(start, end)):
             continue
         out.append(Found(start, end, span.text, rule.label, span.text, "structure"))
+        taken.update(range(start, end))
     return out
 
 
@@ -338,11 +340,11 @@ class FactMatch:
     start: int  # where the number is, for its period
 
 
-def _amount(token: Token, unit: Token | None = None, percent: bool = False) -> tuple[Decimal, str, int] | None:
+def _amount(token: Token, ent: Span | None, unit: Token | None = None,
+            percent: bool = False) -> tuple[Decimal, str, int] | None:
     """The amount of money, the percentage or (with a ``unit`` noun) the
-    count ``token`` heads: the statistical entity it is in, else its own
-    words ("$4.7 billion" the model did not mark)."""
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    count ``token`` heads: ``ent``, the statistical entity it is in, else its
+    own words ("$4.7 billion" the model did not mark)."""
     if unit is not None:
         text = ent.text if ent is not None and ent.label_ == "CARDINAL" else token.text
         parsed = parse_amount(text)
@@ -664,6 +666,8 @@ def match_rules(doc: Doc, found: list[Found], context,
     args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns)
     out: dict[tuple, Match] = {}
     numbers: dict[tuple, FactMatch] = {}
+    # Doc.ents builds every entity span anew: look them up once per article, not once per number
+    entity_at = {i: e for e in merged.ents for i in range(e.start, e.end)}
     for match_id, tokens in sorted(matcher(merged), key=lambda m: (m[1], doc.vocab.strings[m[0]])):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         rule = rules.get(rule_id)
@@ -685,7 +689,10 @@ def match_rules(doc: Doc, found: list[Found], context,
                                            Match(s, rel, o, rule.id, rule.confidence, sentence))
         for metric, whose, amount_node, *unit_node in rule.facts:
             unit_token = nodes.get(unit_node[0]) if unit_node else None
-            amount = _amount(nodes[amount_node], unit_token, metric in _PERCENT_METRICS) if amount_node in nodes else None
+            amount = None
+            if amount_node in nodes:
+                token = nodes[amount_node]
+                amount = _amount(token, entity_at.get(token.i), unit_token, metric in _PERCENT_METRICS)
             if amount is None:
                 continue
             value, unit, start = amount
