@@ -50,6 +50,10 @@ from xml.sax.saxutils import quoteattr
 
 from .model import PREFIXES as _NAMESPACES
 from .model import TRIPLES_DIR
+from pyparsing import ParseException
+from rdflib.plugins.sparql import algebra, parser
+from rdflib.plugins.sparql.parserutils import CompValue
+
 from .store import AskResult, GraphResult, GraphStore, SelectResult, Term
 
 __all__ = [
@@ -184,8 +188,8 @@ def parse_param(value: str) -> Term:
 
 # ------------------------------------------------------------ lexing SPARQL
 
-# Enough of SPARQL's lexical grammar to tell keywords from strings, IRIs,
-# comments, variables and prefixed names; the engine does the real parsing.
+# Enough of SPARQL's lexical grammar to find the WHERE clause's brace past
+# strings, IRIs, comments and names; the engine does the real parsing.
 _TOKEN = re.compile(
     r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
     r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
@@ -198,11 +202,6 @@ _TOKEN = re.compile(
 )
 
 
-def _tokens(sparql: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset) for each token that matters, comments left out."""
-    return [(m.lastgroup, m[0], m.start()) for m in _TOKEN.finditer(sparql) if m.lastgroup != "comment"]
-
-
 def _unescape_codepoints(sparql: str) -> str:
     # SPARQL allows \uXXXX escapes anywhere in a query: look at the text
     # both as written and as a parser that expands them would see it.
@@ -210,40 +209,84 @@ def _unescape_codepoints(sparql: str) -> str:
                   lambda m: chr(int(m[1] or m[2], 16)), sparql)
 
 
-# Any word that could be one of the keywords that fetch (prov:wasDerivedFrom is not).
-_FETCH_KEYWORD = re.compile(r"(?<![\w:?$])(?:SERVICE|LOAD|FROM|USING)(?![\w:-])", re.IGNORECASE)
+# ------------------------------------------------------------ what a query may fetch
+
+# A keyword is a run of ASCII letters that no other letter touches. A text in
+# which none of these words occurs cannot hold a keyword that fetches, however
+# a parser splits it into tokens. The test over-matches on purpose (strings,
+# comments and names too): a match only means "parse it and look".
+_FETCH_WORD = re.compile(r"(?<![A-Za-z])(SERVICE|LOAD|FROM|USING)(?![A-Za-z])", re.IGNORECASE)
 
 
 def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
-    """Why ``sparql`` would make the engine fetch from the network, or None.
+    """Why ``sparql`` (a query or an update) would make the engine fetch from
+    the network, or None.
 
-    SERVICE and LOAD always would; FROM, FROM NAMED and USING are allowed
-    only for graphs already in the store.
+    The answer comes from the parsed query (rdflib's SPARQL 1.1 parser and
+    algebra): SERVICE and LOAD anywhere are refused; FROM, FROM NAMED,
+    USING and USING NAMED only for graphs already in the store. A query
+    that spells none of these words needs no parsing; one that spells them
+    but that rdflib cannot parse (an Oxigraph extension such as LATERAL, or
+    a syntax error) is refused, since what it would do cannot be checked.
 
     >>> remote_access("SELECT * WHERE { SERVICE <http://127.0.0.1/sparql> { ?s ?p ?o } }")
+    'SERVICE is not allowed: this endpoint never fetches from other servers'
+    >>> remote_access('SELECT ?x WHERE { ?x ?p "x"@en.SERVICE <http://127.0.0.1/> { ?s ?p ?o } }')
     'SERVICE is not allowed: this endpoint never fetches from other servers'
     >>> remote_access('SELECT ?service WHERE { ?service rdfs:label "SERVICE" }') is None
     True
     >>> remote_access("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
     'FROM <http://example.org/g> is not a graph in this store; nothing is fetched'
     """
-    if "\\u" not in sparql.lower() and not _FETCH_KEYWORD.search(sparql):
-        return None  # the common case, without lexing
-    local = set(local_graphs)
-    for text in dict.fromkeys((sparql, _unescape_codepoints(sparql))):
-        tokens = _tokens(text)
-        for index, (kind, word, _) in enumerate(tokens):
-            keyword = word.upper() if kind == "name" and ":" not in word else ""
-            if keyword in ("SERVICE", "LOAD"):
-                return f"{keyword} is not allowed: this endpoint never fetches from other servers"
-            if keyword in ("FROM", "USING"):
-                following = tokens[index + 1:index + 3]
-                if following and following[0][1].upper() == "NAMED":
-                    following = following[1:]
-                target = following[0] if following else ("other", "", 0)
-                if target[0] != "iri" or target[1][1:-1] not in local:
-                    return f"{keyword} {target[1]} is not a graph in this store; nothing is fetched"
+    return _remote_access(sparql, frozenset(local_graphs))
+
+
+@functools.lru_cache(maxsize=512)
+def _remote_access(sparql: str, local_graphs: frozenset[str]) -> str | None:
+    words = sorted({m[1].upper() for text in (sparql, _unescape_codepoints(sparql))
+                    for m in _FETCH_WORD.finditer(text)})
+    if not words:
+        return None  # the common case, without parsing
+    try:
+        operations, datasets = _parse_for_fetching(sparql)
+    except (ParseException, RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
+        # rdflib fails with many error types on text it does not read as SPARQL 1.1
+        return (f"{words[0]} appears in a query that the fetch check cannot read as SPARQL 1.1 "
+                f"({type(error).__name__}), so it is refused: this endpoint never fetches from other servers. "
+                f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)")
+    found: list[str] = []
+
+    def visit(node):
+        if isinstance(node, CompValue) and node.name in _FETCHING_NODES:
+            found.append(_FETCHING_NODES[node.name])
+
+    for operation in operations:
+        algebra.traverse(operation, visitPre=visit)
+    if found:
+        return f"{found[0]} is not allowed: this endpoint never fetches from other servers"
+    for keyword, clause in datasets:
+        graph = clause["named"] if "named" in clause else clause["default"]
+        if str(graph) not in local_graphs:
+            keyword += " NAMED" if "named" in clause else ""
+            return f"{keyword} <{graph}> is not a graph in this store; nothing is fetched"
     return None
+
+
+_FETCHING_NODES = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
+
+
+def _parse_for_fetching(sparql: str) -> tuple[list, list[tuple[str, CompValue]]]:
+    """(algebra of each operation, ("FROM" or "USING", dataset clause) pairs).
+
+    (``dict.get``: a CompValue's own ``get`` answers a missing key with the key.)
+    """
+    try:
+        query = algebra.translateQuery(parser.parseQuery(sparql), initNs=PREFIXES).algebra
+        return [query], [("FROM", clause) for clause in dict.get(query, "datasetClause") or ()]
+    except ParseException:
+        update = algebra.translateUpdate(parser.parseUpdate(sparql), initNs=PREFIXES).algebra
+        return list(update), [("USING", clause) for operation in update
+                               for clause in dict.get(operation, "using") or ()]
 
 
 def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
@@ -307,15 +350,10 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
             raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
     # checked before binding: a VALUES block of escaped terms adds no keyword,
     # and the unbound text of a saved query is the same on every call
-    reason = _remote_access_once(sparql, store.named_graphs())
+    reason = remote_access(sparql, store.named_graphs())
     if reason:
         raise RemoteAccessError(reason)
     return store.query(bind_values(sparql, params), prefixes=PREFIXES)
-
-
-@functools.lru_cache(maxsize=512)
-def _remote_access_once(sparql: str, local_graphs: frozenset[str]) -> str | None:
-    return remote_access(sparql, local_graphs)
 
 
 # ------------------------------------------------------------ formatting
