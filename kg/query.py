@@ -370,7 +370,10 @@ def format_result(result: SelectResult | AskResult | GraphResult, fmt: str, *,
     if isinstance(result, GraphResult):
         if fmt not in GRAPH_FORMATS:
             raise QueryError(f"a CONSTRUCT or DESCRIBE answer is a graph: use {' or '.join(GRAPH_FORMATS)}, not {fmt}")
-        return result.serialize(fmt, prefixes=PREFIXES, limit=max_rows)
+        graph = result.serialize(fmt, prefixes=PREFIXES, limit=max_rows)
+        if fmt == "rdfxml":  # the engine writes characters XML cannot hold as they are
+            graph = _NOT_XML.sub("\ufffd", graph.decode("utf-8")).encode("utf-8")
+        return graph
     if fmt not in SELECT_FORMATS:
         raise QueryError(f"a SELECT or ASK answer is a table: use one of {', '.join(SELECT_FORMATS)}, not {fmt}")
     if isinstance(result, AskResult):
@@ -457,6 +460,21 @@ def _json(variables: tuple[str, ...], rows: list) -> str:
                       ensure_ascii=False, indent=1) + "\n"
 
 
+# Characters XML 1.0 forbids even as character references: C0 controls but
+# tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for XML, each character XML 1.0 cannot hold replaced
+    by U+FFFD (the results stay well-formed; the replacement shows a loss).
+
+    >>> _xml_text("a<b\x01")
+    'a&lt;b\ufffd'
+    """
+    return xml_escape(_NOT_XML.sub("\ufffd", text))
+
+
 def _xml_term(term: Term) -> str:
     tag = {"uri": "uri", "bnode": "bnode", "literal": "literal"}.get(term.kind, "literal")
     attributes = ""
@@ -464,7 +482,7 @@ def _xml_term(term: Term) -> str:
         attributes = f" xml:lang={quoteattr(term.language)}"
     elif term.kind == "literal" and term.datatype and term.datatype != _XSD + "string":
         attributes = f" datatype={quoteattr(term.datatype)}"
-    return f"<{tag}{attributes}>{xml_escape(term.value)}</{tag}>"
+    return f"<{tag}{attributes}>{_xml_text(term.value)}</{tag}>"
 
 
 _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
