@@ -238,15 +238,16 @@ def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
     >>> remote_access("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
     'FROM <http://example.org/g> is not a graph in this store; nothing is fetched'
     """
-    return _remote_access(sparql, frozenset(local_graphs))
-
-
-@functools.lru_cache(maxsize=512)
-def _remote_access(sparql: str, local_graphs: frozenset[str]) -> str | None:
-    words = sorted({m[1].upper() for text in (sparql, _unescape_codepoints(sparql))
-                    for m in _FETCH_WORD.finditer(text)})
+    words = tuple(sorted({m[1].upper() for text in (sparql, _unescape_codepoints(sparql))
+                          for m in _FETCH_WORD.finditer(text)}))
     if not words:
         return None  # the common case, without parsing
+    return _parsed_remote_access(sparql, words, frozenset(local_graphs))
+
+
+# Few entries: a query may be a megabyte long, and a cache entry keeps it.
+@functools.lru_cache(maxsize=32)
+def _parsed_remote_access(sparql: str, words: tuple[str, ...], local_graphs: frozenset[str]) -> str | None:
     try:
         operations, datasets = _parse_for_fetching(sparql)
     except (ParseException, RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
