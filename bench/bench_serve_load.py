@@ -21,7 +21,6 @@ import argparse
 import http.client
 import logging
 import os
-import statistics
 import sys
 import threading
 import time
