@@ -5,8 +5,9 @@ few seconds of it and asserts only that nothing fails).
 so that the per-client limit sees 16 clients), send a saved query over and
 over on one keep-alive connection, while one more client (127.0.1.1) sends
 pathological queries: an endless cross product (cancelled at the time
-limit), one that needs more memory than a worker may have (the worker is
-stopped and replaced), and 10,000 UNIONs. It reports the requests and
+limit), one that needs more memory than a worker may have and one too deep
+for the engine's stack (each stops its worker, which is replaced), and
+10,000 UNIONs (refused). It reports the requests and
 errors of the normal clients, their latency (p50/p99) and the memory of the
 server and its workers at start and end.
 
@@ -41,6 +42,7 @@ NORMAL_QUERY = "SELECT ?e ?name WHERE { ?e a kg:Organization ; rdfs:label ?name 
 PATHOLOGICAL_QUERIES = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
     "SELECT ?a ?b ?c ?d ?e ?f WHERE { ?a ?x ?b . ?c ?y ?d . ?e ?z ?f } ORDER BY ?a ?b ?c ?d ?e ?f LIMIT 1",
+    "SELECT * WHERE { FILTER(" + "1+" * 300_000 + "1) }",
     "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }",
 )
 

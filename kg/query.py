@@ -69,6 +69,9 @@ __all__ = [
     "parse_param",
     "bind_values",
     "remote_access",
+    "MAX_NESTING",
+    "MAX_UNIONS",
+    "check_query",
     "run_query",
     "format_result",
 ]
@@ -349,12 +352,57 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
         if unknown:
             known = ", ".join(saved.params) or "none"
             raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
-    # checked before binding: a VALUES block of escaped terms adds no keyword,
-    # and the unbound text of a saved query is the same on every call
-    reason = remote_access(sparql, store.named_graphs())
+    # checked before binding: a VALUES block of escaped terms adds no keyword
+    # and no nesting, and the unbound text of a saved query is the same on every call
+    check_query(sparql, store.named_graphs())
+    return store.query(bind_values(sparql, params), prefixes=PREFIXES)
+
+
+#: The deepest nesting of brackets, and the most UNIONs, a query may have.
+#: The engine parses and plans recursively: at about 4,000 nested braces or
+#: 8,000 UNIONs its stack overflows and the process ends.
+MAX_NESTING = 1_000
+MAX_UNIONS = 2_000
+
+
+def check_query(sparql: str, local_graphs: Iterable[str] = ()) -> None:
+    """Refuse a query before it runs: :class:`QueryError` if it nests deeper
+    or has more UNIONs than the engine can take (see :data:`MAX_NESTING`),
+    :class:`RemoteAccessError` if it would fetch (see :func:`remote_access`).
+
+    >>> check_query("SELECT * WHERE " + "{" * 1001 + "}" * 1001)
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: the query nests brackets 1001 levels deep; at most 1000 are allowed
+    """
+    # first: rdflib's parser, which the fetch check may need, is slow on such queries
+    reason = _too_deep(sparql)
+    if reason:
+        raise QueryError(reason)
+    reason = remote_access(sparql, local_graphs)
     if reason:
         raise RemoteAccessError(reason)
-    return store.query(bind_values(sparql, params), prefixes=PREFIXES)
+
+
+def _too_deep(sparql: str) -> str | None:
+    if "\\u" in sparql.lower():
+        sparql = _unescape_codepoints(sparql)
+    brackets = sum(sparql.count(c) for c in "({[")
+    if brackets <= MAX_NESTING and sparql.upper().count("UNION") <= MAX_UNIONS:
+        return None  # the common case, without lexing
+    depth = deepest = unions = 0
+    for match in _TOKEN.finditer(sparql):
+        kind, word = match.lastgroup, match[0]
+        if kind == "other":
+            depth += (word in "({[") - (word in ")}]")
+            deepest = max(deepest, depth)
+        elif kind == "name" and word.upper() == "UNION":
+            unions += 1
+    if deepest > MAX_NESTING:
+        return f"the query nests brackets {deepest} levels deep; at most {MAX_NESTING} are allowed"
+    if unions > MAX_UNIONS:
+        return f"the query has {unions} UNIONs; at most {MAX_UNIONS} are allowed (VALUES lists many alternatives)"
+    return None
 
 
 # ------------------------------------------------------------ formatting

@@ -55,7 +55,8 @@ from werkzeug.http import parse_accept_header
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .query import PREFIXES, QueryError, RemoteAccessError, bind_values, format_result, remote_access, saved_queries
+from .query import (PREFIXES, QueryError, RemoteAccessError, bind_values, check_query, format_result, remote_access,
+                     saved_queries)
 from .store import GraphResult, GraphStore, QuerySyntaxError, apply_update, copy_store, open_store
 
 __all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
@@ -150,11 +151,9 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
         except EOFError:
             return
         try:
-            # in the worker, under its time limit and memory cap: parsing a
+            # in the worker, under its time limit and memory cap: checking a
             # hostile query can take long too
-            reason = remote_access(sparql, local_graphs)
-            if reason:
-                raise RemoteAccessError(reason)
+            check_query(sparql, local_graphs)
             result = store.query(bind_values(sparql, params), prefixes=PREFIXES)
             fmt = graph_fmt if isinstance(result, GraphResult) else select_fmt
             content = format_result(result, fmt, max_rows=max_rows)
@@ -267,7 +266,7 @@ class QueryPool:
         if kind in ("stopped", "memory"):
             raise WorkerStopped(
                 f"the query needed more than the {self.memory_cap >> 20} MiB a query worker may use "
-                "(or nested too deeply for it) and was stopped; ask for less, e.g. with LIMIT")
+                "(or more stack: a very deep expression) and was stopped; ask for less, e.g. with LIMIT")
         errors = {"syntax": QuerySyntaxError, "remote": RemoteAccessError, "bad": QueryError, "error": RuntimeError}
         if kind in errors:
             raise errors[kind](rest[0])
