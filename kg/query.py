@@ -50,10 +50,6 @@ from xml.sax.saxutils import quoteattr
 
 from .model import PREFIXES as _NAMESPACES
 from .model import TRIPLES_DIR
-from pyparsing import ParseException
-from rdflib.plugins.sparql import algebra, parser
-from rdflib.plugins.sparql.parserutils import CompValue
-
 from .store import AskResult, GraphResult, GraphStore, SelectResult, Term
 
 __all__ = [
@@ -252,22 +248,13 @@ def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
 @functools.lru_cache(maxsize=32)
 def _parsed_remote_access(sparql: str, words: tuple[str, ...], local_graphs: frozenset[str]) -> str | None:
     try:
-        operations, datasets = _parse_for_fetching(sparql)
-    except (ParseException, RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
-        # rdflib fails with many error types on text it does not read as SPARQL 1.1
+        fetching, datasets = _parse_for_fetching(sparql)
+    except Exception as error:  # rdflib fails in many ways on text it does not read as SPARQL 1.1
         return (f"{words[0]} appears in a query that the fetch check cannot read as SPARQL 1.1 "
                 f"({type(error).__name__}), so it is refused: this endpoint never fetches from other servers. "
                 f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)")
-    found: list[str] = []
-
-    def visit(node):
-        if isinstance(node, CompValue) and node.name in _FETCHING_NODES:
-            found.append(_FETCHING_NODES[node.name])
-
-    for operation in operations:
-        algebra.traverse(operation, visitPre=visit)
-    if found:
-        return f"{found[0]} is not allowed: this endpoint never fetches from other servers"
+    if fetching:
+        return f"{fetching[0]} is not allowed: this endpoint never fetches from other servers"
     for keyword, clause in datasets:
         graph = clause["named"] if "named" in clause else clause["default"]
         if str(graph) not in local_graphs:
@@ -279,18 +266,33 @@ def _parsed_remote_access(sparql: str, words: tuple[str, ...], local_graphs: fro
 _FETCHING_NODES = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
 
 
-def _parse_for_fetching(sparql: str) -> tuple[list, list[tuple[str, CompValue]]]:
-    """(algebra of each operation, ("FROM" or "USING", dataset clause) pairs).
+def _parse_for_fetching(sparql: str) -> tuple[list[str], list[tuple[str, dict]]]:
+    """(SERVICE or LOAD for each such node of the algebra, ("FROM" or
+    "USING", dataset clause) pairs), from rdflib's parse of a query or update.
 
     (``dict.get``: a CompValue's own ``get`` answers a missing key with the key.)
     """
+    # slow to import, and most queries never need it
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import algebra, parser
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         query = algebra.translateQuery(parser.parseQuery(sparql), initNs=PREFIXES).algebra
-        return [query], [("FROM", clause) for clause in dict.get(query, "datasetClause") or ()]
+        operations, datasets = [query], [("FROM", clause) for clause in dict.get(query, "datasetClause") or ()]
     except ParseException:
         update = algebra.translateUpdate(parser.parseUpdate(sparql), initNs=PREFIXES).algebra
-        return list(update), [("USING", clause) for operation in update
-                               for clause in dict.get(operation, "using") or ()]
+        operations = list(update)
+        datasets = [("USING", clause) for operation in update for clause in dict.get(operation, "using") or ()]
+    fetching: list[str] = []
+
+    def visit(node):
+        if isinstance(node, CompValue) and node.name in _FETCHING_NODES:
+            fetching.append(_FETCHING_NODES[node.name])
+
+    for operation in operations:
+        algebra.traverse(operation, visitPre=visit)
+    return fetching, datasets
 
 
 def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
