@@ -237,7 +237,8 @@ def bench_endpoint(store_dir: Path, jobs, *, clients: int, requests_each: int) -
     latencies: list[float] = []
     statuses: list[int] = []
     lock = threading.Lock()
-    with running_server(store_dir, Limits(timeout=60, max_rows=100_000)) as url:
+    # every client comes from 127.0.0.1: the per-client limit must let them all in
+    with running_server(store_dir, Limits(timeout=60, max_rows=100_000, per_client=clients)) as url:
         def client(number: int) -> None:
             for index in range(requests_each):
                 text, params = jobs[(number + index) % len(jobs)]

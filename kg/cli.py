@@ -403,14 +403,17 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
     from . import draw as drawing
 
     rdf = _load(graph)
-    if timeline:
-        written = _calling(drawing.draw_timeline, rdf, timeline, output)
-    else:
-        G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, seed)
-        if output.lower().endswith(".html"):
-            written = drawing.write_html(G, output, title=title or "Knowledge graph", size_by=size_by)
+    try:
+        if timeline:
+            written = _calling(drawing.draw_timeline, rdf, timeline, output)
         else:
-            written = _calling(drawing.draw_graph, G, output, size_by=size_by, title=title, seed=seed)
+            G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, seed)
+            if output.lower().endswith(".html"):
+                written = drawing.write_html(G, output, title=title or "Knowledge graph", size_by=size_by)
+            else:
+                written = _calling(drawing.draw_graph, G, output, size_by=size_by, title=title, seed=seed)
+    except OSError as error:  # an output folder that cannot be made or written to
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {written}")
 
 
@@ -500,6 +503,9 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
 @click.argument("graph", required=False, type=click.Path(exists=True))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header gives NAME (repeatable); IP addresses, localhost "
+                   "and --host are always answered, any other name is refused (DNS rebinding).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds a query may run; longer ones are cancelled and answered 503.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
@@ -508,9 +514,16 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
               help="Bytes a request body may have (413 beyond).")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(min=1),
               help="Queries that may run at once (one process each).")
+@click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(min=256), metavar="MIB",
+              help="Address space each worker may use, in MiB; a query that needs more is stopped and answered 503.")
+@click.option("--per-client", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Queries one client (IP address) may have in flight; more are answered 429.")
+@click.option("--read-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client may take to send its request; slower connections are closed.")
 @click.option("--write-token", envvar="KG_WRITE_TOKEN",
               help="Allow SPARQL Update for requests bearing this token [env: KG_WRITE_TOKEN].")
-def serve_command(graph, host, port, timeout, max_rows, max_body, workers, write_token) -> None:
+def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, workers, worker_memory, per_client,
+                  read_timeout, write_token) -> None:
     """Serve GRAPH (default: the shipped graph) as a read-only SPARQL endpoint
     at /sparql, with a browser explorer at /.
 
@@ -521,8 +534,12 @@ def serve_command(graph, host, port, timeout, max_rows, max_body, workers, write
     """
     from .server import Limits, serve
 
-    limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers,
+                    worker_memory=worker_memory << 20, per_client=per_client, read_timeout=read_timeout)
     try:
-        serve(graph, limits, host=host, port=port, write_token=write_token, announce=click.echo)
-    except (FileNotFoundError, OSError) as error:
-        raise click.ClickException(str(error)) from None
+        serve(graph, limits, host=host, port=port, write_token=write_token, allow_hosts=allow_hosts,
+              announce=click.echo)
+    except (OSError, ValueError, SyntaxError, RuntimeError) as error:
+        # a port in use, a graph that does not parse, a worker that cannot start: one line, no traceback
+        reason = (getattr(error, "strerror", None) or str(error) or type(error).__name__).splitlines()[0]
+        raise click.ClickException(f"cannot serve {graph or 'the shipped graph'} on {host}:{port}: {reason}") from None

@@ -454,8 +454,10 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "Knowledge 
     nodes, edges = _vis_data(G, size_by)
     classes = [[c, CLASS_COLOURS[c], False] for c in CLASSES if any(n["cls"] == c for n in nodes)]
     relations = [[r, _style(r)[0], _style(r)[1] != "solid"] for r in sorted({e["relation"] for e in edges})]
+    # JSON inside <script>: with <, > and & as \u escapes no label can close
+    # the element or open a comment (<!--<script> would swallow the page)
     data = json.dumps({"nodes": nodes, "edges": edges, "classes": classes, "relations": relations},
-                      ensure_ascii=False).replace("</", "<\\/")
+                      ensure_ascii=False).translate(_SCRIPT_SAFE)
     sources = _sources(G)
     summary = (f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations from {len(sources)} "
                f"articles: {', '.join(sources)}. Node size: {size_by} centrality.")
@@ -466,6 +468,9 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "Knowledge 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path
+
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _escape(text: str) -> str:

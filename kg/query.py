@@ -65,6 +65,9 @@ __all__ = [
     "parse_param",
     "bind_values",
     "remote_access",
+    "MAX_NESTING",
+    "MAX_UNIONS",
+    "check_query",
     "run_query",
     "format_result",
 ]
@@ -184,8 +187,8 @@ def parse_param(value: str) -> Term:
 
 # ------------------------------------------------------------ lexing SPARQL
 
-# Enough of SPARQL's lexical grammar to tell keywords from strings, IRIs,
-# comments, variables and prefixed names; the engine does the real parsing.
+# Enough of SPARQL's lexical grammar to find the WHERE clause's brace past
+# strings, IRIs, comments and names; the engine does the real parsing.
 _TOKEN = re.compile(
     r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
     r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
@@ -198,11 +201,6 @@ _TOKEN = re.compile(
 )
 
 
-def _tokens(sparql: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset) for each token that matters, comments left out."""
-    return [(m.lastgroup, m[0], m.start()) for m in _TOKEN.finditer(sparql) if m.lastgroup != "comment"]
-
-
 def _unescape_codepoints(sparql: str) -> str:
     # SPARQL allows \uXXXX escapes anywhere in a query: look at the text
     # both as written and as a parser that expands them would see it.
@@ -210,40 +208,91 @@ def _unescape_codepoints(sparql: str) -> str:
                   lambda m: chr(int(m[1] or m[2], 16)), sparql)
 
 
-# Any word that could be one of the keywords that fetch (prov:wasDerivedFrom is not).
-_FETCH_KEYWORD = re.compile(r"(?<![\w:?$])(?:SERVICE|LOAD|FROM|USING)(?![\w:-])", re.IGNORECASE)
+# ------------------------------------------------------------ what a query may fetch
+
+# A keyword is a run of ASCII letters that no other letter touches. A text in
+# which none of these words occurs cannot hold a keyword that fetches, however
+# a parser splits it into tokens. The test over-matches on purpose (strings,
+# comments and names too): a match only means "parse it and look".
+_FETCH_WORD = re.compile(r"(?<![A-Za-z])(SERVICE|LOAD|FROM|USING)(?![A-Za-z])", re.IGNORECASE)
 
 
 def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
-    """Why ``sparql`` would make the engine fetch from the network, or None.
+    """Why ``sparql`` (a query or an update) would make the engine fetch from
+    the network, or None.
 
-    SERVICE and LOAD always would; FROM, FROM NAMED and USING are allowed
-    only for graphs already in the store.
+    The answer comes from the parsed query (rdflib's SPARQL 1.1 parser and
+    algebra): SERVICE and LOAD anywhere are refused; FROM, FROM NAMED,
+    USING and USING NAMED only for graphs already in the store. A query
+    that spells none of these words needs no parsing; one that spells them
+    but that rdflib cannot parse (an Oxigraph extension such as LATERAL, or
+    a syntax error) is refused, since what it would do cannot be checked.
 
     >>> remote_access("SELECT * WHERE { SERVICE <http://127.0.0.1/sparql> { ?s ?p ?o } }")
+    'SERVICE is not allowed: this endpoint never fetches from other servers'
+    >>> remote_access('SELECT ?x WHERE { ?x ?p "x"@en.SERVICE <http://127.0.0.1/> { ?s ?p ?o } }')
     'SERVICE is not allowed: this endpoint never fetches from other servers'
     >>> remote_access('SELECT ?service WHERE { ?service rdfs:label "SERVICE" }') is None
     True
     >>> remote_access("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
     'FROM <http://example.org/g> is not a graph in this store; nothing is fetched'
     """
-    if "\\u" not in sparql.lower() and not _FETCH_KEYWORD.search(sparql):
-        return None  # the common case, without lexing
-    local = set(local_graphs)
-    for text in dict.fromkeys((sparql, _unescape_codepoints(sparql))):
-        tokens = _tokens(text)
-        for index, (kind, word, _) in enumerate(tokens):
-            keyword = word.upper() if kind == "name" and ":" not in word else ""
-            if keyword in ("SERVICE", "LOAD"):
-                return f"{keyword} is not allowed: this endpoint never fetches from other servers"
-            if keyword in ("FROM", "USING"):
-                following = tokens[index + 1:index + 3]
-                if following and following[0][1].upper() == "NAMED":
-                    following = following[1:]
-                target = following[0] if following else ("other", "", 0)
-                if target[0] != "iri" or target[1][1:-1] not in local:
-                    return f"{keyword} {target[1]} is not a graph in this store; nothing is fetched"
+    words = tuple(sorted({m[1].upper() for text in (sparql, _unescape_codepoints(sparql))
+                          for m in _FETCH_WORD.finditer(text)}))
+    if not words:
+        return None  # the common case, without parsing
+    return _parsed_remote_access(sparql, words, frozenset(local_graphs))
+
+
+# Few entries: a query may be a megabyte long, and a cache entry keeps it.
+@functools.lru_cache(maxsize=32)
+def _parsed_remote_access(sparql: str, words: tuple[str, ...], local_graphs: frozenset[str]) -> str | None:
+    try:
+        fetching, datasets = _parse_for_fetching(sparql)
+    except Exception as error:  # rdflib fails in many ways on text it does not read as SPARQL 1.1
+        return (f"{words[0]} appears in a query that the fetch check cannot read as SPARQL 1.1 "
+                f"({type(error).__name__}), so it is refused: this endpoint never fetches from other servers. "
+                f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)")
+    if fetching:
+        return f"{fetching[0]} is not allowed: this endpoint never fetches from other servers"
+    for keyword, clause in datasets:
+        graph = clause["named"] if "named" in clause else clause["default"]
+        if str(graph) not in local_graphs:
+            keyword += " NAMED" if "named" in clause else ""
+            return f"{keyword} <{graph}> is not a graph in this store; nothing is fetched"
     return None
+
+
+_FETCHING_NODES = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
+
+
+def _parse_for_fetching(sparql: str) -> tuple[list[str], list[tuple[str, dict]]]:
+    """(SERVICE or LOAD for each such node of the algebra, ("FROM" or
+    "USING", dataset clause) pairs), from rdflib's parse of a query or update.
+
+    (``dict.get``: a CompValue's own ``get`` answers a missing key with the key.)
+    """
+    # slow to import, and most queries never need it
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import algebra, parser
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        query = algebra.translateQuery(parser.parseQuery(sparql), initNs=PREFIXES).algebra
+        operations, datasets = [query], [("FROM", clause) for clause in dict.get(query, "datasetClause") or ()]
+    except ParseException:
+        update = algebra.translateUpdate(parser.parseUpdate(sparql), initNs=PREFIXES).algebra
+        operations = list(update)
+        datasets = [("USING", clause) for operation in update for clause in dict.get(operation, "using") or ()]
+    fetching: list[str] = []
+
+    def visit(node):
+        if isinstance(node, CompValue) and node.name in _FETCHING_NODES:
+            fetching.append(_FETCHING_NODES[node.name])
+
+    for operation in operations:
+        algebra.traverse(operation, visitPre=visit)
+    return fetching, datasets
 
 
 def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
@@ -305,17 +354,57 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
         if unknown:
             known = ", ".join(saved.params) or "none"
             raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
-    # checked before binding: a VALUES block of escaped terms adds no keyword,
-    # and the unbound text of a saved query is the same on every call
-    reason = _remote_access_once(sparql, store.named_graphs())
-    if reason:
-        raise RemoteAccessError(reason)
+    # checked before binding: a VALUES block of escaped terms adds no keyword
+    # and no nesting, and the unbound text of a saved query is the same on every call
+    check_query(sparql, store.named_graphs())
     return store.query(bind_values(sparql, params), prefixes=PREFIXES)
 
 
-@functools.lru_cache(maxsize=512)
-def _remote_access_once(sparql: str, local_graphs: frozenset[str]) -> str | None:
-    return remote_access(sparql, local_graphs)
+#: The deepest nesting of brackets, and the most UNIONs, a query may have.
+#: The engine parses and plans recursively: at about 4,000 nested braces or
+#: 8,000 UNIONs its stack overflows and the process ends.
+MAX_NESTING = 1_000
+MAX_UNIONS = 2_000
+
+
+def check_query(sparql: str, local_graphs: Iterable[str] = ()) -> None:
+    """Refuse a query before it runs: :class:`QueryError` if it nests deeper
+    or has more UNIONs than the engine can take (see :data:`MAX_NESTING`),
+    :class:`RemoteAccessError` if it would fetch (see :func:`remote_access`).
+
+    >>> check_query("SELECT * WHERE " + "{" * 1001 + "}" * 1001)
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: the query nests brackets 1001 levels deep; at most 1000 are allowed
+    """
+    # first: rdflib's parser, which the fetch check may need, is slow on such queries
+    reason = _too_deep(sparql)
+    if reason:
+        raise QueryError(reason)
+    reason = remote_access(sparql, local_graphs)
+    if reason:
+        raise RemoteAccessError(reason)
+
+
+def _too_deep(sparql: str) -> str | None:
+    if "\\u" in sparql.lower():
+        sparql = _unescape_codepoints(sparql)
+    brackets = sum(sparql.count(c) for c in "({[")
+    if brackets <= MAX_NESTING and sparql.upper().count("UNION") <= MAX_UNIONS:
+        return None  # the common case, without lexing
+    depth = deepest = unions = 0
+    for match in _TOKEN.finditer(sparql):
+        kind, word = match.lastgroup, match[0]
+        if kind == "other":
+            depth += (word in "({[") - (word in ")}]")
+            deepest = max(deepest, depth)
+        elif kind == "name" and word.upper() == "UNION":
+            unions += 1
+    if deepest > MAX_NESTING:
+        return f"the query nests brackets {deepest} levels deep; at most {MAX_NESTING} are allowed"
+    if unions > MAX_UNIONS:
+        return f"the query has {unions} UNIONs; at most {MAX_UNIONS} are allowed (VALUES lists many alternatives)"
+    return None
 
 
 # ------------------------------------------------------------ formatting
@@ -332,7 +421,10 @@ def format_result(result: SelectResult | AskResult | GraphResult, fmt: str, *,
     if isinstance(result, GraphResult):
         if fmt not in GRAPH_FORMATS:
             raise QueryError(f"a CONSTRUCT or DESCRIBE answer is a graph: use {' or '.join(GRAPH_FORMATS)}, not {fmt}")
-        return result.serialize(fmt, prefixes=PREFIXES, limit=max_rows)
+        graph = result.serialize(fmt, prefixes=PREFIXES, limit=max_rows)
+        if fmt == "rdfxml":  # the engine writes characters XML cannot hold as they are
+            graph = _NOT_XML.sub("\ufffd", graph.decode("utf-8")).encode("utf-8")
+        return graph
     if fmt not in SELECT_FORMATS:
         raise QueryError(f"a SELECT or ASK answer is a table: use one of {', '.join(SELECT_FORMATS)}, not {fmt}")
     if isinstance(result, AskResult):
@@ -419,6 +511,21 @@ def _json(variables: tuple[str, ...], rows: list) -> str:
                       ensure_ascii=False, indent=1) + "\n"
 
 
+# Characters XML 1.0 forbids even as character references: C0 controls but
+# tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for XML, each character XML 1.0 cannot hold replaced
+    by U+FFFD (the results stay well-formed; the replacement shows a loss).
+
+    >>> _xml_text("a<b\x01")
+    'a&lt;b\ufffd'
+    """
+    return xml_escape(_NOT_XML.sub("\ufffd", text))
+
+
 def _xml_term(term: Term) -> str:
     tag = {"uri": "uri", "bnode": "bnode", "literal": "literal"}.get(term.kind, "literal")
     attributes = ""
@@ -426,7 +533,7 @@ def _xml_term(term: Term) -> str:
         attributes = f" xml:lang={quoteattr(term.language)}"
     elif term.kind == "literal" and term.datatype and term.datatype != _XSD + "string":
         attributes = f" datatype={quoteattr(term.datatype)}"
-    return f"<{tag}{attributes}>{xml_escape(term.value)}</{tag}>"
+    return f"<{tag}{attributes}>{_xml_text(term.value)}</{tag}>"
 
 
 _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'

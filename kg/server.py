@@ -10,9 +10,10 @@ content negotiation, body limits) and served by Werkzeug's threaded server;
 any WSGI server can host :class:`SparqlApp` instead.
 
 Queries run in a small pool of worker processes, each with the store open
-read-only. A query that outlives the time limit is cancelled by ending its
-worker, which is then replaced: the engine cannot be interrupted from
-inside, and a process can always be stopped.
+read-only, a cap on its memory and, where the system allows it, no network
+at all. A query that outlives the time limit or its worker's memory is
+stopped by ending the worker, which is then replaced: the engine cannot be
+interrupted from inside, and a process can always be stopped.
 
 >>> negotiate("application/sparql-results+xml, application/rdf+xml")
 ('xml', 'rdfxml')
@@ -24,34 +25,42 @@ inside, and a process can always be stopped.
 
 from __future__ import annotations
 
+import ctypes
 import hmac
+import ipaddress
 import json
 import pickle
 import queue
+import resource
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .query import PREFIXES, QueryError, bind_values, format_result, remote_access, saved_queries
+from .query import (PREFIXES, QueryError, RemoteAccessError, bind_values, check_query, format_result, remote_access,
+                     saved_queries)
 from .store import GraphResult, GraphStore, QuerySyntaxError, apply_update, copy_store, open_store
 
-__all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "make_app", "running_server", "serve", "MEDIA_TYPES"]
+__all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
+           "running_server", "serve", "MEDIA_TYPES"]
 
 #: Result format name -> media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
 MEDIA_TYPES = {
@@ -67,6 +76,9 @@ _SELECT_FORMATS = ("json", "xml", "csv", "tsv")
 _GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml")
 _WEB_FILES = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascript"),
               "/style.css": ("style.css", "text/css")}
+#: The explorer loads its own script, style sheet and answers, and nothing else.
+EXPLORER_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 @dataclass(frozen=True)
@@ -77,10 +89,18 @@ class Limits:
     timeout: float = 10.0
     #: Rows (or triples) of an answer; more are cut off and flagged.
     max_rows: int = 10_000
-    #: Bytes of a request body.
+    #: Bytes of a request body (413 beyond, also for a chunked body).
     max_body: int = 1 << 20
     #: Worker processes, i.e. queries that run at the same time.
     workers: int = 4
+    #: Bytes of address space each worker may map (its memory cap); a query
+    #: that needs more stops its worker and is answered 503.
+    worker_memory: int = 2048 << 20
+    #: Queries one client (IP address) may have in flight; more are answered 429.
+    per_client: int = 2
+    #: Seconds the server waits for a client to send (or take) data; slower
+    #: connections are closed.
+    read_timeout: float = 30.0
 
 
 class QueryTimeout(Exception):
@@ -91,24 +111,50 @@ class PoolBusy(Exception):
     """No worker became free within the time limit."""
 
 
-def _worker_main(store_path: str) -> None:
+class WorkerStopped(Exception):
+    """The query ended its worker: it needed more memory than the cap (or
+    more stack than a process has, for a query nested very deeply)."""
+
+
+def _leave_the_network() -> bool:
+    """Move this process into a network namespace of its own, which has no
+    interface but a loopback that is down: the engine can then reach no
+    server, whatever a query asks. Needs root or unprivileged user
+    namespaces (Linux); True if it worked. Called while the process has a
+    single thread, as a new user namespace requires."""
+    new_user, new_net = 0x10000000, 0x40000000  # CLONE_NEWUSER, CLONE_NEWNET from <sched.h>
+    try:
+        unshare = ctypes.CDLL(None, use_errno=True).unshare
+    except (OSError, AttributeError):
+        return False
+    return unshare(new_net) == 0 or unshare(new_user | new_net) == 0
+
+
+def _worker_main(store_path: str, memory_cap: int) -> None:
     """Body of a worker process: answer pickled jobs on stdin until it closes.
 
-    The worker is started as ``python -m kg.server STORE`` rather than by
-    multiprocessing, which would re-run the ``kg`` command line in the child.
+    The worker is started as ``python -m kg.server STORE BYTES`` rather than
+    by multiprocessing, which would re-run the ``kg`` command line in the child.
     """
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
+    offline = _leave_the_network()
     store = GraphStore(store_path)
-    pickle.dump(("ready",), channel_out)
+    local_graphs = store.named_graphs()
+    # capped after start-up, so that the cap counts what a query adds to a ready worker
+    resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+    pickle.dump(("ready", offline), channel_out)
     channel_out.flush()
     while True:
         try:
-            sparql, select_fmt, graph_fmt, max_rows = pickle.load(channel_in)
+            sparql, params, select_fmt, graph_fmt, max_rows = pickle.load(channel_in)
         except EOFError:
             return
         try:
-            result = store.query(sparql, prefixes=PREFIXES)
+            # in the worker, under its time limit and memory cap: checking a
+            # hostile query can take long too
+            check_query(sparql, local_graphs)
+            result = store.query(bind_values(sparql, params), prefixes=PREFIXES)
             fmt = graph_fmt if isinstance(result, GraphResult) else select_fmt
             content = format_result(result, fmt, max_rows=max_rows)
             if isinstance(content, str):
@@ -116,6 +162,12 @@ def _worker_main(store_path: str) -> None:
             answer = ("ok", fmt, content, getattr(result, "truncated", False))
         except QuerySyntaxError as error:
             answer = ("syntax", str(error))
+        except RemoteAccessError as error:
+            answer = ("remote", str(error))
+        except QueryError as error:
+            answer = ("bad", str(error))
+        except MemoryError:
+            answer = ("memory", "")
         except Exception as error:  # the engine's own errors become a 500 with its message
             answer = ("error", f"{type(error).__name__}: {error}")
         pickle.dump(answer, channel_out)
@@ -123,11 +175,13 @@ def _worker_main(store_path: str) -> None:
 
 
 class _Worker:
-    def __init__(self, store_path: Path):
+    def __init__(self, store_path: Path, memory_cap: int):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server", str(store_path)],
+            [sys.executable, "-m", "kg.server", str(store_path), str(memory_cap)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
         self.started = False
+        #: Whether the worker runs without network access (known once started).
+        self.offline = False
 
     def _receive(self, timeout: float) -> tuple | None:
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
@@ -136,9 +190,13 @@ class _Worker:
     def wait_started(self, timeout: float = 60.0) -> None:
         """Block until the worker has opened the store (it says so once)."""
         if not self.started:
-            if self._receive(timeout) != ("ready",):
+            try:
+                greeting = self._receive(timeout)
+            except (EOFError, pickle.UnpicklingError):
+                greeting = None
+            if not greeting or greeting[0] != "ready":
                 raise RuntimeError("a query worker did not start")
-            self.started = True
+            self.started, self.offline = True, greeting[1]
 
     def ask(self, job: tuple, timeout: float) -> tuple | None:
         """The worker's answer to ``job``, or None if it took longer than ``timeout``."""
@@ -155,54 +213,71 @@ class _Worker:
 
 
 class QueryPool:
-    """Worker processes that answer queries, each cancellable by the clock."""
+    """Worker processes that answer queries, each cancellable by the clock
+    and capped to ``memory_cap`` bytes of address space."""
 
-    def __init__(self, store_path: Path, size: int):
+    def __init__(self, store_path: Path, size: int, memory_cap: int = Limits.worker_memory):
         self.store_path = store_path
         self.size = size
+        self.memory_cap = memory_cap
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        workers = [_Worker(store_path) for _ in range(size)]
-        for worker in workers:  # started together, awaited together: ready to serve on return
-            worker.wait_started()
+        self._start_all()
+        #: Whether the workers run with no network access at all (see :func:`_leave_the_network`).
+        self.offline = all(worker.offline for worker in self._idle.queue)
+
+    def _start_all(self) -> None:
+        workers = [_Worker(self.store_path, self.memory_cap) for _ in range(self.size)]
+        try:
+            for worker in workers:  # started together, awaited together: ready to serve on return
+                worker.wait_started()
+        except RuntimeError:
+            for worker in workers:
+                worker.stop()
+            raise
+        for worker in workers:
             self._idle.put(worker)
 
-    def run(self, sparql: str, select_fmt: str, graph_fmt: str, max_rows: int,
+    def run(self, sparql: str, params: dict[str, str], select_fmt: str, graph_fmt: str, max_rows: int,
             timeout: float) -> tuple[str, bytes, bool]:
-        """(format, content, truncated); raises QueryTimeout, PoolBusy or
-        QuerySyntaxError, or RuntimeError with the engine's message."""
+        """(format, content, truncated) of ``sparql`` with ``params`` bound.
+
+        Raises QueryTimeout, PoolBusy, WorkerStopped, QuerySyntaxError,
+        RemoteAccessError, QueryError (bad parameters), or RuntimeError with
+        the engine's message.
+        """
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise PoolBusy(f"all {self.size} workers stayed busy for {timeout:g} s") from None
         try:
             # the time limit counts from when the query starts, not from when it queued
-            answer = worker.ask((sparql, select_fmt, graph_fmt, max_rows), timeout)
-            healthy = answer is not None
+            answer = worker.ask((sparql, params, select_fmt, graph_fmt, max_rows), timeout)
         except (EOFError, OSError, RuntimeError, pickle.UnpicklingError):
-            answer, healthy = ("error", "the query worker died"), False
-        if healthy:
+            answer = ("stopped", "")
+        if answer is not None and answer[0] not in ("stopped", "memory"):
             self._idle.put(worker)
         else:
             # cancel by ending the process; a fresh one takes its place
             worker.stop()
-            self._idle.put(_Worker(self.store_path))
+            self._idle.put(_Worker(self.store_path, self.memory_cap))
         if answer is None:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was cancelled")
-        if answer[0] == "syntax":
-            raise QuerySyntaxError(answer[1])
-        if answer[0] == "error":
-            raise RuntimeError(answer[1])
-        return answer[1], answer[2], answer[3]
+        kind, *rest = answer
+        if kind in ("stopped", "memory"):
+            raise WorkerStopped(
+                f"the query needed more than the {self.memory_cap >> 20} MiB a query worker may use "
+                "(or more stack: a very deep expression) and was stopped; ask for less, e.g. with LIMIT")
+        errors = {"syntax": QuerySyntaxError, "remote": RemoteAccessError, "bad": QueryError, "error": RuntimeError}
+        if kind in errors:
+            raise errors[kind](rest[0])
+        return rest[0], rest[1], rest[2]
 
     def restart(self) -> None:
         """Replace every worker, once each is idle (after the store changed)."""
         old = [self._idle.get() for _ in range(self.size)]
         for worker in old:
             worker.stop()
-        workers = [_Worker(self.store_path) for _ in range(self.size)]
-        for worker in workers:
-            worker.wait_started()
-            self._idle.put(worker)
+        self._start_all()
 
     def close(self) -> None:
         for _ in range(self.size):
@@ -227,31 +302,121 @@ def _error(status: int, message: str) -> Response:
     return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
 
 
+_LOOPBACK_NAMES = ("localhost",)
+_ANY_ADDRESS = ("", "0.0.0.0", "::")
+
+
+def allowed_host_names(host: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The names a ``Host`` header may give for a server bound to ``host``:
+    ``localhost``, the bound name itself when it is a name, and ``extra``.
+
+    IP addresses are always accepted (see :func:`host_is_allowed`).
+
+    >>> sorted(allowed_host_names("127.0.0.1", ["kg.example.org"]))
+    ['kg.example.org', 'localhost']
+    """
+    names = {*_LOOPBACK_NAMES, *(name.lower().rstrip(".") for name in extra)}
+    if host not in _ANY_ADDRESS and not _is_ip_address(host):
+        names.add(host.lower())
+    return frozenset(names)
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def host_is_allowed(host_header: str | None, names: Iterable[str]) -> bool:
+    """Whether a request's ``Host`` header names this server.
+
+    A page that a browser loaded from an attacker's name which now resolves
+    to this machine (DNS rebinding) sends that name; an IP address in the
+    header cannot come from such a page, and a request without the header
+    does not come from a browser.
+
+    >>> names = allowed_host_names("127.0.0.1")
+    >>> [host_is_allowed(h, names) for h in ("localhost:7878", "127.0.0.1:7878", "[::1]:80", "evil.example:7878")]
+    [True, True, True, False]
+    """
+    if host_header is None:
+        return True
+    try:
+        hostname = urlsplit(f"//{host_header}").hostname
+    except ValueError:  # a port that is no number
+        return False
+    return bool(hostname) and (_is_ip_address(hostname) or hostname in names)
+
+
+class _ClientSlots:
+    """Counts each client's queries in flight, to refuse one more than allowed."""
+
+    def __init__(self, per_client: int):
+        self.per_client = per_client
+        self._in_flight: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def claim(self, client: str) -> Iterator[bool]:
+        """Yield whether ``client`` may run one more query now; while the
+        block runs, that query counts as in flight."""
+        with self._lock:
+            granted = self._in_flight[client] < self.per_client
+            if granted:
+                self._in_flight[client] += 1
+        try:
+            yield granted
+        finally:
+            if granted:
+                with self._lock:
+                    self._in_flight[client] -= 1
+                    if not self._in_flight[client]:
+                        del self._in_flight[client]
+
+
 class SparqlApp:
     """The WSGI application: ``/sparql`` (the protocol), ``/queries`` (the
-    saved queries as JSON) and the browser page at ``/``."""
+    saved queries as JSON) and the browser page at ``/``.
 
-    def __init__(self, store_path: Path, limits: Limits = Limits(), write_token: str | None = None):
+    ``host_names`` are the names the ``Host`` header may give (IP addresses
+    are always accepted; see :func:`host_is_allowed`); None accepts any.
+    """
+
+    def __init__(self, store_path: Path, limits: Limits = Limits(), write_token: str | None = None,
+                 host_names: Iterable[str] | None = None):
         self.store_path = Path(store_path).resolve()
         self.limits = limits
         self.write_token = write_token
+        self.host_names = None if host_names is None else frozenset(host_names)
         self._write_lock = threading.Lock()
+        self._clients = _ClientSlots(limits.per_client)
         self._local_graphs = GraphStore(self.store_path).named_graphs()
-        self.pool = QueryPool(self.store_path, limits.workers)
+        self.pool = QueryPool(self.store_path, limits.workers, limits.worker_memory)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        request.max_content_length = self.limits.max_body
+        # one byte over the limit is read, so that a chunked body (no
+        # Content-Length) that is too large is told from one that fits
+        request.max_content_length = self.limits.max_body + 1
         request.max_form_memory_size = self.limits.max_body
         try:
             response = self.dispatch(request)
         except RequestEntityTooLarge:
-            response = _error(413, f"the request body is larger than {self.limits.max_body} bytes")
+            response = self._too_large()
         except HTTPException as error:
             response = error.get_response(environ)
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response(environ, start_response)
 
+    def _too_large(self) -> Response:
+        return _error(413, f"the request body is larger than {self.limits.max_body} bytes")
+
     def dispatch(self, request: Request) -> Response:
+        if self.host_names is not None and not host_is_allowed(request.headers.get("Host"), self.host_names):
+            return _error(400, f"this server does not answer to the host name in 'Host: {request.headers['Host']}' "
+                               "(start kg serve with --allow-host NAME to add a name)")
         if request.path == "/sparql":
             return self.sparql(request)
         if request.path == "/queries":
@@ -260,20 +425,24 @@ class SparqlApp:
             return Response(json.dumps({"prefixes": PREFIXES, "queries": listing}), mimetype="application/json")
         if request.path in _WEB_FILES and request.method in ("GET", "HEAD"):
             name, mimetype = _WEB_FILES[request.path]
-            return Response(resources.files("kg").joinpath("web", name).read_bytes(), mimetype=mimetype)
+            response = Response(resources.files("kg").joinpath("web", name).read_bytes(), mimetype=mimetype)
+            response.headers["Content-Security-Policy"] = EXPLORER_CSP
+            return response
         return _error(404, f"nothing at {request.path}: the endpoint is /sparql, the explorer is /")
 
     def _read_operation(self, request: Request) -> tuple[str | None, str | None]:
-        """(query, update) from a GET, a form POST or a direct POST."""
-        if request.method == "GET":
+        """(query, update) from a GET (or HEAD), a form POST or a direct POST."""
+        if request.method in ("GET", "HEAD"):
             return request.args.get("query"), request.args.get("update")
         if request.method != "POST":
-            raise _Refused(405, "use GET or POST")
+            raise _Refused(405, "use GET, HEAD or POST")
+        if len(request.get_data(cache=True)) > self.limits.max_body:
+            raise RequestEntityTooLarge()
         content_type = request.mimetype
         if content_type == "application/x-www-form-urlencoded":
             return request.form.get("query"), request.form.get("update")
         try:
-            body = request.get_data(cache=False).decode("utf-8")
+            body = request.get_data().decode("utf-8")
         except UnicodeDecodeError:
             raise _Refused(400, "the request body is not UTF-8") from None
         if content_type == "application/sparql-query":
@@ -285,7 +454,7 @@ class SparqlApp:
 
     def sparql(self, request: Request) -> Response:
         if request.content_length and request.content_length > self.limits.max_body:
-            return _error(413, f"the request body is larger than {self.limits.max_body} bytes")
+            return self._too_large()
         try:
             query, update = self._read_operation(request)
             for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
@@ -300,29 +469,32 @@ class SparqlApp:
                                     "or an application/sparql-query body")
             params = {key.removeprefix("param-"): value for key, value in request.values.items()
                       if key.startswith("param-")}
-            try:
-                query = bind_values(query, params)
-            except QueryError as error:
-                raise _Refused(400, str(error)) from None
-            reason = remote_access(query, self._local_graphs)
-            if reason:
-                raise _Refused(403, reason)
-            return self.query(query, request)
+            return self.query(query, params, request)
         except _Refused as refusal:
             return _error(refusal.status, refusal.message)
 
-    def query(self, sparql: str, request: Request) -> Response:
+    def query(self, sparql: str, params: dict[str, str], request: Request) -> Response:
         select_fmt, graph_fmt = negotiate(request.headers.get("Accept", ""))
         started = time.perf_counter()
-        try:
-            fmt, content, truncated = self.pool.run(
-                sparql, select_fmt, graph_fmt, self.limits.max_rows, self.limits.timeout)
-        except QuerySyntaxError as error:
-            return _error(400, f"malformed query: {error}")
-        except (QueryTimeout, PoolBusy) as error:
-            return _error(503, str(error))
-        except RuntimeError as error:
-            return _error(500, str(error))
+        with self._clients.claim(request.remote_addr or "") as granted:
+            if not granted:
+                response = _error(429, f"too many queries at once: each client may have {self.limits.per_client} "
+                                       "in flight; wait for an answer before sending more")
+                response.headers["Retry-After"] = "1"
+                return response
+            try:
+                fmt, content, truncated = self.pool.run(
+                    sparql, params, select_fmt, graph_fmt, self.limits.max_rows, self.limits.timeout)
+            except QuerySyntaxError as error:
+                return _error(400, f"malformed query: {error}")
+            except RemoteAccessError as error:
+                return _error(403, str(error))
+            except QueryError as error:
+                return _error(400, str(error))
+            except (QueryTimeout, PoolBusy, WorkerStopped) as error:
+                return _error(503, str(error))
+            except RuntimeError as error:
+                return _error(500, str(error))
         response = Response(content, content_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8")
         response.headers["X-KG-Query-Seconds"] = f"{time.perf_counter() - started:.4f}"
         if truncated:
@@ -335,8 +507,9 @@ class SparqlApp:
         if not self.write_token:
             return _error(403, "this endpoint is read-only: SPARQL Update is refused "
                                "(start kg serve with --write-token to allow it)")
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), self.write_token.encode()):
+        credentials = request.authorization
+        given = credentials.token if credentials and credentials.type == "bearer" else None
+        if not given or not hmac.compare_digest(given.encode(), self.write_token.encode()):
             return _error(403, "SPARQL Update needs the write token: send 'Authorization: Bearer <token>'")
         reason = remote_access(sparql, self._local_graphs)
         if reason:
@@ -361,7 +534,8 @@ class _Refused(Exception):
 
 
 def make_app(graph: str | Path | None = None, limits: Limits = Limits(), *,
-             write_token: str | None = None, workdir: str | Path | None = None) -> SparqlApp:
+             write_token: str | None = None, workdir: str | Path | None = None,
+             host_names: Iterable[str] | None = None) -> SparqlApp:
     """The endpoint for ``graph`` (a graph file or store folder; default: the
     shipped graph).
 
@@ -373,43 +547,69 @@ def make_app(graph: str | Path | None = None, limits: Limits = Limits(), *,
     serving_a_cached_store = graph is None or Path(graph).resolve() != store_path.resolve()
     if write_token and serving_a_cached_store:
         store_path = copy_store(store_path, Path(workdir or tempfile.mkdtemp(prefix="kg-serve-")) / "store")
-    return SparqlApp(store_path, limits, write_token)
+    return SparqlApp(store_path, limits, write_token, host_names)
+
+
+def _request_handler(read_timeout: float) -> type[WSGIRequestHandler]:
+    class TimedRequestHandler(WSGIRequestHandler):
+        # socketserver sets this on each connection: a client that stops
+        # sending (or reading) for this long is disconnected
+        timeout = read_timeout
+
+    return TimedRequestHandler
 
 
 @contextmanager
 def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *, host: str = "127.0.0.1",
-                   port: int = 0, write_token: str | None = None) -> Iterator[str]:
+                   port: int = 0, write_token: str | None = None, allow_hosts: Iterable[str] = (),
+                   announce: Callable[[str], object] | None = None) -> Iterator[str]:
     """Serve in a background thread; yield the base URL; shut down on exit.
 
-    Port 0 picks a free port (tests and benchmarks use this).
+    Port 0 picks a free port (tests and benchmarks use this). The ``Host``
+    header must name an IP address, ``localhost``, ``host`` or one of
+    ``allow_hosts``. ``announce`` is told where the server listens once it
+    does. Whatever fails on the way (a port in use, a graph that does not
+    parse), nothing is left behind: no worker, no temporary folder.
     """
-    workdir = tempfile.mkdtemp(prefix="kg-serve-")
-    app = make_app(graph, limits, write_token=write_token, workdir=workdir)
-    server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app.close()
-        shutil.rmtree(workdir, ignore_errors=True)
+    with ExitStack() as cleanup:
+        workdir = tempfile.mkdtemp(prefix="kg-serve-")
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        app = make_app(graph, limits, write_token=write_token, workdir=workdir,
+                       host_names=allowed_host_names(host, allow_hosts))
+        cleanup.callback(app.close)
+        # bound here, not by Werkzeug, which prints its own message and exits when the port is taken
+        listener = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+        cleanup.callback(listener.close)
+        server = make_server(host, port, app, threaded=True, request_handler=_request_handler(limits.read_timeout),
+                             fd=listener.fileno())
+        cleanup.callback(server.server_close)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        cleanup.callback(thread.join)
+        cleanup.callback(server.shutdown)
+        url_host = f"[{host}]" if ":" in host else host
+        url = f"http://{url_host}:{listener.getsockname()[1]}"
+        if announce:
+            announce(f"SPARQL endpoint: {url}/sparql   explorer: {url}/   (Ctrl-C stops)")
+            if not app.pool.offline:
+                announce("note: this system gives the query workers no network namespace of their own; "
+                         "SERVICE, LOAD and remote FROM are refused by reading each query")
+        yield url
 
 
 def serve(graph: str | Path | None = None, limits: Limits = Limits(), *, host: str = "127.0.0.1",
-          port: int = 7878, write_token: str | None = None, announce=print) -> None:
+          port: int = 7878, write_token: str | None = None, allow_hosts: Iterable[str] = (),
+          announce=print) -> None:
     """Serve until interrupted (what ``kg serve`` runs)."""
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         # SIGTERM too, and SIGINT even where a shell started us with it ignored
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-    with running_server(graph, limits, host=host, port=port, write_token=write_token) as url:
-        announce(f"SPARQL endpoint: {url}/sparql   explorer: {url}/   (Ctrl-C stops)")
+    with running_server(graph, limits, host=host, port=port, write_token=write_token,
+                        allow_hosts=allow_hosts, announce=announce):
         stop.wait()
 
 
 if __name__ == "__main__":
-    _worker_main(sys.argv[1])
+    _worker_main(sys.argv[1], int(sys.argv[2]))

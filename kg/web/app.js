@@ -18,7 +18,11 @@ function element(tag, attributes = {}, text = null) {
   const node = svgTags.includes(tag)
     ? document.createElementNS("http://www.w3.org/2000/svg", tag)
     : document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) {
+    // a style goes through CSSOM: the page's Content-Security-Policy refuses style attributes
+    if (name === "style") node.style.cssText = value;
+    else node.setAttribute(name, value);
+  }
   if (text !== null) node.textContent = text;
   return node;
 }

@@ -296,5 +296,6 @@ def test_kg_serve_command_serves_and_stops_on_a_signal(example_graph, stop_signa
 def test_kg_serve_help_names_every_limit():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--port", "--timeout", "--max-rows", "--max-body", "--workers", "--write-token"):
+    for option in ("--port", "--timeout", "--max-rows", "--max-body", "--workers", "--worker-memory", "--per-client",
+                   "--read-timeout", "--allow-host", "--write-token"):
         assert option in result.output
