@@ -129,7 +129,10 @@ def train(sources, gold_dirs, skip, output, seed, catalogue, quiet):
     def progress(items):
         return tqdm(items, desc="reading", unit="article", disable=quiet or None, file=sys.stderr)
 
-    cands = candidates(sources, golds, catalogue=catalogue, progress=progress)
+    def report(err):
+        click.echo(f"skipped {err}", err=True)
+
+    cands = candidates(sources, golds, catalogue=catalogue, progress=progress, on_error=report)
     if not cands:
         raise click.ClickException("no article under SOURCES has a gold file: nothing to train on")
     try:

@@ -18,7 +18,7 @@ from .evaluate import Gold, read_gold, select_gold
 from .extract import DEFAULT_EXTRACTORS, Gazetteer, load_pipeline
 from .extract.base import parse_article, run_extractors
 from .extract.scorer import Scorer, pair_candidates, relation_features
-from .ingest import read_articles
+from .ingest import IngestError, read_articles
 from .model import load_catalogue
 from .schema import RELATIONS, Relation
 
@@ -46,13 +46,16 @@ def _gold_triple(gold: Gold, r: Relation) -> tuple[str, str, str]:
 
 
 def candidates(paths: Iterable[str | Path], golds: dict[str, Gold], *, catalogue: str | Path | None = None,
-               model: str | None = None, progress: Callable[[Iterable], Iterable] | None = None) -> list[Candidate]:
+               model: str | None = None, progress: Callable[[Iterable], Iterable] | None = None,
+               on_error: Callable[[IngestError], None] | None = None) -> list[Candidate]:
     """The labelled candidates of every article under ``paths`` that has a
-    gold file in ``golds`` (by the article's own id, else its file name)."""
+    gold file in ``golds`` (by the article's own id, else its file name). An
+    input that cannot be read goes to ``on_error`` and is left out (see
+    :func:`kg.ingest.read_articles`)."""
     entries = load_catalogue(catalogue)
     gazetteer = Gazetteer(entries)
     keep = [a for e in entries for a in e.aliases]
-    articles = [a for a in read_articles(paths, keep=keep) if _name(a) in golds]
+    articles = [a for a in read_articles(paths, keep=keep, on_error=on_error) if _name(a) in golds]
     if not articles:
         return []
     nlp = load_pipeline(model)

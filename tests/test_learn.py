@@ -81,3 +81,13 @@ def test_train_needs_gold_that_names_an_article(tmp_path):
     r = CliRunner().invoke(cli, ["train", str(HELDOUT / "articles"), "--gold", str(tmp_path / "gold"),
                                  "-o", str(tmp_path / "m.json"), "-q"])
     assert r.exit_code != 0 and "nothing to train on" in r.output
+
+
+def test_train_reports_an_unreadable_input_and_goes_on(tmp_path):
+    """A bad JSON Lines line is reported by name, as in kg build (issue 8)."""
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "bad.jsonl").write_text('{"id": "x1", "text": "Acme bought Globex."}\n{broken\n')
+    r = CliRunner().invoke(cli, ["train", str(tmp_path / "bad.jsonl"), "--gold", str(tmp_path / "gold"),
+                                 "-o", str(tmp_path / "m.json"), "-q"])
+    assert "skipped" in r.output and "bad.jsonl:2" in r.output
+    assert "Traceback" not in r.output and "nothing to train on" in r.output
