@@ -60,11 +60,15 @@ _MODEL_NAME = re.compile(
 )
 _NOT_MODEL = re.compile(r"^(?:[QH][1-4]|FY\d+|G\d+|COVID-19|[A-Z]\d|\d.*|[A-Z][a-z]+-(?:based|listed|owned|backed|led|made|related|driven|focused|level|year|term|scale|stage|grade|facing|first|like|style|free|wide|native)|Year-.*)$")
 # A capitalised name followed by a noun that says it is a product.
+# ("the Zephyr X5 electric SUV": words.json's product_modifiers may stand between)
+_PRODUCT_MODIFIERS = "|".join(re.escape(w) for w in load_words()["product_modifiers"])
 _PRODUCT_NOUN = re.compile(
-    r"\b((?:[A-Z](?:[\w+-]|\.(?=\w))*[ \t]+){0,2}[A-Z](?:[\w+-]|\.(?=\w))*)[ \t]+(?:(?:AI|large\s+language|LLM|language|foundation|reasoning)\s+)?"
+    r"\b((?:[A-Z](?:[\w+-]|\.(?=\w))*[ \t]+){0,2}[A-Z](?:[\w+-]|\.(?=\w))*)(?<!-based)[ \t]+"
+    rf"(?:(?:{_PRODUCT_MODIFIERS})[ \t]+){{0,2}}(?:(?:AI|large\s+language|LLM|language|foundation|reasoning)\s+)?"
     r"(?:models?|LLMs?|chips?|processors?|accelerators?|GPUs?|CPUs?|apps?|platforms?|chatbots?|assistants?|frameworks?|"
     r"smartphones?|phones?|handsets?|laptops?|tablets?|consoles?|batter(?:y|ies)|cars?|vehicles?|SUVs?|hatchbacks?|sedans?|"
     r"drugs?|medicines?|vaccines?|treatments?|injections?|architectures?|operating\s+system)\b"
+    r"(?![ \t]+(?:makers?|manufacturers?|developers?|producers?|giants?|companies|company|firms?)\b)"  # "the ... vehicle maker"
 )
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
 _BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")

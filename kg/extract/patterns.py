@@ -466,6 +466,10 @@ class _Arguments:
                                 and any(c.lower_ in {"the", "this"} for c in token.children)
                                 and low in self.context.anaphor_nouns):
             return self._antecedent(token)
+        for child in token.children:  # "its Volaxin weight-loss drug": the name the noun is given
+            named = self.mention(child) if child.dep_ in {"compound", "nmod"} else None
+            if named is not None and named.label in want and named.label != "Organization":
+                return named
         if _is_name(token):
             span = _name_span(token, self.common)
             if all(t._.kg == "" for t in span):

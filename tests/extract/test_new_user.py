@@ -125,3 +125,16 @@ def test_a_number_of_something_kg_does_not_track_is_nobodys(trained_nlp):
     values = {(m.subject.name, str(m.value)) for m in ex.measurements}
     assert ("Harlow Bank", "4") in values
     assert not {v for v in values if v[1] in {"0.8", "-1.5", "1.5", "78"}}
+
+
+def test_a_product_named_before_its_kind_of_goods(trained_nlp):
+    """"the Zephyr X5 electric SUV": the product is the name, not "SUV";
+    "the Shenzhen-based electric vehicle maker" names no product."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Kestrel Motors launched the Zephyr X5 electric SUV on Monday. "
+            "Orvane, the Shenzhen-based electric vehicle maker, said profit rose.")
+    ex = extract_article(article_from_text(text, "suv.txt"), trained_nlp, Gazetteer([]))
+    got = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+    assert ("Kestrel Motors", "develops", "Zephyr X5") in got
+    assert not {m.name for m, _ in ex.mentions if m.label == "Product" and ("SUV" in m.name or "based" in m.name)}
