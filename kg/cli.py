@@ -3,6 +3,8 @@ command parses its arguments and calls one library function."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -262,13 +264,54 @@ def _where(ev: dict) -> str:
     return f"\"{ev['quote']}\" ({place})" if ev.get("quote") else place
 
 
+def _format_option(command):
+    """``--format table|csv|json``: how an analysis command prints its rows."""
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+                        show_default=True,
+                        help="table to read; csv (with a header row) or json (one array of objects) for other "
+                             "tools, with the same rows.")(command)
+
+
+def _json_value(value):
+    """What json cannot write itself: a fact's Decimal value, as a number (exact when whole)."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _emit(fmt: str, columns: list[str], rows: list[dict], print_table) -> None:
+    """Print an analysis command's rows: as its own table (``print_table()``),
+    or the same rows as CSV or one JSON array on stdout, for pipes.
+
+    In CSV a list (the sources of a fact) is one cell, its items joined by
+    " | ", and a missing value is an empty cell; JSON keeps both as they are."""
+    if fmt == "table":
+        print_table()
+    elif fmt == "json":
+        click.echo(json.dumps([{c: row[c] for c in columns} for row in rows], indent=2, ensure_ascii=False,
+                              default=_json_value))
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row[c] is None else " | ".join(map(str, row[c])) if isinstance(row[c], list)
+                             else row[c] for c in columns])
+        click.echo(out.getvalue(), nl=False)
+
+
 @cli.command()
 @click.argument("source")
 @click.argument("target")
 @click.option("--limit", default=3, show_default=True, help="How many shortest paths to show.")
+@_format_option
 @_graph_option
-def path(source, target, limit, graph_path):
-    """Show how SOURCE is connected to TARGET: each hop, its relation and the sentence it came from."""
+def path(source, target, limit, fmt, graph_path):
+    """Show how SOURCE is connected to TARGET: each hop, its relation and the sentence it came from.
+
+    As CSV or JSON: one row per sentence behind each relation of each hop."""
     from . import analyse
 
     G = analyse.project(_load(graph_path))
@@ -276,51 +319,83 @@ def path(source, target, limit, graph_path):
     a, b = analyse.find_entity(G, source), analyse.find_entity(G, target)
     if not found:
         raise click.ClickException(f"{a} and {b} are not connected")
-    click.echo(f"{a} -> {b}: {len(found)} shortest path(s) of {len(found[0])} hop(s)")
-    for i, hops in enumerate(found, start=1):
-        click.echo(f"\npath {i}: " + " - ".join([hops[0]["from"], *(h["to"] for h in hops)]))
-        for hop in hops:
-            for rel in hop["relations"]:
-                plural = "s" if rel["sources"] != 1 else ""
-                arrow = f"<--{rel['relation']}-->" if rel["symmetric"] else f"--{rel['relation']}-->"
-                click.echo(f"  {rel['subject']} {arrow} {rel['object']}  ({rel['sources']} source{plural})")
-                for ev in rel["evidence"]:
-                    click.echo(f"      {_where(ev)}")
+    # a triple that no sentence states (a hand-written graph) still gets its row, with no place
+    rows = [{"path": i, "hop": n, **{k: rel[k] for k in ("subject", "relation", "object", "symmetric", "sources")},
+             **{k: ev.get(k) for k in ("file", "start", "end", "quote")}}
+            for i, hops in enumerate(found, start=1) for n, hop in enumerate(hops, start=1)
+            for rel in hop["relations"] for ev in rel["evidence"] or [{}]]
+
+    def print_table():
+        click.echo(f"{a} -> {b}: {len(found)} shortest path(s) of {len(found[0])} hop(s)")
+        for i, hops in enumerate(found, start=1):
+            click.echo(f"\npath {i}: " + " - ".join([hops[0]["from"], *(h["to"] for h in hops)]))
+            for hop in hops:
+                for rel in hop["relations"]:
+                    plural = "s" if rel["sources"] != 1 else ""
+                    arrow = f"<--{rel['relation']}-->" if rel["symmetric"] else f"--{rel['relation']}-->"
+                    click.echo(f"  {rel['subject']} {arrow} {rel['object']}  ({rel['sources']} source{plural})")
+                    for ev in rel["evidence"]:
+                        click.echo(f"      {_where(ev)}")
+
+    _emit(fmt, ["path", "hop", "subject", "relation", "object", "symmetric", "sources", "file", "start", "end",
+                "quote"], rows, print_table)
 
 
 @cli.command()
 @click.option("--by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree", show_default=True)
 @click.option("--top", default=10, show_default=True, help="How many entities to list (0: all).")
 @_filter_options
+@_format_option
 @_graph_option
-def rank(by, top, relations, classes, articles, since, until, graph_path):
+def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
     G = _project(_load(graph_path), relations, classes, articles, since, until)
     rows = analyse.rank(G, by, top=top or None)
-    _table([[r["rank"], r["entity"], r["class"], f"{r[by]:.4f}", r["neighbours"]] for r in rows],
-           ["#", "entity", "class", by, "neighbours"])
+    columns = ["rank", "entity", "class", by, "neighbours"]
+    _emit(fmt, columns, rows, lambda: _table(
+        [[r["rank"], r["entity"], r["class"], f"{r[by]:.4f}", r["neighbours"]] for r in rows],
+        ["#", *columns[1:]]))
 
 
 @cli.command()
+@_format_option
 @_graph_option
-def stats(graph_path):
+def stats(fmt, graph_path):
     """Count entities by class, relations by type, triples and facts by article, sources per triple, and
-    evidence by extractor."""
+    evidence by extractor.
+
+    As CSV or JSON: one row per count, saying what it counts (entities, relations, facts, triples,
+    evidence), by what (class, relation, article, sources, extractor; empty for the totals) and for
+    which key. The share of triples with more than one source follows from the counts by sources."""
     from . import analyse
 
     s = analyse.stats(_load(graph_path))
-    click.echo(f"{s['entities']} entities, {s['relations']} relations (symmetric pairs once), {s['facts']} facts\n")
-    _table([[k, v] for k, v in s["classes"].items()], ["class", "entities"])
-    click.echo()
-    _table([[k, v] for k, v in s["relation_types"].items()], ["relation", "triples"])
-    click.echo()
-    _table([[k, v["relations"], v["facts"]] for k, v in s["articles"].items()], ["article", "relations", "facts"])
-    click.echo()
-    _table([[k, v] for k, v in s["sources"].items()], ["sources", "triples"])
-    click.echo(f"triples with more than one source: {s['multi_source']:.1%}\n")
-    _table([[k, v] for k, v in s["extractors"].items()], ["extractor", "evidence"])
+    rows = [
+        *({"what": what, "by": None, "key": None, "count": s[what]} for what in ("entities", "relations", "facts")),
+        *({"what": "entities", "by": "class", "key": k, "count": n} for k, n in s["classes"].items()),
+        *({"what": "triples", "by": "relation", "key": k, "count": n} for k, n in s["relation_types"].items()),
+        *({"what": what, "by": "article", "key": k, "count": v[what]} for k, v in s["articles"].items()
+          for what in ("relations", "facts")),
+        *({"what": "triples", "by": "sources", "key": str(k), "count": n} for k, n in s["sources"].items()),
+        *({"what": "evidence", "by": "extractor", "key": k, "count": n} for k, n in s["extractors"].items()),
+    ]
+
+    def print_table():
+        click.echo(f"{s['entities']} entities, {s['relations']} relations (symmetric pairs once), "
+                   f"{s['facts']} facts\n")
+        _table([[k, v] for k, v in s["classes"].items()], ["class", "entities"])
+        click.echo()
+        _table([[k, v] for k, v in s["relation_types"].items()], ["relation", "triples"])
+        click.echo()
+        _table([[k, v["relations"], v["facts"]] for k, v in s["articles"].items()], ["article", "relations", "facts"])
+        click.echo()
+        _table([[k, v] for k, v in s["sources"].items()], ["sources", "triples"])
+        click.echo(f"triples with more than one source: {s['multi_source']:.1%}\n")
+        _table([[k, v] for k, v in s["extractors"].items()], ["extractor", "evidence"])
+
+    _emit(fmt, ["what", "by", "key", "count"], rows, print_table)
 
 
 def _amount(value, unit: str) -> str:
@@ -334,43 +409,59 @@ def _amount(value, unit: str) -> str:
 
 @cli.command()
 @click.argument("entity")
+@_format_option
 @_graph_option
-def facts(entity, graph_path):
+def facts(entity, fmt, graph_path):
     """Print ENTITY's measured facts as a time series (by metric, then period)."""
     from . import analyse
 
     rows = _calling(analyse.facts, _load(graph_path), entity)
-    if not rows:
-        click.echo(f"no measured facts about {entity}")
-        return
-    click.echo(f"{rows[0]['entity']}: {len(rows)} facts")
-    _table([[r["metric"], r["period"] or "-", _amount(r["value"], r["unit"]), ", ".join(r["sources"])] for r in rows],
-           ["metric", "period", "value", "sources"])
+
+    def print_table():
+        if not rows:
+            click.echo(f"no measured facts about {entity}")
+            return
+        click.echo(f"{rows[0]['entity']}: {len(rows)} facts")
+        _table([[r["metric"], r["period"] or "-", _amount(r["value"], r["unit"]), ", ".join(r["sources"])]
+                for r in rows], ["metric", "period", "value", "sources"])
+
+    _emit(fmt, ["entity", "metric", "period", "value", "unit", "sources"], rows, print_table)
 
 
 @cli.command()
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["conversion", "rounding", "disagreement"]),
               help="Show only this kind (repeatable). Default: all.")
+@_format_option
 @_graph_option
-def conflicts(kinds, graph_path):
+def conflicts(kinds, fmt, graph_path):
     """List facts on the same subject, metric and period that differ across articles, with their sources.
 
     Each pair is a conversion (two currencies, plausible exchange rate), a
-    rounding difference (at most 2.5% apart) or a real disagreement."""
+    rounding difference (at most 2.5% apart) or a real disagreement. As CSV
+    or JSON: one row per pair, its two sides as value_a ... and value_b ..."""
     from . import analyse
 
     found = analyse.conflicts(_load(graph_path), kinds=kinds or None)
-    if not found:
-        click.echo("no conflicting facts")
-        return
-    for c in found:
-        click.echo(f"{c['entity']} / {c['metric']} / {c['period'] or 'no period'}: {c['kind'].upper()} ({c['reason']})")
-        for side in (c["a"], c["b"]):
-            click.echo(f"    {_amount(side['value'], side['unit'])}  from {', '.join(side['sources'])}")
-            for quote in side["evidence"]:
-                click.echo(f"        {quote}")
-    counts = {k: sum(c["kind"] == k for c in found) for k in ("disagreement", "rounding", "conversion")}
-    click.echo("\n" + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+    sides = ("value", "unit", "sources", "evidence")
+    rows = [{**{k: c[k] for k in ("entity", "metric", "period", "kind", "reason")},
+             **{f"{k}_{side}": c[side][k] for side in ("a", "b") for k in sides}} for c in found]
+
+    def print_table():
+        if not found:
+            click.echo("no conflicting facts")
+            return
+        for c in found:
+            click.echo(f"{c['entity']} / {c['metric']} / {c['period'] or 'no period'}: {c['kind'].upper()} "
+                       f"({c['reason']})")
+            for side in (c["a"], c["b"]):
+                click.echo(f"    {_amount(side['value'], side['unit'])}  from {', '.join(side['sources'])}")
+                for quote in side["evidence"]:
+                    click.echo(f"        {quote}")
+        counts = {k: sum(c["kind"] == k for c in found) for k in ("disagreement", "rounding", "conversion")}
+        click.echo("\n" + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+
+    _emit(fmt, ["entity", "metric", "period", "kind", "reason",
+                *(f"{k}_{side}" for side in ("a", "b") for k in sides)], rows, print_table)
 
 
 def _view(G, focus, depth, community, seed):

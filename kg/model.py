@@ -28,6 +28,7 @@ from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, State
 __all__ = [
     "KG",
     "date_literal",
+    "period_start_end",
     "BASE",
     "WD",
     "TRIPLES_DIR",
@@ -149,6 +150,31 @@ def date_literal(text: str) -> Literal:
     return Literal(text)
 
 
+def period_start_end(period: str) -> tuple[Literal | None, Literal | None]:
+    """The start and end of an ISO 8601 period (``2025``, ``2025-07/2025-09``,
+    ``2025-09-12``) as typed literals, each as precise as the period gives it
+    (see :func:`date_literal`). A bound that is no date (``2025-02-30``,
+    ``2025-13``) is ``None``, as are both bounds of an interval that ends before
+    it starts: neither may be written as a date.
+
+    >>> [b.n3() for b in period_start_end("2025")]
+    ['"2025"^^<http://www.w3.org/2001/XMLSchema#gYear>', '"2025"^^<http://www.w3.org/2001/XMLSchema#gYear>']
+    >>> [str(b) for b in period_start_end("2025-07/2025-09-30")]
+    ['2025-07', '2025-09-30']
+    >>> [b and str(b) for b in period_start_end("2025-02-30/2025-03")], period_start_end("2025/2023")
+    ([None, '2025-03'], (None, None))
+    """
+    first, _, last = period.partition("/")
+    start, end = (date_literal(part) for part in (first, last or first))
+    start, end = (bound if bound.datatype else None for bound in (start, end))
+    if start is not None and end is not None:
+        # ISO 8601 text cut to the coarser precision orders in time: "2025-07" vs "2025" compares "2025" to "2025"
+        n = min(len(start), len(end))
+        if start[:n] > end[:n]:
+            return None, None
+    return start, end
+
+
 def _add_article(graph: Graph, article: Article, quotes: bool) -> None:
     node = article_iri(article.id)
     graph.add((node, RDF.type, KG.Article))
@@ -222,6 +248,9 @@ def to_graph(
         graph.add((node, KG.unit, Literal(fact.unit)))
         if fact.period:
             graph.add((node, KG.period, Literal(fact.period)))
+            for prop, bound in zip((KG.periodStart, KG.periodEnd), period_start_end(fact.period), strict=True):
+                if bound is not None:
+                    graph.add((node, prop, bound))
         for ev in fact.evidence:
             graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
     return graph

@@ -1,5 +1,9 @@
-"""The analysis commands of the CLI, on a small graph written to disk."""
+"""The analysis commands of the CLI, on a small graph written to disk, and their CSV and JSON on the shipped graph."""
+import csv
+import io
+import json
 import re
+from decimal import Decimal
 
 import networkx as nx
 import pytest
@@ -121,3 +125,120 @@ def test_filters_by_article_and_date(graph_file, tmp_path):
     assert by_article.exit_code == 0 and by_date.exit_code == 0
     names = sorted(re.split(r"\s{2,}", line)[1] for line in by_date.output.splitlines()[2:])
     assert names == ["Apple", "Big Cloud", "Big Co"]  # only a2.txt (published 2025-02-01) is in the window
+
+
+# ------------------------------------------------ --format csv|json, on the shipped graph (the default)
+
+def cell(value) -> str:
+    """A JSON value as the CSV output writes it: a list's items joined by " | ", nothing for null."""
+    if value is None:
+        return ""
+    return " | ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def machine_rows(*args) -> list[dict]:
+    """The rows of an analysis command as JSON, after checking that its CSV holds the same rows cell for cell."""
+    as_json, as_csv = run(*args, "--format", "json"), run(*args, "--format", "csv")
+    assert as_json.exit_code == 0 and as_csv.exit_code == 0, as_json.output + as_csv.output
+    records = json.loads(as_json.stdout)  # the whole of stdout is one document
+    assert isinstance(records, list) and records
+    assert list(csv.DictReader(io.StringIO(as_csv.stdout))) == [{k: cell(v) for k, v in r.items()} for r in records]
+    return records
+
+
+def table_rows(output: str, skip: int = 0) -> list[list[str]]:
+    """The cells of a printed table (after ``skip`` title lines, its header and the dashes under it)."""
+    return [re.split(r"\s{2,}", line) for line in output.splitlines()[skip + 2:]]
+
+
+def amount(text: str) -> tuple[Decimal, str]:
+    """ "247.8 billion CNY" -> (247800000000, "CNY"); "34%" -> (34, "percent")."""
+    if text.endswith("%"):
+        return Decimal(text[:-1]), "percent"
+    number, scale, unit = re.fullmatch(r"(-?[\d.]+)(?: (trillion|billion|million))?(?: (.*))?", text).groups()
+    return Decimal(number).scaleb({"trillion": 12, "billion": 9, "million": 6}.get(scale, 0)), unit or ""
+
+
+@pytest.mark.parametrize("by", ["degree", "pagerank"])
+def test_rank_as_csv_and_json(by):
+    records = machine_rows("rank", "--by", by, "--top", "0")
+    table = table_rows(run("rank", "--by", by, "--top", "0").stdout)
+    assert len(records) == len(table) > 50
+    assert [[str(r["rank"]), r["entity"], r["class"], f"{r[by]:.4f}", str(r["neighbours"])] for r in records] == table
+
+
+def test_facts_as_csv_and_json():
+    records = machine_rows("facts", "alibaba group")
+    table = table_rows(run("facts", "alibaba group").stdout, skip=1)
+    assert len(records) == len(table) > 10
+    assert {r["entity"] for r in records} == {"Alibaba Group"}
+    assert [[r["metric"], r["period"] or "-", (Decimal(str(r["value"])), r["unit"]), ", ".join(r["sources"])]
+            for r in records] == [[metric, period, amount(value), sources] for metric, period, value, sources in table]
+    assert isinstance(records[0]["value"], int | float)
+
+
+def test_path_as_csv_and_json():
+    records = machine_rows("path", "Eddie Wu", "China Unicom")
+    printed = []
+    for line in run("path", "Eddie Wu", "China Unicom").stdout.splitlines():
+        if match := re.fullmatch(r"path (\d+): (.+)", line):
+            number, nodes = int(match[1]), match[2].split(" - ")
+            hops = [{a, b} for a, b in zip(nodes, nodes[1:])]
+        elif match := re.fullmatch(r"  (.+?) <?--(\w+)--> (.+?)  \((\d+) sources?\)", line):
+            hop = hops.index({match[1], match[3]}) + 1
+            relation = (number, hop, match[1], match[2], match[3], int(match[4]))
+        elif match := re.fullmatch(r"      (\S+) \[(\d+):(\d+)\]", line):  # the shipped graph keeps no sentences
+            printed.append((*relation, match[1], int(match[2]), int(match[3])))
+    assert len(printed) == len(records) >= 2
+    assert [(r["path"], r["hop"], r["subject"], r["relation"], r["object"], r["sources"], r["file"], r["start"],
+             r["end"]) for r in records] == printed
+    assert {r["quote"] for r in records} == {None}
+
+
+def test_conflicts_as_csv_and_json():
+    records = machine_rows("conflicts")
+    printed = []
+    for line in run("conflicts").stdout.splitlines():
+        if match := re.fullmatch(r"(.+?) / (\w+) / (.+?): ([A-Z]+) \((.*)\)", line):
+            printed.append({"head": match.groups(), "sides": []})
+        elif match := re.fullmatch(r" {4}(\S.*?)  from (.+)", line):
+            printed[-1]["sides"].append({"amount": amount(match[1]), "sources": match[2].split(", "), "evidence": []})
+        elif line.startswith(" " * 8):
+            printed[-1]["sides"][-1]["evidence"].append(line.strip())
+    assert len(printed) == len(records) >= 3
+    for record, shown in zip(records, printed, strict=True):
+        assert (record["entity"], record["metric"], record["period"] or "no period", record["kind"].upper(),
+                record["reason"]) == shown["head"]
+        assert [{"amount": (Decimal(str(record[f"value_{s}"])), record[f"unit_{s}"]),
+                 "sources": record[f"sources_{s}"], "evidence": record[f"evidence_{s}"]}
+                for s in ("a", "b")] == shown["sides"]
+
+
+def test_stats_as_csv_and_json():
+    records = machine_rows("stats")
+    output = run("stats").stdout
+    totals = re.match(r"(\d+) entities, (\d+) relations \(symmetric pairs once\), (\d+) facts", output).groups()
+    printed = [(what, None, None, int(n)) for what, n in zip(("entities", "relations", "facts"), totals, strict=True)]
+    counted = {"class": [("entities", "class")], "relation": [("triples", "relation")],
+               "article": [("relations", "article"), ("facts", "article")], "sources": [("triples", "sources")],
+               "extractor": [("evidence", "extractor")]}
+    for block in output.split("\n\n")[1:]:
+        lines = [line for line in block.splitlines() if not line.startswith("triples with more than one source")]
+        header = lines[0].split()
+        for line in lines[2:]:
+            key, *counts = re.split(r"\s{2,}", line)
+            printed += [(what, by, key, int(n)) for (what, by), n in zip(counted[header[0]], counts, strict=True)]
+    assert [(r["what"], r["by"], r["key"], r["count"]) for r in records] == printed
+    assert len(printed) > 30
+
+
+def test_an_empty_answer_is_an_empty_array_or_a_header():
+    assert json.loads(run("facts", "China Unicom", "--format", "json").stdout) == []
+    assert run("facts", "China Unicom", "--format", "csv").stdout == "entity,metric,period,value,unit,sources\n"
+
+
+def test_path_as_json_keeps_the_sentence_where_the_graph_does(graph_file):
+    rows = json.loads(run("path", "apple", "China Unicom", "--graph", graph_file, "--format", "json").stdout)
+    assert (rows[-1]["subject"], rows[-1]["relation"], rows[-1]["object"]) == ("Big Co", "supplies", "China Unicom")
+    assert rows[-1]["quote"] == "Big sells chips to China Unicom."
+    assert rows[-1]["symmetric"] is False and rows[0]["symmetric"] is True

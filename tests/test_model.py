@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal
 from rdflib.namespace import PROV, SDO
 
-from kg.model import KG, WD, article_iri, entity_iri, load_catalogue, read_records, to_graph
+from kg.model import KG, WD, article_iri, entity_iri, load_catalogue, period_start_end, read_records, to_graph
 from kg.schema import CLASSES, Entity, Statement
 
 
@@ -85,6 +86,45 @@ def test_facts_are_nodes_with_decimal_values(small, small_graph):
                                                      period and str(period))
     assert got == {"revenue": (Decimal("2500000000"), "USD", "2025"),
                    "revenueGrowth": (Decimal("12.5"), "percent", None)}
+
+
+@pytest.mark.parametrize(("period", "start", "end"), [
+    ("2024", ("2024", XSD.gYear), ("2024", XSD.gYear)),
+    ("2023/2025", ("2023", XSD.gYear), ("2025", XSD.gYear)),
+    ("2025-07/2025-09", ("2025-07", XSD.gYearMonth), ("2025-09", XSD.gYearMonth)),
+    ("2024-11/2025-01", ("2024-11", XSD.gYearMonth), ("2025-01", XSD.gYearMonth)),  # across a new year
+    ("2025-09-12", ("2025-09-12", XSD.date), ("2025-09-12", XSD.date)),
+    ("2025-07/2025-09-30", ("2025-07", XSD.gYearMonth), ("2025-09-30", XSD.date)),
+    ("2025-07/2025", ("2025-07", XSD.gYearMonth), ("2025", XSD.gYear)),  # ends in the year it starts
+    ("2024-02-29", ("2024-02-29", XSD.date), ("2024-02-29", XSD.date)),  # a leap day
+    ("2025-02-29", None, None),  # no leap day in 2025: not a date
+    ("2025-13", None, None),
+    ("2025-02-30/2025-03", None, ("2025-03", XSD.gYearMonth)),  # the valid end is kept
+    ("2025/2023", None, None),  # ends before it starts
+    ("2025-09/2025-07-31", None, None),
+])
+def test_period_start_and_end_are_typed_as_precisely_as_the_period(period, start, end):
+    def typed(bound):
+        return None if bound is None else (str(bound), bound.datatype)
+
+    assert tuple(map(typed, period_start_end(period))) == (start, end)
+
+
+def test_facts_carry_typed_period_start_and_end(small, small_graph):
+    from kg.schema import Fact
+    from kg.validate import validate
+
+    (dated,) = small_graph.subjects(KG.period, Literal("2025"))
+    assert small_graph.value(dated, KG.periodStart) == Literal("2025", datatype=XSD.gYear)
+    assert small_graph.value(dated, KG.periodEnd) == Literal("2025", datatype=XSD.gYear)
+    # a fact with no period has no bounds either
+    assert len(set(small_graph.subjects(KG.periodStart, None))) == 1
+    impossible = Fact(small.entities["acme"], "revenue", Decimal(1), "USD", "2025-02-30", (small.evidence["s5"],))
+    graph = to_graph(small.articles, small.entities.values(), facts=[impossible])
+    (node,) = graph.subjects(RDF.type, KG.Fact)
+    assert graph.value(node, KG.period) == Literal("2025-02-30")  # the text kept, no date claimed
+    assert graph.value(node, KG.periodStart) is None and graph.value(node, KG.periodEnd) is None
+    assert validate(small_graph).conforms and validate(graph).conforms
 
 
 def test_fact_value_survives_turtle(small_graph):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, Literal
+from rdflib import RDF, RDFS, XSD, Literal
 
 from kg.model import KG, to_graph
 from kg.store import load_graph
@@ -64,6 +64,16 @@ def test_wrong_relation_range_caught(examples_graph):
     report = validate(g)
     assert not report.conforms
     assert {v.shape for v in report.violations} >= {"headquarteredInShape"}
+
+
+def test_ill_typed_period_bounds_caught(examples_graph):
+    g = examples_graph
+    fact = next(g.subjects(KG.period, None))
+    g.set((fact, KG.periodStart, Literal("2025-02-30", datatype=XSD.date)))  # no such day
+    g.set((fact, KG.periodEnd, Literal("2025-09-30")))  # a plain string, not a date
+    report = validate(g)
+    assert not report.conforms
+    assert {v.path.rsplit("#")[-1] for v in report.violations if v.focus == str(fact)} == {"periodStart", "periodEnd"}
 
 
 def test_statement_without_evidence_caught(make_entity):

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import cli
+from kg.model import to_graph
 from kg.query import QUERIES_DIR, RemoteAccessError, remote_access, run_query, saved_queries
 
 
@@ -67,6 +68,7 @@ KNOWN_ANSWERS = [
     ("leaders", {"organization": "Globex"}, []),
     ("products", {"developer": "Acme"}, ["Acme Corp"]),
     ("facts", {"entity": "Acme Cloud", "metric": "revenue"}, ["revenue", "revenue"]),
+    ("facts-between", {"entity": "Acme Cloud", "from": "2025-04-01"}, ["revenue", "revenueGrowth", "revenueGrowth"]),
     ("conflicting-facts", {}, ["Acme Cloud"]),
     ("entities-by-sources", {"class": "<https://w3id.org/kg-news/ontology#Person>"}, ["Jane Roe"]),
     ("article", {"file": "example-2.txt"}, ["0"] * 4 + ["50"] * 2 + ["120"] * 2),
@@ -78,6 +80,39 @@ KNOWN_ANSWERS = [
 def test_saved_queries_give_known_answers(store, name, params, expected):
     rows = list(run_query(store, name, params))
     assert [row[0].value for row in rows] == expected
+
+
+@pytest.fixture(scope="module")
+def dated_store(tmp_path_factory):
+    """Facts of Acme over periods of every precision, one that is no date, and one of Globex."""
+    from decimal import Decimal
+
+    from kg.schema import Entity, Evidence, Fact
+    from kg.store import open_store, save_graph
+
+    acme, globex = (Entity(name.lower(), name, "Organization", frozenset({name})) for name in ("Acme", "Globex"))
+    periods = ["2024", "2023/2025", "2025-04/2025-06", "2025-07/2025-09", "2025-09-12", "2025-02-30", "2026"]
+    facts = [Fact(acme, "revenue", Decimal(n), "USD", period, (Evidence("a1", n, n + 1, "", "kg.test.v1", 0.8),))
+             for n, period in enumerate(periods)]
+    facts.append(Fact(globex, "revenue", Decimal(9), "USD", "2025", (Evidence("a1", 9, 10, "", "kg.test.v1", 0.8),)))
+    path = save_graph(to_graph([], [acme, globex], facts=facts), tmp_path_factory.mktemp("dated") / "dated.ttl")
+    opened = open_store(path)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize(("window", "periods"), [
+    # every dated fact, earliest start first; "2025-02-30" is no date and has no start
+    ({}, ["2023/2025", "2024", "2025-04/2025-06", "2025-07/2025-09", "2025-09-12", "2026"]),
+    # a year or a quarter overlaps a window that starts or ends inside it
+    ({"from": "2025-06-15", "until": "2025-09-01"}, ["2023/2025", "2025-04/2025-06", "2025-07/2025-09"]),
+    ({"from": "2025-09-13"}, ["2023/2025", "2025-07/2025-09", "2026"]),
+    ({"until": "2024-06-30"}, ["2023/2025", "2024"]),
+    ({"from": "2025-09-12", "until": "2025-09-12"}, ["2023/2025", "2025-07/2025-09", "2025-09-12"]),
+])
+def test_facts_between_two_dates(dated_store, window, periods):
+    rows = list(run_query(dated_store, "facts-between", {"entity": "Acme", **window}))
+    assert [row[1].value for row in rows] == periods
 
 
 def test_relations_come_with_their_sentence(store):
