@@ -8,6 +8,8 @@ hand-made dataclasses.
 from __future__ import annotations
 
 import shutil
+import socketserver
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -181,3 +183,21 @@ def G(news):
     from kg import analyse
 
     return analyse.project(news)
+
+
+@pytest.fixture
+def loopback_listener():
+    """A TCP listener on 127.0.0.1 that records every connection it gets
+    (the endpoint tests show that nothing is fetched from it)."""
+    connections = []
+
+    class Record(socketserver.BaseRequestHandler):
+        def handle(self):
+            connections.append(self.request.recv(4096))
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Record)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", connections
+    server.shutdown()
+    server.server_close()

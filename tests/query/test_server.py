@@ -7,10 +7,8 @@ import json
 import os
 import shutil
 import signal
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -176,21 +174,6 @@ def test_malformed_query_is_400_with_line_and_column(endpoint):
 # ------------------------------------------------------------ refusals
 
 
-@pytest.fixture
-def loopback_listener():
-    """A TCP listener on 127.0.0.1 that records every connection it gets."""
-    connections = []
-
-    class Record(socketserver.BaseRequestHandler):
-        def handle(self):
-            connections.append(self.request.recv(4096))
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", connections
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import importlib.util
 import json
 import os
 import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
@@ -84,21 +83,6 @@ def writable_endpoint():
         yield url
 
 
-@pytest.fixture
-def loopback_listener():
-    """A TCP listener on 127.0.0.1 that records every connection it gets."""
-    connections = []
-
-    class Record(socketserver.BaseRequestHandler):
-        def handle(self):
-            connections.append(self.request.recv(4096))
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", connections
-    server.shutdown()
-    server.server_close()
 
 
 # ------------------------------------------------------------ item 9: nothing is fetched
