@@ -30,3 +30,29 @@ def test_plugin_extractor_is_found_by_name():
         extractors.get_all().pop("test.loopback.v1", None)
         import catalogue
         catalogue.REGISTRY.pop(("kg", "extractors", "test.loopback.v1"), None)
+
+
+def test_the_word_rules_reading_turned_round_gives_way_to_the_grammar_rules():
+    """One sentence read both ways round: the parse's reading stands."""
+    import catalogue
+
+    from kg.extract.base import run_extractors
+    from kg.schema import Evidence, Mention, Relation
+
+    tarn, marlow = Mention("Tarn", "Organization", 0, 4), Mention("Marlow", "Organization", 22, 28)
+
+    def reading(extractor, subject, obj):
+        return Relation(subject, "investsIn", obj, Evidence("a", 0, 40, "Tarn was bought by Marlow.", extractor))
+
+    @extractors.register("test.both-ways.v1")
+    def make():
+        return lambda parsed: iter([reading("kg.patterns.v1", marlow, tarn), reading("kg.rules.v1", tarn, marlow),
+                                    reading("kg.rules.v1", marlow, tarn)])
+
+    try:
+        relations, _ = run_extractors(None, ["test.both-ways.v1"])
+        assert {(r.subject.name, r.object.name, r.evidence.extractor) for r in relations} == {
+            ("Marlow", "Tarn", "kg.patterns.v1"), ("Marlow", "Tarn", "kg.rules.v1")}
+    finally:
+        extractors.get_all().pop("test.both-ways.v1", None)
+        catalogue.REGISTRY.pop(("kg", "extractors", "test.both-ways.v1"), None)

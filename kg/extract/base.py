@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import UnknownExtractorError
-from ..schema import Article, Evidence, Measurement, Mention, Relation
+from ..schema import RELATIONS, Article, Evidence, Measurement, Mention, Relation
 from .context import Clause, clauses
 from .facts import find_measurements, period_of
 from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company
@@ -234,6 +234,13 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
                 if r.evidence.extractor == PatternRelations.name and r.predicate in _ROLES}
     relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or r.predicate not in _ROLES
                  or employer.get((r.evidence.start, r.subject.key), r.object.key) == r.object.key]
+    # Where a grammar rule reads a relation one way round in a sentence, the
+    # word rules' reading of it the other way round there gives way ("Tarn
+    # was bought by Marlow": the parse knows who bought whom).
+    read = {(r.evidence.start, r.predicate, r.subject.name, r.object.name) for r in relations
+            if r.evidence.extractor == PatternRelations.name}
+    relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or RELATIONS[r.predicate].symmetric
+                 or (r.evidence.start, r.predicate, r.object.name, r.subject.name) not in read]
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}
