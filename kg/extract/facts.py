@@ -249,6 +249,9 @@ _DOWN_AFTER = re.compile(r"\s*(?:fall|drop|decline|decrease|slump|plunge|slide|d
 # "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
 _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
                        r"|\s*(?:consensus|estimates?\b)", re.I)
+# "beating analysts' estimates of $9.5 billion", "a consensus forecast of ..."
+_ESTIMATE_BEFORE = re.compile(r"\b(?:estimates?|expectations?|forecasts?|consensus|projections?|guidance)\s+(?:of|for|at)\s+"
+                              r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", re.I)
 _CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreements?|awards?)\b[^.]*\bvalued\b", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 # the nouns a count keeps as its unit ("about 50 sites"), from words.json
@@ -397,7 +400,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             unit = count.group(1)
         else:
             window = near_before[-70:] + " " + near_after[:30]
-            if _NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]) or _ESTIMATE.match(near_after):
+            if (_NOT_A_METRIC.search(window) or _MARKET_TOTAL.search(near_after[:25]) or _ESTIMATE.match(near_after)
+                    or _ESTIMATE_BEFORE.search(near_before)):
                 continue
             metric = _nearest_metric(_MONEY_METRICS, near_before[-100:], near_after[:30])
             if metric == "shareprice" and re.search(r"\bfor\s+$", near_before):

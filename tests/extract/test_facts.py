@@ -89,3 +89,10 @@ def test_currencies_come_from_iso_4217_and_the_symbol_list(text, value, unit):
 def test_a_decline_written_after_the_number_is_negative(extract):
     found = facts(extract, "Acme reported a 12% fall in profit in 2024.")
     assert ("Acme Group", "profitGrowth", Decimal("-12"), "percent", "2024") in found
+
+
+def test_an_estimate_is_not_the_figure(extract):
+    """"beating analysts' estimates of $9.5 billion": the analysts' number, not Acme's revenue."""
+    found = facts(extract, "Acme's revenue rose 6% to $9.8 billion, beating analysts' estimates of $9.5 billion.")
+    assert ("Acme Group", "revenue", Decimal("9800000000"), "USD", None) in found
+    assert not {f for f in found if f[2] == Decimal("9500000000")}
