@@ -232,13 +232,13 @@ _NOT_A_SHARE = re.compile(r"\b(?:margins?|tax|rates?|tariffs?|interest|inflation
 _MONEY_METRICS = (
     ("shareprice", r"per share|share price|stock price|a share\b|\b(?:shares|stock)\b[^$;]{0,40}\b(?:to|at)\s*$"),
     ("capex", r"\bcapex\b|capital expenditure|capital spending"),
-    ("operatingProfit", r"operating (?:profit|income)"),
-    ("profit", r"\bnet (?:profit|income)\b|\bprofits?\b|\bearnings\b"),
-    ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b"),
-    ("valuation", r"\bvaluation\b|\bvalued at\b"),
+    ("operatingProfit", r"operating (?:profit|income|loss)"),
+    ("profit", r"\bnet (?:profit|income|loss)\b|\bprofits?\b|\bearnings\b|\b(?:a|quarterly|annual) loss\b"),
+    ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b|\b(?:shares|stock)\b[^.]{0,60}\bvaluing\b"),
+    ("valuation", r"\bvaluation\b|\bvalued at\b|\bvaluing\b"),
     ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b|\bbrought in\b|\btook in\b|\bgenerated\b"),
     ("investment", r"\binvest\w*|\bcommit\w*|\bspend\w*|\bspent\b|\bpledg\w*|\bearmark\w*|\boutlay\b|\bpour\w*|"
-                   r"\bAI Investment\b|\binvestment\b"),
+                   r"\bAI Investment\b|\binvestment\b|\brais(?:ed|es|ing)\s+(?:about\s+|nearly\s+|more than\s+)?$"),
 )
 # Money that is no schema metric, and totals of a whole market.
 _NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?|"
@@ -416,6 +416,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
         if unit == "percent" and metric in {"revenueGrowth", "profitGrowth", "sharepriceChange"} and (
                 _DOWN.search(near_before[-40:]) or _DOWN_AFTER.match(near_after)):
             value = -value  # "fell 12%", "a 12% fall"
+        elif metric in {"profit", "operatingProfit"} and re.search(r"\bloss\b[^.%\d]{0,20}$", near_before[-40:]):
+            value = -value  # "a net loss of $45 million"
         readings.append((m.start(), m.end(), metric, value, unit))
     # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
     if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:

@@ -617,6 +617,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     from .patterns import find_entities
     for cand in find_entities(doc, mentions):
         mentions.add(cand)
+    for cand in list(_repeated_names(text, mentions, gaz)):
+        mentions.add(cand)
     found = list(mentions)
     _apply_acronyms(text, found)
     _apply_former_names(text, found)
@@ -632,6 +634,24 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     _short_names(found, text)
     unify_labels(found)  # again: appositions may have settled a class
     return found
+
+
+def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Found]:
+    """Every other place a name found by the model or a rule stands in the
+    text: the small model may tag "Kestrel Automation" in one sentence and
+    miss it in the next. Only names of several words or of a shape no
+    common word has ("DeepSeek", "BYD"), and never a place's name."""
+    names = {}
+    for f in found:
+        if (f.label in ("Organization", "Person", "Product") and f.kind in {"ner", "structure", "pattern"}
+                and f.key == f.text and f.text[:1].isupper() and gaz.lookup(f.text) is None and not _is_place(f.text)
+                and (" " in f.text or re.search(r"\d|.[A-Z]", f.text))):
+            names.setdefault(f.text, f)
+    for name, f in sorted(names.items()):
+        # not where it is part of a longer name ("the Novo Nordisk Foundation")
+        for m in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-]| [A-Z])", text):
+            if not found.overlapping(m.start(), m.end()) and not re.search(r"[A-Z][\w&.-]* $", text[max(0, m.start() - 30):m.start()]):
+                yield Found(m.start(), m.end(), name, f.label, f.key, f.kind)
 
 
 def _short_names(found: list[Found], text: str = "") -> None:

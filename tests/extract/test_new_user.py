@@ -138,3 +138,17 @@ def test_a_product_named_before_its_kind_of_goods(trained_nlp):
     got = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
     assert ("Kestrel Motors", "develops", "Zephyr X5") in got
     assert not {m.name for m, _ in ex.mentions if m.label == "Product" and ("SUV" in m.name or "based" in m.name)}
+
+
+def test_a_name_found_once_is_found_again(trained_nlp):
+    """The model may tag a name in one sentence and miss it in the next."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Net income at rival Kestrel Automation fell to $12 million in 2024. "
+            "Kestrel Automation has a market value of about $2.3 billion, and Tarn Robotics raised $300 million, "
+            "valuing the startup at $4 billion. Tarn Robotics posted a net loss of $45 million.")
+    ex = extract_article(article_from_text(text, "names.txt"), trained_nlp, Gazetteer([]))
+    got = {(m.subject.name, m.metric, str(m.value)) for m in ex.measurements}
+    assert ("Kestrel Automation", "marketValue", "2300000000") in got
+    assert {("Tarn Robotics", "investment", "300000000"), ("Tarn Robotics", "valuation", "4000000000"),
+            ("Tarn Robotics", "profit", "-45000000")} <= got
