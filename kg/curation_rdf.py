@@ -10,8 +10,9 @@ graph holds them too, so a query can ask who changed what and when.
 
 >>> from datetime import datetime, timezone
 >>> d = Decision("retype", "Widget-7", by="ana", at=datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), type="Product")
->>> print(decisions_graph([d]).serialize(format="nt").count("\\n"))
-6
+>>> graph = decisions_graph([d])
+>>> sorted(str(p).rsplit("#", 1)[-1] for p in graph.predicates(DECISION[d.id]))
+['curatedEntity', 'generatedAtTime', 'newClass', 'type', 'wasAttributedTo']
 """
 
 from __future__ import annotations
