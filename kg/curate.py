@@ -78,6 +78,8 @@ class Decision:
     why: str | None = None
 
     def __post_init__(self) -> None:
+        if not self.entity.strip() or not self.by.strip():
+            raise ValueError("a decision names an entity and who made it")
         if self.action not in ACTIONS:
             raise ValueError(f"unknown curation action {self.action!r}; known: {', '.join(ACTIONS)}")
         missing = [name for name in ACTIONS[self.action] if getattr(self, name) is None]
@@ -242,9 +244,9 @@ def _merge(rows: _Rows, d: Decision) -> bool:
 
 def _split(rows: _Rows, d: Decision) -> bool:
     source = rows.entities.get(d.entity)
-    if source is None or d.label == source.label:
-        return False
     form = normal_form(d.alias)
+    if source is None or d.label == source.label or form == normal_form(source.label):
+        return False  # nothing to split off, or the entity's own name
     names = {a for a in source.aliases if normal_form(a) == form}
     # per sentence, whether each mention of the entity there uses the name split off
     uses: dict[tuple[str, int, int], set[bool]] = defaultdict(set)

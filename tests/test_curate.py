@@ -137,6 +137,11 @@ def test_split_into_an_existing_entity(world):
     assert "Norden Trucks" not in {e.label for e in r.entities}
 
 
+def test_an_entity_keeps_its_own_name(world):
+    own = decide("split", "Norden Motors", alias="norden motors", label="Norden M", type="Organization")
+    assert apply_decisions(world.resolution, [own]).idle == (own,)
+
+
 def test_retype_leaves_out_relations_the_class_cannot_take(world):
     curated = apply_decisions(world.resolution, [RETYPE])
     assert entity(curated.resolution, "Kestrel").type == "Product"
@@ -191,6 +196,8 @@ def test_a_decision_needs_what_its_action_says():
         decide("merge", "Norden Motor")
     with pytest.raises(ValueError, match="unknown class"):
         decide("retype", "Kestrel", type="Gadget")
+    with pytest.raises(ValueError, match="who made it"):
+        Decision("alias", "Kestrel", by=" ", at=T0, alias="K")
     with pytest.raises(ValueError, match="time zone"):
         Decision("alias", "Kestrel", by="ana", at=datetime(2026, 12, 1), alias="K")
 
