@@ -17,7 +17,9 @@ graph holds them too, so a query can ask who changed what and when.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import fcntl
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace
@@ -120,20 +122,37 @@ def record_decision(graph_path: str | Path, curation_path: str | Path, content: 
     would change nothing.
     """
     curation_path = Path(curation_path)
-    decisions = [*(read_decisions(curation_path) if curation_path.exists() else ()), decision]
-    graph, curated = curate_graph(content, decisions)
-    if decision not in curated.applied:
-        raise NothingToChange(f"nothing to change: {decision.describe()} finds nothing to do in {graph_path}")
-    save_decisions(curation_path, decisions)
-    save_graph(graph, graph_path)
-    build_store(graph_path)
+    with _one_writer(curation_path):
+        decisions = [*(read_decisions(curation_path) if curation_path.exists() else ()), decision]
+        graph, curated = curate_graph(content, decisions)
+        if decision not in curated.applied:
+            raise NothingToChange(f"nothing to change: {decision.describe()} finds nothing to do in {graph_path}")
+        save_decisions(curation_path, decisions)
+        save_graph(graph, graph_path)
+        build_store(graph_path)
     return curated
 
 
 def apply_curation_file(graph_path: str | Path, curation_path: str | Path, content: GraphContent) -> Curated:
     """Apply every decision in the curation file to the graph file read as
     ``content`` (after the file was edited, or to a graph built without it)."""
-    graph, curated = curate_graph(content, read_decisions(curation_path))
-    save_graph(graph, graph_path)
-    build_store(graph_path)
+    with _one_writer(Path(curation_path)):
+        graph, curated = curate_graph(content, read_decisions(curation_path))
+        save_graph(graph, graph_path)
+        build_store(graph_path)
     return curated
+
+
+@contextmanager
+def _one_writer(curation_path: Path) -> Iterator[None]:
+    """Hold the curation file's lock (a flock on a file next to it) while it and its graph are rewritten.
+
+    Two curators at once then both keep their decision: the second reads the
+    file after the first wrote it, and as every decision in the file is
+    applied again, the graph it writes has both, even if it was read before.
+    """
+    lock = curation_path.with_name(f".{curation_path.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield

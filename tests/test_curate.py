@@ -22,7 +22,7 @@ from rdflib.namespace import PROV
 
 from kg.cli import cli
 from kg.curate import Decision, UnknownEntityError, apply_decisions, curation_path_for, find_entity
-from kg.curation_rdf import curate_graph, read_decisions, save_decisions
+from kg.curation_rdf import curate_graph, read_decisions, record_decision, save_decisions
 from kg.model import KG, GraphContent, entity_iri, read_content, to_graph
 from kg.resolve import Resolution
 from kg.schema import Article, Entity, Evidence, Fact, Reference, Statement
@@ -233,6 +233,13 @@ def test_read_content_gives_back_what_to_graph_wrote(world, small_graph, example
         assert isomorphic(to_graph(content.articles, *_fields(content.resolution), quotes=content.quotes), graph)
 
 
+def test_read_content_of_the_shipped_graph_without_quotes():
+    graph = load_graph()
+    content = read_content(graph)
+    assert not content.quotes and len(content.articles) == 5
+    assert isomorphic(to_graph(content.articles, *_fields(content.resolution), quotes=False), graph)
+
+
 def _fields(r: Resolution):
     return r.entities, r.references, r.statements, r.facts
 
@@ -309,6 +316,17 @@ def test_curate_commands_record_apply_and_list(graph_file):
     assert "Kestrel,bo" in answer.output and "Norden Motor,ana" in answer.output
     classes = kg("query", "-g", g, "-f", "csv", "SELECT ?c WHERE { entity:kestrel a ?c }")
     assert "ontology#Product" in classes.output
+
+
+def test_a_decision_made_on_a_graph_read_before_another_keeps_both(graph_file):
+    """Two curators read the graph, then record one after the other (kg curate holds a lock on the
+    curation file while writing): the second's graph still has the first's decision."""
+    first_read, second_read = (read_content(load_graph(graph_file)) for _ in range(2))
+    record_decision(graph_file, curation_path_for(graph_file), first_read, RETYPE)
+    record_decision(graph_file, curation_path_for(graph_file), second_read, ALIAS)
+    assert read_decisions(curation_path_for(graph_file)) == [RETYPE, ALIAS]
+    r = read_content(load_graph(graph_file)).resolution
+    assert entity(r, "Kestrel").type == "Product" and "Anna Lind" in entity(r, "Ana Lind").aliases
 
 
 def test_a_decision_that_changes_nothing_is_not_recorded(graph_file):
