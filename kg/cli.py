@@ -87,14 +87,14 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         if not src.exists():
             raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
 
-    curation_path = curation_path_for(output) if curation is None else None if curation == "none" else Path(curation)
-    if curation_path is not None and (curation is not None or curation_path.exists()):
+    # the curation file named, else the one next to the output where there is one
+    curation_path = None if curation == "none" else Path(curation) if curation else curation_path_for(output)
+    decisions = []
+    if curation_path is not None and (curation or curation_path.exists()):
         try:
             decisions = read_decisions(curation_path)
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--curation") from None
-    else:
-        decisions = []
 
     def report(err: InputError) -> None:
         click.echo(f"skipped {err}", err=True)
@@ -276,7 +276,8 @@ def _paths(graph, curation) -> tuple[Path, Path]:
 
 
 def _record(graph, curation, decide) -> None:
-    """Read the graph, make the decision with ``decide(entities, name_of)`` and record it."""
+    """Read the graph, make the decision with ``decide(find, now)`` (``find`` gives the entity a
+    name names) and record it; a name that fits no entity, or a decision that changes nothing, is an error."""
     from datetime import datetime, timezone
 
     from .curate import UnknownEntityError, find_entity
