@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .ingest import MAX_CHARS
+from .schema import CLASSES, METRICS, RELATIONS
 
 __all__ = ["cli"]
 
@@ -55,8 +56,11 @@ def _load(graph: str | Path | None):
 @click.option("--scorer", metavar="FILE|none", default=None,
               help="Relation scorer trained by `kg train`: relations it rates under its threshold are dropped "
                    "(default: none).")
+@click.option("--curation", metavar="FILE|none", default=None,
+              help="Curation decisions (Turtle, from `kg curate`) to apply; default: OUTPUT's curation file "
+                   "(out/news.curation.ttl for out/news.trig) where there is one.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, quiet):
+def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, quiet):
     """Read the articles in SOURCES (files or folders) and write their graph.
 
     Text, Markdown, HTML and JSON Lines files are read. A file, JSON Lines
@@ -64,9 +68,14 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     is reported by name with the reason and skipped; the exit code is then 1.
     A repeated article is reported and read once. The graph is also loaded
     into the on-disk SPARQL store that `kg query GRAPH` opens.
+
+    The decisions of `kg curate` are applied on every build: those in
+    --curation, else in the curation file next to OUTPUT.
     """
     from tqdm import tqdm
 
+    from .curate import curation_path_for
+    from .curation_rdf import read_decisions
     from .errors import InputError, KgError
     from .extract import DEFAULT_EXTRACTORS
     from .pipeline import build_graph
@@ -80,6 +89,15 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         if not src.exists():
             raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
 
+    # the curation file named, else the one next to the output where there is one
+    curation_path = None if curation == "none" else Path(curation) if curation else curation_path_for(output)
+    decisions = []
+    if curation_path is not None and (curation or curation_path.exists()):
+        try:
+            decisions = read_decisions(curation_path)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--curation") from None
+
     def report(err: InputError) -> None:
         click.echo(f"skipped {err}", err=True)
 
@@ -89,7 +107,8 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     try:
         result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
                              quotes=not no_quotes, strict=strict, on_error=report, progress=progress,
-                             scorer=None if scorer in (None, "none") else Path(scorer), max_chars=max_chars)
+                             scorer=None if scorer in (None, "none") else Path(scorer), max_chars=max_chars,
+                             decisions=decisions)
     except InputError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
     except (KgError, ValueError) as err:
@@ -99,6 +118,11 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     save_graph(result.graph, output)
     build_store(output)  # the SPARQL store that kg query and kg serve open
     click.echo(f"wrote {output}: {result.stats.summary()}")
+    if decisions:
+        click.echo(f"applied {len(result.curation.applied)} of {len(decisions)} curation decisions from {curation_path}")
+        for decision in result.curation.idle:
+            click.echo(f"no effect: {decision.id} {decision.describe()}", err=True)
+        _report_unfit(result.curation)
     if result.stats.errors:
         sys.exit(1)
 
@@ -211,6 +235,227 @@ def extractors():
 
     for name in sorted(registry.get_all()):
         click.echo(f"{name}{'  (default)' if name in DEFAULT_EXTRACTORS else ''}")
+# ------------------------------------------------------------ curation
+
+
+def _report_unfit(curated) -> None:
+    """Name the relations that curated classes no longer allow."""
+    for st in curated.unfit:
+        click.echo(f"left out: {st.subject.label} {st.relation} {st.object.label} (classes no longer fit)", err=True)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment or the password database
+        raise click.UsageError("cannot tell who you are: give --by NAME") from None
+
+
+def _curation_paths(command):
+    """-g/--graph and --curation: the graph a decision changes and the file it is kept in."""
+    command = click.option("--curation", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Curation file [default: next to the graph, GRAPH-NAME.curation.ttl].")(command)
+    return click.option("-g", "--graph", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Graph file to curate [default: the shipped triples/news.trig].")(command)
+
+
+def _decision_options(command):
+    """--by and --why, and the paths: what every recording subcommand takes."""
+    command = click.option("--why", help="Your reason, kept with the decision.")(command)
+    command = click.option("--by", default=_os_user, show_default="your login name",
+                           help="Who decides (recorded with the time).")(command)
+    return _curation_paths(command)
+
+
+def _paths(graph, curation) -> tuple[Path, Path]:
+    from .curate import curation_path_for
+    from .store import default_graph_path
+
+    graph = graph or default_graph_path()
+    return graph, curation or curation_path_for(graph)
+
+
+def _record(graph, curation, decide) -> None:
+    """Read the graph, make the decision with ``decide(find, now)`` (``find`` gives the entity a
+    name names) and record it; a name that fits no entity, or a decision that changes nothing, is an error."""
+    from datetime import datetime, timezone
+
+    from .curate import UnknownEntityError, find_entity
+    from .curation_rdf import NothingToChange, record_decision
+    from .model import read_content
+
+    graph, curation = _paths(graph, curation)
+    content = read_content(_load(graph))
+    entities = content.resolution.entities
+    try:
+        decision = decide(lambda name: find_entity(entities, name), datetime.now(timezone.utc))
+        curated = record_decision(graph, curation, content, decision)
+    except (UnknownEntityError, NothingToChange, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    r = curated.resolution
+    click.echo(f"recorded {decision.id}: {decision.describe()} (by {decision.by}) in {curation}")
+    click.echo(f"wrote {graph}: {len(r.entities)} entities, {len(r.statements)} relations, {len(r.facts)} facts")
+    _report_unfit(curated)
+
+
+@cli.group()
+def curate():
+    """Correct the graph: merge, split, retype, drop a relation or a fact, add an alias.
+
+    Each decision is applied to the graph file (and its SPARQL store) at
+    once, and kept with who made it and when in the graph's curation file
+    (Turtle; out/news.curation.ttl for out/news.trig), which `kg build -o
+    GRAPH` applies again on every rebuild. Entities are named by label or
+    alias.
+
+    \b
+      kg curate merge "Volvo Car" "Volvo Cars" -g out/news.trig
+      kg curate list -g out/news.trig
+    """
+
+
+@curate.command("merge")
+@click.argument("entity")
+@click.argument("into")
+@_decision_options
+def curate_merge(entity, into, graph, curation, by, why):
+    """ENTITY becomes INTO: its names become aliases, its relations, facts and mentions move."""
+    from .curate import Decision
+
+    _record(graph, curation, lambda find, at: Decision("merge", find(entity).label, by, at, into=find(into).label,
+                                                       why=why))
+
+
+@curate.command("split")
+@click.argument("entity")
+@click.argument("alias")
+@click.option("--label", help="Label of the entity ALIAS belongs to [default: ALIAS]; an existing one or a new one.")
+@click.option("--class", "class_", type=click.Choice(CLASSES), help="Its class [default: as it is, else ENTITY's].")
+@_decision_options
+def curate_split(entity, alias, label, class_, graph, curation, by, why):
+    """ALIAS, a name of ENTITY, belongs to another entity: the mentions so named
+    move to it, with the relations and facts of sentences naming ENTITY only so."""
+    from .curate import Decision, UnknownEntityError
+
+    def decide(find, at):
+        source = find(entity)
+        target = label or alias
+        try:
+            existing = find(target)
+        except UnknownEntityError:
+            existing = None
+        if existing is not None and existing != source:
+            target = existing.label
+        kind = class_ or (existing.type if existing is not None and existing != source else source.type)
+        return Decision("split", source.label, by, at, alias=alias, label=target, type=kind, why=why)
+
+    _record(graph, curation, decide)
+
+
+@curate.command("retype")
+@click.argument("entity")
+@click.argument("class_", metavar="CLASS", type=click.Choice(CLASSES))
+@_decision_options
+def curate_retype(entity, class_, graph, curation, by, why):
+    """ENTITY is of class CLASS; relations the class cannot take are left out."""
+    from .curate import Decision
+
+    _record(graph, curation, lambda find, at: Decision("retype", find(entity).label, by, at, type=class_, why=why))
+
+
+@curate.command("drop-relation")
+@click.argument("subject")
+@click.argument("relation", type=click.Choice(list(RELATIONS)))
+@click.argument("object_", metavar="OBJECT")
+@_decision_options
+def curate_drop_relation(subject, relation, object_, graph, curation, by, why):
+    """SUBJECT does not stand in RELATION to OBJECT: drop that relation and its evidence."""
+    from .curate import Decision
+
+    _record(graph, curation, lambda find, at: Decision("drop-relation", find(subject).label, by, at,
+                                                       relation=relation, object=find(object_).label, why=why))
+
+
+def _decimal(ctx, param, value: str):
+    from decimal import Decimal, InvalidOperation
+
+    from .schema import plain_decimal
+
+    try:
+        return plain_decimal(Decimal(value))
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number", ctx, param) from None
+
+
+@curate.command("drop-fact")
+@click.argument("entity")
+@click.argument("metric", type=click.Choice(METRICS))
+@click.argument("value", callback=_decimal)
+@click.option("--unit", help="Only the fact in this unit (CNY, percent, ...).")
+@click.option("--period", help="Only the fact for this period (2025, 2025-07/2025-09, ...).")
+@_decision_options
+def curate_drop_fact(entity, metric, value, unit, period, graph, curation, by, why):
+    """ENTITY has no METRIC of VALUE (a plain number: 39800000000, 34): drop that fact."""
+    from .curate import Decision
+
+    _record(graph, curation, lambda find, at: Decision("drop-fact", find(entity).label, by, at, metric=metric,
+                                                       value=value, unit=unit, period=period, why=why))
+
+
+@curate.command("alias")
+@click.argument("entity")
+@click.argument("alias")
+@_decision_options
+def curate_alias(entity, alias, graph, curation, by, why):
+    """ENTITY is also called ALIAS (a skos:altLabel)."""
+    from .curate import Decision
+
+    _record(graph, curation, lambda find, at: Decision("alias", find(entity).label, by, at, alias=alias, why=why))
+
+
+@curate.command("list")
+@_curation_paths
+def curate_list(graph, curation):
+    """List the decisions in the curation file: id, when, who, what."""
+    from datetime import timezone
+
+    from .curation_rdf import read_decisions
+
+    graph, curation = _paths(graph, curation)
+    if not curation.exists():
+        click.echo(f"no curation decisions: there is no {curation}")
+        return
+    try:
+        decisions = read_decisions(curation)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    _table([[d.id, d.at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), d.by, d.describe(), d.why or ""]
+            for d in decisions], ["id", "made (UTC)", "by", "decision", "why"])
+
+
+@curate.command("apply")
+@_curation_paths
+def curate_apply(graph, curation):
+    """Apply the whole curation file to the graph again (after editing the file by hand)."""
+    from .curation_rdf import apply_curation_file
+    from .model import read_content
+
+    graph, curation = _paths(graph, curation)
+    if not curation.exists():
+        raise click.ClickException(f"no curation file at {curation}")
+    try:
+        curated = apply_curation_file(graph, curation, read_content(_load(graph)))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    r = curated.resolution
+    click.echo(f"{len(curated.applied)} of {len(curated.applied) + len(curated.idle)} decisions in {curation} changed "
+               f"the graph (the others were applied already or find nothing to do)")
+    click.echo(f"wrote {graph}: {len(r.entities)} entities, {len(r.statements)} relations, {len(r.facts)} facts")
+    _report_unfit(curated)
+
+
 # ------------------------------------------------------------ analysis and pictures
 
 def _graph_option(command):

@@ -15,7 +15,7 @@ import re
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +23,15 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO
 
-from .schema import RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, slugify, stable_id
+from .resolve import Resolution, unique_evidence
+from .schema import (CLASSES, RELATIONS, Article, Entity, Evidence, Fact, Reference, Statement, plain_decimal, slugify,
+                     stable_id)
 
 __all__ = [
     "KG",
     "date_literal",
     "period_start_end",
+    "decimal_literal",
     "BASE",
     "WD",
     "TRIPLES_DIR",
@@ -39,6 +42,8 @@ __all__ = [
     "load_catalogue",
     "ArticleRecord",
     "read_records",
+    "GraphContent",
+    "read_content",
 ]
 
 BASE = "https://w3id.org/kg-news/"
@@ -84,7 +89,7 @@ def article_iri(article_id: str) -> URIRef:
     return ARTICLE[article_id]
 
 
-def _decimal(value: Decimal) -> Literal:
+def decimal_literal(value: Decimal) -> Literal:
     """An xsd:decimal in the lexical form Turtle writes back ("5.0", not "5"),
     so that a graph and the file it is saved to are isomorphic."""
     text = format(value, "f")
@@ -102,7 +107,7 @@ def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) ->
     graph.add((node, KG.extractor, Literal(ev.extractor)))
     if ev.rule:
         graph.add((node, KG.rule, Literal(ev.rule)))
-    graph.add((node, KG.confidence, _decimal(Decimal(str(round(ev.confidence, 3))))))
+    graph.add((node, KG.confidence, decimal_literal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
         graph.add((node, KG.quote, Literal(ev.quote)))
     return node
@@ -244,7 +249,7 @@ def to_graph(
         graph.add((node, RDF.type, KG.Fact))
         graph.add((node, KG.subject, entity_iri(fact.subject)))
         graph.add((node, KG.metric, Literal(fact.metric)))
-        graph.add((node, KG.value, _decimal(fact.value)))
+        graph.add((node, KG.value, decimal_literal(fact.value)))
         graph.add((node, KG.unit, Literal(fact.unit)))
         if fact.period:
             graph.add((node, KG.period, Literal(fact.period)))
@@ -263,16 +268,23 @@ def load_catalogue(path: str | Path | None = None) -> list[Entity]:
     True
     """
     graph = Graph().parse(str(path or TRIPLES_DIR / "catalogue.ttl"))
-    top = {KG[c]: c for c in ("Organization", "Person", "Product", "Place", "Topic")}
-    entities = []
-    for node in sorted(set(graph.subjects(RDFS.label, None))):
-        types = [top[t] for t in graph.objects(node, RDF.type) if t in top]
-        if not types:
-            continue
-        label = str(graph.value(node, RDFS.label))
-        aliases = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) | {label}
-        qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
-        entities.append(Entity(slugify(label), label, types[0], aliases, qids))
+    entities = _read_entities(graph)
+    # a catalogue entry's label is one of the names it is found by
+    return [replace(entities[node], aliases=entities[node].aliases | {entities[node].label}) for node in sorted(entities)]
+
+
+def _read_entities(graph: Graph) -> dict[URIRef, Entity]:
+    """Every node of one of the five classes, as the Entity it was written from
+    (aliases without the label)."""
+    top = {KG[c]: c for c in CLASSES}
+    entities = {}
+    for node in set(graph.subjects(RDF.type, None)):
+        types = sorted((top[t] for t in graph.objects(node, RDF.type) if t in top), key=CLASSES.index)
+        if types:
+            label = str(graph.value(node, RDFS.label))
+            aliases = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) - {label}
+            qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
+            entities[node] = Entity(slugify(label), label, types[0], aliases, qids)
     return entities
 
 
@@ -291,14 +303,7 @@ class ArticleRecord:
 def read_records(graph: Graph) -> dict[str, ArticleRecord]:
     """Per article (its own id, else its file name): the entities it mentions, the relations and the
     facts with evidence from it, all by label."""
-    top = {KG[c]: c for c in ("Organization", "Person", "Product", "Place", "Topic")}
-    names: dict[URIRef, tuple[str, str, frozenset[str]]] = {}
-    for node in set(graph.subjects(RDF.type, None)):
-        types = [top[t] for t in graph.objects(node, RDF.type) if t in top]
-        if types:
-            label = str(graph.value(node, RDFS.label))
-            alts = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) | {label}
-            names[node] = (label, types[0], alts)
+    names = {node: (e.label, e.type, e.aliases | {e.label}) for node, e in _read_entities(graph).items()}
     # an article's own id (a JSON Lines "id") names it where there is one, else its file
     file_of = {a: str(graph.value(a, SDO.identifier) or graph.value(a, KG.fileName))
                for a in graph.subjects(RDF.type, KG.Article)}
@@ -338,3 +343,77 @@ def read_records(graph: Graph) -> dict[str, ArticleRecord]:
             rec.facts.add((note(rec, subj), str(graph.value(fact, KG.metric)), Decimal(str(graph.value(fact, KG.value))),
                            str(graph.value(fact, KG.unit)), str(period) if period else None))
     return dict(records)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphContent:
+    """What :func:`to_graph` writes: the articles, the resolved entities,
+    mentions, relations and facts, and whether evidence quotes its sentence."""
+
+    articles: tuple[Article, ...]
+    resolution: Resolution
+    quotes: bool = True
+
+
+def _read_evidence(graph: Graph, node) -> Evidence:
+    rule, quote, confidence = (graph.value(node, p) for p in (KG.rule, KG.quote, KG.confidence))
+    return Evidence(str(graph.value(node, PROV.wasDerivedFrom)).removeprefix(str(ARTICLE)),
+                    int(graph.value(node, KG.start)), int(graph.value(node, KG.end)), str(quote or ""),
+                    str(graph.value(node, KG.extractor)), 1.0 if confidence is None else float(confidence),
+                    str(rule or ""))
+
+
+def read_content(graph: Graph) -> GraphContent:
+    """Read back what :func:`to_graph` wrote, so that a graph built already can
+    be changed and written again (curation): ``to_graph`` of the content gives
+    the same graph, less any node it does not write.
+
+    >>> from kg.store import load_graph
+    >>> content = read_content(load_graph(TRIPLES_DIR / "examples" / "valid.ttl"))
+    >>> len(content.articles) > 0, any(s.relation == "ceoOf" for s in content.resolution.statements)
+    (True, True)
+    """
+    entities = _read_entities(graph)
+    articles = tuple(sorted(
+        (Article(id=str(node).removeprefix(str(ARTICLE)), text="", source=str(graph.value(node, KG.fileName)),
+                 title=_text_or_none(graph.value(node, SDO.headline)), url=_text_or_none(graph.value(node, SDO.url)),
+                 published=_text_or_none(graph.value(node, SDO.datePublished)),
+                 key=_text_or_none(graph.value(node, SDO.identifier)))
+         for node in graph.subjects(RDF.type, KG.Article)), key=lambda a: a.id))
+    references = tuple(sorted(
+        (Reference(entities[graph.value(m, KG.denotes)], str(graph.value(m, KG.surfaceForm)),
+                   _read_evidence(graph, graph.value(m, KG.evidence)))
+         for m in graph.subjects(RDF.type, KG.Mention) if graph.value(m, KG.denotes) in entities),
+        key=lambda r: (r.evidence.article_id, r.evidence.start, r.entity.label, r.text)))
+    statements: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        s, p, o = (graph.value(st, q) for q in (RDF.subject, RDF.predicate, RDF.object))
+        relation = str(p).removeprefix(str(KG))
+        if relation not in RELATIONS or s not in entities or o not in entities:
+            continue
+        s, o = entities[s].label, entities[o].label
+        if RELATIONS[relation].symmetric and s > o:  # written both ways, resolved once
+            s, o = o, s
+        statements[(s, relation, o)] += [_read_evidence(graph, ev) for ev in graph.objects(st, KG.evidence)]
+    by_label = {e.label: e for e in entities.values()}
+    facts = []
+    for node in graph.subjects(RDF.type, KG.Fact):
+        subject = entities.get(graph.value(node, KG.subject))
+        if subject is not None:
+            facts.append(Fact(subject, str(graph.value(node, KG.metric)),
+                              plain_decimal(Decimal(str(graph.value(node, KG.value)))), str(graph.value(node, KG.unit)),
+                              _text_or_none(graph.value(node, KG.period)),
+                              unique_evidence(_read_evidence(graph, ev) for ev in graph.objects(node, KG.evidence))))
+    resolution = Resolution(
+        entities=tuple(sorted(entities.values(), key=lambda e: (e.id, e.label))),
+        references=references,
+        statements=tuple(Statement(by_label[s], rel, by_label[o], unique_evidence(evs))
+                         for (s, rel, o), evs in sorted(statements.items())),
+        facts=tuple(sorted(facts, key=lambda f: str((f.subject.label, f.metric, f.value, f.unit, f.period)))),
+    )
+    quotes = (None, KG.quote, None) in graph or (None, SDO.headline, None) in graph
+    return GraphContent(articles, resolution, quotes)
+
+
+def _text_or_none(node) -> str | None:
+    return None if node is None else str(node)

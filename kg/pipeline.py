@@ -1,5 +1,5 @@
 """The only place that knows the order of the stages:
-ingest → extract → resolve → model (RDF).
+ingest → extract → resolve → curate → model (RDF).
 
 >>> from kg.pipeline import BuildStats
 >>> BuildStats(articles=5).articles
@@ -16,10 +16,12 @@ from pathlib import Path
 from rdflib import Graph
 
 from .errors import InputError
+from .curate import Curated, Decision
+from .curation_rdf import curate_graph
 from .extract import DEFAULT_EXTRACTORS, Gazetteer, extract_article, get_extractor, load_pipeline
 from .extract.scorer import load_scorer
 from .ingest import MAX_CHARS, DuplicateArticle, read_articles
-from .model import load_catalogue, to_graph
+from .model import GraphContent, load_catalogue
 from .resolve import Resolution, resolve
 
 __all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph"]
@@ -56,8 +58,11 @@ class BuildStats:
 @dataclass
 class BuildResult:
     graph: Graph
+    #: the entities, relations and facts in the graph (curated)
     resolution: Resolution
     stats: BuildStats
+    #: what the curation decisions did (none applied when there were none)
+    curation: Curated
 
 
 def build_graph(
@@ -72,6 +77,7 @@ def build_graph(
     model: str | None = None,
     scorer: str | Path | None = None,
     max_chars: int = MAX_CHARS,
+    decisions: Sequence[Decision] = (),
 ) -> BuildResult:
     """Read the articles under ``paths`` and build their knowledge graph.
 
@@ -86,6 +92,8 @@ def build_graph(
     ``progress`` wraps the list of articles (a tqdm bar, for instance).
     ``scorer`` is a model file from ``kg train``: relations it rates under
     its threshold are dropped (a ValueError when the file is no such model).
+    ``decisions`` (read from a curation file) are applied to what resolution
+    gives, and recorded in the graph.
     """
     started = time.perf_counter()
     for name in extractors:
@@ -118,9 +126,8 @@ def build_graph(
             continue
         articles.append(article)
         extractions.append(extraction)
-    resolution = resolve(extractions, entries)
-    graph = to_graph(articles, resolution.entities, resolution.references, resolution.statements,
-                     resolution.facts, quotes=quotes)
+    graph, curation = curate_graph(GraphContent(tuple(articles), resolve(extractions, entries), quotes), decisions)
+    resolution = curation.resolution
     stats.articles = len(articles)
     stats.entities = len(resolution.entities)
     stats.relations = len(resolution.statements)
@@ -128,4 +135,4 @@ def build_graph(
     stats.sources = len({ev.article_id for st in resolution.statements for ev in st.evidence}
                         | {ev.article_id for f in resolution.facts for ev in f.evidence})
     stats.seconds = time.perf_counter() - started
-    return BuildResult(graph, resolution, stats)
+    return BuildResult(graph, resolution, stats, curation)

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from .schema import (RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, name_characters, plain_decimal,
                      slugify)
 
-__all__ = ["Resolution", "resolve", "normal_form"]
+__all__ = ["Resolution", "resolve", "normal_form", "unique_evidence"]
 
 _LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
 _TRUST = {"name": 0, "pattern": -1, "structure": -1, "gazetteer": 0, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
@@ -163,8 +163,7 @@ def resolve(
     statements: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     for s, rel, o, ev in rels:
         spec = RELATIONS[rel]
-        st, ot = entities[s].type, entities[o].type
-        if st != spec.domain and not (rel == "restricts" and st == "Place") or ot not in spec.range:
+        if not spec.accepts(entities[s].type, entities[o].type):
             continue
         if spec.symmetric and s > o:
             s, o = o, s
@@ -192,13 +191,14 @@ def resolve(
     return Resolution(
         entities=tuple(sorted((entities[k] for k in keep), key=lambda e: (e.id, e.label))),
         references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep and needed(k, ev.article_id)),
-        statements=tuple(Statement(entities[s], rel, entities[o], _unique(evs)) for (s, rel, o), evs in sorted(statements.items())),
-        facts=tuple(Fact(entities[s], metric, value, unit, period, _unique(evs))
+        statements=tuple(Statement(entities[s], rel, entities[o], unique_evidence(evs)) for (s, rel, o), evs in sorted(statements.items())),
+        facts=tuple(Fact(entities[s], metric, value, unit, period, unique_evidence(evs))
                     for (s, metric, value, unit, period), evs in sorted(facts.items(), key=lambda kv: str(kv[0]))),
     )
 
 
-def _unique(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+def unique_evidence(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """One piece of evidence per sentence (the most confident), in article and offset order."""
     best: dict[tuple[str, int, int], Evidence] = {}
     for ev in evidence:
         key = (ev.article_id, ev.start, ev.end)

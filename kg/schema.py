@@ -49,6 +49,16 @@ class RelationSpec:
     symmetric: bool = False
     comment: str = ""
 
+    def accepts(self, subject_class: str, object_class: str) -> bool:
+        """Whether the relation may link a subject of one class to an object of
+        the other; a government named by its country (a Place) restricts too.
+
+        >>> RELATIONS["ceoOf"].accepts("Person", "Organization"), RELATIONS["ceoOf"].accepts("Product", "Organization")
+        (True, False)
+        """
+        subject_fits = subject_class == self.domain or (self.name == "restricts" and subject_class == "Place")
+        return subject_fits and object_class in self.range
+
 
 def _spec(name, domain, rng, comment, symmetric=False):
     return RelationSpec(name, domain, tuple(rng.split()), symmetric, comment)

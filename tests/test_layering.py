@@ -11,7 +11,7 @@ import pytest
 
 KG = Path(__file__).resolve().parents[1] / "kg"
 RDF_LIBS = {"rdflib", "pyoxigraph", "pyshacl"}
-MAY_USE_RDF = {"kg.model", "kg.store", "kg.validate", "kg.pipeline", "kg.cli", "kg.query", "kg.server",
+MAY_USE_RDF = {"kg.model", "kg.store", "kg.curation_rdf", "kg.validate", "kg.pipeline", "kg.cli", "kg.query", "kg.server",
                "kg.analyse", "kg.draw"}
 
 
