@@ -6,11 +6,18 @@ header says what it answers and which parameters it takes::
 
     # title: Partners of a company
     # description: Every organisation named as a partner of the company ...
-    # param: company — the company's name or one of its aliases, exactly as written
+    # param: company (entity) — the company's name or one of its aliases
 
 >>> queries = saved_queries()
 >>> queries["partners"].params
-{'company': "the company's name or one of its aliases, exactly as written"}
+{'company': "the company's name or one of its aliases (or its local name or IRI)"}
+>>> queries["partners"].param_kinds
+{'company': 'entity'}
+
+A parameter marked ``(entity)`` or ``(class)`` names something in the
+graph, and its value may be given as a label, an alias, a local name or an
+IRI (see :func:`resolve_params`): ``class=Organization`` and
+``company=alibaba-group`` find what they mean.
 
 Parameters become a ``VALUES`` block at the top of the query's WHERE
 clause, written as escaped literals, so a value is always data and never
@@ -63,6 +70,9 @@ __all__ = [
     "saved_queries",
     "resolve_query",
     "parse_param",
+    "PARAM_KINDS",
+    "param_kinds",
+    "resolve_params",
     "bind_values",
     "remote_access",
     "MAX_NESTING",
@@ -94,6 +104,10 @@ class RemoteAccessError(QueryError):
     """A query that would make the engine fetch something from the network."""
 
 
+#: What a parameter may name in the graph, marked in its header line as ``# param: NAME (KIND) — meaning``.
+PARAM_KINDS = ("entity", "class")
+
+
 @dataclass(frozen=True)
 class SavedQuery:
     """One ``.rq`` file: its name (the file stem), header and text."""
@@ -103,23 +117,50 @@ class SavedQuery:
     description: str
     params: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    #: The kind (one of :data:`PARAM_KINDS`) of each parameter that names an entity or a class.
+    param_kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_file(cls, path: Path) -> SavedQuery:
         """Read the ``# title:``, ``# description:`` and ``# param:`` header lines."""
         text = path.read_text(encoding="utf-8")
-        header: dict[str, list[str]] = {"title": [], "description": [], "param": []}
-        for line in text.splitlines():
-            match = re.match(r"#\s*(title|description|param):\s*(.*)", line)
-            if match:
-                header[match[1]].append(match[2].strip())
-            elif line.strip() and not line.startswith("#"):
-                break
-        params = {}
-        for entry in header["param"]:
-            name, *meaning = re.split(r"\s+[—–-]+\s+", entry, maxsplit=1)
-            params[name.strip()] = meaning[0].strip() if meaning else ""
-        return cls(path.stem, " ".join(header["title"]), " ".join(header["description"]), params, text)
+        header = _header(text)
+        params, kinds = _params(header["param"])
+        return cls(path.stem, " ".join(header["title"]), " ".join(header["description"]), params, text, kinds)
+
+
+def _header(text: str) -> dict[str, list[str]]:
+    """The ``# title:``, ``# description:`` and ``# param:`` lines before the query's first line."""
+    header: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+    for line in text.splitlines():
+        match = re.match(r"#\s*(title|description|param):\s*(.*)", line)
+        if match:
+            header[match[1]].append(match[2].strip())
+        elif line.strip() and not line.startswith("#"):
+            break
+    return header
+
+
+def _params(entries: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    params, kinds = {}, {}
+    for entry in entries:
+        name, *meaning = re.split(r"\s+[—–-]+\s+", entry, maxsplit=1)
+        name, kind = re.fullmatch(r"\s*(\S+)\s*(?:\((\w+)\))?\s*", name).groups()
+        params[name] = meaning[0].strip() if meaning else ""
+        if kind in PARAM_KINDS:
+            kinds[name] = kind
+    return params, kinds
+
+
+def param_kinds(sparql: str) -> dict[str, str]:
+    """The kinds its ``# param:`` header gives to a query's parameters; a
+    query written in the explorer keeps the header of the saved query it
+    started from, so its parameters are read the same way.
+
+    >>> param_kinds("# param: class (class) — a class\\n# param: n — a number\\nSELECT * WHERE {}")
+    {'class': 'class'}
+    """
+    return _params(_header(sparql)["param"])[1]
 
 
 def saved_queries(directory: str | Path | None = None) -> dict[str, SavedQuery]:
@@ -183,6 +224,67 @@ def parse_param(value: str) -> Term:
     except InvalidOperation:
         pass
     return Term("literal", value)
+
+
+def resolve_params(store: GraphStore, sparql: str, params: Mapping[str, str]) -> dict[str, str | Term]:
+    """``params`` with the value of each ``(entity)`` or ``(class)``
+    parameter of ``sparql`` (see :func:`param_kinds`) replaced by what the
+    query compares it with: an entity's label, a class's IRI.
+
+    An entity is found by its label or an alias as written, its IRI
+    (``<...>`` or ``entity:local-name``), its local name, or else its label
+    or an alias in any case; a class by its IRI, its local name or its
+    label, in any case. Raises :class:`QueryError` for a value that names
+    nothing, rather than let the query silently find nothing.
+    """
+    kinds = param_kinds(sparql)
+    resolved: dict[str, str | Term] = dict(params)
+    for name, value in params.items():
+        if kinds.get(name) == "entity":
+            resolved[name] = _entity_label(store, value)
+        elif kinds.get(name) == "class":
+            resolved[name] = _class_iri(store, value)
+    return resolved
+
+
+def _expand(value: str, default_namespace: str) -> str:
+    """The IRI that ``<iri>``, ``prefix:local`` or a bare local name stands for."""
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return default_namespace + value
+
+
+def _entity_label(store: GraphStore, value: str) -> Term:
+    name = Term("literal", value)
+    if store.query(f"ASK {{ ?e rdfs:label|skos:altLabel {name.n3()} }}", prefixes=PREFIXES).value:
+        return name  # the name as written, even when several entities share it: the query finds them all
+    iri = _expand(value, PREFIXES["entity"])
+    lookups = [f"SELECT ?label WHERE {{ ?e rdfs:label|skos:altLabel ?name ; rdfs:label ?label "
+               f"FILTER(LCASE(STR(?name)) = LCASE({name.n3()})) }}"]
+    if re.fullmatch(r"[^<>\"{}|^`\\\x00-\x20]+", iri):
+        lookups.insert(0, f"SELECT ?label WHERE {{ <{iri}> rdfs:label ?label }}")
+    for sparql in lookups:
+        labels = {row[0].value for row in store.query(sparql, prefixes=PREFIXES)}
+        if len(labels) == 1:
+            return Term("literal", labels.pop())
+        if labels:
+            raise QueryError(f"{value!r} names several entities ({', '.join(sorted(labels))}): give one exactly")
+    raise QueryError(f"no entity is named {value!r} (by label, alias, IRI or local name)")
+
+
+def _class_iri(store: GraphStore, value: str) -> Term:
+    classes = {row[0].value: row[1].value if row[1] else "" for row in store.query(
+        "SELECT ?class ?label WHERE { ?class rdfs:subClassOf* kg:Entity OPTIONAL { ?class rdfs:label ?label } }",
+        prefixes=PREFIXES)}
+    wanted = _expand(value, PREFIXES["kg"])
+    for iri, label in classes.items():
+        if wanted.casefold() == iri.casefold() or value.casefold() == label.casefold():
+            return Term("uri", iri)
+    known = ", ".join(sorted(iri.removeprefix(PREFIXES["kg"]) for iri in classes))
+    raise QueryError(f"no class is named {value!r}; the classes: {known}")
 
 
 # ------------------------------------------------------------ lexing SPARQL
@@ -357,7 +459,7 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
     # checked before binding: a VALUES block of escaped terms adds no keyword
     # and no nesting, and the unbound text of a saved query is the same on every call
     check_query(sparql, store.named_graphs())
-    return store.query(bind_values(sparql, params), prefixes=PREFIXES)
+    return store.query(bind_values(sparql, resolve_params(store, sparql, params)), prefixes=PREFIXES)
 
 
 #: The deepest nesting of brackets, and the most UNIONs, a query may have.
