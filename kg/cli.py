@@ -502,6 +502,15 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
     click.echo(output, nl=False)
 
 
+def _origin(ctx, param, value: str | None) -> str | None:
+    from .server import web_origin
+
+    try:
+        return None if value is None else web_origin(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 @cli.command("serve")
 @click.argument("graph", required=False, type=click.Path(exists=True))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -525,8 +534,11 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
               help="Seconds a client may take to send its request; slower connections are closed.")
 @click.option("--write-token", envvar="KG_WRITE_TOKEN",
               help="Allow SPARQL Update for requests bearing this token [env: KG_WRITE_TOKEN].")
+@click.option("--cors", "cors_origin", metavar="ORIGIN", callback=_origin,
+              help="Let pages from ORIGIN (e.g. https://yasgui.org) query /sparql from a browser: answer its "
+                   "CORS preflight and allow it, and no other origin. Off by default.")
 def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, workers, worker_memory, per_client,
-                  read_timeout, write_token) -> None:
+                  read_timeout, write_token, cors_origin) -> None:
     """Serve GRAPH (default: the shipped graph) as a read-only SPARQL endpoint
     at /sparql, with a browser explorer at /.
 
@@ -541,7 +553,7 @@ def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, w
                     worker_memory=worker_memory << 20, per_client=per_client, read_timeout=read_timeout)
     try:
         serve(graph, limits, host=host, port=port, write_token=write_token, allow_hosts=allow_hosts,
-              announce=click.echo)
+              cors_origin=cors_origin, announce=click.echo)
     except (OSError, ValueError, SyntaxError, RuntimeError) as error:
         # a port in use, a graph that does not parse, a worker that cannot start: one line, no traceback
         reason = (getattr(error, "strerror", None) or str(error) or type(error).__name__).splitlines()[0]

@@ -57,7 +57,7 @@ from xml.sax.saxutils import quoteattr
 
 from .model import PREFIXES as _NAMESPACES
 from .model import TRIPLES_DIR
-from .store import AskResult, GraphResult, GraphStore, SelectResult, Term
+from .store import AskResult, GraphResult, GraphStore, QuerySyntaxError, SelectResult, Term
 
 __all__ = [
     "PREFIXES",
@@ -74,11 +74,13 @@ __all__ = [
     "param_kinds",
     "resolve_params",
     "bind_values",
+    "unbound_syntax_error",
     "remote_access",
     "MAX_NESTING",
     "MAX_UNIONS",
     "check_query",
     "run_query",
+    "run_sparql",
     "format_result",
 ]
 
@@ -412,6 +414,31 @@ def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
     return sparql[:position + 1] + block + sparql[position + 1:]
 
 
+def unbound_syntax_error(sparql: str, bound: str, error: QuerySyntaxError) -> QuerySyntaxError:
+    """``error``, raised by the parser on ``bound`` (``sparql`` with
+    parameters bound by :func:`bind_values`), told as a place in ``sparql``:
+    the column moved back past the VALUES block where the block moved it.
+
+    >>> text = 'SELECT ?p WHERE { ?c kg:partnerOf }'
+    >>> bound = bind_values(text, {"company": "Acme"})
+    >>> str(unbound_syntax_error(text, bound, QuerySyntaxError(f"error at 1:{len(bound)}: expected x")))
+    'error at 1:35: expected x'
+    """
+    if error.position is None or len(bound) == len(sparql):
+        return error
+    line, column = error.position
+    lines = bound.split("\n")
+    if not 1 <= line <= len(lines):
+        return error
+    offset = sum(len(text) + 1 for text in lines[:line - 1]) + column - 1
+    block_start = _where_brace(sparql) + 1
+    if offset > block_start:
+        offset = max(offset - (len(bound) - len(sparql)), block_start)
+    line = sparql.count("\n", 0, offset) + 1
+    column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+    return QuerySyntaxError(re.sub(r"^error at \d+:\d+", f"error at {line}:{column}", str(error)))
+
+
 @functools.lru_cache(maxsize=512)
 def _where_brace(sparql: str) -> int:
     """Offset of the brace that opens the WHERE clause: the first one after
@@ -456,10 +483,23 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
         if unknown:
             known = ", ".join(saved.params) or "none"
             raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
+    return run_sparql(store, sparql, params)
+
+
+def run_sparql(store: GraphStore, sparql: str, params: Mapping[str, str],
+               local_graphs: Iterable[str] | None = None) -> SelectResult | AskResult | GraphResult:
+    """Run SPARQL text with ``params`` resolved (:func:`resolve_params`) and
+    bound (:func:`bind_values`), after :func:`check_query` (against
+    ``local_graphs``, default the store's named graphs). A syntax error
+    names its place in ``sparql`` as given."""
     # checked before binding: a VALUES block of escaped terms adds no keyword
     # and no nesting, and the unbound text of a saved query is the same on every call
-    check_query(sparql, store.named_graphs())
-    return store.query(bind_values(sparql, resolve_params(store, sparql, params)), prefixes=PREFIXES)
+    check_query(sparql, store.named_graphs() if local_graphs is None else local_graphs)
+    bound = bind_values(sparql, resolve_params(store, sparql, params))
+    try:
+        return store.query(bound, prefixes=PREFIXES)
+    except QuerySyntaxError as error:
+        raise unbound_syntax_error(sparql, bound, error) from None
 
 
 #: The deepest nesting of brackets, and the most UNIONs, a query may have.
