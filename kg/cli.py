@@ -463,7 +463,8 @@ def _open(graph):
 @click.argument("query", required=False)
 @click.option("-g", "--graph", type=click.Path(exists=True), help="Graph file or store folder [default: triples/news.trig].")
 @click.option("-p", "--param", "params", multiple=True, callback=_parse_params, metavar="NAME=VALUE",
-              help="Give a query parameter a value (repeatable). <iri> is an IRI, numbers are numbers.")
+              help="Give a query parameter a value (repeatable). <iri> is an IRI, numbers are numbers; a parameter "
+                   "marked (entity) or (class) also takes a label, alias or local name, e.g. class=Organization.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml"]),
               help="Output format [default: table on a terminal, else csv; turtle for graphs].")
 @click.option("--max-rows", type=click.IntRange(min=0), help="Print at most this many rows.")
