@@ -147,7 +147,8 @@ def _params(entries: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     params, kinds = {}, {}
     for entry in entries:
         name, *meaning = re.split(r"\s+[—–-]+\s+", entry, maxsplit=1)
-        name, kind = re.fullmatch(r"\s*(\S+)\s*(?:\((\w+)\))?\s*", name).groups()
+        marked = re.fullmatch(r"(.*?)\s*\((\w+)\)", name.strip())
+        name, kind = marked.groups() if marked else (name.strip(), None)
         params[name] = meaning[0].strip() if meaning else ""
         if kind in PARAM_KINDS:
             kinds[name] = kind

@@ -274,7 +274,9 @@ async function drawResultGraph(result, centre) {
   drawGraph([...nodes.values()], [...edges.values()]);
 }
 
+// The drawing, and the nodes and edges it draws (vis DataSets).
 let network = null;
+let nodeData = null;
 
 const nodeOptions = (n) => ({
   id: n.id, label: n.label, title: `${n.label} (${n.kind})`, kind: n.kind,
@@ -316,17 +318,20 @@ function drawGraph(nodes, edges) {
   $("details").replaceChildren();
   $("node-names").replaceChildren(...nodes.map((n) => element("option", { value: n.label })));
   if (network) network.destroy();
-  network = new vis.Network($("graph"), { nodes: nodes.map(nodeOptions), edges: edges.map(edgeOptions) },
-                            NETWORK_OPTIONS);
-  // once laid out the drawing holds still: dragging a node moves that node only
-  network.once("stabilizationIterationsDone", () => {
+  $("graph").dataset.ready = "false";
+  nodeData = new vis.DataSet(nodes.map(nodeOptions));
+  const edgeData = new vis.DataSet(edges.map(edgeOptions));
+  network = new vis.Network($("graph"), { nodes: nodeData, edges: edgeData }, NETWORK_OPTIONS);
+  // once laid out the drawing holds still: dragging a node moves that node only, the centre too
+  const settled = () => {
     network.setOptions({ physics: false });
+    nodeData.update(nodes.filter((n) => n.centre).map((n) => ({ id: n.id, fixed: false })));
     $("graph").dataset.ready = "true";
-  });
-  $("graph").dataset.ready = nodes.length ? "false" : "true";
-  $("graph").dataset.nodes = String(nodes.length);
+  };
+  if (nodes.length) network.once("stabilizationIterationsDone", settled);
+  else settled();
   network.on("click", (event) => { if (event.nodes.length) showDetails(event.nodes[0]); });
-  window.explorerGraph = network;  // for the browser tests and the console
+  window.explorerGraph = { network, nodes: nodeData, edges: edgeData };  // for the browser tests and the console
   $("legend").replaceChildren(...[...new Set(nodes.map((n) => n.kind))].sort().map((kind) => {
     const item = element("span", {}, kind);
     item.prepend(element("i", { style: `background:${classColour(kind)}` }));
@@ -337,8 +342,8 @@ function drawGraph(nodes, edges) {
 function findNode(text) {
   if (!network || !text) return;
   const wanted = text.trim().toLowerCase();
-  const ids = network.body.data.nodes.getIds();
-  const label = (id) => network.body.data.nodes.get(id).label.toLowerCase();
+  const ids = nodeData.getIds();
+  const label = (id) => nodeData.get(id).label.toLowerCase();
   const id = ids.find((i) => label(i) === wanted) || ids.find((i) => label(i).includes(wanted));
   if (!id) {
     $("search-status").textContent = `no node is called ${text}`;
@@ -355,7 +360,7 @@ function zoom(factor) {
 }
 
 async function showDetails(id) {
-  const node = network.body.data.nodes.get(id);
+  const node = nodeData.get(id);
   const details = $("details");
   const title = details.appendChild(element("h3"));
   details.replaceChildren(title);

@@ -71,9 +71,9 @@ def graph(driver) -> dict | None:
     """The drawn graph once vis-network has laid it out: its nodes (with
     their drawing options) and edges, as the page's network holds them."""
     return driver.execute_script("""
-        const network = window.explorerGraph;
-        if (!network || document.getElementById("graph").dataset.ready !== "true") return null;
-        return {nodes: network.body.data.nodes.get(), edges: network.body.data.edges.get(),
+        if (!window.explorerGraph || document.getElementById("graph").dataset.ready !== "true") return null;
+        const {network, nodes, edges} = window.explorerGraph;
+        return {nodes: nodes.get(), edges: edges.get(),
                 positions: network.getPositions(), scale: network.getScale(), selected: network.getSelectedNodes()};
     """)
 
