@@ -113,8 +113,8 @@ def web_origin(text: str) -> str:
     """``text`` as a web origin (scheme, host, optional port), the form a
     browser sends in its ``Origin`` header.
 
-    >>> web_origin("https://yasgui.org/")
-    'https://yasgui.org'
+    >>> web_origin("https://yasgui.org/"), web_origin("HTTP://LocalHost:80"), web_origin("http://[::1]:8080")
+    ('https://yasgui.org', 'http://localhost', 'http://[::1]:8080')
     >>> web_origin("yasgui.org")
     Traceback (most recent call last):
     ...
@@ -124,7 +124,11 @@ def web_origin(text: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
             or parts.query or parts.fragment or parts.username:
         raise ValueError(f"{text!r} is not an origin such as https://example.org or http://localhost:8080")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    # as a browser writes it: lower case, without the scheme's default port
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port not in (None, default_port) else ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{port}"
 
 
 @dataclass(frozen=True)
