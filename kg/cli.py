@@ -799,7 +799,8 @@ def _open(graph):
 @click.argument("query", required=False)
 @click.option("-g", "--graph", type=click.Path(exists=True), help="Graph file or store folder [default: triples/news.trig].")
 @click.option("-p", "--param", "params", multiple=True, callback=_parse_params, metavar="NAME=VALUE",
-              help="Give a query parameter a value (repeatable). <iri> is an IRI, numbers are numbers.")
+              help="Give a query parameter a value (repeatable). <iri> is an IRI, numbers are numbers; a parameter "
+                   "marked (entity) or (class) also takes a label, alias or local name, e.g. class=Organization.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml"]),
               help="Output format [default: table on a terminal, else csv; turtle for graphs].")
 @click.option("--max-rows", type=click.IntRange(min=0), help="Print at most this many rows.")
@@ -838,6 +839,15 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
     click.echo(output, nl=False)
 
 
+def _origin(ctx, param, value: str | None) -> str | None:
+    from .server import web_origin
+
+    try:
+        return None if value is None else web_origin(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 @cli.command("serve")
 @click.argument("graph", required=False, type=click.Path(exists=True))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -861,8 +871,11 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
               help="Seconds a client may take to send its request; slower connections are closed.")
 @click.option("--write-token", envvar="KG_WRITE_TOKEN",
               help="Allow SPARQL Update for requests bearing this token [env: KG_WRITE_TOKEN].")
+@click.option("--cors", "cors_origin", metavar="ORIGIN", callback=_origin,
+              help="Let pages from ORIGIN (e.g. https://yasgui.org) query /sparql from a browser: answer its "
+                   "CORS preflight and allow it, and no other origin. Off by default.")
 def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, workers, worker_memory, per_client,
-                  read_timeout, write_token) -> None:
+                  read_timeout, write_token, cors_origin) -> None:
     """Serve GRAPH (default: the shipped graph) as a read-only SPARQL endpoint
     at /sparql, with a browser explorer at /.
 
@@ -877,7 +890,7 @@ def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, w
                     worker_memory=worker_memory << 20, per_client=per_client, read_timeout=read_timeout)
     try:
         serve(graph, limits, host=host, port=port, write_token=write_token, allow_hosts=allow_hosts,
-              announce=click.echo)
+              cors_origin=cors_origin, announce=click.echo)
     except (OSError, ValueError, SyntaxError, RuntimeError) as error:
         # a port in use, a graph that does not parse, a worker that cannot start: one line, no traceback
         reason = (getattr(error, "strerror", None) or str(error) or type(error).__name__).splitlines()[0]

@@ -6,11 +6,18 @@ header says what it answers and which parameters it takes::
 
     # title: Partners of a company
     # description: Every organisation named as a partner of the company ...
-    # param: company — the company's name or one of its aliases, exactly as written
+    # param: company (entity) — the company's name or one of its aliases
 
 >>> queries = saved_queries()
 >>> queries["partners"].params
-{'company': "the company's name or one of its aliases, exactly as written"}
+{'company': "the company's name or one of its aliases (or its local name or IRI)"}
+>>> queries["partners"].param_kinds
+{'company': 'entity'}
+
+A parameter marked ``(entity)`` or ``(class)`` names something in the
+graph, and its value may be given as a label, an alias, a local name or an
+IRI (see :func:`resolve_params`): ``class=Organization`` and
+``company=alibaba-group`` find what they mean.
 
 Parameters become a ``VALUES`` block at the top of the query's WHERE
 clause, written as escaped literals, so a value is always data and never
@@ -50,7 +57,7 @@ from xml.sax.saxutils import quoteattr
 
 from .model import PREFIXES as _NAMESPACES
 from .model import TRIPLES_DIR
-from .store import AskResult, GraphResult, GraphStore, SelectResult, Term
+from .store import AskResult, GraphResult, GraphStore, QuerySyntaxError, SelectResult, Term
 
 __all__ = [
     "PREFIXES",
@@ -63,12 +70,17 @@ __all__ = [
     "saved_queries",
     "resolve_query",
     "parse_param",
+    "PARAM_KINDS",
+    "param_kinds",
+    "resolve_params",
     "bind_values",
+    "unbound_syntax_error",
     "remote_access",
     "MAX_NESTING",
     "MAX_UNIONS",
     "check_query",
     "run_query",
+    "run_sparql",
     "format_result",
 ]
 
@@ -94,6 +106,10 @@ class RemoteAccessError(QueryError):
     """A query that would make the engine fetch something from the network."""
 
 
+#: What a parameter may name in the graph, marked in its header line as ``# param: NAME (KIND) — meaning``.
+PARAM_KINDS = ("entity", "class")
+
+
 @dataclass(frozen=True)
 class SavedQuery:
     """One ``.rq`` file: its name (the file stem), header and text."""
@@ -103,23 +119,51 @@ class SavedQuery:
     description: str
     params: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    #: The kind (one of :data:`PARAM_KINDS`) of each parameter that names an entity or a class.
+    param_kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_file(cls, path: Path) -> SavedQuery:
         """Read the ``# title:``, ``# description:`` and ``# param:`` header lines."""
         text = path.read_text(encoding="utf-8")
-        header: dict[str, list[str]] = {"title": [], "description": [], "param": []}
-        for line in text.splitlines():
-            match = re.match(r"#\s*(title|description|param):\s*(.*)", line)
-            if match:
-                header[match[1]].append(match[2].strip())
-            elif line.strip() and not line.startswith("#"):
-                break
-        params = {}
-        for entry in header["param"]:
-            name, *meaning = re.split(r"\s+[—–-]+\s+", entry, maxsplit=1)
-            params[name.strip()] = meaning[0].strip() if meaning else ""
-        return cls(path.stem, " ".join(header["title"]), " ".join(header["description"]), params, text)
+        header = _header(text)
+        params, kinds = _params(header["param"])
+        return cls(path.stem, " ".join(header["title"]), " ".join(header["description"]), params, text, kinds)
+
+
+def _header(text: str) -> dict[str, list[str]]:
+    """The ``# title:``, ``# description:`` and ``# param:`` lines before the query's first line."""
+    header: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+    for line in text.splitlines():
+        match = re.match(r"#\s*(title|description|param):\s*(.*)", line)
+        if match:
+            header[match[1]].append(match[2].strip())
+        elif line.strip() and not line.startswith("#"):
+            break
+    return header
+
+
+def _params(entries: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    params, kinds = {}, {}
+    for entry in entries:
+        name, *meaning = re.split(r"\s+[—–-]+\s+", entry, maxsplit=1)
+        marked = re.fullmatch(r"(.*?)\s*\((\w+)\)", name.strip())
+        name, kind = marked.groups() if marked else (name.strip(), None)
+        params[name] = meaning[0].strip() if meaning else ""
+        if kind in PARAM_KINDS:
+            kinds[name] = kind
+    return params, kinds
+
+
+def param_kinds(sparql: str) -> dict[str, str]:
+    """The kinds its ``# param:`` header gives to a query's parameters; a
+    query written in the explorer keeps the header of the saved query it
+    started from, so its parameters are read the same way.
+
+    >>> param_kinds("# param: class (class) — a class\\n# param: n — a number\\nSELECT * WHERE {}")
+    {'class': 'class'}
+    """
+    return _params(_header(sparql)["param"])[1]
 
 
 def saved_queries(directory: str | Path | None = None) -> dict[str, SavedQuery]:
@@ -183,6 +227,67 @@ def parse_param(value: str) -> Term:
     except InvalidOperation:
         pass
     return Term("literal", value)
+
+
+def resolve_params(store: GraphStore, sparql: str, params: Mapping[str, str]) -> dict[str, str | Term]:
+    """``params`` with the value of each ``(entity)`` or ``(class)``
+    parameter of ``sparql`` (see :func:`param_kinds`) replaced by what the
+    query compares it with: an entity's label, a class's IRI.
+
+    An entity is found by its label or an alias as written, its IRI
+    (``<...>`` or ``entity:local-name``), its local name, or else its label
+    or an alias in any case; a class by its IRI, its local name or its
+    label, in any case. Raises :class:`QueryError` for a value that names
+    nothing, rather than let the query silently find nothing.
+    """
+    kinds = param_kinds(sparql)
+    resolved: dict[str, str | Term] = dict(params)
+    for name, value in params.items():
+        if kinds.get(name) == "entity":
+            resolved[name] = _entity_label(store, value)
+        elif kinds.get(name) == "class":
+            resolved[name] = _class_iri(store, value)
+    return resolved
+
+
+def _expand(value: str, default_namespace: str) -> str:
+    """The IRI that ``<iri>``, ``prefix:local`` or a bare local name stands for."""
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return default_namespace + value
+
+
+def _entity_label(store: GraphStore, value: str) -> Term:
+    name = Term("literal", value)
+    if store.query(f"ASK {{ ?e rdfs:label|skos:altLabel {name.n3()} }}", prefixes=PREFIXES).value:
+        return name  # the name as written, even when several entities share it: the query finds them all
+    iri = _expand(value, PREFIXES["entity"])
+    lookups = [f"SELECT ?label WHERE {{ ?e rdfs:label|skos:altLabel ?name ; rdfs:label ?label "
+               f"FILTER(LCASE(STR(?name)) = LCASE({name.n3()})) }}"]
+    if re.fullmatch(r"[^<>\"{}|^`\\\x00-\x20]+", iri):
+        lookups.insert(0, f"SELECT ?label WHERE {{ <{iri}> rdfs:label ?label }}")
+    for sparql in lookups:
+        labels = {row[0].value for row in store.query(sparql, prefixes=PREFIXES)}
+        if len(labels) == 1:
+            return Term("literal", labels.pop())
+        if labels:
+            raise QueryError(f"{value!r} names several entities ({', '.join(sorted(labels))}): give one exactly")
+    raise QueryError(f"no entity is named {value!r} (by label, alias, IRI or local name)")
+
+
+def _class_iri(store: GraphStore, value: str) -> Term:
+    classes = {row[0].value: row[1].value if row[1] else "" for row in store.query(
+        "SELECT ?class ?label WHERE { ?class rdfs:subClassOf* kg:Entity OPTIONAL { ?class rdfs:label ?label } }",
+        prefixes=PREFIXES)}
+    wanted = _expand(value, PREFIXES["kg"])
+    for iri, label in classes.items():
+        if wanted.casefold() == iri.casefold() or value.casefold() == label.casefold():
+            return Term("uri", iri)
+    known = ", ".join(sorted(iri.removeprefix(PREFIXES["kg"]) for iri in classes))
+    raise QueryError(f"no class is named {value!r}; the classes: {known}")
 
 
 # ------------------------------------------------------------ lexing SPARQL
@@ -310,6 +415,31 @@ def bind_values(sparql: str, params: Mapping[str, str | Term]) -> str:
     return sparql[:position + 1] + block + sparql[position + 1:]
 
 
+def unbound_syntax_error(sparql: str, bound: str, error: QuerySyntaxError) -> QuerySyntaxError:
+    """``error``, raised by the parser on ``bound`` (``sparql`` with
+    parameters bound by :func:`bind_values`), told as a place in ``sparql``:
+    the column moved back past the VALUES block where the block moved it.
+
+    >>> text = 'SELECT ?p WHERE { ?c kg:partnerOf }'
+    >>> bound = bind_values(text, {"company": "Acme"})
+    >>> str(unbound_syntax_error(text, bound, QuerySyntaxError(f"error at 1:{len(bound)}: expected x")))
+    'error at 1:35: expected x'
+    """
+    if error.position is None or len(bound) == len(sparql):
+        return error
+    line, column = error.position
+    lines = bound.split("\n")
+    if not 1 <= line <= len(lines):
+        return error
+    offset = sum(len(text) + 1 for text in lines[:line - 1]) + column - 1
+    block_start = _where_brace(sparql) + 1
+    if offset > block_start:
+        offset = max(offset - (len(bound) - len(sparql)), block_start)
+    line = sparql.count("\n", 0, offset) + 1
+    column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+    return QuerySyntaxError(re.sub(r"^error at \d+:\d+", f"error at {line}:{column}", str(error)))
+
+
 @functools.lru_cache(maxsize=512)
 def _where_brace(sparql: str) -> int:
     """Offset of the brace that opens the WHERE clause: the first one after
@@ -354,10 +484,23 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
         if unknown:
             known = ", ".join(saved.params) or "none"
             raise QueryError(f"query {saved.name!r} takes no parameter {', '.join(unknown)}; its parameters: {known}")
+    return run_sparql(store, sparql, params)
+
+
+def run_sparql(store: GraphStore, sparql: str, params: Mapping[str, str],
+               local_graphs: Iterable[str] | None = None) -> SelectResult | AskResult | GraphResult:
+    """Run SPARQL text with ``params`` resolved (:func:`resolve_params`) and
+    bound (:func:`bind_values`), after :func:`check_query` (against
+    ``local_graphs``, default the store's named graphs). A syntax error
+    names its place in ``sparql`` as given."""
     # checked before binding: a VALUES block of escaped terms adds no keyword
     # and no nesting, and the unbound text of a saved query is the same on every call
-    check_query(sparql, store.named_graphs())
-    return store.query(bind_values(sparql, params), prefixes=PREFIXES)
+    check_query(sparql, store.named_graphs() if local_graphs is None else local_graphs)
+    bound = bind_values(sparql, resolve_params(store, sparql, params))
+    try:
+        return store.query(bound, prefixes=PREFIXES)
+    except QuerySyntaxError as error:
+        raise unbound_syntax_error(sparql, bound, error) from None
 
 
 #: The deepest nesting of brackets, and the most UNIONs, a query may have.

@@ -26,11 +26,14 @@ interrupted from inside, and a process can always be stopped.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hmac
+import importlib.util
 import ipaddress
 import json
 import pickle
 import queue
+import re
 import resource
 import select
 import shutil
@@ -55,12 +58,11 @@ from werkzeug.http import parse_accept_header
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .query import (PREFIXES, QueryError, RemoteAccessError, bind_values, check_query, format_result, remote_access,
-                     saved_queries)
+from .query import PREFIXES, QueryError, RemoteAccessError, format_result, remote_access, run_sparql, saved_queries
 from .store import GraphResult, GraphStore, QuerySyntaxError, apply_update, copy_store, open_store
 
 __all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
-           "running_server", "serve", "MEDIA_TYPES"]
+           "running_server", "serve", "MEDIA_TYPES", "web_origin", "vis_network_folder"]
 
 #: Result format name -> media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
 MEDIA_TYPES = {
@@ -75,10 +77,58 @@ MEDIA_TYPES = {
 _SELECT_FORMATS = ("json", "xml", "csv", "tsv")
 _GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml")
 _WEB_FILES = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascript"),
+              "/common.js": ("common.js", "text/javascript"), "/entity.js": ("entity.js", "text/javascript"),
               "/style.css": ("style.css", "text/css")}
-#: The explorer loads its own script, style sheet and answers, and nothing else.
+#: The page of one entity, ``/entity/<local name>``, is the same for every entity: its script reads the name.
+_ENTITY_PAGE = re.compile(r"/entity/[^/]+")
+#: vis-network, which draws the explorer's graph, is served from the pyvis package that carries it.
+_VIS_FILES = {"/vis-network.min.js": "text/javascript", "/vis-network.css": "text/css"}
+#: The explorer loads its own scripts, style sheets and answers, and nothing else. (A download of
+#: the results is a blob: URL the page makes itself.)
 EXPLORER_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+#: Headers of an answer that a page on the --cors origin may read.
+_EXPOSED_HEADERS = "X-KG-Query-Seconds, X-KG-Truncated, X-KG-Error-Position"
+
+
+@functools.cache
+def vis_network_folder() -> Path:
+    """The folder of the newest vis-network build in the installed pyvis
+    package (found, not imported: importing pyvis is slow)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis, which carries vis-network for the explorer, is not installed")
+    scripts = Path(spec.submodule_search_locations[0]).glob("lib/vis-*/vis-network.min.js")
+
+    def version(script: Path) -> tuple[int, ...]:
+        return tuple(int(part) for part in re.findall(r"\d+", script.parent.name))
+
+    newest = max(scripts, key=version, default=None)
+    if newest is None:
+        raise RuntimeError("the installed pyvis carries no vis-network (lib/vis-*/vis-network.min.js)")
+    return newest.parent
+
+
+def web_origin(text: str) -> str:
+    """``text`` as a web origin (scheme, host, optional port), the form a
+    browser sends in its ``Origin`` header.
+
+    >>> web_origin("https://yasgui.org/"), web_origin("HTTP://LocalHost:80"), web_origin("http://[::1]:8080")
+    ('https://yasgui.org', 'http://localhost', 'http://[::1]:8080')
+    >>> web_origin("yasgui.org")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'yasgui.org' is not an origin such as https://example.org or http://localhost:8080
+    """
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{text!r} is not an origin such as https://example.org or http://localhost:8080")
+    # as a browser writes it: lower case, without the scheme's default port
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port not in (None, default_port) else ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{port}"
 
 
 @dataclass(frozen=True)
@@ -152,9 +202,8 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
             return
         try:
             # in the worker, under its time limit and memory cap: checking a
-            # hostile query can take long too
-            check_query(sparql, local_graphs)
-            result = store.query(bind_values(sparql, params), prefixes=PREFIXES)
+            # hostile query, or looking up its parameters, can take long too
+            result = run_sparql(store, sparql, params, local_graphs)
             fmt = graph_fmt if isinstance(result, GraphResult) else select_fmt
             content = format_result(result, fmt, max_rows=max_rows)
             if isinstance(content, str):
@@ -378,18 +427,23 @@ class _ClientSlots:
 
 class SparqlApp:
     """The WSGI application: ``/sparql`` (the protocol), ``/queries`` (the
-    saved queries as JSON) and the browser page at ``/``.
+    saved queries as JSON), ``/colours.json`` (the colours of the entity
+    classes and relations, as ``kg draw`` draws them) and the browser pages: the explorer at ``/``, an entity at
+    ``/entity/<local name>``.
 
     ``host_names`` are the names the ``Host`` header may give (IP addresses
     are always accepted; see :func:`host_is_allowed`); None accepts any.
+    ``cors_origin`` is the one web origin (see :func:`web_origin`) whose
+    pages may query ``/sparql`` from a browser; None allows none.
     """
 
     def __init__(self, store_path: Path, limits: Limits = Limits(), write_token: str | None = None,
-                 host_names: Iterable[str] | None = None):
+                 host_names: Iterable[str] | None = None, cors_origin: str | None = None):
         self.store_path = Path(store_path).resolve()
         self.limits = limits
         self.write_token = write_token
         self.host_names = None if host_names is None else frozenset(host_names)
+        self.cors_origin = cors_origin
         self._write_lock = threading.Lock()
         self._clients = _ClientSlots(limits.per_client)
         self._local_graphs = GraphStore(self.store_path).named_graphs()
@@ -408,6 +462,11 @@ class SparqlApp:
         except HTTPException as error:
             response = error.get_response(environ)
         response.headers["X-Content-Type-Options"] = "nosniff"
+        if self.cors_origin and request.path == "/sparql":
+            response.vary.add("Origin")
+            if request.headers.get("Origin") == self.cors_origin:
+                response.headers["Access-Control-Allow-Origin"] = self.cors_origin
+                response.headers["Access-Control-Expose-Headers"] = _EXPOSED_HEADERS
         return response(environ, start_response)
 
     def _too_large(self) -> Response:
@@ -418,17 +477,47 @@ class SparqlApp:
             return _error(400, f"this server does not answer to the host name in 'Host: {request.headers['Host']}' "
                                "(start kg serve with --allow-host NAME to add a name)")
         if request.path == "/sparql":
+            if request.method == "OPTIONS" and self.cors_origin:
+                return self.preflight(request)
             return self.sparql(request)
         if request.path == "/queries":
             listing = [{"name": q.name, "title": q.title, "description": q.description,
-                        "params": q.params, "text": q.text} for q in saved_queries().values()]
+                        "params": q.params, "param_kinds": q.param_kinds, "text": q.text}
+                       for q in saved_queries().values()]
             return Response(json.dumps({"prefixes": PREFIXES, "queries": listing}), mimetype="application/json")
-        if request.path in _WEB_FILES and request.method in ("GET", "HEAD"):
-            name, mimetype = _WEB_FILES[request.path]
-            response = Response(resources.files("kg").joinpath("web", name).read_bytes(), mimetype=mimetype)
-            response.headers["Content-Security-Policy"] = EXPLORER_CSP
-            return response
+        if request.path == "/colours.json":
+            # imported here: the query workers, which import this module, never need kg.draw
+            from .draw import CLASS_COLOURS, RELATION_STYLES
+
+            colours = {"classes": CLASS_COLOURS,
+                       "relations": {relation: style[0] for relation, style in RELATION_STYLES.items()}}
+            return Response(json.dumps(colours), mimetype="application/json")
+        if request.method in ("GET", "HEAD"):
+            if request.path in _WEB_FILES or _ENTITY_PAGE.fullmatch(request.path):
+                name, mimetype = _WEB_FILES.get(request.path, ("entity.html", "text/html"))
+                return self._page(resources.files("kg").joinpath("web", name).read_bytes(), mimetype)
+            if request.path in _VIS_FILES:
+                return self._page((vis_network_folder() / request.path[1:]).read_bytes(), _VIS_FILES[request.path])
         return _error(404, f"nothing at {request.path}: the endpoint is /sparql, the explorer is /")
+
+    @staticmethod
+    def _page(content: bytes, mimetype: str) -> Response:
+        response = Response(content, mimetype=mimetype)
+        response.headers["Content-Security-Policy"] = EXPLORER_CSP
+        return response
+
+    def preflight(self, request: Request) -> Response:
+        """The answer to a CORS preflight: the --cors origin may GET and POST
+        queries (no Authorization header: updates stay same-origin)."""
+        origin = request.headers.get("Origin")
+        if origin != self.cors_origin:
+            return _error(403, f"pages from {origin or 'no origin'} may not query this endpoint "
+                               f"(only {self.cors_origin}: kg serve --cors ORIGIN)")
+        response = Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+        return response
 
     def _read_operation(self, request: Request) -> tuple[str | None, str | None]:
         """(query, update) from a GET (or HEAD), a form POST or a direct POST."""
@@ -486,7 +575,10 @@ class SparqlApp:
                 fmt, content, truncated = self.pool.run(
                     sparql, params, select_fmt, graph_fmt, self.limits.max_rows, self.limits.timeout)
             except QuerySyntaxError as error:
-                return _error(400, f"malformed query: {error}")
+                response = _error(400, f"malformed query: {error}")
+                if error.position:  # line and column in the query as sent, for the explorer to mark
+                    response.headers["X-KG-Error-Position"] = "{}:{}".format(*error.position)
+                return response
             except RemoteAccessError as error:
                 return _error(403, str(error))
             except QueryError as error:
@@ -535,7 +627,7 @@ class _Refused(Exception):
 
 def make_app(graph: str | Path | None = None, limits: Limits = Limits(), *,
              write_token: str | None = None, workdir: str | Path | None = None,
-             host_names: Iterable[str] | None = None) -> SparqlApp:
+             host_names: Iterable[str] | None = None, cors_origin: str | None = None) -> SparqlApp:
     """The endpoint for ``graph`` (a graph file or store folder; default: the
     shipped graph).
 
@@ -547,7 +639,7 @@ def make_app(graph: str | Path | None = None, limits: Limits = Limits(), *,
     serving_a_cached_store = graph is None or Path(graph).resolve() != store_path.resolve()
     if write_token and serving_a_cached_store:
         store_path = copy_store(store_path, Path(workdir or tempfile.mkdtemp(prefix="kg-serve-")) / "store")
-    return SparqlApp(store_path, limits, write_token, host_names)
+    return SparqlApp(store_path, limits, write_token, host_names, cors_origin)
 
 
 def _request_handler(read_timeout: float) -> type[WSGIRequestHandler]:
@@ -562,12 +654,14 @@ def _request_handler(read_timeout: float) -> type[WSGIRequestHandler]:
 @contextmanager
 def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *, host: str = "127.0.0.1",
                    port: int = 0, write_token: str | None = None, allow_hosts: Iterable[str] = (),
+                   cors_origin: str | None = None,
                    announce: Callable[[str], object] | None = None) -> Iterator[str]:
     """Serve in a background thread; yield the base URL; shut down on exit.
 
     Port 0 picks a free port (tests and benchmarks use this). The ``Host``
     header must name an IP address, ``localhost``, ``host`` or one of
-    ``allow_hosts``. ``announce`` is told where the server listens once it
+    ``allow_hosts``. Pages from ``cors_origin`` may query it from a
+    browser (see :class:`SparqlApp`). ``announce`` is told where the server listens once it
     does. Whatever fails on the way (a port in use, a graph that does not
     parse), nothing is left behind: no worker, no temporary folder.
     """
@@ -575,7 +669,7 @@ def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *
         workdir = tempfile.mkdtemp(prefix="kg-serve-")
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         app = make_app(graph, limits, write_token=write_token, workdir=workdir,
-                       host_names=allowed_host_names(host, allow_hosts))
+                       host_names=allowed_host_names(host, allow_hosts), cors_origin=cors_origin)
         cleanup.callback(app.close)
         # bound here, not by Werkzeug, which prints its own message and exits when the port is taken
         listener = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -599,7 +693,7 @@ def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *
 
 def serve(graph: str | Path | None = None, limits: Limits = Limits(), *, host: str = "127.0.0.1",
           port: int = 7878, write_token: str | None = None, allow_hosts: Iterable[str] = (),
-          announce=print) -> None:
+          cors_origin: str | None = None, announce=print) -> None:
     """Serve until interrupted (what ``kg serve`` runs)."""
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
@@ -607,7 +701,7 @@ def serve(graph: str | Path | None = None, limits: Limits = Limits(), *, host: s
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
     with running_server(graph, limits, host=host, port=port, write_token=write_token,
-                        allow_hosts=allow_hosts, announce=announce):
+                        allow_hosts=allow_hosts, cors_origin=cors_origin, announce=announce):
         stop.wait()
 
 

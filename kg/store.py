@@ -34,6 +34,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -285,6 +286,17 @@ class QuerySyntaxError(ValueError):
     def from_parser(cls, message: str) -> QuerySyntaxError:
         first = message.splitlines()[0] if message else "syntax error"
         return cls(first if len(first) <= 160 else first[:160] + "…")
+
+    @property
+    def position(self) -> tuple[int, int] | None:
+        """(line, column) where the parser stopped, as the message gives
+        them: both from 1, the column in characters.
+
+        >>> QuerySyntaxError("error at 2:9: expected one of x").position
+        (2, 9)
+        """
+        match = re.match(r"error at (\d+):(\d+)", str(self))
+        return (int(match[1]), int(match[2])) if match else None
 
 
 @dataclass

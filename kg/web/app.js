@@ -1,62 +1,22 @@
 // The kg explorer: pick or write a SPARQL query, run it against /sparql,
 // show the rows, and draw the entities of the answer with the relations
-// between them. No libraries: the machines it runs on are offline.
+// between them. The graph is drawn by vis-network, which kg serve hands out
+// from the pyvis package; nothing loads from elsewhere.
 "use strict";
 
-const KG = "https://w3id.org/kg-news/ontology#";
-const CLASS_COLOURS = {
-  Organization: "#1e88e5", Person: "#e53935", Product: "#43a047",
-  Place: "#fb8c00", Topic: "#8e24aa", Entity: "#757575",
-};
-let prefixes = {};
-let savedQueries = {};
+import {
+  EndpointError, classColour, element, entityPage, literal, loadColours, relationColour, relationItems,
+  relationsWithSentences, savedQueryListing, shorten, sparql, sparqlBlob,
+} from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-
-function element(tag, attributes = {}, text = null) {
-  const svgTags = ["svg", "g", "line", "circle", "text", "title", "defs", "marker", "path"];
-  const node = svgTags.includes(tag)
-    ? document.createElementNS("http://www.w3.org/2000/svg", tag)
-    : document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    // a style goes through CSSOM: the page's Content-Security-Policy refuses style attributes
-    if (name === "style") node.style.cssText = value;
-    else node.setAttribute(name, value);
-  }
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
-// A SPARQL string literal: JSON's escapes are all valid in SPARQL strings.
-const literal = (text) => JSON.stringify(text);
-
-function shorten(iri) {
-  for (const [prefix, namespace] of Object.entries(prefixes)) {
-    if (iri.startsWith(namespace) && /^[\w.-]*$/.test(iri.slice(namespace.length))) {
-      return `${prefix}:${iri.slice(namespace.length)}`;
-    }
-  }
-  return `<${iri}>`;
-}
-
-async function sparql(query, params = {}) {
-  const body = new URLSearchParams({ query });
-  for (const [name, value] of Object.entries(params)) body.append(`param-${name}`, value);
-  const response = await fetch("sparql", {
-    method: "POST",
-    headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" },
-    body,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${response.status}: ${text}`);
-  const type = response.headers.get("Content-Type") || "";
-  return type.includes("json") ? JSON.parse(text) : { graphText: text };
-}
+let prefixes = {};
+const savedQueries = {};
 
 // ------------------------------------------------------------ saved queries
 
 async function loadSavedQueries() {
-  const listing = await (await fetch("queries")).json();
+  const listing = await savedQueryListing();
   prefixes = listing.prefixes;
   for (const query of listing.queries) {
     savedQueries[query.name] = query;
@@ -69,7 +29,7 @@ function chooseSavedQuery() {
   $("params").replaceChildren();
   $("saved-description").textContent = query ? query.description : "";
   if (!query) return;
-  $("query").value = query.text;
+  setQueryText(query.text);
   for (const [name, meaning] of Object.entries(query.params)) {
     const label = element("label", {}, `${name}: ${meaning}`);
     label.append(element("input", { "data-param": name, name: `param-${name}` }));
@@ -88,18 +48,109 @@ function currentParams() {
   return params;
 }
 
+// The entity the query is about: the value of its (entity) parameter, if it has one.
+function centreName(params) {
+  const query = savedQueries[$("saved").value];
+  const kinds = query ? query.param_kinds : {};
+  const name = Object.keys(params).find((param) => kinds[param] === "entity");
+  return name ? params[name] : null;
+}
+
+// ------------------------------------------------------------ the page's URL
+
+// The page's URL says what ran: ?saved=NAME, the text as query= when it is
+// not the saved text, and param-NAME=VALUE; opening that URL runs it again.
+function stateUrl(params) {
+  const state = new URLSearchParams();
+  const saved = savedQueries[$("saved").value];
+  if (saved) state.set("saved", saved.name);
+  if (!saved || saved.text !== $("query").value) state.set("query", $("query").value);
+  for (const [name, value] of Object.entries(params)) state.set(`param-${name}`, value);
+  return `?${state}`;
+}
+
+function runFromUrl() {
+  const state = new URLSearchParams(location.search);
+  if (!state.has("saved") && !state.has("query")) return;
+  $("saved").value = savedQueries[state.get("saved")] ? state.get("saved") : "";
+  chooseSavedQuery();
+  if (state.has("query")) setQueryText(state.get("query"));
+  for (const input of $("params").querySelectorAll("input[data-param]")) {
+    input.value = state.get(`param-${input.dataset.param}`) || "";
+  }
+  run({ remember: false });
+}
+
+// ------------------------------------------------------------ the editor
+
+function setQueryText(text) {
+  $("query").value = text;
+  markError(null);
+}
+
+// Mark where the parser stopped: a layer under the (transparent) text area
+// holds the same text, with the character at the error in a <mark>.
+function markError(position) {
+  const layer = $("query-marks");
+  layer.replaceChildren();
+  if (!position) return;
+  const text = $("query").value;
+  const lines = text.split("\n");
+  const line = Math.min(position.line, lines.length);
+  // the server counts characters (code points); JavaScript strings count UTF-16 units
+  const before = lines.slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
+  const inLine = Array.from(lines[line - 1]).slice(0, position.column - 1).join("").length;
+  const offset = before + inLine;
+  const next = text.codePointAt(offset);
+  const marked = next === undefined || next === 10 ? " " : String.fromCodePoint(next);
+  const mark = element("mark", { class: "syntax-error", "data-line": line, "data-column": position.column }, marked);
+  layer.append(text.slice(0, offset), mark, text.slice(offset + (marked === " " ? 0 : marked.length)));
+  layer.scrollTop = $("query").scrollTop;
+  $("query").setSelectionRange(offset, offset);
+}
+
 // ------------------------------------------------------------ results
 
-function cellText(term) {
+let shown = null;  // {vars, bindings} of the table on show, in its current order
+
+function cell(term) {
   if (!term) return "";
-  if (term.type === "uri") return shorten(term.value);
+  if (term.type === "uri") {
+    const page = entityPage(term.value, prefixes);
+    return page ? element("a", { href: page }, shorten(term.value, prefixes)) : shorten(term.value, prefixes);
+  }
   if (term.type === "bnode") return `_:${term.value}`;
   return term.value;
+}
+
+const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+
+function compareTerms(a, b) {
+  if (!a || !b) return (a ? 0 : 1) - (b ? 0 : 1);  // unbound last
+  if (NUMERIC.test(a.datatype || "") && NUMERIC.test(b.datatype || "")) return Number(a.value) - Number(b.value);
+  return a.value.localeCompare(b.value, undefined, { numeric: true });
+}
+
+function sortBy(column, header) {
+  const ascending = header.getAttribute("aria-sort") !== "ascending";
+  for (const th of header.parentElement.children) th.removeAttribute("aria-sort");
+  header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  shown.bindings.sort((x, y) => (ascending ? 1 : -1) * compareTerms(x[column], y[column]));
+  fillRows();
+}
+
+function fillRows() {
+  $("result-table").tBodies[0].replaceChildren(...shown.bindings.map((binding) => {
+    const row = element("tr");
+    for (const name of shown.vars) row.appendChild(element("td")).append(cell(binding[name]));
+    return row;
+  }));
 }
 
 function showTable(result) {
   const container = $("results");
   container.replaceChildren();
+  shown = null;
   if (result.graphText !== undefined) {
     container.append(element("pre", {}, result.graphText));
     return;
@@ -108,33 +159,61 @@ function showTable(result) {
     container.append(element("p", { class: "boolean" }, String(result.boolean)));
     return;
   }
+  shown = { vars: result.head.vars, bindings: [...result.results.bindings] };
   const table = element("table", { id: "result-table" });
-  const head = element("tr");
-  for (const name of result.head.vars) head.append(element("th", {}, name));
-  table.appendChild(element("thead")).append(head);
-  const body = table.appendChild(element("tbody"));
-  for (const binding of result.results.bindings) {
-    const row = element("tr");
-    for (const name of result.head.vars) row.append(element("td", {}, cellText(binding[name])));
-    body.append(row);
+  const head = table.appendChild(element("thead")).appendChild(element("tr"));
+  for (const name of shown.vars) {
+    const header = head.appendChild(element("th", { title: "sort by this column" }));
+    const button = header.appendChild(element("button", { type: "button", class: "sort" }, name));
+    button.addEventListener("click", () => sortBy(name, header));
   }
+  table.append(element("tbody"));
   container.append(table);
+  fillRows();
 }
 
-async function run() {
+// What ran last, to download it in another format.
+let lastRun = null;
+
+async function download(accept, extension) {
+  if (!lastRun) return;
+  try {
+    const blob = await sparqlBlob(lastRun.query, lastRun.params, accept);
+    const link = element("a", { href: URL.createObjectURL(blob), download: `${lastRun.name}.${extension}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    URL.revokeObjectURL(link.href);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function showError(error) {
+  $("status").className = "error";
+  $("status").textContent = error.message;
+}
+
+async function run({ remember = true } = {}) {
   const status = $("status");
   status.className = "";
   status.textContent = "running…";
+  markError(null);
   const started = performance.now();
+  const query = $("query").value;
+  const params = currentParams();
+  if (remember && location.search !== stateUrl(params)) history.pushState(null, "", stateUrl(params));
   try {
-    const result = await sparql($("query").value, currentParams());
+    const result = await sparql(query, params);
+    lastRun = { query, params, name: $("saved").value || "result" };
+    $("downloads").hidden = result.graphText !== undefined || result.boolean !== undefined;
     showTable(result);
     const rows = result.results ? result.results.bindings.length : 0;
     status.textContent = `${rows} rows in ${Math.round(performance.now() - started)} ms`;
-    await drawResultGraph(result);
+    await drawResultGraph(result, centreName(params));
   } catch (error) {
-    status.className = "error";
-    status.textContent = error.message;
+    showError(error);
+    if (error instanceof EndpointError) markError(error.position);
   }
 }
 
@@ -154,8 +233,19 @@ function entityKeys(result) {
   return { iris: [...iris].slice(0, 400), names: [...names].slice(0, 400) };
 }
 
-async function drawResultGraph(result) {
+// The IRIs of the entity a query is about, found as the query's own
+// (entity) parameter is: by label, alias, local name or IRI.
+async function centreIris(name) {
+  if (!name) return [];
+  const answer = await sparql(`# param: centre (entity)
+SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel ?centre }`, { centre: name });
+  return answer.results.bindings.map((b) => b.e.value);
+}
+
+async function drawResultGraph(result, centre) {
   const { iris, names } = entityKeys(result);
+  const centres = await centreIris(centre);
+  iris.push(...centres);
   if (!iris.length && !names.length) { drawGraph([], []); return; }
   const nodeAnswer = await sparql(`SELECT DISTINCT ?e ?label ?class WHERE {
   { VALUES ?e { ${iris.map((i) => `<${i}>`).join(" ")} } }
@@ -164,7 +254,8 @@ async function drawResultGraph(result) {
 }`);
   const nodes = new Map();
   for (const b of nodeAnswer.results.bindings) {
-    nodes.set(b.e.value, { id: b.e.value, label: b.label.value, kind: b.class.value.replace(KG, "") });
+    nodes.set(b.e.value, { id: b.e.value, label: b.label.value, kind: b.class.value.replace(prefixes.kg, ""),
+                           centre: centres.includes(b.e.value) });
   }
   if (!nodes.size) { drawGraph([], []); return; }
   const values = [...nodes.keys()].map((i) => `<${i}>`).join(" ");
@@ -172,130 +263,129 @@ async function drawResultGraph(result) {
   VALUES ?s { ${values} } VALUES ?o { ${values} }
   ?s ?p ?o . FILTER(STRSTARTS(STR(?p), STR(kg:)))
 }`);
-  const edges = [];
-  const seen = new Set();
+  const edges = new Map();
   for (const b of edgeAnswer.results.bindings) {
-    const relation = b.p.value.replace(KG, "");
-    // symmetric relations are stored both ways: draw each pair once
-    const key = [b.s.value, b.o.value].sort().join(" ") + " " + relation;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    edges.push({ source: b.s.value, target: b.o.value, relation });
+    const relation = b.p.value.replace(prefixes.kg, "");
+    // a symmetric relation is stored both ways: one edge, no arrow
+    const key = JSON.stringify([[b.s.value, b.o.value].sort(), relation]);
+    if (edges.has(key)) edges.get(key).bothWays = true;
+    else edges.set(key, { from: b.s.value, to: b.o.value, relation, bothWays: false });
   }
-  drawGraph([...nodes.values()], edges);
+  drawGraph([...nodes.values()], [...edges.values()]);
 }
 
-// Fruchterman–Reingold layout: enough for the few hundred nodes an answer has.
-function layout(nodes, edges, width, height) {
-  const k = Math.sqrt((width * height) / Math.max(nodes.length, 1)) * 0.6;
-  nodes.forEach((node, i) => {
-    const angle = (2 * Math.PI * i) / nodes.length;
-    node.x = width / 2 + (width / 3) * Math.cos(angle);
-    node.y = height / 2 + (height / 3) * Math.sin(angle);
-  });
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  for (let step = 0, temperature = width / 8; step < 300; step++, temperature *= 0.985) {
-    for (const n of nodes) { n.dx = 0; n.dy = 0; }
-    for (let i = 0; i < nodes.length; i++) {
-      for (let j = i + 1; j < nodes.length; j++) {
-        const a = nodes[i], b = nodes[j];
-        const dx = a.x - b.x || 0.01, dy = a.y - b.y || 0.01;
-        const distance = Math.hypot(dx, dy);
-        const force = (k * k) / distance;
-        a.dx += (dx / distance) * force; a.dy += (dy / distance) * force;
-        b.dx -= (dx / distance) * force; b.dy -= (dy / distance) * force;
-      }
-    }
-    for (const e of edges) {
-      const a = byId.get(e.source), b = byId.get(e.target);
-      const dx = a.x - b.x, dy = a.y - b.y;
-      const distance = Math.hypot(dx, dy) || 0.01;
-      const force = (distance * distance) / k;
-      a.dx -= (dx / distance) * force; a.dy -= (dy / distance) * force;
-      b.dx += (dx / distance) * force; b.dy += (dy / distance) * force;
-    }
-    for (const n of nodes) {
-      const length = Math.hypot(n.dx, n.dy) || 1;
-      n.x += (n.dx / length) * Math.min(length, temperature);
-      n.y += (n.dy / length) * Math.min(length, temperature);
-    }
-  }
-  fitInto(nodes, width, height);
-}
+// The drawing, and the nodes and edges it draws (vis DataSets).
+let network = null;
+let nodeData = null;
 
-// Scale and move the layout into the drawing, leaving room for labels.
-function fitInto(nodes, width, height) {
-  if (!nodes.length) return;
-  const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
-  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const scale = Math.min((width - 200) / ((right - left) || 1), (height - 60) / ((bottom - top) || 1), 1.5);
-  for (const n of nodes) {
-    n.x = width / 2 + (n.x - (left + right) / 2) * scale - 40;
-    n.y = height / 2 + (n.y - (top + bottom) / 2) * scale;
-  }
-}
+const nodeOptions = (n) => ({
+  id: n.id, label: n.label, title: `${n.label} (${n.kind})`, kind: n.kind,
+  shape: "dot", size: n.centre ? 18 : 10, borderWidth: n.centre ? 4 : 1,
+  color: { background: classColour(n.kind), border: n.centre ? "#000000" : "#ffffff",
+           highlight: { background: classColour(n.kind), border: "#000000" },
+           hover: { background: classColour(n.kind), border: "#000000" } },
+  font: n.centre ? { size: 16, bold: true } : { size: 13 },
+  // the entity the query is about stays in the middle; the others settle around it
+  ...(n.centre ? { x: 0, y: 0, fixed: true } : {}),
+});
+
+const edgeOptions = (e) => {
+  const colour = relationColour(e.relation);
+  return {
+    from: e.from, to: e.to, label: e.relation, title: e.relation,
+    arrows: e.bothWays ? "" : "to",
+    // the relation's colour, also when its edge is hovered or selected
+    color: { color: colour, highlight: colour, hover: colour, inherit: false },
+    font: { size: 10, color: "#546e7a", strokeWidth: 3, align: "middle" },
+  };
+};
+
+const NETWORK_OPTIONS = {
+  // the same seed draws the same answer the same way every time
+  layout: { randomSeed: 7, improvedLayout: true },
+  physics: {
+    solver: "forceAtlas2Based",
+    // central gravity holds the parts of a disconnected answer near one
+    // another; avoidOverlap keeps the dots apart
+    forceAtlas2Based: { gravitationalConstant: -80, centralGravity: 0.015, springLength: 110, avoidOverlap: 1 },
+    stabilization: { enabled: true, iterations: 600, fit: true },
+  },
+  interaction: { hover: true, tooltipDelay: 150, keyboard: { enabled: true, bindToWindow: false } },
+  edges: { smooth: { type: "continuous" } },
+};
 
 function drawGraph(nodes, edges) {
-  const svg = $("graph");
-  svg.replaceChildren();
   $("details").replaceChildren();
-  const [width, height] = [800, 520];  // the viewBox
-  layout(nodes, edges, width, height);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const marker = svg.appendChild(element("defs")).appendChild(element("marker", {
-    id: "arrow", viewBox: "0 0 8 8", refX: 8, refY: 4, markerWidth: 8, markerHeight: 8, orient: "auto" }));
-  marker.append(element("path", { d: "M0,0 L8,4 L0,8 z" }));
-  const edgeLayer = svg.appendChild(element("g"));
-  for (const e of edges) {
-    const a = byId.get(e.source), b = byId.get(e.target);
-    // stop the arrow at the edge of the target's circle
-    const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-    const [x2, y2] = [b.x - ((b.x - a.x) / length) * 11, b.y - ((b.y - a.y) / length) * 11];
-    const group = edgeLayer.appendChild(element("g", { class: "edge" }));
-    group.append(element("line", { x1: a.x, y1: a.y, x2, y2, "marker-end": "url(#arrow)" }));
-    group.append(element("text", { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 3, "text-anchor": "middle" }, e.relation));
-  }
-  for (const n of nodes) {
-    const group = svg.appendChild(element("g", { class: "node", "data-iri": n.id, transform: `translate(${n.x},${n.y})` }));
-    group.append(element("circle", { r: 9, fill: CLASS_COLOURS[n.kind] || CLASS_COLOURS.Entity }));
-    group.append(element("text", { x: 12, y: 4 }, n.label));
-    group.append(element("title", {}, `${n.label} (${n.kind})`));
-    group.addEventListener("click", () => showDetails(n, group));
-  }
-  $("legend").replaceChildren(...[...new Set(nodes.map((n) => n.kind))].map((kind) => {
+  $("node-names").replaceChildren(...nodes.map((n) => element("option", { value: n.label })));
+  if (network) network.destroy();
+  $("graph").dataset.ready = "false";
+  nodeData = new vis.DataSet(nodes.map(nodeOptions));
+  const edgeData = new vis.DataSet(edges.map(edgeOptions));
+  network = new vis.Network($("graph"), { nodes: nodeData, edges: edgeData }, NETWORK_OPTIONS);
+  // once laid out the drawing holds still: dragging a node moves that node only, the centre too
+  const settled = () => {
+    network.setOptions({ physics: false });
+    nodeData.update(nodes.filter((n) => n.centre).map((n) => ({ id: n.id, fixed: false })));
+    $("graph").dataset.ready = "true";
+  };
+  if (nodes.length) network.once("stabilizationIterationsDone", settled);
+  else settled();
+  network.on("click", (event) => { if (event.nodes.length) showDetails(event.nodes[0]); });
+  window.explorerGraph = { network, nodes: nodeData, edges: edgeData };  // for the browser tests and the console
+  $("legend").replaceChildren(...[...new Set(nodes.map((n) => n.kind))].sort().map((kind) => {
     const item = element("span", {}, kind);
-    item.prepend(element("i", { style: `background:${CLASS_COLOURS[kind] || CLASS_COLOURS.Entity}` }));
+    item.prepend(element("i", { style: `background:${classColour(kind)}` }));
     return item;
   }));
 }
 
-async function showDetails(node, group) {
-  for (const selected of document.querySelectorAll(".node.selected")) selected.classList.remove("selected");
-  group.classList.add("selected");
-  const answer = await sparql(`SELECT ?subject ?relation ?object ?article ?quote WHERE {
-  ?statement rdf:subject|rdf:object <${node.id}> .
-  ?statement a rdf:Statement ; rdf:subject/rdfs:label ?subject ; rdf:predicate ?p ;
-             rdf:object/rdfs:label ?object ; kg:evidence ?evidence .
-  ?evidence prov:wasDerivedFrom/kg:fileName ?article .
-  OPTIONAL { ?evidence kg:quote ?quote }
-  BIND(STRAFTER(STR(?p), STR(kg:)) AS ?relation)
-} ORDER BY ?relation ?subject ?object ?article`);
-  const details = $("details");
-  details.replaceChildren(element("h3", {}, `${node.label} (${node.kind})`));
-  const list = details.appendChild(element("ul"));
-  for (const b of answer.results.bindings) {
-    const item = list.appendChild(element("li", {}, `${b.subject.value} ${b.relation.value} ${b.object.value} `));
-    if (b.quote) item.append(element("q", {}, b.quote.value), " ");
-    item.append(element("span", { class: "source" }, `(${b.article.value})`));
+function findNode(text) {
+  if (!network || !text) return;
+  const wanted = text.trim().toLowerCase();
+  const ids = nodeData.getIds();
+  const label = (id) => nodeData.get(id).label.toLowerCase();
+  const id = ids.find((i) => label(i) === wanted) || ids.find((i) => label(i).includes(wanted));
+  if (!id) {
+    $("search-status").textContent = `no node is called ${text}`;
+    return;
   }
-  if (!answer.results.bindings.length) details.append(element("p", {}, "No relations."));
+  $("search-status").textContent = "";
+  network.selectNodes([id]);
+  network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
+  showDetails(id);
+}
+
+function zoom(factor) {
+  if (network) network.moveTo({ scale: network.getScale() * factor, animation: false });
+}
+
+async function showDetails(id) {
+  const node = nodeData.get(id);
+  const details = $("details");
+  const title = details.appendChild(element("h3"));
+  details.replaceChildren(title);
+  title.append(element("a", { href: entityPage(id, prefixes) || "#" }, node.label), ` (${node.kind})`);
+  const rows = await relationsWithSentences(id);
+  if (!rows.length) { details.append(element("p", {}, "No relations.")); return; }
+  details.appendChild(element("ul")).append(...relationItems(rows, id, prefixes));
 }
 
 // ------------------------------------------------------------ wiring
 
 $("saved").addEventListener("change", chooseSavedQuery);
-$("run").addEventListener("click", run);
+$("run").addEventListener("click", () => run());
 $("query").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
 });
-loadSavedQueries().catch((error) => { $("status").textContent = `could not list saved queries: ${error.message}`; });
+$("query").addEventListener("input", () => markError(null));
+$("query").addEventListener("scroll", () => { $("query-marks").scrollTop = $("query").scrollTop; });
+$("download-csv").addEventListener("click", () => download("text/csv", "csv"));
+$("download-json").addEventListener("click", () => download("application/sparql-results+json", "json"));
+$("search").addEventListener("submit", (event) => { event.preventDefault(); findNode($("graph-search").value); });
+$("zoom-in").addEventListener("click", () => zoom(1.25));
+$("zoom-out").addEventListener("click", () => zoom(0.8));
+$("fit").addEventListener("click", () => network && network.fit({ animation: false }));
+window.addEventListener("popstate", runFromUrl);
+Promise.all([loadSavedQueries(), loadColours()])
+  .then(runFromUrl)
+  .catch((error) => { $("status").textContent = `could not start: ${error.message}`; });

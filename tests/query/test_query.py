@@ -114,6 +114,28 @@ def test_facts_between_two_dates(dated_store, window, periods):
     rows = list(run_query(dated_store, "facts-between", {"entity": "Acme", **window}))
     assert [row[1].value for row in rows] == periods
 
+@pytest.mark.issue(10)
+@pytest.mark.parametrize("value", ["Person", "person", "kg:Person", "<https://w3id.org/kg-news/ontology#Person>"])
+def test_a_class_parameter_takes_a_local_name_or_label(kg_query, value):
+    result = kg_query("entities-by-sources", "-p", f"class={value}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["Jane Roe,Person,1"]
+
+
+@pytest.mark.issue(10)
+@pytest.mark.parametrize("value", ["Globex", "globex", "entity:globex", "<https://w3id.org/kg-news/entity/globex>"])
+def test_an_entity_parameter_takes_a_local_name_iri_or_label(kg_query, value):
+    result = kg_query("customers", "-p", f"company={value}", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["Initech,1"]
+
+
+@pytest.mark.issue(10)
+def test_a_parameter_that_names_nothing_says_so(kg_query):
+    result = kg_query("entities-by-sources", "-p", "class=Company", "--format", "csv")
+    assert result.exit_code == 2
+    assert "no class is named 'Company'; the classes: Entity, Organization, Person" in result.output
+
 
 def test_relations_come_with_their_sentence(store):
     rows = list(run_query(store, "all-relations", {"entity": "Roe"}))
@@ -122,9 +144,13 @@ def test_relations_come_with_their_sentence(store):
 
 
 def test_a_parameter_is_data_never_query_text(kg_query):
-    result = kg_query("partners", "--param", 'company=Acme" } ?x ?y ?z { "', "--format", "csv")
+    result = kg_query("article", "--param", 'file=x" } ?x ?y ?z { "', "--format", "csv")
     assert result.exit_code == 0
-    assert result.output == "partner,sources\n"
+    assert result.output == "start,subject,says,object,quote\n"
+    # an entity parameter is looked up as data too: nothing has that name
+    result = kg_query("partners", "--param", 'company=Acme" } ?x ?y ?z { "', "--format", "csv")
+    assert result.exit_code == 2
+    assert "no entity is named 'Acme\" } ?x ?y ?z { \"'" in result.output
 
 
 @pytest.mark.parametrize(("fmt", "check"), [

@@ -167,8 +167,107 @@ def test_the_page_and_the_saved_query_list(endpoint):
 
 
 def test_malformed_query_is_400_with_line_and_column(endpoint):
-    status, _, body = get(endpoint, "SELECT ?x WHERE {\n ?x ?y }")
-    assert status == 400 and "error at 2:" in body
+    status, headers, body = get(endpoint, "SELECT ?x WHERE {\n ?x kg:partnerOf }")
+    assert status == 400 and "error at 2:18" in body
+    assert headers["X-KG-Error-Position"] == "2:18"  # the explorer marks it in the editor
+
+
+@pytest.mark.issue(10)
+def test_an_error_is_placed_in_the_query_as_sent_not_as_bound(endpoint):
+    """A parameter's VALUES block goes into the query's first line; the
+    place of an error after it is still counted in the text as sent."""
+    query = "SELECT ?x WHERE { ?x kg:partnerOf ?company . ?x kg:partnerOf }"
+    status, headers, body = get(endpoint, query, **{"param-company": "x"})
+    assert status == 400 and headers["X-KG-Error-Position"] == f"1:{len(query)}" and f"error at 1:{len(query)}" in body
+
+
+@pytest.mark.issue(10)
+def test_saved_query_parameters_take_a_local_name_or_label(endpoint):
+    text = saved_queries()["entities-by-sources"].text
+    for value in ("Person", "person", "kg:Person"):
+        status, _, body = post_form(endpoint, {"query": text, "param-class": value})
+        assert status == 200
+        assert [b["entity"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["Jane Roe"]
+    status, _, body = post_form(endpoint, {"query": text, "param-class": "Company"})
+    assert status == 400 and "no class is named 'Company'" in body
+
+
+@pytest.mark.issue(10)
+def test_colours_are_kg_draws_and_vis_network_comes_from_pyvis(endpoint):
+    from kg.draw import CLASS_COLOURS, RELATION_STYLES
+    from kg.server import vis_network_folder
+
+    status, _, body = http(f"{endpoint}/colours.json")
+    assert status == 200 and json.loads(body)["classes"] == CLASS_COLOURS
+    assert json.loads(body)["relations"]["supplies"] == RELATION_STYLES["supplies"][0]
+    assert "pyvis" in vis_network_folder().parts
+    for name in ("vis-network.min.js", "vis-network.css"):
+        status, headers, body = http(f"{endpoint}/{name}")
+        assert status == 200 and body.encode("utf-8") == (vis_network_folder() / name).read_bytes()
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+    root = Path(__file__).resolve().parents[2]
+    assert not [p for p in (root / "kg").rglob("vis-network*")], "vis-network is served from pyvis, never copied"
+
+
+@pytest.mark.issue(10)
+def test_every_entity_has_a_page(endpoint):
+    status, headers, body = http(f"{endpoint}/entity/acme-corp")
+    assert status == 200 and headers.get_content_type() == "text/html" and 'src="../entity.js"' in body
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert http(f"{endpoint}/entity/")[0] == 404
+
+
+# ------------------------------------------------------------ CORS
+
+YASGUI = "https://yasgui.example"
+
+
+@pytest.fixture(scope="module")
+def cors_endpoint(example_graph):
+    """An endpoint that lets pages from YASGUI query it."""
+    from kg.server import Limits, running_server
+
+    with running_server(example_graph, Limits(timeout=5, workers=1), cors_origin=YASGUI) as url:
+        yield url
+
+
+def preflight(endpoint, origin):
+    return http(f"{endpoint}/sparql", method="OPTIONS", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+
+
+def query_from(endpoint, origin):
+    """A query as a page from ``origin`` sends it (browsers check the answer's CORS headers)."""
+    return http(f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": SUPPLIERS}), headers={"Origin": origin})
+
+
+@pytest.mark.issue(10)
+def test_cors_preflight_is_allowed_for_the_named_origin_only(cors_endpoint):
+    status, headers, _ = preflight(cors_endpoint, YASGUI)
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == YASGUI
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
+    status, headers, body = preflight(cors_endpoint, "https://evil.example")
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers and YASGUI in body
+
+    status, headers, _ = query_from(cors_endpoint, YASGUI)
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == YASGUI and "Origin" in headers["Vary"]
+    status, headers, _ = query_from(cors_endpoint, "https://evil.example")
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.issue(10)
+def test_cors_is_off_by_default(endpoint):
+    status, headers, _ = preflight(endpoint, YASGUI)
+    assert status == 405 and "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = query_from(endpoint, YASGUI)
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.issue(10)
+def test_kg_serve_cors_wants_an_origin():
+    result = CliRunner().invoke(cli, ["serve", "--cors", "yasgui.example"])
+    assert result.exit_code == 2 and "is not an origin" in result.output
 
 
 # ------------------------------------------------------------ refusals
@@ -280,5 +379,5 @@ def test_kg_serve_help_names_every_limit():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
     for option in ("--port", "--timeout", "--max-rows", "--max-body", "--workers", "--worker-memory", "--per-client",
-                   "--read-timeout", "--allow-host", "--write-token"):
+                   "--read-timeout", "--allow-host", "--write-token", "--cors"):
         assert option in result.output
