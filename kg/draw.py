@@ -247,7 +247,16 @@ def graph_figure(
     top: int | None = TOP,
     seed: int = 42,
 ):
-    """Draw ``G`` as a matplotlib ``Figure`` (see :func:`draw_graph`)."""
+    """Draw ``G`` as a matplotlib ``Figure`` (see :func:`draw_graph`), to show
+    in a notebook or to read back what was drawn.
+
+    >>> from kg.analyse import example_graph, project
+    >>> fig = graph_figure(project(example_graph()), top=4)
+    >>> fig.axes[0].get_title()
+    'Knowledge graph: 4 entities, 5 relations'
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)[-1]
+    'showing 4 of 10 entities (the most connected); 6 left out'
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -523,8 +532,8 @@ body {{ font-family: sans-serif; margin: 0; display: flex; height: 100vh; }}
 <div id="graph"></div>
 <script>
 const DATA = {data};
-const LABEL_PIXELS = {label_pixels};
 const shown = {{cls: new Set(DATA.classes.map(c => c[0])), rel: new Set(DATA.relations.map(r => r[0]))}};
+const LABEL_PIXELS = {label_pixels};
 const nodes = new vis.DataSet(DATA.nodes.map(n => ({{...n, title: tip(n.title)}})));
 const edges = new vis.DataSet(DATA.edges.map(e => ({{...e, title: tip(e.title)}})));
 function tip(text) {{ const el = document.createElement("div"); el.innerText = text; return el; }}
