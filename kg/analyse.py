@@ -466,8 +466,13 @@ def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1, limit: int | No
 
 def most_connected(G: nx.MultiDiGraph, top: int) -> nx.MultiDiGraph:
     """The subgraph of the ``top`` entities with most neighbours (ties by
-    name), always keeping ``graph["focus"]`` if there is one; ``G`` itself
-    when it is no larger.
+    name), each linked to another one kept, always keeping ``graph["focus"]``
+    if there is one; ``G`` itself when it is no larger.
+
+    An entity none of whose neighbours makes the cut would be a lone dot
+    (the hub of another story, drawn without its story), so the next
+    entities by degree take its place; lone entities fill the part only
+    when no linked one is left.
 
     ``graph["cut"]`` then holds how many entities the part was cut ``of``
     and the ``rule`` that chose it, so that a picture can say what it left
@@ -476,13 +481,26 @@ def most_connected(G: nx.MultiDiGraph, top: int) -> nx.MultiDiGraph:
     >>> part = most_connected(project(example_graph()), 3)
     >>> sorted(part), part.graph["cut"]
     (['Acme Corp', 'Globex', 'Initech'], {'of': 10, 'rule': 'the most connected'})
+    >>> two_stories = nx.MultiDiGraph([("hub", "a"), ("hub", "b"), ("hub", "c"), ("other", "x"), ("other", "y")])
+    >>> sorted(most_connected(two_stories, 3))  # "other" has more neighbours than "a", but none of them is kept
+    ['a', 'b', 'hub']
     """
     if G.number_of_nodes() <= top:
         return G
     U = undirected(G)
     focus = G.graph.get("focus")
-    order = sorted(U, key=lambda n: (n != focus, -U.degree(n), n))
-    sub = subgraph(G, order[:top])
+    ranked = sorted(U, key=lambda n: (n != focus, -U.degree(n), n))
+    kept, waiting, lone = ranked[:top], ranked[top:], []
+    while True:
+        members = set(kept)
+        alone = [n for n in kept if n != focus and not any(m in members for m in U[n])]
+        if not alone or not waiting:
+            break
+        lone += alone
+        kept = [n for n in kept if n not in alone] + waiting[:len(alone)]
+        waiting = waiting[len(alone):]
+    kept += sorted(lone, key=ranked.index)[:top - len(kept)]
+    sub = subgraph(G, kept)
     sub.graph["cut"] = {"of": G.number_of_nodes(), "rule": "the most connected"}
     return sub
 
