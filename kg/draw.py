@@ -277,7 +277,7 @@ def graph_figure(
     side = min(max(7.0, 1.5 * math.sqrt(n)), 15.0)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     aspect = (max(ys) - min(ys) + 1) / (max(xs) - min(xs) + 1)  # the figure takes the layout's shape
-    fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 5.0), side * 1.2)))
+    fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 0.75 * side), side * 1.2)))
 
     arcs = _edge_arcs(G)
     groups = defaultdict(list)
