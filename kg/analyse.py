@@ -46,8 +46,10 @@ __all__ = [
     "centrality",
     "rank",
     "communities",
+    "community",
     "components",
     "neighbourhood",
+    "most_connected",
     "subgraph",
     "undirected",
     "paths",
@@ -195,7 +197,8 @@ def project(
     ``articles`` (their file names), ``evidence`` (evidence ids) and
     ``confidence`` (the highest). A symmetric relation, written in both
     directions in RDF, becomes one edge. ``G.graph["evidence"]`` maps each
-    evidence id to its article, offsets and sentence.
+    evidence id to its article, offsets and sentence; ``G.graph["filters"]``
+    holds the filters given, so that a picture can say what it shows.
 
     Filters: ``relations`` and ``classes`` (names from :mod:`kg.schema`)
     keep edges of those relations whose two ends are of those classes;
@@ -212,6 +215,8 @@ def project(
     ['example-1.txt']
     >>> project(example_graph(), articles=["example-2.txt"]).number_of_edges()
     5
+    >>> G.graph["filters"]
+    {'relations': ['supplies']}
     """
     relations = _checked(relations, RELATIONS, "relation")
     classes = _checked(classes, CLASSES, "class")
@@ -264,7 +269,10 @@ def project(
                    key=lambda edge: edge[:3])
     linked = {end for u, v, _, _ in edges for end in (u, v)}
     prune = relations is not None or filtering
-    G = nx.MultiDiGraph(evidence=evidence_table, articles=article_table)
+    chosen = {"relations": relations, "classes": classes, "articles": None if articles is None else sorted(articles),
+              "since": since, "until": until}
+    G = nx.MultiDiGraph(evidence=evidence_table, articles=article_table,
+                        filters={name: value for name, value in chosen.items() if value})
     for attrs in sorted(entities.values(), key=lambda a: a["label"]):
         if (classes and attrs["cls"] not in classes) or (prune and attrs["label"] not in linked):
             continue
@@ -401,6 +409,25 @@ def communities(G: nx.MultiDiGraph, seed: int = 42, resolution: float = 1.0) -> 
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
 
 
+def community(G: nx.MultiDiGraph, number: int, seed: int = 42) -> nx.MultiDiGraph:
+    """The subgraph of Louvain community ``number`` (1 = the largest, as
+    :func:`communities` orders them); ``graph["community"]`` says which of
+    how many it is.
+
+    >>> two_triangles = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"),
+    ...                                  ("x", "y"), ("y", "z"), ("z", "x"), ("c", "x")])
+    >>> part = community(two_triangles, 2)
+    >>> sorted(part), part.graph["community"]
+    (['x', 'y', 'z'], (2, 2))
+    """
+    groups = communities(G, seed=seed)
+    if not 1 <= number <= len(groups):
+        raise ValueError(f"there are {len(groups)} communities: pick one from 1 to {len(groups)}")
+    sub = subgraph(G, groups[number - 1])
+    sub.graph["community"] = (number, len(groups))
+    return sub
+
+
 def components(G: nx.MultiDiGraph) -> list[list[str]]:
     """Connected components (ignoring direction), largest first.
 
@@ -410,15 +437,71 @@ def components(G: nx.MultiDiGraph) -> list[list[str]]:
     return sorted((sorted(c) for c in nx.connected_components(undirected(G))), key=lambda c: (-len(c), c))
 
 
-def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1) -> nx.MultiDiGraph:
+def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1, limit: int | None = None) -> nx.MultiDiGraph:
     """The subgraph of entities within ``depth`` hops of ``name`` (either direction).
 
-    >>> sorted(neighbourhood(project(example_graph()), "Umbrella", 1))
+    With ``limit``, at most that many entities: the nearest first and, at
+    the same distance, those with most neighbours (ties by name), so that
+    two hops around a hub do not take the whole graph.
+    ``graph["focus"]`` and ``graph["depth"]`` say what was asked, and
+    ``graph["cut"]`` what was left out (see :func:`most_connected`).
+
+    >>> G = project(example_graph())
+    >>> sorted(neighbourhood(G, "Umbrella", 1))
     ['China', 'Initech', 'Umbrella']
+    >>> near = neighbourhood(G, "Acme Corp", 2, limit=4)
+    >>> sorted(near), near.graph["cut"]["of"]
+    (['Acme Cloud', 'Acme Corp', 'Globex', 'Initech'], 9)
     """
     centre = find_entity(G, name)
-    sub = subgraph(G, nx.single_source_shortest_path_length(undirected(G), centre, cutoff=depth))
-    sub.graph["focus"] = centre
+    U = undirected(G)
+    hops = nx.single_source_shortest_path_length(U, centre, cutoff=depth)
+    nearest = sorted(hops, key=lambda n: (hops[n], -U.degree(n), n))
+    sub = subgraph(G, nearest[:limit] if limit else nearest)
+    sub.graph.update(focus=centre, depth=depth)
+    if len(nearest) > sub.number_of_nodes():
+        sub.graph["cut"] = {"of": len(nearest), "rule": f"the nearest to {centre}, then the most connected"}
+    return sub
+
+
+def most_connected(G: nx.MultiDiGraph, top: int) -> nx.MultiDiGraph:
+    """The subgraph of the ``top`` entities with most neighbours (ties by
+    name), each linked to another one kept, always keeping ``graph["focus"]``
+    if there is one; ``G`` itself when it is no larger.
+
+    An entity none of whose neighbours makes the cut would be a lone dot
+    (the hub of another story, drawn without its story), so the next
+    entities by degree take its place; lone entities fill the part only
+    when no linked one is left.
+
+    ``graph["cut"]`` then holds how many entities the part was cut ``of``
+    and the ``rule`` that chose it, so that a picture can say what it left
+    out.
+
+    >>> part = most_connected(project(example_graph()), 3)
+    >>> sorted(part), part.graph["cut"]
+    (['Acme Corp', 'Globex', 'Initech'], {'of': 10, 'rule': 'the most connected'})
+    >>> two_stories = nx.MultiDiGraph([("hub", "a"), ("hub", "b"), ("hub", "c"), ("other", "x"), ("other", "y")])
+    >>> sorted(most_connected(two_stories, 3))  # "other" has more neighbours than "a", but none of them is kept
+    ['a', 'b', 'hub']
+    """
+    if G.number_of_nodes() <= top:
+        return G
+    U = undirected(G)
+    focus = G.graph.get("focus")
+    ranked = sorted(U, key=lambda n: (n != focus, -U.degree(n), n))
+    kept, waiting, lone = ranked[:top], ranked[top:], []
+    while True:
+        members = set(kept)
+        alone = [n for n in kept if n != focus and not any(m in members for m in U[n])]
+        if not alone or not waiting:
+            break
+        lone += alone
+        kept = [n for n in kept if n not in alone] + waiting[:len(alone)]
+        waiting = waiting[len(alone):]
+    kept += sorted(lone, key=ranked.index)[:top - len(kept)]
+    sub = subgraph(G, kept)
+    sub.graph["cut"] = {"of": G.number_of_nodes(), "rule": "the most connected"}
     return sub
 
 

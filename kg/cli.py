@@ -709,18 +709,15 @@ def conflicts(kinds, fmt, graph_path):
                 *(f"{k}_{side}" for side in ("a", "b") for k in sides)], rows, print_table)
 
 
-def _view(G, focus, depth, community, seed):
-    """Narrow the projected graph to what `kg draw`/`kg export` were asked for."""
+def _view(G, focus, depth, community, top, seed):
+    """Narrow the projected graph to what `kg draw` was asked for."""
     from . import analyse
 
     if community is not None:
-        groups = analyse.communities(G, seed=seed)
-        if not 1 <= community <= len(groups):
-            raise click.ClickException(f"there are {len(groups)} communities: pick --community 1 to {len(groups)}")
-        G = analyse.subgraph(G, groups[community - 1])
+        G = _calling(analyse.community, G, community, seed=seed)
     if focus:
-        G = _calling(analyse.neighbourhood, G, focus, depth)
-    return G
+        G = _calling(analyse.neighbourhood, G, focus, depth, limit=top)
+    return analyse.most_connected(G, top) if top else G
 
 
 @cli.command()
@@ -731,26 +728,32 @@ def _view(G, focus, depth, community, seed):
 @click.option("--depth", default=1, show_default=True, help="Hops around --focus.")
 @_filter_options
 @click.option("--community", type=int, help="Draw only community N (1 = largest; see the network notebook).")
+@click.option("--top", type=click.IntRange(min=0),
+              help="Draw at most N entities: the most connected, or with --focus the nearest; the picture says "
+                   "what it left out. 0: all [default: 30 (kg.draw.TOP) in a picture, all in the HTML view].")
 @click.option("--timeline", help="Instead of the graph, chart this entity's facts over time.")
 @click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree",
               show_default=True, help="Centrality that sizes the nodes.")
-@click.option("--title", help="Figure title.")
+@click.option("--title", help="Figure title [default: what was drawn].")
 @click.option("--seed", default=42, show_default=True, help="Seed for layout and communities.")
-def draw(graph, output, focus, depth, relations, classes, articles, since, until, community, timeline, size_by,
+def draw(graph, output, focus, depth, relations, classes, articles, since, until, community, top, timeline, size_by,
          title, seed):
     """Draw the graph (GRAPH, default the shipped one) to a picture or an interactive HTML page."""
     from . import draw as drawing
 
+    html = output.lower().endswith(".html")
+    if top is None:
+        top = 0 if html else drawing.TOP
     rdf = _load(graph)
     try:
         if timeline:
             written = _calling(drawing.draw_timeline, rdf, timeline, output)
         else:
-            G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, seed)
-            if output.lower().endswith(".html"):
-                written = drawing.write_html(G, output, title=title or "Knowledge graph", size_by=size_by)
+            G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, top, seed)
+            if html:
+                written = drawing.write_html(G, output, title=title, size_by=size_by)
             else:
-                written = _calling(drawing.draw_graph, G, output, size_by=size_by, title=title, seed=seed)
+                written = _calling(drawing.draw_graph, G, output, size_by=size_by, title=title, top=0, seed=seed)
     except OSError as error:  # an output folder that cannot be made or written to
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {written}")

@@ -33,9 +33,15 @@ from .schema import CLASSES, RELATIONS
 
 __all__ = [
     "CLASS_COLOURS",
+    "RELATION_FAMILIES",
     "RELATION_STYLES",
+    "FAMILY_OF",
+    "describe",
+    "graph_figure",
     "FIGURE_FORMATS",
     "EXPORT_FORMATS",
+    "TOP",
+    "LABEL_PIXELS",
     "draw_graph",
     "draw_timeline",
     "write_html",
@@ -51,21 +57,26 @@ CLASS_COLOURS = {
     "Topic": "#8172b3",
 }
 
-_FAMILY_STYLE = {"business": "solid", "structure": "solid", "people": "dashed", "product": "dotted",
-                 "place": "dashdot"}
-_FAMILIES = {
-    "partnerOf": ("business", "#2a9d8f"), "supplies": ("business", "#e76f51"),
-    "competesWith": ("business", "#d62828"), "investsIn": ("business", "#f4a261"),
-    "restricts": ("business", "#6a040f"), "subsidiaryOf": ("structure", "#264653"),
-    "founderOf": ("people", "#9c6644"), "ceoOf": ("people", "#bc6c25"), "chairOf": ("people", "#dda15e"),
-    "boardMemberOf": ("people", "#a98467"), "worksFor": ("people", "#7f5539"),
-    "develops": ("product", "#2d6a4f"), "uses": ("product", "#52b788"), "basedOn": ("product", "#95d5b2"),
-    "headquarteredIn": ("place", "#7b2cbf"), "operatesIn": ("place", "#c77dff"),
+#: Relations grouped into families, one colour each, so that a reader tells
+#: kinds of tie apart at a glance; within a family each relation has its own
+#: dash pattern, and the legend names it under its family.
+RELATION_FAMILIES = {
+    "ownership": ("#6a3d9a", ("subsidiaryOf", "investsIn")),
+    "commerce": ("#e66100", ("supplies", "partnerOf")),
+    "competition": ("#d62728", ("competesWith", "restricts")),
+    "people": ("#8c564b", ("ceoOf", "founderOf", "chairOf", "boardMemberOf", "worksFor")),
+    "products": ("#1b9e77", ("develops", "uses", "basedOn")),
+    "places": ("#1f78b4", ("headquarteredIn", "operatesIn")),
 }
-#: Relation -> (colour, matplotlib line style); the style groups families of
-#: relations (people: dashed, products: dotted, places: dash-dot).
-RELATION_STYLES = {rel: (colour, _FAMILY_STYLE[family]) for rel, (family, colour) in _FAMILIES.items()}
-assert set(RELATION_STYLES) == set(RELATIONS), "every relation needs a style"
+# dash patterns (on, off, ... in points), told apart in this order within a family; () is a solid line
+_DASHES = ((), (6, 3), (1.5, 2), (6, 2, 1.5, 2), (6, 2, 1.5, 2, 1.5, 2))
+#: Relation -> (colour, dash pattern): the colour is its family's, the dash
+#: pattern (on/off lengths in points, empty for a solid line) its own.
+RELATION_STYLES = {relation: (colour, _DASHES[i])
+                   for colour, relations in RELATION_FAMILIES.values() for i, relation in enumerate(relations)}
+assert set(RELATION_STYLES) == set(RELATIONS), "every relation needs a family"
+#: Relation -> the name of its family.
+FAMILY_OF = {relation: family for family, (_, relations) in RELATION_FAMILIES.items() for relation in relations}
 
 #: Extensions :func:`draw_graph` and :func:`draw_timeline` can write.
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
@@ -73,9 +84,14 @@ FIGURE_FORMATS = (".png", ".svg", ".pdf")
 EXPORT_FORMATS = (".graphml", ".gexf")
 
 
-def _style(relation: str) -> tuple[str, str]:
-    """Colour and line style of a relation; grey for names outside the schema."""
-    return RELATION_STYLES.get(relation, ("#999999", "solid"))
+def _style(relation: str) -> tuple[str, tuple]:
+    """Colour and dash pattern of a relation; grey and solid for names outside the schema."""
+    return RELATION_STYLES.get(relation, ("#999999", ()))
+
+
+def _linestyle(dashes: tuple):
+    """A dash pattern as matplotlib writes a line style."""
+    return (0, dashes) if dashes else "solid"
 
 
 def _save(fig, path: Path) -> Path:
@@ -158,21 +174,88 @@ def _edge_arcs(G: nx.MultiDiGraph) -> dict[tuple, float]:
 
 # ------------------------------------------------------------ static figure
 
-def draw_graph(
+#: How many entities :func:`draw_graph` draws before it keeps only the most connected.
+TOP = 30
+
+
+def describe(G: nx.MultiDiGraph) -> tuple[str, str | None]:
+    """A title saying what ``G`` shows, and a note of what was left out
+    (None when nothing was).
+
+    The title names the focus and depth (:func:`kg.analyse.neighbourhood`),
+    the community (:func:`kg.analyse.community`) and the filters of
+    :func:`kg.analyse.project`, then counts entities and relations; the note
+    comes from ``graph["cut"]`` (:func:`kg.analyse.most_connected`).
+
+    >>> from kg.analyse import example_graph, project, neighbourhood, most_connected
+    >>> describe(neighbourhood(project(example_graph(), relations=["supplies"]), "Globex", 2, limit=3))
+    ('Globex within 2 hops · relation supplies: 3 entities, 2 relations', \
+'showing 3 of 4 entities (the nearest to Globex, then the most connected); 1 left out')
+    >>> describe(most_connected(project(example_graph()), 4))
+    ('Knowledge graph: 4 entities, 5 relations', 'showing 4 of 10 entities (the most connected); 6 left out')
+    """
+    parts = []
+    focus = G.graph.get("focus")
+    if focus:
+        depth = G.graph.get("depth", 1)
+        parts.append(f"{focus} within {depth} hop{'' if depth == 1 else 's'}")
+    if "community" in G.graph:
+        parts.append("community {} of {}".format(*G.graph["community"]))
+    filters = G.graph.get("filters", {})
+    for key, one, many in (("relations", "relation", "relations"), ("classes", "class", "classes"),
+                           ("articles", "article", "articles")):
+        if filters.get(key):
+            parts.append(f"{one if len(filters[key]) == 1 else many} {', '.join(filters[key])}")
+    if filters.get("since") or filters.get("until"):
+        parts.append(f"articles of {filters.get('since') or '…'} to {filters.get('until') or '…'}")
+    heading = " · ".join(parts) if parts else "knowledge graph"
+    if not focus:  # the words are kg's own: capitalise them, never an entity's name
+        heading = heading[0].upper() + heading[1:]
+    title = f"{heading}: {_count(G.number_of_nodes(), 'entity', 'entities')}, " \
+            f"{_count(G.number_of_edges(), 'relation', 'relations')}"
+    cut = G.graph.get("cut")
+    if not cut:
+        return title, None
+    shown = G.number_of_nodes()
+    return title, f"showing {shown} of {cut['of']} entities ({cut['rule']}); {cut['of'] - shown} left out"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _relation_legend(relations: list[str]) -> list:
+    """Legend handles: each family present as a heading, its relations under it."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for family, (_, members) in RELATION_FAMILIES.items():
+        present = [r for r in members if r in relations]
+        if present:
+            handles.append(Line2D([], [], linestyle="none", label=family))
+            handles += [Line2D([], [], color=_style(r)[0], linestyle=_linestyle(_style(r)[1]), linewidth=2,
+                               label=r) for r in present]
+    handles += [Line2D([], [], color=_style(r)[0], linewidth=2, label=r) for r in relations if r not in FAMILY_OF]
+    return handles
+
+
+def graph_figure(
     G: nx.MultiDiGraph,
-    path: str | Path,
     *,
     size_by: str = "degree",
     title: str | None = None,
+    top: int | None = TOP,
     seed: int = 42,
-) -> Path:
-    """Draw ``G`` to a PNG, SVG or PDF file and return its path.
+):
+    """Draw ``G`` as a matplotlib ``Figure`` (see :func:`draw_graph`), to show
+    in a notebook or to read back what was drawn.
 
-    Nodes are coloured by class and sized by ``size_by`` centrality
-    (:data:`kg.analyse.MEASURES`); edges are coloured and dashed by relation,
-    both with legends; labels are pushed apart with adjustText; the footer
-    names the source articles. A ``focus`` in ``G.graph`` (set by
-    :func:`kg.analyse.neighbourhood`) is drawn with a black ring.
+    >>> from kg.analyse import example_graph, project
+    >>> fig = graph_figure(project(example_graph()), top=4)
+    >>> fig.axes[0].get_title()
+    'Knowledge graph: 4 entities, 5 relations'
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)[-1]
+    'showing 4 of 10 entities (the most connected); 6 left out'
     """
     import matplotlib
 
@@ -181,30 +264,33 @@ def draw_graph(
     from adjustText import adjust_text
     from matplotlib.lines import Line2D
 
-    path = Path(path)
-    _check_format(path)
     if G.number_of_nodes() == 0:
         raise ValueError("nothing to draw: the graph has no entities (check the filters)")
+    if top:
+        G = analyse.most_connected(G, top)
+    heading, note = describe(G)
     U = analyse.undirected(G)
     scores = analyse.centrality(G, size_by)
-    top = max(scores.values()) or 1.0
+    best = max(scores.values()) or 1.0
     pos = _layout(U, seed)
     n = G.number_of_nodes()
     side = min(max(7.0, 1.5 * math.sqrt(n)), 15.0)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     aspect = (max(ys) - min(ys) + 1) / (max(xs) - min(xs) + 1)  # the figure takes the layout's shape
-    fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 5.0), side * 1.2)))
+    fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 0.75 * side), side * 1.2)))
 
     arcs = _edge_arcs(G)
     groups = defaultdict(list)
     for u, v, key in G.edges(keys=True):
         groups[(key, arcs[(u, v, key)])].append((u, v))
     nodes = list(G)
-    sizes = {node: 80 + 1400 * scores[node] / top for node in nodes}
+    sizes = {node: 80 + 1400 * scores[node] / best for node in nodes}
     for (relation, rad), edgelist in sorted(groups.items()):
-        colour, style = _style(relation)
+        colour, dashes = _style(relation)
         nx.draw_networkx_edges(
-            G, pos, edgelist=edgelist, ax=ax, edge_color=colour, style=style, width=1.6, alpha=0.75,
+            G, pos, edgelist=edgelist, ax=ax, edge_color=colour, width=1.6, alpha=0.8,
+            # one style per edge: networkx would read a single dash tuple as a list of styles
+            style=[_linestyle(dashes)] * len(edgelist),
             arrows=True, arrowstyle="-" if relation in RELATIONS and RELATIONS[relation].symmetric else "-|>",
             arrowsize=11, connectionstyle=f"arc3,rad={rad}", nodelist=nodes, node_size=[sizes[x] for x in nodes],
         )
@@ -216,9 +302,9 @@ def draw_graph(
     if focus in G:
         nx.draw_networkx_nodes(G, pos, nodelist=[focus], ax=ax, node_size=sizes[focus] * 1.6,
                                node_color="none", edgecolors="black", linewidths=2.0)
-    texts = [ax.text(*pos[x], x, fontsize=8 + 6 * scores[x] / top, ha="center", va="center",
-                     fontweight="bold" if scores[x] >= top / 2 else "normal",
-                     zorder=3 + scores[x] / top,
+    texts = [ax.text(*pos[x], x, fontsize=8 + 6 * scores[x] / best, ha="center", va="center",
+                     fontweight="bold" if scores[x] >= best / 2 else "normal",
+                     zorder=3 + scores[x] / best,
                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
              for x in nodes]
     # push labels off each other and off the dots; a faint line ties a label that moved far to its dot
@@ -227,24 +313,53 @@ def draw_graph(
                 iter_lim=120, min_arrow_len=12, arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
 
     classes = [c for c in CLASSES if any(G.nodes[x].get("cls") == c for x in G)]
-    relations = sorted({key for _, _, key in G.edges(keys=True)})
     class_handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=CLASS_COLOURS[c],
                             markeredgecolor="white", label=c) for c in classes]
-    relation_handles = [Line2D([], [], color=_style(r)[0], linestyle=_style(r)[1], linewidth=2, label=r)
-                        for r in relations]
+    relation_handles = _relation_legend(sorted({key for _, _, key in G.edges(keys=True)}))
     # figure legends in a column kept free on the right, so they never cover nodes
     fig.legend(handles=class_handles, title="Entity class", loc="upper left", bbox_to_anchor=(0.85, 0.95),
                frameon=False, fontsize=10)
     if relation_handles:
-        fig.legend(handles=relation_handles, title="Relation", loc="upper left", bbox_to_anchor=(0.85, 0.68),
-                   frameon=False, fontsize=10)
-    ax.set_title(title or f"Knowledge graph: {G.number_of_nodes()} entities, {G.number_of_edges()} relations",
-                 fontsize=16)
+        legend = fig.legend(handles=relation_handles, title="Relation", loc="upper left",
+                            bbox_to_anchor=(0.85, 0.95 - 0.045 * (len(classes) + 2)), frameon=False, fontsize=10)
+        for text in legend.get_texts():
+            if text.get_text() in RELATION_FAMILIES:
+                text.set_fontweight("bold")
+    ax.set_title(title or heading, fontsize=16, pad=22 if note else 6)
+    if note:  # what the picture left out is part of what it says
+        ax.text(0.5, 1.005, note, transform=ax.transAxes, ha="center", va="bottom", fontsize=11, color="#444444")
     # about 12 characters of 8-point text per inch of figure
     fig.text(0.01, 0.01, _footer(G, size_by, int(12 * side * 1.2)), fontsize=8, color="#444444", va="bottom")
     ax.axis("off")
     fig.tight_layout(rect=(0, 0.04, 0.84, 1))
-    return _save(fig, path)
+    return fig
+
+
+def draw_graph(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    size_by: str = "degree",
+    title: str | None = None,
+    top: int | None = TOP,
+    seed: int = 42,
+) -> Path:
+    """Draw ``G`` to a PNG, SVG or PDF file and return its path.
+
+    A graph of more than ``top`` entities is drawn as its ``top`` most
+    connected (:func:`kg.analyse.most_connected`; ``None`` or 0 draws all),
+    and the figure says how many it left out. The title says what was
+    drawn (:func:`describe`) unless ``title`` is given. Nodes are coloured
+    by class and sized by ``size_by`` centrality (:data:`kg.analyse.MEASURES`);
+    edges take their family's colour and their relation's dash pattern
+    (:data:`RELATION_FAMILIES`), the legend lists each relation under its
+    family; labels are pushed apart with adjustText; the footer names the
+    source articles. A ``focus`` in ``G.graph`` (set by
+    :func:`kg.analyse.neighbourhood`) is drawn with a black ring.
+    """
+    path = Path(path)
+    _check_format(path)
+    return _save(graph_figure(G, size_by=size_by, title=title, top=top, seed=seed), path)
 
 
 # ------------------------------------------------------------ timeline
@@ -372,53 +487,100 @@ def _vis_data(G: nx.MultiDiGraph, size_by: str) -> tuple[list[dict], list[dict]]
             tip.append("also: " + ", ".join(attrs["aliases"]))
         if attrs.get("wikidata"):
             tip.append(f"Wikidata: {attrs['wikidata']}")
-        nodes.append({"id": node, "label": node, "cls": attrs.get("cls"), "title": "\n".join(tip),
+        nodes.append({"id": node, "label": node, "cls": attrs.get("cls"), "aliases": list(attrs.get("aliases", [])),
+                      "title": "\n".join(tip),
                       "color": CLASS_COLOURS.get(attrs.get("cls"), "#bbbbbb"),
                       "size": 10 + 30 * scores.get(node, 0) / top})
     edges = []
     for i, (u, v, key, data) in enumerate(G.edges(keys=True, data=True)):
-        colour, style = _style(key)
+        colour, dashes = _style(key)
         sources = data.get("sources", 0)
         tip = [f"{u} {key} {v}", f"{sources} source{'s' if sources != 1 else ''}",
                *_evidence_lines(G, data.get("evidence", []))]
+        # the same colour on hover and selection: vis-network would grey the edge out
         edges.append({"id": i, "from": u, "to": v, "relation": key, "title": "\n".join(tip),
-                      "color": {"color": colour}, "dashes": style != "solid", "width": 1 + sources,
+                      "color": {"color": colour, "highlight": colour, "hover": colour},
+                      "dashes": list(dashes) or False, "width": 1 + sources,
                       "arrows": "" if data.get("symmetric") else "to"})
     return nodes, edges
 
+
+#: Size in screen pixels of every label in the HTML view, whatever the zoom.
+LABEL_PIXELS = 14
 
 _HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>{css}
 body {{ font-family: sans-serif; margin: 0; display: flex; height: 100vh; }}
-#side {{ width: 250px; padding: 10px; overflow-y: auto; border-right: 1px solid #ddd; font-size: 13px; }}
-#graph {{ flex: 1; }}
+#side {{ width: 260px; padding: 10px; overflow-y: auto; border-right: 1px solid #ddd; font-size: 13px; }}
+#graph {{ flex: 1; position: relative; }}
+#search {{ width: 100%; box-sizing: border-box; font-size: 14px; padding: 4px; }}
+#found {{ color: #666; min-height: 1.2em; }}
 .swatch {{ display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 4px; }}
 .line {{ display: inline-block; width: 22px; height: 0; margin-right: 4px; vertical-align: middle; }}
-.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; }}
+.family {{ font-weight: bold; margin-top: 6px; }}
+/* a tooltip never taller or wider than the view, so vis-network can keep it inside */
+.vis-tooltip {{ white-space: pre-wrap; max-width: min(480px, 40vw); max-height: 60vh; overflow: hidden; }}
 </style>
 <script>{js}</script></head>
 <body><div id="side"><h3>{title}</h3><p>{summary}</p>
+<label for="search"><b>Find an entity</b></label>
+<input id="search" type="search" list="names" placeholder="name or alias, then Enter" autocomplete="off">
+<datalist id="names"></datalist><div id="found"></div>
 <h4>Classes</h4><div id="classes"></div><h4>Relations</h4><div id="relations"></div>
-<p style="color:#666">Hover a node or an edge for details and evidence.</p></div>
+<p style="color:#666">Hover a node or an edge for details and evidence; scroll to zoom, drag to pan.</p></div>
 <div id="graph"></div>
 <script>
 const DATA = {data};
 const shown = {{cls: new Set(DATA.classes.map(c => c[0])), rel: new Set(DATA.relations.map(r => r[0]))}};
+const LABEL_PIXELS = {label_pixels};
 const nodes = new vis.DataSet(DATA.nodes.map(n => ({{...n, title: tip(n.title)}})));
 const edges = new vis.DataSet(DATA.edges.map(e => ({{...e, title: tip(e.title)}})));
 function tip(text) {{ const el = document.createElement("div"); el.innerText = text; return el; }}
 const nodeView = new vis.DataView(nodes, {{filter: n => shown.cls.has(n.cls)}});
 const edgeView = new vis.DataView(edges, {{filter: e => shown.rel.has(e.relation)}});
-new vis.Network(document.getElementById("graph"), {{nodes: nodeView, edges: edgeView}}, {{
-  nodes: {{shape: "dot", font: {{size: 14}}}},
+const network = new vis.Network(document.getElementById("graph"), {{nodes: nodeView, edges: edgeView}}, {{
+  nodes: {{shape: "dot", font: {{size: LABEL_PIXELS, strokeWidth: 4, strokeColor: "#ffffff"}}}},
   edges: {{smooth: {{type: "dynamic"}}}},
-  physics: {{stabilization: {{iterations: 300}}, barnesHut: {{gravitationalConstant: -6000, springLength: 140}}}},
-  interaction: {{hover: true, tooltipDelay: 100}}
+  physics: {{stabilization: {{iterations: 300, fit: false}}, barnesHut: {{gravitationalConstant: -6000, springLength: 140}}}},
+  interaction: {{hover: true, tooltipDelay: 100, navigationButtons: false}}
+}});
+// labels keep LABEL_PIXELS on screen at every zoom: readable when the whole graph is in view
+function readableLabels() {{
+  network.setOptions({{nodes: {{font: {{size: Math.round(LABEL_PIXELS / network.getScale())}}}}}});
+}}
+// the first view frames the largest connected part, where the relations are, not every lone entity
+network.once("stabilizationIterationsDone", () => {{ network.fit({{nodes: DATA.core}}); readableLabels(); }});
+network.on("zoom", readableLabels);
+network.on("animationFinished", readableLabels);
+const byName = new Map();
+for (const n of DATA.nodes) for (const name of [n.label, ...n.aliases]) byName.set(name.toLowerCase(), n.id);
+const names = document.getElementById("names");
+for (const n of [...DATA.nodes].sort((a, b) => a.label.localeCompare(b.label)))
+  names.append(new Option(n.label));
+function find(text) {{
+  const wanted = text.trim().toLowerCase();
+  if (!wanted) return null;
+  if (byName.has(wanted)) return byName.get(wanted);
+  const partial = DATA.nodes.find(n => n.label.toLowerCase().includes(wanted));
+  return partial ? partial.id : null;
+}}
+document.getElementById("search").addEventListener("change", event => {{
+  const id = find(event.target.value), found = document.getElementById("found");
+  if (id === null || !nodeView.get(id)) {{ found.textContent = "no entity shown by that name"; return; }}
+  found.textContent = "";
+  network.selectNodes([id]);
+  network.focus(id, {{scale: 1.2, animation: {{duration: 500}}}});
 }});
 function boxes(id, items, set, swatch) {{
   const box = document.getElementById(id);
-  for (const [name, colour, dashed] of items) {{
+  let family = null;
+  for (const [name, colour, dashes, group] of items) {{
+    if (group && group !== family) {{
+      family = group;
+      const heading = document.createElement("div");
+      heading.className = "family"; heading.textContent = group; box.append(heading);
+    }}
     const label = document.createElement("label");
     const input = document.createElement("input");
     input.type = "checkbox"; input.checked = true;
@@ -428,7 +590,7 @@ function boxes(id, items, set, swatch) {{
     }};
     const mark = document.createElement("span");
     if (swatch) {{ mark.className = "swatch"; mark.style.background = colour; }}
-    else {{ mark.className = "line"; mark.style.borderTop = `3px ${{dashed ? "dashed" : "solid"}} ${{colour}}`; }}
+    else {{ mark.className = "line"; mark.style.borderTop = `3px ${{dashes ? "dashed" : "solid"}} ${{colour}}`; }}
     label.append(input, mark, name); box.append(label, document.createElement("br"));
   }}
 }}
@@ -438,30 +600,41 @@ boxes("relations", DATA.relations, shown.rel, false);
 """
 
 
-def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "Knowledge graph",
+def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str | None = None,
                size_by: str = "degree") -> Path:
     """Write an interactive view of ``G`` as one self-contained HTML file.
 
     It uses vis-network, whose JavaScript and CSS come bundled with pyvis
     and are inlined, so the page works offline and loads nothing from a
-    CDN. Same colours as :func:`draw_graph`; tooltips show the entity's
-    aliases and the evidence of each relation; checkboxes filter by class
-    and relation.
+    CDN. Same colours and relation families as :func:`draw_graph`, and the
+    same title and note of what was left out (:func:`describe`) unless
+    ``title`` is given. Labels keep :data:`LABEL_PIXELS` on screen at any
+    zoom; a search box finds an entity by name or alias and centres it;
+    tooltips (the entity's aliases, each relation's evidence) fit inside the
+    view; checkboxes filter by class and relation.
     """
     import pyvis  # noqa: F401  (imported to fail early, with a clear message, when it is missing)
 
     lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     nodes, edges = _vis_data(G, size_by)
-    classes = [[c, CLASS_COLOURS[c], False] for c in CLASSES if any(n["cls"] == c for n in nodes)]
-    relations = [[r, _style(r)[0], _style(r)[1] != "solid"] for r in sorted({e["relation"] for e in edges})]
+    classes = [[c, CLASS_COLOURS[c], False, None] for c in CLASSES if any(n["cls"] == c for n in nodes)]
+    present = {e["relation"] for e in edges}
+    order = [r for r in FAMILY_OF if r in present] + sorted(present - set(FAMILY_OF))
+    relations = [[r, _style(r)[0], bool(_style(r)[1]), FAMILY_OF.get(r, "other")] for r in order]
     # JSON inside <script>: with <, > and & as \u escapes no label can close
     # the element or open a comment (<!--<script> would swallow the page)
-    data = json.dumps({"nodes": nodes, "edges": edges, "classes": classes, "relations": relations},
+    core = analyse.components(G)[0] if nodes else []
+    data = json.dumps({"nodes": nodes, "edges": edges, "classes": classes, "relations": relations, "core": core},
                       ensure_ascii=False).translate(_SCRIPT_SAFE)
+    heading, note = describe(G)
     sources = _sources(G)
-    summary = (f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations from {len(sources)} "
-               f"articles: {', '.join(sources)}. Node size: {size_by} centrality.")
-    html = _HTML.format(title=_escape(title), summary=_escape(summary), data=data,
+    named = f": {', '.join(sources)}" if len(sources) <= 8 else ""
+    summary = (f"{note}. " if note else "") + (
+        f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations from {len(sources)} "
+        f"articles{named}. The first view frames the largest connected part ({len(core)} entities). "
+        f"Node size: {size_by} centrality.")
+    html = _HTML.format(title=_escape(title or heading), summary=_escape(summary), data=data,
+                        label_pixels=LABEL_PIXELS,
                         css=(lib / "vis-network.css").read_text(encoding="utf-8"),
                         js=(lib / "vis-network.min.js").read_text(encoding="utf-8"))
     path = Path(path)

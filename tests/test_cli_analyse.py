@@ -99,6 +99,22 @@ def test_draw_writes_each_kind(graph_file, tmp_path, name, options):
     assert f"wrote {tmp_path / name}" in result.output
 
 
+def test_draw_titles_say_what_was_drawn_and_what_was_left_out(graph_file, tmp_path):
+    def svg(*options):
+        out = tmp_path / "x.svg"
+        assert run("draw", graph_file, "-o", out, *options).exit_code == 0
+        return out.read_text()
+
+    focus = svg("--focus", "China Unicom", "--depth", "2", "--top", "4")
+    assert "China Unicom within 2 hops: 4 entities, 4 relations" in focus
+    assert "showing 4 of 7 entities (the nearest to China Unicom, then the most connected); 3 left out" in focus
+    assert "Relation supplies: 2 entities, 1 relation" in svg("--relation", "supplies")
+    assert "Community 1 of 3: 5 entities, 4 relations" in svg("--community", "1")
+    top = svg("--top", "3")
+    assert "showing 3 of 8 entities (the most connected); 5 left out" in top and "Pat Boss" not in top
+    assert "left out" not in svg() and "Pat Boss" in svg()
+
+
 def test_draw_errors(graph_file, tmp_path):
     assert "there are" in run("draw", graph_file, "-o", tmp_path / "x.png", "--community", "99").output
     assert "unknown relation likes" in run("draw", graph_file, "-o", tmp_path / "x.png", "--relation", "likes").output

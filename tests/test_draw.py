@@ -1,5 +1,6 @@
 """Each picture is produced and non-trivial; exports load back in networkx."""
 import csv
+import json
 import re
 
 import matplotlib
@@ -50,6 +51,61 @@ def test_focus_relation_and_bad_format(news, G, tmp_path):
         draw.draw_graph(nx.MultiDiGraph(), tmp_path / "empty.png")
 
 
+def _labels(fig) -> set[str]:
+    """The entity labels drawn on a graph figure (every text on the axes but the note of what was left out)."""
+    return {t.get_text() for t in fig.axes[0].texts if not t.get_text().startswith("showing ")}
+
+
+def _notes(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("showing ")]
+
+
+def test_a_graph_too_large_draws_its_most_connected_part_and_says_what_it_left_out(G):
+    fig = draw.graph_figure(G, top=3)
+    assert _labels(fig) == {"Big Co", "China Unicom", "Chip-1"}  # 6, 2 and 2 neighbours; the rest have 1 or 0
+    assert _notes(fig) == ["showing 3 of 8 entities (the most connected); 5 left out"]
+    assert fig.axes[0].get_title() == "Knowledge graph: 3 entities, 3 relations"
+    whole = draw.graph_figure(G)  # 8 entities: under draw.TOP, nothing left out
+    assert len(_labels(whole)) == 8 and _notes(whole) == []
+    assert fig.axes[0].get_title() != whole.axes[0].get_title()
+
+
+def test_titles_say_what_was_drawn(news, G):
+    near = draw.graph_figure(analyse.neighbourhood(G, "China Unicom", 2, limit=4))
+    assert near.axes[0].get_title() == "China Unicom within 2 hops: 4 entities, 4 relations"
+    # the nearest first (China Unicom, Big Co, Chip-1), then the most connected of those two hops away
+    assert _labels(near) == {"China Unicom", "Big Co", "Chip-1", "Apple"}
+    assert _notes(near) == ["showing 4 of 7 entities (the nearest to China Unicom, then the most connected); "
+                            "3 left out"]
+    supplies = draw.graph_figure(analyse.project(news, relations=["supplies"]))
+    assert supplies.axes[0].get_title() == "Relation supplies: 2 entities, 1 relation"
+    community = draw.graph_figure(analyse.community(G, 2))
+    assert community.axes[0].get_title() == "Community 2 of 3: 2 entities, 1 relation"
+    assert draw.graph_figure(G, title="Mine").axes[0].get_title() == "Mine"
+
+
+def test_relations_are_grouped_in_families_and_the_legend_names_each():
+    colours = {family: colour for family, (colour, _) in draw.RELATION_FAMILIES.items()}
+    assert len(set(colours.values())) == len(colours) == 6
+    for family, (colour, members) in draw.RELATION_FAMILIES.items():
+        assert {draw.RELATION_STYLES[r][0] for r in members} == {colour}, family
+        assert len({draw.RELATION_STYLES[r][1] for r in members}) == len(members), family  # dashes tell them apart
+
+
+def test_legend_lists_relations_under_their_family(G):
+    fig = draw.graph_figure(G)
+    classes, relations = fig.legends
+    assert [t.get_text() for t in classes.get_texts()] == ["Organization", "Person", "Product", "Place"]
+    assert [t.get_text() for t in relations.get_texts()] == [
+        "ownership", "subsidiaryOf", "commerce", "supplies", "partnerOf", "people", "ceoOf",
+        "products", "develops", "uses", "places", "headquarteredIn"]
+    bold = [t.get_text() for t in relations.get_texts() if t.get_fontweight() == "bold"]
+    assert bold == ["ownership", "commerce", "people", "products", "places"]
+    lines = {t.get_text(): h for t, h in zip(relations.get_texts(), relations.legend_handles, strict=True)}
+    assert lines["develops"].get_color() == lines["uses"].get_color() == draw.RELATION_FAMILIES["products"][0]
+    assert lines["develops"].get_linestyle() != lines["uses"].get_linestyle()
+
+
 def test_timeline_marks_disagreement(news, tmp_path):
     out = draw.draw_timeline(news, "Big Co", tmp_path / "t.png")
     assert _pixels_of(out, "red") > 30  # the 70% / 84% share-price pair
@@ -66,6 +122,24 @@ def test_html_is_self_contained_with_evidence_and_filters(G, tmp_path):
     assert "Apple teams up with Big." in html
     assert draw.CLASS_COLOURS["Person"] in html
     assert 'boxes("relations"' in html and 'boxes("classes"' in html
+
+
+def test_html_has_a_search_box_readable_labels_and_tooltips_inside_the_view(G, tmp_path):
+    html = draw.write_html(G, tmp_path / "g.html").read_text()
+    assert re.search(r'<input id="search" type="search" list="names"', html)
+    assert 'document.getElementById("search").addEventListener("change"' in html and "network.focus(id" in html
+    # labels: white halo, and a font size that keeps LABEL_PIXELS on screen at every zoom
+    assert draw.LABEL_PIXELS >= 12 and f"const LABEL_PIXELS = {draw.LABEL_PIXELS};" in html
+    assert "strokeWidth: 4" in html and "Math.round(LABEL_PIXELS / network.getScale())" in html
+    assert 'network.on("zoom", readableLabels)' in html
+    assert re.search(r"\.vis-tooltip \{[^}]*max-height: 60vh", html)
+    data = json.loads(re.search(r"const DATA = (.*);\n", html).group(1))
+    supplies = next(e for e in data["edges"] if e["relation"] == "supplies")
+    colour = draw.RELATION_STYLES["supplies"][0]
+    assert supplies["color"] == {"color": colour, "highlight": colour, "hover": colour}
+    assert [r[0] for r in data["relations"]][:3] == ["subsidiaryOf", "supplies", "partnerOf"]  # by family
+    assert data["core"] == ["Apple", "Big Cloud", "Big Co", "China", "China Unicom", "Chip-1", "Pat Boss"]
+    assert "<h3>Knowledge graph: 8 entities, 7 relations</h3>" in html
 
 
 @pytest.mark.parametrize("name", ["g.graphml", "g.gexf"])

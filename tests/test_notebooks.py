@@ -11,9 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_four_notebooks():
-    assert [n.name for n in NOTEBOOKS] == ["01_quickstart.ipynb", "02_sparql.ipynb",
-                                           "03_network_analysis.ipynb", "04_facts_and_conflicts.ipynb"]
+def test_there_are_five_notebooks():
+    assert [n.name for n in NOTEBOOKS] == ["01_quickstart.ipynb", "02_sparql.ipynb", "03_network_analysis.ipynb",
+                                           "04_facts_and_conflicts.ipynb", "05_the_news.ipynb"]
+
+
+def test_the_news_graph_they_read_holds_no_article_text():
+    """notebooks/news.trig is shipped built: no sentence, headline or URL (whose slug may repeat a headline)."""
+    from rdflib.namespace import RDF, SDO
+
+    from kg.model import KG
+    from kg.store import load_graph
+
+    graph = load_graph(ROOT / "notebooks" / "news.trig")
+    assert len(set(graph.subjects(RDF.type, KG.Article))) == 21  # the 16 of ../shared/news and the 5 articles
+    assert len(set(graph.subjects(predicate=KG.start))) > 300  # every evidence keeps its offsets
+    for prop in (KG.quote, SDO.headline, SDO.url):
+        assert next(graph.triples((None, prop, None)), None) is None, prop
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
