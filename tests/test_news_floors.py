@@ -73,16 +73,16 @@ def test_the_split_keeps_two_articles_of_each_sector_in_each_half():
 def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
     assert result.articles == 8
-    assert result.entities.f1 >= 0.65
+    assert result.entities.f1 >= 0.66
     assert result.relations.f1 >= 0.40
-    assert result.facts_lenient.f1 >= 0.37
+    assert result.facts_lenient.f1 >= 0.40
 
 
 def test_tune_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:tune")
-    assert result.entities.f1 >= 0.84
-    assert result.relations.f1 >= 0.51
-    assert result.facts_lenient.f1 >= 0.60
+    assert result.entities.f1 >= 0.86
+    assert result.relations.f1 >= 0.54
+    assert result.facts_lenient.f1 >= 0.62
 
 
 def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
@@ -90,5 +90,5 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
     empty.write_text("@prefix kg: <https://w3id.org/kg-news/ontology#> .\n", encoding="utf-8")
     result = score(_build(tmp_path_factory, [SHARED / "articles"], "--catalogue", str(empty)), SHARED / "gold")
     assert result.entities.f1 >= 0.80
-    assert result.relations.f1 >= 0.50
-    assert result.facts_lenient.f1 >= 0.65
+    assert result.relations.f1 >= 0.55
+    assert result.facts_lenient.f1 >= 0.74
