@@ -442,6 +442,8 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
 
 
 _PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "al", "le", "la", "for"}
+# the particles that join the words of one name (not "and", which joins two)
+_NAME_PARTICLES = _PARTICLES - {"and", "&", "for"}
 
 
 def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
@@ -482,7 +484,10 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
             name_like = nxt is not None and (nxt.pos_ in {"VERB", "AUX"} or nxt.text in {"'s", "’s"} or (
                 nxt.text in {"and", ",", "&"} and span.end + 1 < len(doc) and doc[span.end + 1].text[:1].isupper()))
-            if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" for t in span)
+            # ("Bank of America": a particle inside a name is part of it)
+            inner = span[1:-1]
+            if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not (t.lower_ in _NAME_PARTICLES and t in inner)
+                                        for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in _NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):

@@ -152,3 +152,13 @@ def test_a_name_found_once_is_found_again(trained_nlp):
     assert ("Kestrel Automation", "marketValue", "2300000000") in got
     assert {("Tarn Robotics", "investment", "300000000"), ("Tarn Robotics", "valuation", "4000000000"),
             ("Tarn Robotics", "profit", "-45000000")} <= got
+
+
+def test_a_particle_inside_a_name_is_part_of_it(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = "Bank of America and Morgan Stanley advised on the deal. The Royal Bank of Scotland cut jobs."
+    ex = extract_article(article_from_text(text, "banks.txt"), trained_nlp, Gazetteer([]))
+    found = {(m.name, m.label) for m, _ in ex.mentions}
+    assert {("Bank of America", "Organization"), ("Royal Bank of Scotland", "Organization")} <= found
+    assert not {name for name, label in found if label == "Place"}  # no "America" out of a bank's name
