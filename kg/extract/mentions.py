@@ -47,7 +47,8 @@ _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 _OF_NAME = "".join(f"(?<={w})" if i == 0 else f"|(?<={w})" for i, w in enumerate(
     ("Bank", "Ministry", "Department", "University", "Institute", "Commission", "Authority", "Council", "Bureau", "Agency")))
 _NOT_NAME_WORD = r"(?!(?:Chief|Executive|CEO|President|Chair\w*|Head|Senior|Vice|Managing)\b)"
-_ORG_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,4}}?{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
+_NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
+_ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+){{0,4}}?{_NOT_NAME_START}{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
                        rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP})?)?)"
                        rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
 _BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"

@@ -162,3 +162,14 @@ def test_a_particle_inside_a_name_is_part_of_it(trained_nlp):
     found = {(m.name, m.label) for m, _ in ex.mentions}
     assert {("Bank of America", "Organization"), ("Royal Bank of Scotland", "Organization")} <= found
     assert not {name for name, label in found if label == "Place"}  # no "America" out of a bank's name
+
+
+def test_company_names_end_in_the_words_of_their_trade(trained_nlp):
+    """"Kestrel Foods", "Tarn Therapeutics": names no source knows, read from
+    the word they end in (words.json's org_suffixes); "Marlow-owned" is no part."""
+    from kg.extract.mentions import Gazetteer
+
+    text = "Marlow-owned Kestrel Foods buys a stake in Tarn Therapeutics, the Boston drug developer."
+    ex = extract_article(article_from_text(text, "trades.txt"), trained_nlp, Gazetteer([]))
+    found = {(m.name, m.label) for m, _ in ex.mentions}
+    assert {("Kestrel Foods", "Organization"), ("Tarn Therapeutics", "Organization")} <= found
