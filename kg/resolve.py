@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .schema import (RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, name_characters, plain_decimal,
                      slugify)
@@ -54,15 +54,53 @@ class Resolution:
 
 
 class _Index:
-    """Keys to clusters: catalogue first, then normal forms, then fuzzy."""
+    """Keys to clusters: catalogue first, then normal forms, then fuzzy.
+
+    Fuzzy candidates come from an index, not from every known form. Ratio
+    94 allows insertions and deletions up to 6% of both lengths together,
+    which is under 13% of the known form's length (the other form is at most
+    that much longer): at most ``len // 7`` edits. Cut the known form into
+    ``len // 7 + 1`` pieces and one of them is untouched: it stands in the
+    new form as it is. Pieces are filed with the form's fixed parts, which
+    must be equal anyway."""
+
+    _FUZZY_MIN = 6  # shorter forms match only exactly
 
     def __init__(self, catalogue: Iterable[Entity]):
         self.catalogue = {e.label: e for e in catalogue}
         self.by_form: dict[str, str] = {}
+        # (fixed parts, piece) -> positions in by_form of the forms cut into it
+        self._pieces: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+        self._piece_lengths: set[int] = set()
+        self._forms: list[str] = []  # by_form's keys in insertion order
         for e in self.catalogue.values():
             for alias in e.aliases | {e.label}:
-                self.by_form.setdefault(normal_form(alias), e.label)
-        self.clusters: dict[str, str] = {}
+                form = normal_form(alias)
+                if form not in self.by_form:
+                    self._remember(form, e.label)
+
+    def _remember(self, form: str, canon: str) -> None:
+        self.by_form[form] = canon
+        position = len(self._forms)
+        self._forms.append(form)
+        if len(form) < self._FUZZY_MIN:
+            return
+        fixed = tuple(_fixed_parts(form))
+        count = len(form) // 7 + 1
+        bounds = [len(form) * i // count for i in range(count + 1)]
+        for start, end in zip(bounds, bounds[1:]):
+            self._pieces[(fixed, form[start:end])].append(position)
+            self._piece_lengths.add(end - start)
+
+    def _candidates(self, form: str) -> list[str]:
+        """Known forms that may be within ratio 94 of ``form`` and have its
+        fixed parts, in the order they became known."""
+        fixed = tuple(_fixed_parts(form))
+        positions: set[int] = set()
+        for size in self._piece_lengths:
+            for start in range(len(form) - size + 1):
+                positions.update(self._pieces.get((fixed, form[start:start + size]), ()))
+        return [self._forms[i] for i in sorted(positions)]
 
     def canonical(self, key: str, label: str) -> str:
         form = normal_form(key)
@@ -71,15 +109,17 @@ class _Index:
         hit = self.by_form.get(form)
         if hit is not None:
             return hit
-        fixed = _fixed_parts(form)
-        for other_form, canon in self.by_form.items():
-            if (len(form) >= 6 and len(other_form) >= 6 and _fixed_parts(other_form) == fixed
-                    and fuzz.ratio(form, other_form) >= 94):
+        if len(form) >= self._FUZZY_MIN:
+            candidates = self._candidates(form)
+            # the first known form that is close enough and of the same type wins, as it did when every form was tried
+            for other_form, _, _ in sorted(process.extract(form, candidates, scorer=fuzz.ratio, processor=None,
+                                                           score_cutoff=94, limit=None), key=lambda hit: hit[2]):
+                canon = self.by_form[other_form]
                 cat = self.catalogue.get(canon)
                 if cat is None or cat.type == label:
-                    self.by_form[form] = canon
+                    self._remember(form, canon)
                     return canon
-        self.by_form[form] = key
+        self._remember(form, key)
         return key
 
 
@@ -175,17 +215,19 @@ def resolve(
     # Topics stand for where money or effort goes, and products named only
     # by their owner ("Alibaba's AI chips") for what is used or supplied:
     # keep them, per article, only where a relation or fact needs them.
-    used: set[tuple[str, str]] = set()
+    used_in: dict[str, set[str]] = defaultdict(set)  # key -> articles where a relation or fact needs it
     for (s, _, o), evs in statements.items():
-        used |= {(k, ev.article_id) for k in (s, o) for ev in evs}
+        for ev in evs:
+            used_in[s].add(ev.article_id)
+            used_in[o].add(ev.article_id)
     for f, evs in facts.items():
-        used |= {(f[0], ev.article_id) for ev in evs}
+        used_in[f[0]].update(ev.article_id for ev in evs)
     described = {k for k in entities if sources[k] <= {"description"}}
 
     def needed(key: str, article_id: str | None = None) -> bool:
         if entities[key].type != "Topic" and key not in described:
             return True
-        return any(k == key and (article_id is None or a == article_id) for k, a in used)
+        return key in used_in if article_id is None else article_id in used_in.get(key, ())
 
     keep = {k for k in entities if needed(k)}
     return Resolution(
