@@ -27,7 +27,8 @@ from .words import load_words, word_list
 
 __all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements", "period_of"]
 
-_SCALE = {"trillion": 12, "tn": 12, "t": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3}
+_SCALE = {"trillion": 12, "tn": 12, "trn": 12, "t": 12, "billion": 9, "bn": 9, "bln": 9, "b": 9, "million": 6, "mn": 6,
+          "mln": 6, "m": 6, "thousand": 3, "k": 3, "crore": 7, "lakh": 5}
 # Currencies: ISO 4217 codes from pycountry ("SEK 5 billion", "5 billion TWD",
 # written in capitals), symbols and words from words.json ("NT$", "won").
 _SYMBOLS: dict[str, str] = load_words()["currency_symbols"]
@@ -43,10 +44,10 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "a": 1, "hundreds of": None}
 
 NUMBER = re.compile(
-    rf"(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB)\s?)?"
+    rf"(?:(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB))\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
-    r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|[BMTK])\b)?"
+    r"(?:\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bln|mln|trn|bn|tn|mn|[BMTK])\b)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
     rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(_CODES)}))\b)?",
     re.IGNORECASE,
@@ -310,7 +311,7 @@ def _nearest_metric(table, before: str, after: str) -> str | None:
             distance = len(before) - m.end()
             if best is None or (distance, rank) < best[:2]:
                 best = (distance, rank, name)
-    if best is not None and not re.match(r"\s*(?:billion|million|trillion|bn|m)?\s*(?:in|of|from)\b", after, re.I):
+    if best is not None and not re.match(r"\s*(?:billion|million|trillion|crore|bln|mln|bn|m)?\s*(?:in|of|from)\b", after, re.I):
         return best[2]  # words after the number belong to it only as "$5 billion in revenue"
     for rank, (name, pattern) in enumerate(table):
         m = re.search(pattern, after, re.I)

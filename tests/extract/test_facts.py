@@ -16,6 +16,9 @@ from kg.extract.facts import parse_amount, quarter_period
     ("34%", "34", "percent"),
     ("33.5 percent", "33.5", "percent"),
     ("$4 trillion", "4000000000000", "USD"),
+    ("€2.1 bln", "2100000000", "EUR"),
+    ("45 mln euros", "45000000", "EUR"),
+    ("Rs 5,000 crore", "50000000000", "INR"),
 ])
 def test_parse_amount(text, value, unit):
     assert parse_amount(text) == (Decimal(value), unit)
