@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
+from spacy.tokens import Doc
 
 from .errors import InputError
 from .curate import Curated, Decision
@@ -156,14 +157,24 @@ def _pipeline(model: str | None, max_chars: int):
     return nlp
 
 
-def _extract(article: Article, setup: _Setup) -> Extraction | str:
+def _extract(article: Article, setup: _Setup, doc: Doc | None) -> Extraction | str:
     """The article's extraction, or what went wrong in it (a string, which
     crosses a process boundary where an arbitrary exception may not pickle)."""
     model, max_chars, gazetteer, extractors, rater = setup
     try:
-        return extract_article(article, _pipeline(model, max_chars), gazetteer, extractors, rater)
+        return extract_article(article, _pipeline(model, max_chars), gazetteer, extractors, rater, doc=doc)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
+
+
+def _extract_batch(articles: Sequence[Article], setup: _Setup) -> list[Extraction | str]:
+    """The outcome of each article (see :func:`_extract`), parsed together by ``nlp.pipe``."""
+    nlp = _pipeline(setup[0], setup[1])
+    try:
+        docs: Sequence[Doc | None] = list(nlp.pipe(a.clean or a.text for a in articles))
+    except Exception:  # one text spoils the batch: parsed one by one, each failure is its own article's
+        docs = [None] * len(articles)
+    return [_extract(article, setup, doc) for article, doc in zip(articles, docs)]
 
 
 _worker_setup: _Setup | None = None  # set once in each worker process by _start_worker
@@ -172,28 +183,34 @@ _worker_setup: _Setup | None = None  # set once in each worker process by _start
 def _start_worker(setup: _Setup) -> None:
     global _worker_setup
     _worker_setup = setup
-    _pipeline(setup[0], setup[1])  # load the model now, not inside the first article's timing
+    _pipeline(setup[0], setup[1])  # load the model now, not inside the first batch's timing
 
 
-def _extract_in_worker(article: Article) -> Extraction | str:
-    return _extract(article, _worker_setup)
+def _extract_in_worker(articles: Sequence[Article]) -> list[Extraction | str]:
+    return _extract_batch(articles, _worker_setup)
+
+
+#: Articles that nlp.pipe parses together. The batches are the same whatever
+#: the number of processes (so are the parses, and the output); small, as
+#: articles differ in length by a hundredfold and a large batch would leave
+#: a process idle at the end.
+BATCH = 4
 
 
 def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Iterator[Extraction | str]:
     """Each article's outcome (see :func:`_extract`), in the order of ``articles``."""
-    jobs = min(jobs, len(articles))
+    batches = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+    jobs = min(jobs, len(batches))
     if jobs <= 1:
-        yield from (_extract(a, setup) for a in articles)
+        for batch in batches:
+            yield from _extract_batch(batch, setup)
         return
     # fork where there is one: workers inherit the loaded pipeline and the
     # parent's hash seed; elsewhere each worker loads the model in _start_worker.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    # Small chunks: articles differ in length by a hundredfold, so large ones
-    # would leave a process idle at the end; a chunk still spares an exchange
-    # per article when there are many.
-    chunksize = max(1, min(8, len(articles) // (8 * jobs)))
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(setup,)) as pool:
         try:
-            yield from pool.map(_extract_in_worker, articles, chunksize=chunksize)
+            for outcomes in pool.map(_extract_in_worker, batches):
+                yield from outcomes
         finally:
             pool.shutdown(cancel_futures=True)  # a --strict stop leaves the rest unparsed

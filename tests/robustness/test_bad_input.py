@@ -231,7 +231,7 @@ def test_duplicate_is_reported_as_a_duplicate(tmp_path):
 
 # ---------------------------------------------------------------- the build
 
-def fake_extraction(article, nlp, gazetteer, names, scorer):
+def fake_extraction(article, nlp, gazetteer, names, scorer, doc=None):
     if "Quillon" in article.text:
         raise ValueError("[E088] Text of length 2000001 exceeds maximum")
     from kg.extract.base import Extraction
