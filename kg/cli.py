@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -59,8 +60,10 @@ def _load(graph: str | Path | None):
 @click.option("--curation", metavar="FILE|none", default=None,
               help="Curation decisions (Turtle, from `kg curate`) to apply; default: OUTPUT's curation file "
                    "(out/news.curation.ttl for out/news.trig) where there is one.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes that parse and extract; the output is the same whatever their number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, quiet):
+def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, jobs, quiet):
     """Read the articles in SOURCES (files or folders) and write their graph.
 
     Text, Markdown, HTML and JSON Lines files are read. A file, JSON Lines
@@ -108,7 +111,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
                              quotes=not no_quotes, strict=strict, on_error=report, progress=progress,
                              scorer=None if scorer in (None, "none") else Path(scorer), max_chars=max_chars,
-                             decisions=decisions)
+                             decisions=decisions, jobs=jobs)
     except InputError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
     except (KgError, ValueError) as err:

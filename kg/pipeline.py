@@ -8,21 +8,26 @@ ingest → extract → resolve → curate → model (RDF).
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
+from spacy.tokens import Doc
 
 from .errors import InputError
 from .curate import Curated, Decision
 from .curation_rdf import curate_graph
-from .extract import DEFAULT_EXTRACTORS, Gazetteer, extract_article, get_extractor, load_pipeline
-from .extract.scorer import load_scorer
+from .extract import DEFAULT_EXTRACTORS, Extraction, Gazetteer, extract_article, get_extractor, load_pipeline
+from .extract.scorer import Scorer, load_scorer
 from .ingest import MAX_CHARS, DuplicateArticle, read_articles
 from .model import GraphContent, load_catalogue
 from .resolve import Resolution, resolve
+from .schema import Article
 
 __all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph"]
 
@@ -78,6 +83,7 @@ def build_graph(
     scorer: str | Path | None = None,
     max_chars: int = MAX_CHARS,
     decisions: Sequence[Decision] = (),
+    jobs: int = 1,
 ) -> BuildResult:
     """Read the articles under ``paths`` and build their knowledge graph.
 
@@ -94,6 +100,8 @@ def build_graph(
     its threshold are dropped (a ValueError when the file is no such model).
     ``decisions`` (read from a curation file) are applied to what resolution
     gives, and recorded in the graph.
+    ``jobs`` processes parse and extract the articles (each loads the
+    pipeline once); the result is the same whatever their number.
     """
     started = time.perf_counter()
     for name in extractors:
@@ -115,17 +123,18 @@ def build_graph(
             on_error(err)
 
     read = list(read_articles(paths, keep=keep, max_chars=max_chars, on_error=failed))
-    nlp = load_pipeline(model)
-    nlp.max_length = max(nlp.max_length, max_chars)  # the limit was checked on reading
+    _pipeline(model, max_chars)  # loaded here first: a missing model fails once, and forked workers inherit it
     articles, extractions = [], []
-    for article in progress(read) if progress else read:
-        try:
-            extraction = extract_article(article, nlp, gazetteer, extractors, rater)
-        except Exception as exc:  # this article's failure, not the build's
-            failed(ExtractionError(article.source, f"failed in extraction ({type(exc).__name__}: {exc})"))
-            continue
-        articles.append(article)
-        extractions.append(extraction)
+    # closing: a --strict stop ends the worker processes there and then
+    with closing(_extract_all(read, jobs, (model, max_chars, gazetteer, tuple(extractors), rater))) as outcomes:
+        for article in progress(read) if progress else read:
+            # next() inside the loop: the bar counts an article once its outcome is in
+            outcome = next(outcomes)
+            if isinstance(outcome, str):  # this article's failure, not the build's
+                failed(ExtractionError(article.source, f"failed in extraction ({outcome})"))
+                continue
+            articles.append(article)
+            extractions.append(outcome)
     graph, curation = curate_graph(GraphContent(tuple(articles), resolve(extractions, entries), quotes), decisions)
     resolution = curation.resolution
     stats.articles = len(articles)
@@ -136,3 +145,72 @@ def build_graph(
                         | {ev.article_id for f in resolution.facts for ev in f.evidence})
     stats.seconds = time.perf_counter() - started
     return BuildResult(graph, resolution, stats, curation)
+
+
+#: What every article's extraction needs: model name, max_chars, gazetteer, extractor names, scorer.
+_Setup = tuple[str | None, int, Gazetteer, tuple[str, ...], Scorer | None]
+
+
+def _pipeline(model: str | None, max_chars: int):
+    nlp = load_pipeline(model)
+    nlp.max_length = max(nlp.max_length, max_chars)  # the limit was checked on reading
+    return nlp
+
+
+def _extract(article: Article, setup: _Setup, doc: Doc | None) -> Extraction | str:
+    """The article's extraction, or what went wrong in it (a string, which
+    crosses a process boundary where an arbitrary exception may not pickle)."""
+    model, max_chars, gazetteer, extractors, rater = setup
+    try:
+        return extract_article(article, _pipeline(model, max_chars), gazetteer, extractors, rater, doc=doc)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _extract_batch(articles: Sequence[Article], setup: _Setup) -> list[Extraction | str]:
+    """The outcome of each article (see :func:`_extract`), parsed together by ``nlp.pipe``."""
+    nlp = _pipeline(setup[0], setup[1])
+    try:
+        docs: Sequence[Doc | None] = list(nlp.pipe(a.clean or a.text for a in articles))
+    except Exception:  # one text spoils the batch: parsed one by one, each failure is its own article's
+        docs = [None] * len(articles)
+    return [_extract(article, setup, doc) for article, doc in zip(articles, docs)]
+
+
+_worker_setup: _Setup | None = None  # set once in each worker process by _start_worker
+
+
+def _start_worker(setup: _Setup) -> None:
+    global _worker_setup
+    _worker_setup = setup
+    _pipeline(setup[0], setup[1])  # load the model now, not inside the first batch's timing
+
+
+def _extract_in_worker(articles: Sequence[Article]) -> list[Extraction | str]:
+    return _extract_batch(articles, _worker_setup)
+
+
+#: Articles that nlp.pipe parses together. The batches are the same whatever
+#: the number of processes (so are the parses, and the output); small, as
+#: articles differ in length by a hundredfold and a large batch would leave
+#: a process idle at the end.
+BATCH = 4
+
+
+def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Iterator[Extraction | str]:
+    """Each article's outcome (see :func:`_extract`), in the order of ``articles``."""
+    batches = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+    jobs = min(jobs, len(batches))
+    if jobs <= 1:
+        for batch in batches:
+            yield from _extract_batch(batch, setup)
+        return
+    # fork where there is one: workers inherit the loaded pipeline and the
+    # parent's hash seed; elsewhere each worker loads the model in _start_worker.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(setup,)) as pool:
+        try:
+            for outcomes in pool.map(_extract_in_worker, batches):
+                yield from outcomes
+        finally:
+            pool.shutdown(cancel_futures=True)  # a --strict stop leaves the rest unparsed

@@ -195,8 +195,10 @@ def _year(article: Article) -> int | None:
     return min(forward) - 1 if forward else None
 
 
-def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer) -> Parsed:
-    doc = nlp(article.clean or article.text)
+def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer, doc: Doc | None = None) -> Parsed:
+    """``doc`` is the article's text already parsed by ``nlp`` (in a batch of
+    ``nlp.pipe``); without it the text is parsed here."""
+    doc = nlp(article.clean or article.text) if doc is None else doc
     found = find_mentions(doc, gazetteer)
     main = main_company(found)
     cls = list(clauses(doc, found, main))
@@ -250,10 +252,12 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
 
 
 def extract_article(article: Article, nlp: Language, gazetteer: Gazetteer,
-                    names: Sequence[str] = DEFAULT_EXTRACTORS, scorer: Scorer | None = None) -> Extraction:
-    """Parse ``article`` and run the named extractors on it; a ``scorer``
-    keeps only the relations it rates at its threshold or above."""
-    parsed = parse_article(article, nlp, gazetteer)
+                    names: Sequence[str] = DEFAULT_EXTRACTORS, scorer: Scorer | None = None,
+                    doc: Doc | None = None) -> Extraction:
+    """Parse ``article`` (unless ``doc`` is its parse already) and run the
+    named extractors on it; a ``scorer`` keeps only the relations it rates at
+    its threshold or above."""
+    parsed = parse_article(article, nlp, gazetteer, doc)
     relations, measurements = run_extractors(parsed, names)
     if scorer is not None:
         relations = scorer.rescore(relations, parsed)

@@ -231,7 +231,7 @@ def test_duplicate_is_reported_as_a_duplicate(tmp_path):
 
 # ---------------------------------------------------------------- the build
 
-def fake_extraction(article, nlp, gazetteer, names, scorer):
+def fake_extraction(article, nlp, gazetteer, names, scorer, doc=None):
     if "Quillon" in article.text:
         raise ValueError("[E088] Text of length 2000001 exceeds maximum")
     from kg.extract.base import Extraction
@@ -277,3 +277,31 @@ def test_strict_stops_at_a_failure_but_not_at_a_duplicate(tmp_path, no_model):
     (tmp_path / "c.txt").write_text("Quillon Labs grew.", encoding="utf-8")
     with pytest.raises(ExtractionError, match="c.txt: failed in extraction"):
         build_graph([tmp_path], strict=True)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_text_the_parser_fails_on_spoils_only_its_own_article(tmp_path, monkeypatch, jobs):
+    """nlp.pipe parses four articles at once; when one text makes it raise,
+    each of the four is parsed alone, and only that one is left out."""
+    import kg.pipeline
+    from spacy.language import Language
+
+    @Language.component("kg_test_fails_on_quillon")
+    def fails_on_quillon(doc):
+        if "Quillon" in doc.text:
+            raise ValueError("cannot parse Quillon")
+        return doc
+
+    def pipeline(model=None):
+        nlp = blank_pipeline()
+        nlp.add_pipe("kg_test_fails_on_quillon")
+        return nlp
+
+    monkeypatch.setattr(kg.pipeline, "load_pipeline", pipeline)  # the workers are forked: they have it too
+    for n in range(6):  # two batches: one process each at -j 2
+        text = "Quillon Labs grew." if n == 2 else f"Zorvex Robotics opened plant number {n} in Ohio.\n"
+        (tmp_path / f"{n}.txt").write_text(text, encoding="utf-8")
+    stats = kg.pipeline.build_graph([tmp_path], jobs=jobs).stats
+    assert stats.articles == 5
+    (err,) = stats.errors
+    assert (err.path, err.reason) == (str(tmp_path / "2.txt"), "failed in extraction (ValueError: cannot parse Quillon)")
