@@ -191,6 +191,10 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
     offline = _leave_the_network()
     store = GraphStore(store_path)
     local_graphs = store.named_graphs()
+    # the fetch check parses a suspicious query with rdflib's SPARQL parser:
+    # load it now, not within the time limit of the first such query
+    import rdflib.plugins.sparql.algebra  # noqa: F401
+    import rdflib.plugins.sparql.parser  # noqa: F401
     # capped after start-up, so that the cap counts what a query adds to a ready worker
     resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
     pickle.dump(("ready", offline), channel_out)
