@@ -7,6 +7,7 @@ hand-made dataclasses.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socketserver
 import threading
@@ -201,3 +202,20 @@ def loopback_listener():
     yield f"http://127.0.0.1:{server.server_address[1]}", connections
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def model_and_articles():
+    """The trained spaCy pipeline and ``../shared/articles``, which the build
+    tests need: a skip on a laptop without them, a failure when CI is set."""
+    from kg.extract.nlp import load_pipeline
+
+    try:
+        load_pipeline()
+    except OSError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have the spaCy model: {exc}")
+        pytest.skip(str(exc))
+    articles = Path(__file__).resolve().parents[2] / "shared" / "articles"
+    if not articles.is_dir():
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no articles at {articles}")

@@ -16,26 +16,12 @@ ARTICLES = ROOT.parent / "shared" / "articles"
 pytestmark = [pytest.mark.model, pytest.mark.issue(9)]
 
 
-def _need_model():
-    from kg.extract.nlp import load_pipeline
-
-    try:
-        load_pipeline()
-    except OSError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have the spaCy model: {exc}")
-        pytest.skip(str(exc))
-    if not ARTICLES.is_dir():
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no articles at {ARTICLES}")
-
-
 def _build(out: Path, jobs: int, *sources: Path):
     return CliRunner().invoke(cli, ["build", *map(str, sources), "-o", str(out), "-q", "-j", str(jobs)])
 
 
 @pytest.fixture(scope="module")
-def one_process(tmp_path_factory) -> Path:
-    _need_model()
+def one_process(tmp_path_factory, model_and_articles) -> Path:
     out = tmp_path_factory.mktemp("j1") / "news.trig"
     result = _build(out, 1, ARTICLES)
     assert result.exit_code == 0, result.output

@@ -2,7 +2,6 @@
 pipeline: named triples, provenance, determinism, and the score floors of
 issue 2. Marked `model`: skipped without the model, failing under CI."""
 
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -23,22 +22,8 @@ ARTICLES, GOLD = SHARED / "articles", SHARED / "gold"
 pytestmark = pytest.mark.model
 
 
-def _need_model():
-    from kg.extract.nlp import load_pipeline
-
-    try:
-        load_pipeline()
-    except OSError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have the spaCy model: {exc}")
-        pytest.skip(str(exc))
-    if not ARTICLES.is_dir():
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no articles at {ARTICLES}")
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    _need_model()
+def built(tmp_path_factory, model_and_articles):
     out = tmp_path_factory.mktemp("build") / "news.trig"
     result = subprocess.run([sys.executable, "-m", "kg", "build", str(ARTICLES), "-o", str(out), "-q"],
                             capture_output=True, text=True, cwd=ROOT)
@@ -129,8 +114,7 @@ def test_shipped_graph_is_current_and_carries_no_article_text(built, tmp_path):
     assert not list(graph.objects(None, KG.quote))
 
 
-def test_bad_files_are_reported_and_the_build_goes_on(tmp_path):
-    _need_model()
+def test_bad_files_are_reported_and_the_build_goes_on(tmp_path, model_and_articles):
     src = tmp_path / "src"
     src.mkdir()
     (src / "good.txt").write_text("Acme Corp CEO Jane Roe said Acme will invest $2 billion in AI infrastructure.\n")
