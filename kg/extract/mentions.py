@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..schema import Entity
 from .places import find_places, place_names
@@ -50,7 +50,9 @@ _NOT_NAME_WORD = r"(?!(?:Chief|Executive|CEO|President|Chair\w*|Head|Senior|Vice
 _NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
 _ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+){{0,4}}?{_NOT_NAME_START}{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
                        rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP})?)?)"
-                       rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+                       rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])"
+                       # "LG Energy Solution": a name goes on past its trade word (but not into a title)
+                       rf"(?![ \t]+{_NOT_NAME_WORD}[A-Z][\w&-]*(?![\w-]))")
 _BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"
                         rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office))\b")
 # Model and chip names: a capitalised word with a digit in it, or
@@ -70,6 +72,7 @@ _PRODUCT_NOUN = re.compile(
     r"smartphones?|phones?|handsets?|laptops?|tablets?|consoles?|batter(?:y|ies)|cars?|vehicles?|SUVs?|hatchbacks?|sedans?|"
     r"drugs?|medicines?|vaccines?|treatments?|injections?|architectures?|operating\s+system)\b"
     r"(?![ \t]+(?:makers?|manufacturers?|developers?|producers?|giants?|companies|company|firms?)\b)"  # "the ... vehicle maker"
+    r"(?![ \t]+[A-Z][a-z])"  # "its HPV vaccine Gardasil": the noun describes the name after it
 )
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
 _BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
@@ -78,7 +81,7 @@ _VERSIONED = r"\s+\d+(?:\.\d+)*\b"
 # Words the statistical NER tags as names in news text that name no entity.
 _NOT_NAMES = {
     "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
-    "ipo", "etf", "gdp", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
+    "ipo", "etf", "gdp", "suv", "suvs", "ev", "evs", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
@@ -260,8 +263,9 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         lead = _LEADING.match(m.group(1)).end()
         name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
         known = gaz.lookup(name)
+        # ("the R2 SUV": two characters make a model's name when one is a digit)
         if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS
-                or name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
+                or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
             continue
         if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
             continue  # "Nvidia chips" where the text also says "Nvidia's": the maker, not a product
@@ -277,7 +281,9 @@ _UNIT = re.compile(
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
 _ANAPHOR = re.compile(
     rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|global|leading|e-commerce|electric-vehicle|"
-    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
+    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*"
+    # "the Maryland-based defense contractor": one word of trade after a place word
+    rf"(?:(?<=-based\s)(?!(?:rival|parent|combined|merged|new|other|target|joint)\b)[a-z]+\s+)?(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
     rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant)))\b"
 )
 
@@ -453,15 +459,25 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
     def label_of(ent):
         return classes.get(ent.label_)
 
+    def company_not_nationality(ent) -> bool:
+        # the small model calls some one-word company names a nationality
+        # ("an investment in Rivian"): a singular proper noun standing as a
+        # noun of its own, which no demonym is
+        token = ent.root
+        return (len(ent) == 1 and token.tag_ == "NNP" and token.text not in DEMONYMS and not _is_place(token.text)
+                and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos"})
+
     text = doc.text  # once: Doc.text joins every token on each access
     for ent in doc.ents:
+        if ent.label_ == "NORP" and company_not_nationality(ent):
+            ent = Span(doc, ent.start, ent.end, label="ORG")
         if ent.label_ not in classes:
             continue
         span = ent
         # Drop leading determiners and trailing possessives/punctuation.
         while span and (span[0].lower_ in {"the", "a", "an"} or span[0].is_punct):
             span = span[1:]
-        while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct):
+        while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct or span[-1].lower_ in {"and", "or"}):
             span = span[:-1]
         if not span:
             continue
@@ -646,12 +662,16 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
     """Every other place a name found by the model or a rule stands in the
     text: the small model may tag "Kestrel Automation" in one sentence and
     miss it in the next. Only names of several words or of a shape no
-    common word has ("DeepSeek", "BYD"), and never a place's name."""
+    common word has ("DeepSeek", "BYD"), or a company's one-word name read
+    inside a sentence, where a common word would not be capitalised
+    ("a boost for Rivian"); never a place's name."""
     names = {}
     for f in found:
         if (f.label in ("Organization", "Person", "Product") and f.kind in {"ner", "structure", "pattern"}
                 and f.key == f.text and f.text[:1].isupper() and gaz.lookup(f.text) is None and not _is_place(f.text)
-                and (" " in f.text or re.search(r"\d|.[A-Z]", f.text))):
+                and (" " in f.text or re.search(r"\d|.[A-Z]", f.text)
+                     or f.label == "Organization" and f.text.isalpha() and f.text.lower() not in _NOT_NAMES
+                     and re.search(r"[a-z,]\s+$", text[max(0, f.start - 20):f.start]))):
             names.setdefault(f.text, f)
     for name, f in sorted(names.items()):
         # not where it is part of a longer name ("the Novo Nordisk Foundation")

@@ -500,6 +500,14 @@ class _Arguments:
                 named = self.stand_in(subject, ("Organization",))  # "Taiwan ... Co (TSMC) makes ... at its plants"
                 if named is not None and named.label == "Organization":
                     return named
+            # "as the company prepares to bring its R2 SUV", "as the company
+            # navigates the road ahead in bringing its R2 SUV": the subject of
+            # the verb the infinitive or gerund depends on
+            while subject is None and verb.dep_ in {"xcomp", "pcomp", "prep", "advmod", "dobj", "pobj"} and verb.head.i != verb.i:
+                verb = verb.head
+                subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb.pos_ in {"VERB", "AUX"} else None
+                if subject is not None and subject._.kg == "Organization":
+                    return self.mention(subject)
         verb = token.head
         while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head.i != verb.i:
             verb = verb.head

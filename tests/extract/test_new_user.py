@@ -173,3 +173,48 @@ def test_company_names_end_in_the_words_of_their_trade(trained_nlp):
     ex = extract_article(article_from_text(text, "trades.txt"), trained_nlp, Gazetteer([]))
     found = {(m.name, m.label) for m, _ in ex.mentions}
     assert {("Kestrel Foods", "Organization"), ("Tarn Therapeutics", "Organization")} <= found
+
+
+def _read(nlp, text: str):
+    from kg.extract.mentions import Gazetteer
+
+    ex = extract_article(article_from_text(text, "new.txt"), nlp, Gazetteer([]))
+    return {(m.name, m.label) for m, _ in ex.mentions}, {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+
+
+def test_a_name_goes_on_past_its_trade_word_and_buying_from_is_supply(trained_nlp):
+    """"Orvane Energy Solution" is one company, not "Orvane Energy" and a
+    stray "Solution"; "buys cells from" names a supplier, not a company bought."""
+    found, got = _read(trained_nlp, "Toyota buys cells from Orvane Energy Solution and Panasonic for some models.")
+    assert ("Orvane Energy Solution", "Organization") in found
+    assert ("Orvane Energy Solution", "supplies", "Toyota") in got
+    assert not {r for r in got if r[1] == "investsIn"}
+
+
+def test_the_kind_of_product_before_a_name_is_no_product(trained_nlp):
+    """"its RSV vaccine Kelvira": the product is Kelvira; "RSV vaccine" only says what it is."""
+    found, got = _read(trained_nlp, "Halvard Pharma said sales of its RSV vaccine Kelvira rose 12% to $1.2 billion.")
+    assert ("Kelvira", "Product") in found and ("RSV", "Product") not in found
+    assert ("Halvard Pharma", "develops", "Kelvira") in got
+
+
+def test_a_company_described_by_its_home_and_trade(trained_nlp):
+    """"The Bethesda, Maryland-based defense contractor" is the company the
+    text is about, not the Pentagon that the sentence before quotes."""
+    _, got = _read(trained_nlp, "Kestrel Defense won a $2 billion contract from the U.S. Army, the Pentagon said. "
+                                "The Bethesda, Maryland-based defense contractor will build the missiles at its plant "
+                                "in Camden, Arkansas.")
+    assert {("Kestrel Defense", "headquarteredIn", "Bethesda"), ("Kestrel Defense", "operatesIn", "Camden"),
+            ("Kestrel Defense", "supplies", "U.S. Army")} <= got
+    assert not {r for r in got if r[0] == "Pentagon"}
+
+
+def test_its_product_belongs_to_the_subject_of_its_own_clause(trained_nlp):
+    """"a boost for Rivian, as the company prepares to bring its R2 SUV":
+    the maker is the company of the clause, not the investor the text is
+    about (the model also tags "Rivian" as a nationality: it is read as a company)."""
+    found, got = _read(trained_nlp, "Volkswagen will invest up to $5 billion in Rivian. The deal is a boost for Rivian, "
+                                    "as the company prepares to bring its cheaper R2 SUV to market.")
+    assert ("Rivian", "Organization") in found
+    assert ("Rivian", "develops", "R2") in got and ("Volkswagen", "develops", "R2") not in got
+    assert ("Volkswagen", "investsIn", "Rivian") in got
