@@ -79,7 +79,7 @@ _BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
 _VERSIONED = r"\s+\d+(?:\.\d+)*\b"
 
 # Words the statistical NER tags as names in news text that name no entity.
-_NOT_NAMES = {
+NOT_NAMES = {
     "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
     "ipo", "etf", "gdp", "suv", "suvs", "ev", "evs", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
@@ -244,7 +244,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         # Leading words that are not part of a name ("The", "In", ...).
         lead = _LEADING.match(m.group(1)).end()
         start = m.start(1) + lead
-        if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in _NOT_NAMES
+        if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in NOT_NAMES
                 or re.search(r"\b(?:Chief|Officer|President|Vice|Executive|Director)\b", m.group(1))):
             continue
         end = m.end(2) + 1 if m.group(2) else m.end(1)
@@ -264,7 +264,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
         known = gaz.lookup(name)
         # ("the R2 SUV": two characters make a model's name when one is a digit)
-        if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS
+        if (not name or known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS
                 or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
             continue
         if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
@@ -358,7 +358,7 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
             names += [(m.end("name") + x.start(), x.group()) for x in re.finditer(r"[A-Z][\w-]*", more.group())]
         for start, name in names:
             known = gaz.lookup(name)
-            if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
+            if known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS:
                 continue
             yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
 
@@ -483,7 +483,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             continue
         name = span.text
         words = name.split()
-        if (name.lower() in _NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
+        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
                 or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
             continue
         known = gaz.lookup(name)
@@ -506,7 +506,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not (t.lower_ in _NAME_PARTICLES and t in inner)
                                         for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
-                    or any(w.lower() in _NOT_NAMES for w in words)
+                    or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words
             if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
@@ -546,7 +546,7 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             name = m.group(kind)
             # A role word can itself start with a capital ("Founder & CEO"): cut it off.
             name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
-            if not name[:1].isupper() or name.lower() in _NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
+            if not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
                 continue
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
@@ -670,7 +670,7 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
         if (f.label in ("Organization", "Person", "Product") and f.kind in {"ner", "structure", "pattern"}
                 and f.key == f.text and f.text[:1].isupper() and gaz.lookup(f.text) is None and not _is_place(f.text)
                 and (" " in f.text or re.search(r"\d|.[A-Z]", f.text)
-                     or f.label == "Organization" and f.text.isalpha() and f.text.lower() not in _NOT_NAMES
+                     or f.label == "Organization" and f.text.isalpha() and f.text.lower() not in NOT_NAMES
                      and re.search(r"[a-z,]\s+$", text[max(0, f.start - 20):f.start]))):
             names.setdefault(f.text, f)
     for name, f in sorted(names.items()):

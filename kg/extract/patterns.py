@@ -64,7 +64,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import Found, Mentions
+from .mentions import NOT_NAMES, Found, Mentions
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -291,7 +291,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
         # a proper noun, or a capitalised word the tagger took for a noun
         # that a possessive marks as a name ("Wing's chief executive")
         possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
-        if token.lower_ in _CALENDAR_WORDS or not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
+        if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
