@@ -284,7 +284,10 @@ _ANAPHOR = re.compile(
     rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*"
     # "the Maryland-based defense contractor": one word of trade after a place word
     rf"(?:(?<=-based\s)(?!(?:rival|parent|combined|merged|new|other|target|joint)\b)[a-z]+\s+)?(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
-    rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant)))\b"
+    rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant))"
+    # "Japan's largest automaker": a country's first company of its trade
+    rf"|(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s+(?:(?:largest|biggest|second-largest|second-biggest|top|leading)\s+)"
+    rf"(?P<head3>{ANAPHOR_NOUNS}))\b"
 )
 
 
@@ -444,7 +447,9 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
                     unit_name(owner_name, desc, gaz), "description", parent=owner_key)
     if main:
         for m in _ANAPHOR.finditer(text):
-            head = "head" if m.group("head") else "head2"
+            if m.group("place") and not _is_place(m.group("place")):
+                continue  # "Apple's biggest supplier" is another company
+            head = "head" if m.group("head") else "head2" if m.group("head2") else "head3"
             yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
 
 

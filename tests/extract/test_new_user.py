@@ -218,3 +218,27 @@ def test_its_product_belongs_to_the_subject_of_its_own_clause(trained_nlp):
     assert ("Rivian", "Organization") in found
     assert ("Rivian", "develops", "R2") in got and ("Volkswagen", "develops", "R2") not in got
     assert ("Volkswagen", "investsIn", "Rivian") in got
+
+
+def test_the_company_whose_shares_moved_is_what_the_text_is_about_next(trained_nlp):
+    """"Tarvik shares rose ... The company employs": the company is Tarvik,
+    not the rival the paragraph before was about."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Orvane Dynamics competes with Tarvik Aerospace for missile work. "
+            "Tarvik Aerospace shares rose 1.5% on Tuesday. The company employs about 12,000 people.")
+    ex = extract_article(article_from_text(text, "shares.txt"), trained_nlp, Gazetteer([]))
+    got = {(m.subject.name, m.metric, str(m.value)) for m in ex.measurements}
+    assert ("Tarvik Aerospace", "count", "12000") in got
+
+
+def test_a_countrys_largest_maker_is_the_company_the_text_is_about(trained_nlp):
+    """"Japan's largest automaker sold 10.3 million vehicles": not the rival
+    named after it; "Apple's biggest supplier" is another company."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Kestrel Motors will build a battery plant in Ohio. Kestrel Motors buys cells from Orvane. "
+            "Japan's largest automaker sold 10.3 million vehicles last year and competes with Tarvik Motors.")
+    ex = extract_article(article_from_text(text, "maker.txt"), trained_nlp, Gazetteer([]))
+    got = {(m.subject.name, m.metric, str(m.value)) for m in ex.measurements}
+    assert ("Kestrel Motors", "count", "10300000") in got
