@@ -47,7 +47,7 @@ _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 _OF_NAME = "".join(f"(?<={w})" if i == 0 else f"|(?<={w})" for i, w in enumerate(
     ("Bank", "Ministry", "Department", "University", "Institute", "Commission", "Authority", "Council", "Bureau", "Agency")))
 _NOT_NAME_WORD = r"(?!(?:Chief|Executive|CEO|President|Chair\w*|Head|Senior|Vice|Managing)\b)"
-_NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
+_NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|headquartered|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
 _ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+){{0,4}}?{_NOT_NAME_START}{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
                        rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP})?)?)"
                        rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])"
@@ -75,7 +75,7 @@ _PRODUCT_NOUN = re.compile(
     r"(?![ \t]+[A-Z][a-z])"  # "its HPV vaccine Gardasil": the noun describes the name after it
 )
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
-_BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
+_BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-(?:based|headquartered)\b")
 _VERSIONED = r"\s+\d+(?:\.\d+)*\b"
 
 # Words the statistical NER tags as names in news text that name no entity.
@@ -243,6 +243,12 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _ORG_NAME.finditer(text):
         # Leading words that are not part of a name ("The", "In", ...).
         lead = _LEADING.match(m.group(1)).end()
+        # "Nelson Peltz's Trian Fund Management": a person's (or a place's)
+        # two-word name with a possessive is the owner, not part of the name
+        # ("McDonald's Corp" keeps its one word)
+        owner = re.match(r"(?:[A-Z][\w-]+ ){1,2}[A-Z][\w-]+['’]s ", m.group(1)[lead:])
+        if owner:
+            lead += owner.end()
         start = m.start(1) + lead
         if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in NOT_NAMES
                 or re.search(r"\b(?:Chief|Officer|President|Vice|Executive|Director)\b", m.group(1))):
@@ -280,10 +286,12 @@ _UNIT = re.compile(
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
 _ANAPHOR = re.compile(
-    rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|global|leading|e-commerce|electric-vehicle|"
-    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*"
-    # "the Maryland-based defense contractor": one word of trade after a place word
-    rf"(?:(?<=-based\s)(?!(?:rival|parent|combined|merged|new|other|target|joint)\b)[a-z]+\s+)?(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
+    rf"\b(?:[Tt]he\s+(?:(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|US|U\.S\.)"
+    # "the Maryland-based defense contractor", "the Swedish streaming
+    # company": one word of trade after a place word
+    rf"(?:\s+(?!(?:rival|parent|combined|merged|new|other|target|joint|state-owned)\b)[a-z]+(?=\s+(?:{ANAPHOR_NOUNS})\b))?"
+    rf"|global|leading|e-commerce|electric-vehicle|world's\s+(?:largest|biggest))\s+)*"
+    rf"(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
     rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant))"
     # "Japan's largest automaker": a country's first company of its trade
     rf"|(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s+(?:(?:largest|biggest|second-largest|second-biggest|top|leading)\s+)"

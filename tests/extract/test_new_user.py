@@ -242,3 +242,17 @@ def test_a_countrys_largest_maker_is_the_company_the_text_is_about(trained_nlp):
     ex = extract_article(article_from_text(text, "maker.txt"), trained_nlp, Gazetteer([]))
     got = {(m.subject.name, m.metric, str(m.value)) for m in ex.measurements}
     assert ("Kestrel Motors", "count", "10300000") in got
+
+
+def test_an_owners_name_before_a_companys_is_not_part_of_it(trained_nlp):
+    found, got = _read(trained_nlp, "Ada Lyle's Tarvik Fund Management has a 1.5% stake in Kestrel Foods.")
+    assert ("Tarvik Fund Management", "Organization") in found
+    assert ("Tarvik Fund Management", "investsIn", "Kestrel Foods") in got
+
+
+def test_a_company_described_by_its_nationality_and_trade(trained_nlp):
+    """"the Swedish streaming company said": the company that spoke, and where it is based."""
+    _, got = _read(trained_nlp, "Tarvik Music has signed a partnership with Orvane Electronics, "
+                                "the Swedish streaming company said on Tuesday. The London-headquartered Kestrel Bank lent the money.")
+    assert ("Tarvik Music", "headquarteredIn", "Sweden") in got
+    assert ("Kestrel Bank", "headquarteredIn", "London") in got
