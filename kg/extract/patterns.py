@@ -496,6 +496,10 @@ class _Arguments:
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject._.kg == "Organization":
                 return self.mention(subject)
+            # "Its rival Boeing is struggling at its factory": the name the subject is in apposition with
+            named = next((c for c in subject.children if c.dep_ == "appos" and c._.kg == "Organization"), None) if subject is not None else None
+            if named is not None:
+                return self.mention(named)
             if subject is not None and subject.pos_ == "PROPN":
                 named = self.stand_in(subject, ("Organization",))  # "Taiwan ... Co (TSMC) makes ... at its plants"
                 if named is not None and named.label == "Organization":
