@@ -1,0 +1,152 @@
+"""`kg build --scheduler`: the batches run on a real dask.distributed cluster
+(a scheduler and two worker processes on loopback, one for the module) and
+the output is the local build's, byte for byte (issue 9). A failing article
+on a worker is that article's error; a scheduler that cannot be reached,
+or -j beside --scheduler, is a clear error."""
+
+import os
+import sys
+from pathlib import Path
+
+import dask
+import pytest
+from click.testing import CliRunner
+from distributed import Client, LocalCluster
+
+import kg.pipeline
+from kg.cli import cli
+from kg.cluster import ClusterError, run_on_cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT.parent / "shared" / "articles"
+
+pytestmark = pytest.mark.issue(9)
+
+
+def _build(out: Path, *options: str, sources=(ARTICLES,)):
+    return CliRunner().invoke(cli, ["build", *map(str, sources), "-o", str(out), "-q", *options])
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A scheduler in this process and two single-threaded worker processes, on loopback.
+    A worker that dies is not retried (allowed-failures 0), so that a lost batch shows at once."""
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def local_build(tmp_path_factory, model_and_articles) -> Path:
+    out = tmp_path_factory.mktemp("local") / "news.trig"
+    result = _build(out, "-j", "1")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.model
+def test_a_cluster_build_writes_the_local_build_bytes(cluster, local_build, tmp_path):
+    out = tmp_path / "news.trig"
+    result = _build(out, "--scheduler", cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    assert "5 articles" in result.output
+    assert out.read_bytes() == local_build.read_bytes()
+
+
+def _fail_on_quillon(article, *args, **kwargs):
+    if "Quillon" in article.text:
+        raise ValueError(f"broken in process {os.getpid()}")
+    return _real_extract_article(article, *args, **kwargs)
+
+
+_real_extract_article = kg.pipeline.extract_article
+
+
+def _patch_extraction(patched: bool) -> None:
+    kg.pipeline.extract_article = _fail_on_quillon if patched else _real_extract_article
+
+
+@pytest.mark.model
+def test_an_article_failing_on_a_worker_is_reported_and_the_rest_builds(cluster, local_build, tmp_path):
+    bad = tmp_path / "in" / "bad.txt"
+    bad.parent.mkdir()
+    bad.write_text("Quillon Labs grew.", encoding="utf-8")
+    out = tmp_path / "news.trig"
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        client.run(_patch_extraction, True)  # in the worker processes (this module is importable there)
+        try:
+            result = _build(out, "--scheduler", cluster.scheduler_address, sources=(ARTICLES, bad.parent))
+        finally:
+            client.run(_patch_extraction, False)
+    assert result.exit_code == 1
+    prefix = f"skipped {bad}: failed in extraction (ValueError: broken in process "
+    (line,) = [line for line in result.output.splitlines() if line.startswith("skipped")]
+    assert line.startswith(prefix)
+    assert int(line[len(prefix):].rstrip(")")) != os.getpid()  # it failed on a worker, not here
+    assert "5 articles" in result.output and "1 skipped" in result.output
+    assert out.read_bytes() == local_build.read_bytes()
+
+
+def test_an_unreachable_scheduler_is_named_in_the_error(tmp_path):
+    article = tmp_path / "in" / "a.txt"
+    article.parent.mkdir()
+    article.write_text("Quillon Labs grew.", encoding="utf-8")
+    address = "tcp://127.0.0.1:9"  # the discard port: nothing listens there
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = _build(tmp_path / "out.trig", "--scheduler", address, sources=(article,))
+    assert result.exit_code == 1
+    assert f"Error: no Dask scheduler answers at {address} (Timed out trying to connect" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.trig").exists()
+
+
+def test_without_dask_the_error_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed: importing it fails
+    monkeypatch.delitem(sys.modules, "kg.cluster")
+    article = tmp_path / "in" / "a.txt"
+    article.parent.mkdir()
+    article.write_text("Quillon Labs grew.", encoding="utf-8")
+    result = _build(tmp_path / "out.trig", "--scheduler", "tcp://127.0.0.1:9", sources=(article,))
+    assert result.exit_code == 1
+    assert "Error: building on a Dask cluster needs Dask's distributed package" in result.output
+    assert result.output.rstrip().endswith("pip install 'kg[cluster]'")
+
+
+def test_jobs_and_scheduler_together_are_refused(tmp_path):
+    result = _build(tmp_path / "out.trig", "-j", "2", "--scheduler", "tcp://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "-j and --scheduler exclude each other" in result.output
+
+
+def _square_unless_negative(batch, offset):
+    if any(n < 0 for n in batch):
+        os._exit(1)  # the worker process dies with the batch
+    return [n * n + offset for n in batch]
+
+
+def _no_setup(offset):
+    pass
+
+
+def test_batches_come_back_in_order(cluster):
+    batches = [[1, 2], [3], [4], [5, 6], [7]]
+    outcomes = list(run_on_cluster(cluster.scheduler_address, batches, _square_unless_negative, _no_setup, 10))
+    assert outcomes == [[11, 14], [19], [26], [35, 46], [59]]
+
+
+def test_a_batch_whose_worker_dies_is_each_items_failure(cluster):
+    # alone: a batch waiting on the same worker would die with it (allowed-failures 0)
+    (outcomes,) = run_on_cluster(cluster.scheduler_address, [[-1, 4]], _square_unless_negative, _no_setup, 0)
+    assert len(outcomes) == 2 and all(o.startswith("KilledWorker: ") for o in outcomes)
+
+
+def test_a_worker_that_cannot_be_set_up_is_a_cluster_error(cluster):
+    with pytest.raises(ClusterError, match="could not be set up: ValueError: math domain error"):
+        next(run_on_cluster(cluster.scheduler_address, [[1]], _square_unless_negative, _math_error, 0))
+
+
+def _math_error(args):
+    import math
+
+    math.sqrt(-1)
