@@ -85,22 +85,26 @@ def run_on_cluster(address: str, batches: Iterable[Sequence], work: Callable[[Se
 
 
 def _reach(address: str, timeout: float) -> None:
-    """Raise a :class:`ClusterError` naming ``address`` unless a scheduler answers there.
+    """Raise a :class:`ClusterError` naming ``address`` unless a Dask scheduler answers there within ``timeout``.
 
     Checked apart from the :class:`~distributed.Client`, which on failing to
-    connect leaves an object whose clean-up prints a second error later."""
+    connect leaves an object whose clean-up prints a second error later; and
+    with a time limit of its own, as Dask waits for ever on a port that
+    accepts the connection but does not answer it (the dashboard's, 8787)."""
     async def knock() -> None:
         comm = await connect(address, timeout=timeout)
         await comm.close()
 
     try:
-        asyncio.run(knock())
+        asyncio.run(asyncio.wait_for(knock(), timeout))
     except ValueError as exc:
         raise ClusterError(f"{address} is not a Dask scheduler address ({exc}); "
                            "one looks like tcp://HOST:8786") from None
-    except OSError as exc:
-        raise ClusterError(f"no Dask scheduler answers at {address} ({exc}): start one with `dask scheduler`, "
-                           "or wait longer with DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=60s") from None
+    except OSError:  # TimeoutError among them
+        raise ClusterError(f"no Dask scheduler answers at {address} within {timeout:g} s: start one with "
+                           "`dask scheduler` and give the address it logs as 'Scheduler at' (the dashboard's "
+                           "port is not it), or wait longer with DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=60s"
+                           ) from None
 
 
 class _WorkerSetup(WorkerPlugin):

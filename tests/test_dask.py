@@ -5,6 +5,7 @@ on a worker is that article's error; a scheduler that cannot be reached,
 or -j beside --scheduler, is a clear error."""
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def cluster():
     A worker that dies is not retried (allowed-failures 0), so that a lost batch shows at once."""
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None) as local:
+                         dashboard_address=":0") as local:
         yield local
 
 
@@ -88,33 +89,54 @@ def test_an_article_failing_on_a_worker_is_reported_and_the_rest_builds(cluster,
     assert out.read_bytes() == local_build.read_bytes()
 
 
-def test_an_unreachable_scheduler_is_named_in_the_error(tmp_path):
+@pytest.fixture
+def one_article(tmp_path) -> Path:
+    """A one-line article, for the errors that come before any extraction."""
     article = tmp_path / "in" / "a.txt"
     article.parent.mkdir()
     article.write_text("Quillon Labs grew.", encoding="utf-8")
-    address = "tcp://127.0.0.1:9"  # the discard port: nothing listens there
+    return article
+
+
+@pytest.fixture(params=["nothing listens", "listens, never answers"])
+def unanswered_address(request):
+    """A loopback address where no Dask scheduler answers: a closed port, or one
+    that accepts connections and says nothing (as a Dask dashboard's port does)."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        if request.param == "nothing listens":
+            server.close()
+        yield f"tcp://127.0.0.1:{port}"
+
+
+def test_an_unreachable_scheduler_is_named_in_the_error(unanswered_address, one_article, tmp_path):
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        result = _build(tmp_path / "out.trig", "--scheduler", address, sources=(article,))
+        result = _build(tmp_path / "out.trig", "--scheduler", unanswered_address, sources=(one_article,))
     assert result.exit_code == 1
-    assert f"Error: no Dask scheduler answers at {address} (Timed out trying to connect" in result.output
+    assert f"Error: no Dask scheduler answers at {unanswered_address} within 1 s: start one with `dask scheduler`" \
+        in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out.trig").exists()
 
 
-def test_without_dask_the_error_says_how_to_install_it(tmp_path, monkeypatch):
+def test_a_scheduler_address_of_another_scheme_is_refused(one_article, tmp_path):
+    result = _build(tmp_path / "out.trig", "--scheduler", "http://127.0.0.1:8786", sources=(one_article,))
+    assert result.exit_code == 1
+    assert "Error: http://127.0.0.1:8786 is not a Dask scheduler address (unknown address scheme 'http'" \
+        in result.output
+
+
+def test_without_dask_the_error_says_how_to_install_it(one_article, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed: importing it fails
     monkeypatch.delitem(sys.modules, "kg.cluster")
-    article = tmp_path / "in" / "a.txt"
-    article.parent.mkdir()
-    article.write_text("Quillon Labs grew.", encoding="utf-8")
-    result = _build(tmp_path / "out.trig", "--scheduler", "tcp://127.0.0.1:9", sources=(article,))
+    result = _build(tmp_path / "out.trig", "--scheduler", "tcp://127.0.0.1:8786", sources=(one_article,))
     assert result.exit_code == 1
     assert "Error: building on a Dask cluster needs Dask's distributed package" in result.output
     assert result.output.rstrip().endswith("pip install 'kg[cluster]'")
 
 
 def test_jobs_and_scheduler_together_are_refused(tmp_path):
-    result = _build(tmp_path / "out.trig", "-j", "2", "--scheduler", "tcp://127.0.0.1:9")
+    result = _build(tmp_path / "out.trig", "-j", "2", "--scheduler", "tcp://127.0.0.1:8786")
     assert result.exit_code == 2
     assert "-j and --scheduler exclude each other" in result.output
 
