@@ -23,6 +23,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
+from contextlib import suppress
 from typing import Any
 
 import dask
@@ -63,13 +64,14 @@ def run_on_cluster(address: str, batches: Iterable[Sequence], work: Callable[[Se
                                f"start some with `dask worker {address}`") from None
         # a name of its own: two builds sharing a cluster keep their own setups
         name = f"kg-{uuid.uuid4().hex}"
+        pending: deque = deque()
         try:
-            client.register_plugin(_WorkerSetup(start, work, args), name=name)
-        except Exception as exc:
-            raise ClusterError(f"a worker of the Dask cluster at {address} could not be set up: "
-                               f"{type(exc).__name__}: {exc}") from None
-        pending = deque((batch, client.submit(_run, name, batch, pure=False)) for batch in batches)
-        try:
+            try:
+                client.register_plugin(_WorkerSetup(start, work, args), name=name)
+            except Exception as exc:
+                raise ClusterError(f"a worker of the Dask cluster at {address} could not be set up: "
+                                   f"{type(exc).__name__}: {exc}") from None
+            pending.extend((batch, client.submit(_run, name, batch, pure=False)) for batch in batches)
             while pending:
                 batch, future = pending.popleft()  # dropped once read: the cluster may forget its result
                 try:
@@ -81,7 +83,9 @@ def run_on_cluster(address: str, batches: Iterable[Sequence], work: Callable[[Se
         finally:
             client.cancel([future for _, future in pending])  # a stop (--strict) leaves the rest undone
             if client.status == "running":
-                client.unregister_worker_plugin(name)
+                # gone from the scheduler too, which would set up every worker that joins later
+                with suppress(ValueError):  # never registered: the plugin did not reach the scheduler
+                    client.unregister_worker_plugin(name)
 
 
 def _reach(address: str, timeout: float) -> None:

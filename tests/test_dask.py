@@ -155,6 +155,14 @@ def test_batches_come_back_in_order(cluster):
     batches = [[1, 2], [3], [4], [5, 6], [7]]
     outcomes = list(run_on_cluster(cluster.scheduler_address, batches, _square_unless_negative, _no_setup, 10))
     assert outcomes == [[11, 14], [19], [26], [35, 46], [59]]
+    assert not _kg_plugins(cluster)
+
+
+def test_a_stop_part_way_leaves_no_setup_on_the_cluster(cluster):
+    outcomes = run_on_cluster(cluster.scheduler_address, [[1], [2], [3]], _square_unless_negative, _no_setup, 0)
+    assert next(outcomes) == [1]
+    outcomes.close()  # as a --strict build stops at a failed article
+    assert not _kg_plugins(cluster)
 
 
 def test_a_batch_whose_worker_dies_is_each_items_failure(cluster):
@@ -166,6 +174,12 @@ def test_a_batch_whose_worker_dies_is_each_items_failure(cluster):
 def test_a_worker_that_cannot_be_set_up_is_a_cluster_error(cluster):
     with pytest.raises(ClusterError, match="could not be set up: ValueError: math domain error"):
         next(run_on_cluster(cluster.scheduler_address, [[1]], _square_unless_negative, _math_error, 0))
+    assert not _kg_plugins(cluster)  # a worker that joins later is not set up to fail
+
+
+def _kg_plugins(cluster) -> list[str]:
+    """The worker plugins kg left registered on the (in-process) scheduler."""
+    return [name for name in cluster.scheduler.worker_plugins if name.startswith("kg-")]
 
 
 def _math_error(args):
