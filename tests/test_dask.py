@@ -119,6 +119,15 @@ def test_an_unreachable_scheduler_is_named_in_the_error(unanswered_address, one_
     assert not (tmp_path / "out.trig").exists()
 
 
+def test_a_scheduler_without_workers_is_a_clear_error(one_article, tmp_path):
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}), \
+            LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=":0") as empty:
+        result = _build(tmp_path / "out.trig", "--scheduler", empty.scheduler_address, sources=(one_article,))
+    assert result.exit_code == 1
+    assert (f"Error: the Dask scheduler at {empty.scheduler_address} has no workers after 1 s: "
+            f"start some with `dask worker {empty.scheduler_address}`") in result.output
+
+
 def test_a_scheduler_address_of_another_scheme_is_refused(one_article, tmp_path):
     result = _build(tmp_path / "out.trig", "--scheduler", "http://127.0.0.1:8786", sources=(one_article,))
     assert result.exit_code == 1
