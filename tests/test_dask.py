@@ -1,8 +1,11 @@
 """`kg build --scheduler`: the batches run on a real dask.distributed cluster
 (a scheduler and two worker processes on loopback, one for the module) and
 the output is the local build's, byte for byte (issue 9). A failing article
-on a worker is that article's error; a scheduler that cannot be reached,
-or -j beside --scheduler, is a clear error."""
+on a worker is that article's error; a scheduler that cannot be reached or
+has no workers, an address of another scheme, Dask missing, or -j beside
+--scheduler, is a clear error. ``run_on_cluster`` itself, with small
+functions of this module: order, a dead worker's batch, a failed set-up,
+and no set-up left on the cluster after a run."""
 
 import os
 import socket
