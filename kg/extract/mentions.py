@@ -700,9 +700,13 @@ def _short_names(found: list[Found], text: str = "") -> None:
     Nordisk", leave it alone)."""
     longer: dict[str, set[str]] = {}
     first_long: dict[str, int] = {}
+    # the model may call a company a person ("Novo Nordisk"): such a name
+    # still makes "Novo" ambiguous beside "Novo Holdings", though no short
+    # name is read as a person's
+    people = {f.key for f in found if f.label == "Person" and f.kind == "ner"}
     for f in found:
         words = f.text.split()
-        if f.label == "Organization" and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
+        if (f.label == "Organization" or f.key in people) and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
             for n in range(1, len(words)):
                 prefix = " ".join(words[:n])
                 longer.setdefault(prefix, set()).add(f.key)
@@ -725,7 +729,8 @@ def _short_names(found: list[Found], text: str = "") -> None:
         # it is more often the parent ("Amazon ... Amazon Web Services")
         # (the model may call the short form a person: "Brindle Hollow")
         if (f.kind in {"ner", "structure", "pattern"} and (f.label == "Organization" or f.kind == "ner" and f.label == "Person")
-                and f.key == f.text and keys and len(keys) == 1 and first_short.get(f.text, -1) > first_long[f.text]):
+                and f.key == f.text and keys and len(keys) == 1 and not keys & people
+                and first_short.get(f.text, -1) > first_long[f.text]):
             f.key, f.label = next(iter(keys)), "Organization"
 
 

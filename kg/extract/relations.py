@@ -819,6 +819,11 @@ def restriction(c: Clause) -> Iterable[Triple]:
                 yield agent, "restricts", x, 0.6
 
 
+#: Words that, after a company's name, make its legal name or its holding's
+_LEGAL_TAIL = frozenset({"Holding", "Holdings", "Group", "Foundation", "Inc", "Inc.", "Ltd", "Ltd.", "Co", "Co.", "Corp",
+                         "Corp.", "Corporation", "Limited", "PLC", "plc", "AG", "SE", "SA", "NV", "LLC"})
+
+
 def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
     """"Huawei Cloud", "Microsoft Azure", "Alibaba International Digital
     Commerce Group": an organisation whose name starts with the name of
@@ -837,6 +842,10 @@ def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
             words = m.text.split()
             for n in range(len(words) - 1, 0, -1):
                 parent = alone.get(" ".join(words[:n]))
+                # "Alibaba Group Holding Ltd." is Alibaba Group's legal name,
+                # and "Novo Holdings" owns Novo Nordisk: no unit of theirs
+                if m.label == "Organization" and set(words[n:]) <= _LEGAL_TAIL:
+                    continue
                 if parent is not None and parent.key != m.key:
                     done.add(m.key)
                     if m.label == "Organization":

@@ -256,3 +256,11 @@ def test_a_company_described_by_its_nationality_and_trade(trained_nlp):
                                 "the Swedish streaming company said on Tuesday. The London-headquartered Kestrel Bank lent the money.")
     assert ("Tarvik Music", "headquarteredIn", "Sweden") in got
     assert ("Kestrel Bank", "headquarteredIn", "London") in got
+
+
+def test_a_legal_or_holding_name_is_no_unit_of_the_short_one(trained_nlp):
+    """"Kestrel Group Holding Ltd." is Kestrel Group under its legal name; "Tarvik Holdings" owns Tarvik."""
+    _, got = _read(trained_nlp, "Kestrel Group said sales rose. Kestrel Group Holding Ltd. is listed in Oslo. "
+                                "Tarvik makes drugs. Tarvik Holdings owns 77% of Tarvik.")
+    assert not {r for r in got if r[1] == "subsidiaryOf" and r[2] in {"Kestrel Group", "Tarvik"}
+                and r[0] in {"Kestrel Group Holding Ltd.", "Tarvik Holdings"}}
