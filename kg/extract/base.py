@@ -255,8 +255,9 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}
-    owned = {(m.evidence.start, m.value, m.unit) for m in ruled}
-    measurements = [m for m in measurements if m in ruled or (m.evidence.start, m.value, m.unit) not in owned]
+    # (the same number, whatever unit the words gave it: "350 aircraft" a rule read, "350 jets" a guess)
+    owned = {(m.evidence.start, m.value) for m in ruled}
+    measurements = [m for m in measurements if m in ruled or (m.evidence.start, m.value) not in owned]
     return relations, measurements
 
 
