@@ -57,7 +57,7 @@ from xml.sax.saxutils import quoteattr
 
 from .model import PREFIXES as _NAMESPACES
 from .model import TRIPLES_DIR
-from .store import AskResult, GraphResult, GraphStore, QuerySyntaxError, SelectResult, Term
+from .store import AskResult, GraphResult, QuerySyntaxError, SelectResult, Store, Term
 
 __all__ = [
     "PREFIXES",
@@ -229,7 +229,7 @@ def parse_param(value: str) -> Term:
     return Term("literal", value)
 
 
-def resolve_params(store: GraphStore, sparql: str, params: Mapping[str, str]) -> dict[str, str | Term]:
+def resolve_params(store: Store, sparql: str, params: Mapping[str, str]) -> dict[str, str | Term]:
     """``params`` with the value of each ``(entity)`` or ``(class)``
     parameter of ``sparql`` (see :func:`param_kinds`) replaced by what the
     query compares it with: an entity's label, a class's IRI.
@@ -260,7 +260,7 @@ def _expand(value: str, default_namespace: str) -> str:
     return default_namespace + value
 
 
-def _entity_label(store: GraphStore, value: str) -> Term:
+def _entity_label(store: Store, value: str) -> Term:
     name = Term("literal", value)
     if store.query(f"ASK {{ ?e rdfs:label|skos:altLabel {name.n3()} }}", prefixes=PREFIXES).value:
         return name  # the name as written, even when several entities share it: the query finds them all
@@ -278,7 +278,7 @@ def _entity_label(store: GraphStore, value: str) -> Term:
     raise QueryError(f"no entity is named {value!r} (by label, alias, IRI or local name)")
 
 
-def _class_iri(store: GraphStore, value: str) -> Term:
+def _class_iri(store: Store, value: str) -> Term:
     classes = {row[0].value: row[1].value if row[1] else "" for row in store.query(
         "SELECT ?class ?label WHERE { ?class rdfs:subClassOf* kg:Entity OPTIONAL { ?class rdfs:label ?label } }",
         prefixes=PREFIXES)}
@@ -467,7 +467,7 @@ def _where_brace(sparql: str) -> int:
     return first_free_brace
 
 
-def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] | None = None,
+def run_query(store: Store, name_or_sparql: str, params: Mapping[str, str] | None = None,
               *, directory: str | Path | None = None) -> SelectResult | AskResult | GraphResult:
     """Run a saved query by name, an ``.rq`` file or SPARQL text on ``store``.
 
@@ -487,7 +487,7 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
     return run_sparql(store, sparql, params)
 
 
-def run_sparql(store: GraphStore, sparql: str, params: Mapping[str, str],
+def run_sparql(store: Store, sparql: str, params: Mapping[str, str],
                local_graphs: Iterable[str] | None = None) -> SelectResult | AskResult | GraphResult:
     """Run SPARQL text with ``params`` resolved (:func:`resolve_params`) and
     bound (:func:`bind_values`), after :func:`check_query` (against

@@ -59,7 +59,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .query import PREFIXES, QueryError, RemoteAccessError, format_result, remote_access, run_sparql, saved_queries
-from .store import GraphResult, GraphStore, QuerySyntaxError, apply_update, copy_store, open_store
+from .store import GraphResult, QuerySyntaxError, apply_update, copy_store, is_store_url, open_store
 
 __all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
            "running_server", "serve", "MEDIA_TYPES", "web_origin", "vis_network_folder"]
@@ -188,8 +188,9 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
     """
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
-    offline = _leave_the_network()
-    store = GraphStore(store_path)
+    # a server store is reached through the network: its workers stay on it
+    offline = not is_store_url(store_path) and _leave_the_network()
+    store = open_store(store_path)
     local_graphs = store.named_graphs()
     # the fetch check parses a suspicious query with rdflib's SPARQL parser:
     # load it now, not within the time limit of the first such query
@@ -441,16 +442,16 @@ class SparqlApp:
     pages may query ``/sparql`` from a browser; None allows none.
     """
 
-    def __init__(self, store_path: Path, limits: Limits = Limits(), write_token: str | None = None,
+    def __init__(self, store_path: Path | str, limits: Limits = Limits(), write_token: str | None = None,
                  host_names: Iterable[str] | None = None, cors_origin: str | None = None):
-        self.store_path = Path(store_path).resolve()
+        self.store_path = store_path if is_store_url(store_path) else Path(store_path).resolve()
         self.limits = limits
         self.write_token = write_token
         self.host_names = None if host_names is None else frozenset(host_names)
         self.cors_origin = cors_origin
         self._write_lock = threading.Lock()
         self._clients = _ClientSlots(limits.per_client)
-        self._local_graphs = GraphStore(self.store_path).named_graphs()
+        self._local_graphs = _named_graphs(self.store_path)
         self.pool = QueryPool(self.store_path, limits.workers, limits.worker_memory)
 
     def __call__(self, environ, start_response):
@@ -616,11 +617,16 @@ class SparqlApp:
             except QuerySyntaxError as error:
                 return _error(400, f"malformed update: {error}")
             self.pool.restart()
-            self._local_graphs = GraphStore(self.store_path).named_graphs()
+            self._local_graphs = _named_graphs(self.store_path)
         return Response(status=204)
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _named_graphs(store_path: str | Path) -> frozenset[str]:
+    with open_store(store_path) as store:
+        return store.named_graphs()
 
 
 class _Refused(Exception):
@@ -632,13 +638,15 @@ class _Refused(Exception):
 def make_app(graph: str | Path | None = None, limits: Limits = Limits(), *,
              write_token: str | None = None, workdir: str | Path | None = None,
              host_names: Iterable[str] | None = None, cors_origin: str | None = None) -> SparqlApp:
-    """The endpoint for ``graph`` (a graph file or store folder; default: the
-    shipped graph).
+    """The endpoint for ``graph`` (a graph file, store folder or server store's
+    URL; default: the shipped graph).
 
     With a write token, updates go to the store itself when ``graph`` is a
-    store folder, and otherwise to a private copy in ``workdir`` so that the
-    cached store of a graph file keeps matching that file.
+    store folder or a server store, and otherwise to a private copy in
+    ``workdir`` so that the cached store of a graph file keeps matching that file.
     """
+    if is_store_url(graph):
+        return SparqlApp(graph, limits, write_token, host_names, cors_origin)
     store_path = open_store(graph).path
     serving_a_cached_store = graph is None or Path(graph).resolve() != store_path.resolve()
     if write_token and serving_a_cached_store:
