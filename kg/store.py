@@ -938,7 +938,7 @@ class ServerStore(Store):
         clause after the query (the protocol has no other way to send them):
         the same as the embedded store's substitution unless a sub-query or
         aggregate hides the variable."""
-        text = _prologue(prefixes) + sparql + _values_clause(bindings)
+        text = _escaped(_prologue(prefixes) + sparql + _values_clause(bindings))
         form = _query_form(sparql)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
@@ -963,7 +963,7 @@ class ServerStore(Store):
         return GraphResult(ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads)
 
     def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
-        data = {"update": _prologue(prefixes) + sparql}
+        data = {"update": _escaped(_prologue(prefixes) + sparql)}
         if not re.search(r"\b(WITH|USING)\b", _code_of(sparql), re.I):
             data["using-graph-uri"] = self.data_graph
         self._named_graphs = None
@@ -1075,6 +1075,18 @@ def _valid_blank_nodes(results: bytes) -> bytes:
             if cell.get("type") == "bnode":
                 cell["value"] = re.sub(r"[^A-Za-z0-9_]", "_", cell["value"])
     return json.dumps(document).encode("utf-8")
+
+
+def _escaped(sparql: str) -> str:
+    """``sparql`` in ASCII, each other character as a codepoint escape, which
+    SPARQL reads before it parses: the same query. (Virtuoso reads a UTF-8
+    string in a query as bytes, so that CONCAT(?label, " → ") gives "?".)
+
+    >>> _escaped('SELECT ("é → 😀" AS ?x) {}')
+    'SELECT ("\\u00e9 \\u2192 \\U0001f600" AS ?x) {}'
+    """
+    return re.sub(r"[^\x00-\x7f]", lambda m: f"\\u{ord(m[0]):04x}" if ord(m[0]) < 0x10000 else f"\\U{ord(m[0]):08x}",
+                  sparql)
 
 
 def _prologue(prefixes: Mapping[str, str] | None) -> str:
