@@ -1082,8 +1082,8 @@ def _escaped(sparql: str) -> str:
     SPARQL reads before it parses: the same query. (Virtuoso reads a UTF-8
     string in a query as bytes, so that CONCAT(?label, " → ") gives "?".)
 
-    >>> _escaped('SELECT ("é → 😀" AS ?x) {}')
-    'SELECT ("\\u00e9 \\u2192 \\U0001f600" AS ?x) {}'
+    >>> print(_escaped('SELECT ("é → 😀" AS ?x) {}'))
+    SELECT ("\\u00e9 \\u2192 \\U0001f600" AS ?x) {}
     """
     return re.sub(r"[^\x00-\x7f]", lambda m: f"\\u{ord(m[0]):04x}" if ord(m[0]) < 0x10000 else f"\\U{ord(m[0]):08x}",
                   sparql)

@@ -127,8 +127,8 @@ def test_credentials_come_from_the_url_and_never_show(virtuoso_url, monkeypatch)
     from urllib.parse import urlsplit
 
     password = os.environ["KG_STORE_PASSWORD"]
-    monkeypatch.delenv("KG_STORE_USER")
-    monkeypatch.delenv("KG_STORE_PASSWORD")
+    monkeypatch.delenv("KG_STORE_USER", raising=False)
+    monkeypatch.delenv("KG_STORE_PASSWORD", raising=False)
     with pytest.raises(ServerStoreError, match="asks for credentials"):
         ServerStore(virtuoso_url)
     parts = urlsplit(virtuoso_url)
