@@ -191,7 +191,6 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
     # a server store is reached through the network: its workers stay on it
     offline = not is_store_url(store_path) and _leave_the_network()
     store = open_store(store_path)
-    local_graphs = store.named_graphs()
     # the fetch check parses a suspicious query with rdflib's SPARQL parser:
     # load it now, not within the time limit of the first such query
     import rdflib.plugins.sparql.algebra  # noqa: F401
@@ -208,7 +207,7 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
         try:
             # in the worker, under its time limit and memory cap: checking a
             # hostile query, or looking up its parameters, can take long too
-            result = run_sparql(store, sparql, params, local_graphs)
+            result = run_sparql(store, sparql, params)  # the store's own named graphs, listed once if needed
             fmt = graph_fmt if isinstance(result, GraphResult) else select_fmt
             content = format_result(result, fmt, max_rows=max_rows)
             if isinstance(content, str):

@@ -914,6 +914,10 @@ class ServerStore(Store):
         if response.status_code == 401 and not authenticate:
             return response.headers.get("WWW-Authenticate", "Basic")
         if response.status_code < 300:
+            if response.headers.get("X-SQL-State") == "S1TAT":
+                # Virtuoso's "anytime query": what it found by its time limit, sent as if it were all
+                raise ServerStoreError(f"the store at {self.url} stopped {what} at its time limit "
+                                       "(MaxQueryExecutionTime) and sent part of the answer: refused")
             return None if not authenticate else response
         reason = self._scrub(_first_lines(response.text)) or response.reason
         if response.status_code == 400 and what in ("the query", "the update"):
