@@ -59,7 +59,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .query import PREFIXES, QueryError, RemoteAccessError, format_result, remote_access, run_sparql, saved_queries
-from .store import GraphResult, QuerySyntaxError, apply_update, copy_store, is_store_url, open_store
+from .store import GraphResult, QuerySyntaxError, ServerStore, apply_update, copy_store, is_store_url, open_store
 
 __all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
            "running_server", "serve", "MEDIA_TYPES", "web_origin", "vis_network_folder"]
@@ -696,7 +696,10 @@ def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *
         url = f"http://{url_host}:{listener.getsockname()[1]}"
         if announce:
             announce(f"SPARQL endpoint: {url}/sparql   explorer: {url}/   (Ctrl-C stops)")
-            if not app.pool.offline:
+            if is_store_url(graph):
+                announce(f"queries go to the server store at {ServerStore.without_userinfo(graph)}; "
+                         "SERVICE, LOAD and remote FROM are refused by reading each query")
+            elif not app.pool.offline:
                 announce("note: this system gives the query workers no network namespace of their own; "
                          "SERVICE, LOAD and remote FROM are refused by reading each query")
         yield url
