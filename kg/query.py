@@ -48,7 +48,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -67,6 +67,7 @@ __all__ = [
     "SavedQuery",
     "QueryError",
     "RemoteAccessError",
+    "lazily",
     "saved_queries",
     "resolve_query",
     "parse_param",
@@ -346,26 +347,33 @@ def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
                           for m in _FETCH_WORD.finditer(text)}))
     if not words:
         return None  # the common case, without parsing
-    return _parsed_remote_access(sparql, words, frozenset(local_graphs))
+    refusal, datasets = _parsed_remote_access(sparql, words)
+    if refusal or not datasets:
+        return refusal
+    # the store's graphs are only listed for a query that names graphs (a server store lists them with a query)
+    local_graphs = frozenset(local_graphs)
+    for keyword, graph in datasets:
+        if graph not in local_graphs:
+            return f"{keyword} <{graph}> is not a graph in this store; nothing is fetched"
+    return None
 
 
 # Few entries: a query may be a megabyte long, and a cache entry keeps it.
 @functools.lru_cache(maxsize=32)
-def _parsed_remote_access(sparql: str, words: tuple[str, ...], local_graphs: frozenset[str]) -> str | None:
+def _parsed_remote_access(sparql: str, words: tuple[str, ...]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """(why the query is refused whatever the store holds, or None; the
+    (keyword, graph) of each FROM, FROM NAMED, USING and USING NAMED)."""
     try:
         fetching, datasets = _parse_for_fetching(sparql)
     except Exception as error:  # rdflib fails in many ways on text it does not read as SPARQL 1.1
         return (f"{words[0]} appears in a query that the fetch check cannot read as SPARQL 1.1 "
                 f"({type(error).__name__}), so it is refused: this endpoint never fetches from other servers. "
-                f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)")
+                f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)"), ()
     if fetching:
-        return f"{fetching[0]} is not allowed: this endpoint never fetches from other servers"
-    for keyword, clause in datasets:
-        graph = clause["named"] if "named" in clause else clause["default"]
-        if str(graph) not in local_graphs:
-            keyword += " NAMED" if "named" in clause else ""
-            return f"{keyword} <{graph}> is not a graph in this store; nothing is fetched"
-    return None
+        return f"{fetching[0]} is not allowed: this endpoint never fetches from other servers", ()
+    return None, tuple((keyword + (" NAMED" if "named" in clause else ""),
+                        str(clause["named"] if "named" in clause else clause["default"]))
+                       for keyword, clause in datasets)
 
 
 _FETCHING_NODES = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
@@ -495,7 +503,7 @@ def run_sparql(store: Store, sparql: str, params: Mapping[str, str],
     names its place in ``sparql`` as given."""
     # checked before binding: a VALUES block of escaped terms adds no keyword
     # and no nesting, and the unbound text of a saved query is the same on every call
-    check_query(sparql, _named_graphs_of(store) if local_graphs is None else local_graphs)
+    check_query(sparql, lazily(store.named_graphs) if local_graphs is None else local_graphs)
     bound = bind_values(sparql, resolve_params(store, sparql, params))
     try:
         return store.query(bound, prefixes=PREFIXES)
@@ -510,10 +518,11 @@ MAX_NESTING = 1_000
 MAX_UNIONS = 2_000
 
 
-def _named_graphs_of(store: Store) -> Iterator[str]:
-    """The store's named graphs, listed only when the fetch check needs them
-    (a query that names a graph): a server store lists them with a query."""
-    yield from store.named_graphs()
+def lazily(items: Callable[[], Iterable[str]]) -> Iterator[str]:
+    """What ``items()`` gives, asked for only when iterated: the fetch check
+    lists the store's graphs only for a query that names one (a server store
+    lists them with a query of its own, slow on a big graph)."""
+    yield from items()
 
 
 def check_query(sparql: str, local_graphs: Iterable[str] = ()) -> None:

@@ -58,7 +58,8 @@ from werkzeug.http import parse_accept_header
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .query import PREFIXES, QueryError, RemoteAccessError, format_result, remote_access, run_sparql, saved_queries
+from .query import (PREFIXES, QueryError, RemoteAccessError, format_result, lazily, remote_access, run_sparql,
+                    saved_queries)
 from .store import GraphResult, QuerySyntaxError, ServerStore, apply_update, copy_store, is_store_url, open_store
 
 __all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
@@ -450,7 +451,7 @@ class SparqlApp:
         self.cors_origin = cors_origin
         self._write_lock = threading.Lock()
         self._clients = _ClientSlots(limits.per_client)
-        self._local_graphs = _named_graphs(self.store_path)
+        self._graphs: frozenset[str] | None = None  # listed when first needed (a server store lists them by a query)
         self.pool = QueryPool(self.store_path, limits.workers, limits.worker_memory)
 
     def __call__(self, environ, start_response):
@@ -552,7 +553,7 @@ class SparqlApp:
             query, update = self._read_operation(request)
             for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
                 for graph in request.values.getlist(name):
-                    if graph not in self._local_graphs:
+                    if graph not in self._local_graphs():
                         raise _Refused(403, f"{name} {graph} is not a graph in this store; nothing is fetched")
                     raise _Refused(400, f"{name} is not supported: name the graph with GRAPH in the query")
             if update is not None:
@@ -607,7 +608,7 @@ class SparqlApp:
         given = credentials.token if credentials and credentials.type == "bearer" else None
         if not given or not hmac.compare_digest(given.encode(), self.write_token.encode()):
             return _error(403, "SPARQL Update needs the write token: send 'Authorization: Bearer <token>'")
-        reason = remote_access(sparql, self._local_graphs)
+        reason = remote_access(sparql, lazily(self._local_graphs))
         if reason:
             return _error(403, reason)
         with self._write_lock:
@@ -616,16 +617,17 @@ class SparqlApp:
             except QuerySyntaxError as error:
                 return _error(400, f"malformed update: {error}")
             self.pool.restart()
-            self._local_graphs = _named_graphs(self.store_path)
+            self._graphs = None
         return Response(status=204)
+
+    def _local_graphs(self) -> frozenset[str]:
+        if self._graphs is None:
+            with open_store(self.store_path) as store:
+                self._graphs = store.named_graphs()
+        return self._graphs
 
     def close(self) -> None:
         self.pool.close()
-
-
-def _named_graphs(store_path: str | Path) -> frozenset[str]:
-    with open_store(store_path) as store:
-        return store.named_graphs()
 
 
 class _Refused(Exception):
