@@ -1094,7 +1094,8 @@ def _escaped(sparql: str) -> str:
 
 
 def _prologue(prefixes: Mapping[str, str] | None) -> str:
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
+    # on the first line, so that the server names the lines of an error as the caller numbers them
+    return "".join(f"PREFIX {name}: <{iri}> " for name, iri in (prefixes or {}).items())
 
 
 def _values_clause(bindings: Mapping[str, Term] | None) -> str:
