@@ -189,3 +189,21 @@ def test_the_store_option_wants_a_url_and_not_a_graph_too():
     assert both.exit_code == 2 and "not both" in both.output
     gone = runner.invoke(cli, ["query", "leaders", "--store", "http://127.0.0.1:9/sparql"])
     assert gone.exit_code == 1 and "cannot reach the store at http://127.0.0.1:9/sparql" in gone.output
+
+
+@pytest.mark.model
+def test_kg_build_store_loads_what_it_writes(virtuoso_url, model_and_articles, data_dir, tmp_path):
+    out = tmp_path / "news.trig"
+    runner = CliRunner()
+    try:
+        built = runner.invoke(cli, ["build", str(data_dir / "articles" / "01_acme_results.txt"), "-o", str(out),
+                                    "-q", "-j", "1", "--store", virtuoso_url])
+        assert built.exit_code == 0, built.output
+        assert f"loaded into the store at {virtuoso_url}" in built.output
+        remote = runner.invoke(cli, ["query", "entities-by-sources", "--store", virtuoso_url, "-f", "csv"])
+        local = runner.invoke(cli, ["query", "entities-by-sources", "-g", str(out), "-f", "csv"])
+        assert remote.exit_code == 0 and local.output.count("\n") > 2
+        assert sorted(remote.output.splitlines()) == sorted(local.output.splitlines())
+    finally:
+        with ServerStore(virtuoso_url) as store:
+            store.drop(DATA_GRAPH)
