@@ -172,7 +172,7 @@ def _virtuoso_cases():
             yield pytest.param(name, graph, params, marks=marks)
 
 
-@pytest.mark.parametrize(("name", "graph", "params"), _virtuoso_cases(),
+@pytest.mark.parametrize(("name", "graph", "params"), list(_virtuoso_cases()),
                          ids=lambda x: x.name if hasattr(x, "name") else None)
 def test_a_saved_query_gives_the_same_rows_on_virtuoso_and_oxigraph(engines, virtuoso, name, graph, params):
     store, server = engines[graph][0], virtuoso[graph]
