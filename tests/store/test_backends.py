@@ -112,6 +112,20 @@ def test_loaded_triples_join_the_graph_queries_read(store, tmp_path):
     assert store.query("ASK { <urn:kg-test:s2> ?p ?o }") == AskResult(False)
 
 
+def test_a_files_own_named_graphs_keep_their_names(store, tmp_path):
+    named = f"urn:kg-test:file-graph-{uuid.uuid4().hex}"
+    trig = tmp_path / "two.trig"
+    trig.write_text('{ <urn:kg-test:d> <urn:kg-test:p> "in the default graph" }\n'
+                    f'<{named}> {{ <urn:kg-test:n> <urn:kg-test:p> "in a named graph" . }}\n', encoding="utf-8")
+    store.load(trig)
+    try:
+        assert _values(store.query("SELECT ?o WHERE { <urn:kg-test:d> ?p ?o }")) == ["in the default graph"]
+        assert store.query("ASK { <urn:kg-test:n> ?p ?o }") == AskResult(False)
+        assert _values(store.query(f"SELECT ?o WHERE {{ GRAPH <{named}> {{ ?s ?p ?o }} }}")) == ["in a named graph"]
+    finally:
+        store.drop(named)
+
+
 def test_the_cached_store_of_a_graph_file_is_not_changed(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
     with open_store(EXAMPLE) as cached:
