@@ -35,7 +35,7 @@ import pyoxigraph as ox  # noqa: E402
 from kg.query import check_query, run_query, saved_queries  # noqa: E402
 from kg.store import default_graph_path, ontology_path, open_store  # noqa: E402
 
-__all__ = ["SAMPLES", "copies_ntriples", "write_copies", "time_query", "write_section", "main"]
+__all__ = ["SAMPLES", "copies_ntriples", "write_copies", "time_query", "main"]
 
 BASE = "https://w3id.org/kg-news/"
 ARTICLES_IN_SHIPPED_GRAPH = 5
@@ -114,8 +114,7 @@ def time_query(folder: Path | str, name: str, params: dict, repeat: int, timeout
     RuntimeError with the engine's message if the query fails."""
     ctx = multiprocessing.get_context("fork")
     ours, theirs = ctx.Pipe()
-    process = ctx.Process(target=_run, args=(folder if isinstance(folder, str) else str(folder), name, params,
-                                             repeat, theirs))
+    process = ctx.Process(target=_run, args=(str(folder), name, params, repeat, theirs))
     process.start()
     if ours.poll(timeout):
         result = ours.recv()
@@ -164,12 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     table = _markdown(sizes, triples, times, args.timeout)
     print(table)
     if args.write:
-        intro = (f"`python bench/bench_saved_queries.py --write {args.write}` "
-                 f"({time.strftime('%Y-%m-%d', time.gmtime())}, 2 shared cores). Each saved query through "
-                 "`kg.query.run_query`, every row read, best of the runs; the first column is the shipped graph, "
-                 "the baseline of the same run; the bigger graphs are copies of it made at run time (articles, "
-                 "evidence, facts and statements copied, entities shared).")
-        write_section(args.write, HEADING, intro, table)
+        _write_section(args.write, table)
     return 0
 
 
@@ -186,12 +180,16 @@ def _markdown(sizes, triples, times, timeout) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, heading: str, intro: str, table: str) -> None:
-    """Replace (or append) a benchmark's own section (``heading``, ``intro``,
-    ``table``) of ``path``, leaving the rest as it is."""
+def _write_section(path: Path, table: str) -> None:
+    """Replace (or append) this benchmark's own section of ``path``, leaving the rest as it is."""
+    intro = (f"{HEADING}\n\n`python bench/bench_saved_queries.py --write {path}` "
+             f"({time.strftime('%Y-%m-%d', time.gmtime())}, 2 shared cores). Each saved query through "
+             "`kg.query.run_query`, every row read, best of the runs; the first column is the shipped graph, "
+             "the baseline of the same run; the bigger graphs are copies of it made at run time (articles, "
+             "evidence, facts and statements copied, entities shared).\n\n")
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(heading) + r".*?(?=^## |\Z)", re.S | re.M)
-    section = f"{heading}\n\n{intro}\n\n{table}\n"
+    pattern = re.compile(re.escape(HEADING) + r".*?(?=^## |\Z)", re.S | re.M)
+    section = intro + table + "\n"
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
 

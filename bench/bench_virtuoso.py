@@ -29,7 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_saved_queries import SAMPLES, copies_ntriples, time_query, write_section  # noqa: E402
+from bench_saved_queries import SAMPLES, copies_ntriples, time_query  # noqa: E402
+from sections import write_section  # noqa: E402
 
 from kg.query import check_query, saved_queries  # noqa: E402
 from kg.store import DATA_GRAPH, ServerStore, build_store, default_graph_path, open_store  # noqa: E402
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                  "the Graph Store Protocol into the server). Queries: `kg.query.run_query`, every row read "
                  "(through HTTP and SPARQL JSON for Virtuoso), best of the runs; both stores give the same rows. "
                  "The bigger graph is copies of the shipped one made at run time (see the section above).")
-        write_section(args.write, HEADING, intro, table)
+        write_section(args.write, HEADING, intro + "\n\n" + table)
     return 0
 
 

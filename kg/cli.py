@@ -89,10 +89,13 @@ def _load(graph: str | Path | None):
                    "(out/news.curation.ttl for out/news.trig) where there is one.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that parse and extract; the output is the same whatever their number.")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="Parse and extract on the workers of this Dask scheduler instead of local processes (excludes "
+                   "-j); the output is the same. Needs `pip install 'kg[cluster]'`.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @store_option
-def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, jobs, quiet,
-          store_url):
+def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, jobs, scheduler,
+          quiet, store_url):
     """Read the articles in SOURCES (files or folders) and write their graph.
 
     Text, Markdown, HTML and JSON Lines files are read. A file, JSON Lines
@@ -121,6 +124,11 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     for src in sources:
         if not src.exists():
             raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
+    if scheduler is not None:
+        if click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("-j and --scheduler exclude each other: the cluster's workers do the work",
+                                     param_hint="-j/--jobs")
+        jobs = 1
 
     # the curation file named, else the one next to the output where there is one
     curation_path = None if curation == "none" else Path(curation) if curation else curation_path_for(output)
@@ -141,7 +149,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
                              quotes=not no_quotes, strict=strict, on_error=report, progress=progress,
                              scorer=None if scorer in (None, "none") else Path(scorer), max_chars=max_chars,
-                             decisions=decisions, jobs=jobs)
+                             decisions=decisions, jobs=jobs, scheduler=scheduler)
     except InputError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
     except (KgError, ValueError) as err:

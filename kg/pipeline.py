@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Graph
 from spacy.tokens import Doc
 
-from .errors import InputError
+from .errors import InputError, KgError
 from .curate import Curated, Decision
 from .curation_rdf import curate_graph
 from .extract import DEFAULT_EXTRACTORS, Extraction, Gazetteer, extract_article, get_extractor, load_pipeline
@@ -84,6 +84,7 @@ def build_graph(
     max_chars: int = MAX_CHARS,
     decisions: Sequence[Decision] = (),
     jobs: int = 1,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Read the articles under ``paths`` and build their knowledge graph.
 
@@ -102,7 +103,13 @@ def build_graph(
     gives, and recorded in the graph.
     ``jobs`` processes parse and extract the articles (each loads the
     pipeline once); the result is the same whatever their number.
+    ``scheduler``, the address of a Dask scheduler (``tcp://HOST:8786``),
+    sends the same batches to its workers instead, with the same result
+    (a :class:`~kg.cluster.ClusterError` when it cannot be reached); it
+    excludes ``jobs`` above 1.
     """
+    if scheduler is not None and jobs > 1:
+        raise ValueError(f"jobs={jobs} and a scheduler exclude each other: the cluster's workers do the work")
     started = time.perf_counter()
     for name in extractors:
         get_extractor(name)  # fail early, naming the known extractors
@@ -123,10 +130,11 @@ def build_graph(
             on_error(err)
 
     read = list(read_articles(paths, keep=keep, max_chars=max_chars, on_error=failed))
-    _pipeline(model, max_chars)  # loaded here first: a missing model fails once, and forked workers inherit it
+    if scheduler is None:  # (a cluster's workers load their own)
+        _pipeline(model, max_chars)  # loaded here first: a missing model fails once, and forked workers inherit it
     articles, extractions = [], []
     # closing: a --strict stop ends the worker processes there and then
-    with closing(_extract_all(read, jobs, (model, max_chars, gazetteer, tuple(extractors), rater))) as outcomes:
+    with closing(_extract_all(read, jobs, (model, max_chars, gazetteer, tuple(extractors), rater), scheduler)) as outcomes:
         for article in progress(read) if progress else read:
             # next() inside the loop: the bar counts an article once its outcome is in
             outcome = next(outcomes)
@@ -197,9 +205,20 @@ def _extract_in_worker(articles: Sequence[Article]) -> list[Extraction | str]:
 BATCH = 4
 
 
-def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Iterator[Extraction | str]:
-    """Each article's outcome (see :func:`_extract`), in the order of ``articles``."""
+def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup,
+                 scheduler: str | None = None) -> Iterator[Extraction | str]:
+    """Each article's outcome (see :func:`_extract`), in the order of ``articles``:
+    here, in ``jobs`` local processes, or on the Dask cluster at ``scheduler``."""
     batches = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+    if scheduler is not None:
+        try:
+            from .cluster import run_on_cluster
+        except ImportError as exc:
+            raise KgError(f"building on a Dask cluster needs Dask's distributed package ({exc}): "
+                          "pip install 'kg[cluster]'") from None
+        for outcomes in run_on_cluster(scheduler, batches, _extract_batch, _start_worker, setup):
+            yield from outcomes
+        return
     jobs = min(jobs, len(batches))
     if jobs <= 1:
         for batch in batches:
