@@ -489,7 +489,7 @@ class _Arguments:
         reports to; else the company the text is about."""
         if token.dep_ == "poss" and token.lower_ in {"its", "their"}:
             verb = token.head
-            while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"dobj", "pobj", "prep", "compound", "conj"}:
+            while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"dobj", "pobj", "prep", "compound", "conj", "appos"}:
                 verb = verb.head
             # the verb's own subject: "X sold its unit"; a participle's
             # ("..., integrating its model") is left to the context
