@@ -668,7 +668,19 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
                 f.key, f.label = main, "Organization"
     _short_names(found, text)
     unify_labels(found)  # again: appositions may have settled a class
-    return found
+    return _without_lone_people(found)
+
+
+def _without_lone_people(found: list[Found]) -> list[Found]:
+    """The small model calls many one-word names of drugs and brands a
+    person ("Paxlovid", "Wegovy"); a person is named in full somewhere in
+    the text ("Jensen Huang ... Huang said"). A one-word person only the
+    model read, and no fuller name of the article ends or begins with, is
+    left out."""
+    parts = {w for f in found if f.label == "Person" and " " in f.text for w in f.text.split()}
+    lone = {f.key for f in found if f.label == "Person" and " " not in f.key and f.key not in parts}
+    lone -= {f.key for f in found if f.key in lone and f.kind != "ner"}
+    return [f for f in found if f.key not in lone]
 
 
 def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Found]:

@@ -117,3 +117,14 @@ def test_a_short_name_after_the_full_one_is_the_same_company(nlp, gazetteer):
              Found(40, 46, "Jensen", "Person", "Jensen", "ner")]
     _short_names(found)
     assert (found[1].key, found[1].label) == ("Jensen", "Person")
+
+
+@pytest.mark.issue(7)
+def test_a_one_word_person_only_the_model_read_is_left_out():
+    from kg.extract.mentions import Found, _without_lone_people
+
+    found = [Found(0, 12, "Jensen Huang", "Person", "Jensen Huang", "ner"),
+             Found(20, 25, "Huang", "Person", "Huang", "ner"),
+             Found(30, 38, "Paxlovid", "Person", "Paxlovid", "ner"),
+             Found(40, 44, "Lyle", "Person", "Lyle", "pattern")]
+    assert [f.text for f in _without_lone_people(found)] == ["Jensen Huang", "Huang", "Lyle"]
