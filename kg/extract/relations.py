@@ -749,8 +749,8 @@ def acquisition(c: Clause) -> Iterable[Triple]:
         if doc.startswith("by ", t.end()):
             continue  # "was bought by X": the passive rules read it
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
-        if target is None or re.search(r"\bfrom\b", doc[t.end():target.start]):
-            continue  # "buys cells from Panasonic": a supplier, not a company bought
+        if target is None or re.search(r"\bfrom\b", doc[t.end():target.start]) or c.is_modifier(target):
+            continue  # "buys cells from Panasonic": a supplier; "acquire three CTLT sites": its sites
         buyers = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and o.key != target.key
                   and not c.is_modifier(o)]
         buyer = c.subject(t.start()) if buyers else (c.lead or c.row or c.previous or c.main)

@@ -264,3 +264,11 @@ def test_a_legal_or_holding_name_is_no_unit_of_the_short_one(trained_nlp):
                                 "Tarvik makes drugs. Tarvik Holdings owns 77% of Tarvik.")
     assert not {r for r in got if r[1] == "subsidiaryOf" and r[2] in {"Kestrel Group", "Tarvik"}
                 and r[0] in {"Kestrel Group Holding Ltd.", "Tarvik Holdings"}}
+
+
+def test_buying_a_companys_sites_is_not_buying_the_company(trained_nlp):
+    _, got = _read(trained_nlp, "Marlow Pharma agreed to buy Kestrel Labs for $2 billion. "
+                                "Marlow Pharma will acquire three Kestrel Labs production sites in Italy.")
+    assert ("Marlow Pharma", "investsIn", "Kestrel Labs") in got  # the first sentence says so
+    ex_second = _read(trained_nlp, "Marlow Pharma will acquire three Kestrel Labs production sites in Italy.")[1]
+    assert ("Marlow Pharma", "investsIn", "Kestrel Labs") not in ex_second
