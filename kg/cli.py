@@ -82,7 +82,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     from .errors import InputError, KgError
     from .extract import DEFAULT_EXTRACTORS
     from .pipeline import build_graph
-    from .store import build_store, save_graph, suffix_format
+    from .store import build_store, suffix_format
 
     try:
         suffix_format(output)
@@ -118,7 +118,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         raise click.ClickException(str(err)) from None
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
-    save_graph(result.graph, output)
+    result.save(output)
     build_store(output)  # the SPARQL store that kg query and kg serve open
     click.echo(f"wrote {output}: {result.stats.summary()}")
     if decisions:

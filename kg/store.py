@@ -38,7 +38,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +47,14 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
 
-from .model import KG, TRIPLES_DIR, bind_prefixes  # noqa: F401
+from .model import KG, PREFIXES, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
 __all__ = [
     "FORMATS",
     "suffix_format",
     "save_graph",
+    "append_ntriples",
+    "save_ntriples_as",
     "load_graph",
     "default_graph_path",
     "ontology_path",
@@ -98,54 +100,74 @@ def default_graph_path() -> Path:
     return TRIPLES_DIR / "news.trig"
 
 
-def _serialize(graph: Graph, fmt: str) -> bytes:
-    if fmt in ("nt", "nquads"):
-        # rdflib writes lines in hash order: sort them so that the same graph
-        # always gives the same bytes. Split on "\n" only: str.splitlines()
-        # also breaks at U+2028 and friends, which may sit inside literals.
-        source = graph if fmt == "nt" else _as_dataset(graph)
-        lines = source.serialize(format=fmt).split("\n")
-        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
-    if fmt == "trig":
-        return _as_dataset(graph).serialize(format="trig").encode("utf-8")
-    if fmt == "json-ld":
-        # sort_keys orders keys but not lists: sort the @graph list and each
-        # node's values (a set in RDF, listed in the order they were added).
-        doc = json.loads(graph.serialize(format="json-ld"))
-        nodes = doc.get("@graph", doc) if isinstance(doc, dict) else doc
-        if isinstance(nodes, list):
-            for node in nodes:
-                for values in node.values():
-                    if isinstance(values, list):
-                        values.sort(key=lambda value: json.dumps(value, sort_keys=True))
-            nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
-        return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
-    return graph.serialize(format=fmt).encode("utf-8")
-
-
-def _as_dataset(graph: Graph) -> Dataset:
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    for triple in graph:
-        dataset.add(triple)
-    return dataset
-
-
 def save_graph(graph: Graph, path: str | Path) -> Path:
-    """Write ``graph`` to ``path`` atomically, in the format its extension names.
+    """Write ``graph`` to ``path`` atomically, in the format its extension
+    names, as a build writes its graph (:func:`save_ntriples_as`): every graph
+    file kg writes comes from one serialiser, so the same triples give the
+    same bytes however they were made.
 
     The bytes go to a temporary file in the same folder, which then replaces
     the target: an interrupted write never leaves half a graph behind, and
     the temporary file of a killed write is removed by the next one.
     """
     path = Path(path)
-    data = _serialize(graph, suffix_format(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".nt", dir=path.parent) as folder:
+        triples = Path(folder) / "graph.nt"
+        with triples.open("wb") as out:
+            append_ntriples(graph, out)
+        return save_ntriples_as(triples, path)
+
+
+def append_ntriples(graph: Graph, out: BinaryIO) -> None:
+    """Append ``graph`` to an open N-Triples file: one step of a streaming
+    write, where successive graphs may repeat a line (a set of triples
+    loaded from the file has it once)."""
+    graph.serialize(destination=out, format="nt", encoding="utf-8")
+
+
+#: rdflib format name (:data:`FORMATS`) -> Oxigraph's
+_OX_FORMATS = {"longturtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+               "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
+
+
+def save_ntriples_as(source: str | Path, path: str | Path) -> Path:
+    """Write the graph in the N-Triples file ``source`` to ``path``, atomically,
+    in the format its extension names, without holding the graph in memory:
+    Oxigraph's bulk loader reads it into an on-disk store next to ``path``
+    (removed afterwards) and Oxigraph's serialiser writes it out. Oxigraph
+    writes in the order of its index, so the same triples always give the
+    same bytes, however the lines of ``source`` were ordered or repeated.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "g.nt").write_bytes(b'<https://w3id.org/kg-news/entity/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\\n' * 2)
+    >>> [line for line in save_ntriples_as(folder / "g.nt", folder / "g.trig").read_text().splitlines()
+    ...  if not line.startswith("@prefix")]
+    ['entity:a rdfs:label "A" .']
+    """
+    path = Path(path)
+    fmt = _OX_FORMATS[suffix_format(path)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".store", dir=path.parent) as folder:
+        store = ox.Store(folder)
+        try:
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+            prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+            graph = None if fmt.supports_datasets else ox.DefaultGraph()
+            return _write_atomically(path, lambda fh: store.dump(fh, fmt, from_graph=graph, prefixes=prefixes))
+        finally:
+            del store  # closes the database before its folder is removed
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Call ``write`` on a temporary file next to ``path`` that then replaces it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path)
     fd, tmp = _locked_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             umask = os.umask(0)
             os.umask(umask)
