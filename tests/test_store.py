@@ -12,24 +12,14 @@ import pytest
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import kg.store
+from conftest import canonical_decimals
 from kg.store import FORMATS, default_graph_path, load_graph, save_graph, suffix_format
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def canonical(graph):
-    """The graph with each xsd:decimal in its canonical form, the one
-    Oxigraph (which writes every graph file) writes: "20.0" is "20"."""
-    from rdflib import XSD, Graph, Literal
-
-    from kg.model import decimal_literal
-
-    return Graph().addN((s, p, decimal_literal(o.toPython()) if isinstance(o, Literal) and o.datatype == XSD.decimal
-                         else o, graph) for s, p, o in graph)
-
-
 def assert_same(a, b):
-    a, b = canonical(a), canonical(b)
+    a, b = canonical_decimals(a), canonical_decimals(b)
     if not isomorphic(a, b):
         _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
         pytest.fail(f"graphs differ:\nonly in first:\n{only_a.serialize(format='nt')}\n"
