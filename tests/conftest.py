@@ -229,5 +229,8 @@ def canonical_decimals(graph):
 
     from kg.model import decimal_literal
 
-    return Graph().addN((s, p, decimal_literal(o.toPython()) if isinstance(o, Literal) and o.datatype == XSD.decimal
-                         else o, graph) for s, p, o in graph)
+    canonical = Graph()
+    for s, p, o in graph:
+        canonical.add((s, p, decimal_literal(o.toPython()) if isinstance(o, Literal) and o.datatype == XSD.decimal else o))
+    assert len(canonical) == len(graph)  # nothing else changed
+    return canonical
