@@ -123,17 +123,24 @@ def _sources(shared: Path) -> Iterator[tuple[str, str | None, str]]:
 
 
 @cache
-def templates(shared: Path = SHARED) -> tuple[Template, ...]:
-    """The real articles, with the spans of the names to swap."""
+def _catalogue_names() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    """A pattern that finds the catalogue's names to swap, and each name's (entity label, class)."""
     aliases = {alias: (e.label, e.type) for e in load_catalogue() if e.type in SWAPPED
                for alias in e.aliases if len(alias) > 2}
     # longest first: "Alibaba Cloud" before "Alibaba"
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(aliases, key=len, reverse=True))) + r")(?!\w)")
+    return pattern, aliases
 
-    def spans(text: str) -> tuple[tuple[int, int, str, str], ...]:
-        return tuple((m.start(), m.end(), *aliases[m.group()]) for m in pattern.finditer(text))
 
-    return tuple(Template(name, title, text, spans(text), spans(title or "")) for name, title, text in _sources(shared))
+def _spans(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    pattern, aliases = _catalogue_names()
+    return tuple((m.start(), m.end(), *aliases[m.group()]) for m in pattern.finditer(text))
+
+
+@cache
+def templates(shared: Path = SHARED) -> tuple[Template, ...]:
+    """The real articles, with the spans of the names to swap."""
+    return tuple(Template(name, title, text, _spans(text), _spans(title or "")) for name, title, text in _sources(shared))
 
 
 def _window(rng: random.Random, template: Template, words: int | None) -> tuple[int, int]:
@@ -158,25 +165,54 @@ def _swap(text: str, offset: int, spans, names: dict[str, str]) -> str:
     return "".join(out + [text[at:]])
 
 
-def generate_one(index: int, *, seed: int = 0, words: int | None = None, shared: Path = SHARED) -> dict:
-    """Article number ``index`` of the corpus of ``seed`` (a JSON Lines record)."""
+@dataclass(frozen=True)
+class Plan:
+    """How article ``index`` is made: which template, the window of its text,
+    and the invented name of each catalogue entity (by label) it names."""
+
+    index: int
+    template: Template
+    start: int
+    end: int
+    names: dict[str, str]
+
+    def swap(self, text: str) -> str:
+        """``text`` (from the template) with the names this article swaps swapped.
+
+        >>> p = plan(0)
+        >>> label = next(iter(p.names))
+        >>> p.swap(label) == p.names[label]
+        True
+        """
+        return _swap(text, 0, [span for span in _spans(text) if span[2] in self.names], self.names)
+
+
+def plan(index: int, *, seed: int = 0, words: int | None = None, shared: Path = SHARED) -> Plan:
+    """The plan of article number ``index`` of the corpus of ``seed``."""
     rng = random.Random(f"{seed}:{index}")
     template = rng.choice(templates(shared))
     start, end = _window(rng, template, words)
-    spans = [span for span in template.spans if start <= span[0] and span[1] <= end]
     names: dict[str, str] = {}
     taken: set[str] = set()
-    for _, _, label, kind in spans + list(template.title_spans):
+    for _, _, label, kind in [*template.spans, *template.title_spans]:
         if label not in names:
             name = invented_name(kind, zipf_rank(rng), seed)
             while name in taken:  # two things of one article keep two names
                 name = invented_name(kind, zipf_rank(rng), seed)
             names[label] = name
             taken.add(name)
-    title = template.title and _swap(template.title, 0, template.title_spans, names)
+    return Plan(index, template, start, end, names)
+
+
+def generate_one(index: int, *, seed: int = 0, words: int | None = None, shared: Path = SHARED) -> dict:
+    """Article number ``index`` of the corpus of ``seed`` (a JSON Lines record)."""
+    p = plan(index, seed=seed, words=words, shared=shared)
+    template = p.template
+    spans = [span for span in template.spans if p.start <= span[0] and span[1] <= p.end]
+    title = template.title and _swap(template.title, 0, template.title_spans, p.names)
     day = date(2025, 1, 1) + timedelta(days=index % 365)
     return {"id": f"gen-{seed}-{index}", "title": title, "url": f"https://news.invalid/{seed}/{index}",
-            "date": day.isoformat(), "text": _swap(template.text[start:end], start, spans, names).strip()}
+            "date": day.isoformat(), "text": _swap(template.text[p.start:p.end], p.start, spans, p.names).strip()}
 
 
 def generate(n: int, *, seed: int = 0, words: int | None = None, shared: Path = SHARED) -> list[dict]:
