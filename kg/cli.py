@@ -119,7 +119,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
     result.save(output)
-    build_store(output)  # the SPARQL store that kg query and kg serve open
+    build_store(output, triples=result.triples)  # the SPARQL store that kg query and kg serve open
     click.echo(f"wrote {output}: {result.stats.summary()}")
     if decisions:
         click.echo(f"applied {len(result.curation.applied)} of {len(decisions)} curation decisions from {curation_path}")

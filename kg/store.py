@@ -32,7 +32,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
-import json
+import itertools
 import os
 import re
 import secrets
@@ -152,12 +152,31 @@ def save_ntriples_as(source: str | Path, path: str | Path) -> Path:
     with tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".store", dir=path.parent) as folder:
         store = ox.Store(folder)
         try:
-            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+            _bulk_load(store, Path(source))
             prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
             graph = None if fmt.supports_datasets else ox.DefaultGraph()
             return _write_atomically(path, lambda fh: store.dump(fh, fmt, from_graph=graph, prefixes=prefixes))
         finally:
             del store  # closes the database before its folder is removed
+
+
+#: Lines of an N-Triples or N-Quads file that Oxigraph's bulk loader is given
+#: at once: it holds what it is given in memory (about 0.8 KB a triple), so a
+#: whole file would make its memory grow with the graph.
+LOAD_CHUNK = 100_000
+
+
+def _bulk_load(store: ox.Store, path: Path) -> None:
+    """Load a graph file with Oxigraph's bulk loader; one of lines (N-Triples,
+    N-Quads) a chunk of lines at a time, so memory stays the same however
+    large the file (:data:`LOAD_CHUNK`)."""
+    fmt = _rdf_format(path)
+    if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        store.bulk_load(path=str(path), format=fmt)
+        return
+    with path.open("rb") as fh:
+        while chunk := b"".join(itertools.islice(fh, LOAD_CHUNK)):
+            store.bulk_load(input=chunk, format=fmt)
 
 
 def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> Path:
@@ -495,8 +514,12 @@ def _is_store(path: Path) -> bool:
 
 
 def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
-                ontology: str | Path | None = None) -> Path:
+                ontology: str | Path | None = None, triples: str | Path | None = None) -> Path:
     """Load a graph file and the ontology into a persistent store; return its folder.
+
+    ``triples`` is the same graph as an N-Triples file (a build has one), to
+    load instead of parsing ``graph_path``: loaded a chunk of lines at a
+    time, its memory does not grow with the graph.
 
     ``store_dir`` defaults to a folder in :func:`cache_dir` named by the hash
     of both files, which :func:`open_store` finds again (and which is kept
@@ -508,10 +531,11 @@ def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
     ontology = Path(ontology) if ontology else ontology_path()
     if not graph_path.is_file():
         raise FileNotFoundError(f"no graph file at {graph_path}")
+    source = Path(triples) if triples else graph_path
     if store_dir:
-        return _build(graph_path, ontology, Path(store_dir), replace=True)
+        return _build(source, ontology, Path(store_dir), replace=True)
     cached = cache_dir() / "stores" / _store_key(graph_path, ontology)
-    return cached if _is_store(cached) else _build(graph_path, ontology, cached, replace=False)
+    return cached if _is_store(cached) else _build(source, ontology, cached, replace=False)
 
 
 def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> Path:
@@ -522,7 +546,7 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
         try:
             store = ox.Store(str(version))  # creates the folder
             for path in (graph_path, ontology):
-                store.bulk_load(path=str(path), format=_rdf_format(path))
+                _bulk_load(store, path)
             store.optimize()
             del store  # closes the database before readers may open it
         except BaseException:
