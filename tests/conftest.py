@@ -219,18 +219,3 @@ def model_and_articles():
     articles = Path(__file__).resolve().parents[2] / "shared" / "articles"
     if not articles.is_dir():
         (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no articles at {articles}")
-
-
-def canonical_decimals(graph):
-    """``graph`` with each xsd:decimal in its canonical form ("20.0" is "20"),
-    the one kg writes and Oxigraph stores: a hand-written graph compared with
-    what kg made of it differs in nothing else."""
-    from rdflib import XSD, Graph, Literal
-
-    from kg.model import decimal_literal
-
-    canonical = Graph()
-    for s, p, o in graph:
-        canonical.add((s, p, decimal_literal(o.toPython()) if isinstance(o, Literal) and o.datatype == XSD.decimal else o))
-    assert len(canonical) == len(graph)  # nothing else changed
-    return canonical

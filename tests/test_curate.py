@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, SKOS, Literal
 from rdflib.compare import isomorphic
 
-from conftest import canonical_decimals
+from graph_compare import canonical_decimals
 from rdflib.namespace import PROV
 
 from kg.cli import cli

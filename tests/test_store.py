@@ -12,7 +12,7 @@ import pytest
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import kg.store
-from conftest import canonical_decimals
+from graph_compare import canonical_decimals
 from kg.store import FORMATS, default_graph_path, load_graph, save_graph, suffix_format
 
 ROOT = Path(__file__).resolve().parents[1]
