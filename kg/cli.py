@@ -115,7 +115,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     from .errors import InputError, KgError
     from .extract import DEFAULT_EXTRACTORS
     from .pipeline import build_graph
-    from .store import ServerStoreError, build_store, save_graph, suffix_format
+    from .store import ServerStoreError, build_store, suffix_format
 
     try:
         suffix_format(output)
@@ -156,9 +156,10 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         raise click.ClickException(str(err)) from None
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
-    save_graph(result.graph, output)
+    result.save(output)
     try:
-        build_store(output, store_url)  # the SPARQL store that kg query and kg serve open
+        # the SPARQL store that kg query and kg serve open
+        build_store(output, store_url, triples=None if store_url else result.triples)
     except ServerStoreError as err:
         raise click.ClickException(f"wrote {output}, but could not load it: {err}") from None
     click.echo(f"wrote {output}: {result.stats.summary()}")

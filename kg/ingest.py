@@ -457,7 +457,13 @@ def read_path(path: str | Path, *, keep: Iterable[str] = (), max_chars: int = MA
     ``max_chars`` limits each article's length; a file of another kind
     larger than four bytes per allowed character is not even read.
     """
-    path = Path(path)
+    return list(_path_articles(Path(path), keep, max_chars, on_error))
+
+
+def _path_articles(path: Path, keep: Iterable[str], max_chars: int,
+                   on_error: Callable[[IngestError], None] | None) -> Iterator[Article]:
+    """:func:`read_path`'s articles one at a time: a JSON Lines file's are
+    made as they are wanted, not all at once."""
     size = _regular_file_size(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -466,10 +472,11 @@ def read_path(path: str | Path, *, keep: Iterable[str] = (), max_chars: int = MA
         raise IngestError(path, f"is {size:,} bytes long; the limit for one article is {max_chars:,} characters")
     text = _decode(path)
     if kind == "html":
-        return [_html_article(text, path, keep, max_chars)]
-    if kind == "jsonl":
-        return list(_jsonl_articles(text, path, keep, max_chars, on_error))
-    return [article_from_text(text, str(path), keep=keep, markdown=kind == "markdown", max_chars=max_chars)]
+        yield _html_article(text, path, keep, max_chars)
+    elif kind == "jsonl":
+        yield from _jsonl_articles(text, path, keep, max_chars, on_error)
+    else:
+        yield article_from_text(text, str(path), keep=keep, markdown=kind == "markdown", max_chars=max_chars)
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -499,12 +506,15 @@ def read_articles(paths: Iterable[str | Path], *, keep: Iterable[str] = (), max_
         on_error(err)
 
     for path in _expand(paths):
-        try:
-            articles = read_path(path, keep=keep, max_chars=max_chars, on_error=on_error)
-        except Exception as exc:  # one file's failure, not the build's
-            report(_as_ingest_error(path, exc))
-            continue
-        for article in articles:
+        articles = _path_articles(path, keep, max_chars, on_error)
+        while True:
+            try:
+                article = next(articles)
+            except StopIteration:
+                break
+            except Exception as exc:  # one file's failure, not the build's
+                report(_as_ingest_error(path, exc))
+                break
             if article.id in seen:  # one article, one node
                 report(DuplicateArticle(article.source, f"is a duplicate of {seen[article.id]} "
                                                         "(same text or URL); read once"))

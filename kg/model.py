@@ -90,10 +90,14 @@ def article_iri(article_id: str) -> URIRef:
 
 
 def decimal_literal(value: Decimal) -> Literal:
-    """An xsd:decimal in the lexical form Turtle writes back ("5.0", not "5"),
-    so that a graph and the file it is saved to are isomorphic."""
-    text = format(value, "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    """An xsd:decimal in its canonical form (XSD 1.1: no exponent, no
+    trailing zeros, no ".0"), the one Oxigraph stores and writes, so that a
+    graph and the file it is saved to are isomorphic.
+
+    >>> [str(decimal_literal(Decimal(v))) for v in ("5.0", "0.750", "3.98E+10")]
+    ['5', '0.75', '39800000000']
+    """
+    return Literal(format(plain_decimal(value), "f"), datatype=XSD.decimal)
 
 
 def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) -> URIRef:

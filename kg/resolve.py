@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from .schema import (RELATIONS, Entity, Evidence, Fact, Mention, Reference, Statement, name_characters, plain_decimal,
                      slugify)
 
-__all__ = ["Resolution", "resolve", "normal_form", "unique_evidence"]
+__all__ = ["Resolution", "Keyed", "Resolver", "resolve", "merge_parts", "normal_form", "unique_evidence"]
 
 _LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
 _TRUST = {"name": 0, "pattern": -1, "structure": -1, "gazetteer": 0, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
@@ -150,20 +150,53 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     return mapping
 
 
-def resolve(
-    extractions: Iterable,
-    catalogue: Iterable[Entity] = (),
-) -> Resolution:
-    """Resolve every extraction's mentions, relations and measurements."""
-    index = _Index(catalogue)
-    labels: dict[str, Counter] = defaultdict(Counter)
-    aliases: dict[str, set[str]] = defaultdict(set)
-    sources: dict[str, set[str]] = defaultdict(set)
-    refs: list[tuple[str, Mention, Evidence]] = []
-    rels: list[tuple[str, str, str, Evidence]] = []
-    meas: list[tuple[str, str, Decimal, str, str | None, Evidence]] = []
+#: One relation filed under its keys: subject key, relation, object key, evidence.
+KeyedRelation = tuple[str, str, str, Evidence]
+#: One measurement filed under its subject's key: key, metric, value, unit, period, evidence.
+KeyedMeasurement = tuple[str, str, Decimal, str, str | None, Evidence]
 
-    for ex in extractions:
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """One article's extraction with every name filed under the key it
+    resolved to: all that is left of the article once :meth:`Resolver.add`
+    has seen it (no text, no parse)."""
+
+    references: tuple[tuple[str, str, Evidence], ...]  # key, surface text, evidence
+    relations: tuple[KeyedRelation, ...]
+    measurements: tuple[KeyedMeasurement, ...]
+
+
+class Resolver:
+    """Resolution one article at a time, keeping only per-entity state.
+
+    :meth:`add` files an extraction's names under their keys (a key, once
+    given to a name, stays: later articles cannot change it) and returns the
+    :class:`Keyed` article, which a caller may keep or write away. Once every
+    article was added, :meth:`entities` gives each key's entity (its class
+    is the one most of its mentions gave), and :meth:`part` turns each keyed
+    article, in any order, into its share of the graph. :func:`resolve` does
+    all of it in memory.
+
+    >>> from kg.extract import Extraction
+    >>> from kg.schema import Article, Evidence, Mention
+    >>> ev = Evidence("a1", 0, 5, "Nvidia grew.", "kg.test.v1")
+    >>> resolver = Resolver()
+    >>> keyed = resolver.add(Extraction(Article("a1", "Nvidia grew.", "a.txt"),
+    ...                                 ((Mention("NVIDIA", "Organization", 0, 6), ev),), (), ()))
+    >>> keyed.references[0][0], resolver.entities()["NVIDIA"].type
+    ('NVIDIA', 'Organization')
+    """
+
+    def __init__(self, catalogue: Iterable[Entity] = ()):
+        self._index = _Index(catalogue)
+        self._labels: dict[str, Counter] = defaultdict(Counter)
+        self._aliases: dict[str, set[str]] = defaultdict(set)
+        self._sources: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, extraction) -> Keyed:
+        """File the extraction's mentions, relations and measurements under their keys."""
+        index, ex = self._index, extraction
         parts = _person_parts([m for m, _ in ex.mentions])
 
         def key_of(m: Mention) -> str | None:
@@ -174,16 +207,17 @@ def resolve(
             label = "Person" if key != m.name and m.label != "Organization" else m.label
             cat = index.catalogue.get(canon)
             weight = 10 if cat is not None else 4 - _TRUST.get(m.source, 3)
-            labels[canon][cat.type if cat else label] += weight
-            sources[canon].add(m.source)
+            self._labels[canon][cat.type if cat else label] += weight
+            self._sources[canon].add(m.source)
             if m.source not in _NOT_ALIASES:
-                aliases[canon].add(re.sub(r"['’]s?$", "", m.text.strip()))
+                self._aliases[canon].add(re.sub(r"['’]s?$", "", m.text.strip()))
             return canon
 
+        refs, rels, meas = [], [], []
         for m, ev in ex.mentions:
             k = key_of(m)
             if k is not None:
-                refs.append((k, m, ev))
+                refs.append((k, m.text, ev))
         for r in ex.relations:
             s, o = key_of(r.subject), key_of(r.object)
             if s and o and s != o:
@@ -192,51 +226,108 @@ def resolve(
             s = key_of(x.subject)
             if s:
                 meas.append((s, x.metric, plain_decimal(x.value), x.unit, x.period, x.evidence))
+        return Keyed(tuple(refs), tuple(rels), tuple(meas))
 
-    def entity(key: str) -> Entity:
-        cat = index.catalogue.get(key)
-        type_ = labels[key].most_common(1)[0][0] if labels[key] else (cat.type if cat else "Organization")
-        seen = frozenset(a for a in aliases[key] if a and a != key)
+    def entities(self) -> dict[str, Entity]:
+        """Every key's entity, as the articles added so far describe it."""
+        return {key: self._entity(key) for key in self._labels}
+
+    def _entity(self, key: str) -> Entity:
+        cat = self._index.catalogue.get(key)
+        labels = self._labels[key]
+        type_ = labels.most_common(1)[0][0] if labels else (cat.type if cat else "Organization")
+        seen = frozenset(a for a in self._aliases[key] if a and a != key)
         return Entity(slugify(key), key, type_, seen, cat.same_as if cat else frozenset())
 
-    entities = {k: entity(k) for k in labels}
+    def kept(self, entities: Mapping[str, Entity], used: Iterable[str]) -> tuple[Entity, ...]:
+        """The entities the graph keeps, given the keys some relation or fact
+        ``used``: all but topics and things only described ("its chip
+        unit"), which stay where a relation or fact needs them."""
+        used = set(used)
+        return tuple(sorted((e for k, e in entities.items() if k in used or not self._conditional(k, entities)),
+                            key=lambda e: (e.id, e.label)))
+
+    def _conditional(self, key: str, entities: Mapping[str, Entity]) -> bool:
+        return entities[key].type == "Topic" or self._sources[key] <= {"description"}
+
+    def part(self, keyed: Keyed, entities: Mapping[str, Entity]) -> tuple[Resolution, frozenset[str]]:
+        """One article's share of the resolution (no entities: :meth:`kept`
+        gives those once for all), and the keys its relations and facts use.
+
+        Its statements and facts hold only this article's evidence; the same
+        statement from several articles is one in the graph, with the
+        evidence of each (:func:`merge_parts` merges them in memory)."""
+        statements: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+        for s, rel, o, ev in keyed.relations:
+            spec = RELATIONS[rel]
+            if not spec.accepts(entities[s].type, entities[o].type) or s == o:
+                continue  # (two names of one entity: "Alibaba Cloud" that the catalogue knows as Alibaba's)
+            if spec.symmetric and s > o:
+                s, o = o, s
+            statements[(s, rel, o)].append(ev)
+        facts: dict[tuple, list[Evidence]] = defaultdict(list)
+        for s, metric, value, unit, period, ev in keyed.measurements:
+            facts[(s, metric, value, unit, period)].append(ev)
+
+        # Topics stand for where money or effort goes, and products named only
+        # by their owner ("Alibaba's AI chips") for what is used or supplied:
+        # keep them, per article, only where a relation or fact needs them.
+        used_in: dict[str, set[str]] = defaultdict(set)  # key -> articles where a relation or fact needs it
+        for (s, _, o), evs in statements.items():
+            for ev in evs:
+                used_in[s].add(ev.article_id)
+                used_in[o].add(ev.article_id)
+        for f, evs in facts.items():
+            used_in[f[0]].update(ev.article_id for ev in evs)
+        part = Resolution(
+            entities=(),
+            references=tuple(Reference(entities[k], text, ev) for k, text, ev in keyed.references
+                             if not self._conditional(k, entities) or ev.article_id in used_in.get(k, ())),
+            statements=tuple(Statement(entities[s], rel, entities[o], unique_evidence(evs))
+                             for (s, rel, o), evs in sorted(statements.items())),
+            facts=tuple(Fact(entities[s], metric, value, unit, period, unique_evidence(evs))
+                        for (s, metric, value, unit, period), evs in sorted(facts.items(), key=lambda kv: str(kv[0]))),
+        )
+        return part, frozenset(used_in)
+
+
+def merge_parts(entities: Iterable[Entity], parts: Iterable[Resolution]) -> Resolution:
+    """One resolution of the articles' parts (:meth:`Resolver.part`): a
+    statement or fact stated in several articles becomes one, with the
+    evidence of all."""
+    references: list[Reference] = []
     statements: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
-    for s, rel, o, ev in rels:
-        spec = RELATIONS[rel]
-        if not spec.accepts(entities[s].type, entities[o].type) or s == o:
-            continue  # (two names of one entity: "Alibaba Cloud" that the catalogue knows as Alibaba's)
-        if spec.symmetric and s > o:
-            s, o = o, s
-        statements[(s, rel, o)].append(ev)
     facts: dict[tuple, list[Evidence]] = defaultdict(list)
-    for s, metric, value, unit, period, ev in meas:
-        facts[(s, metric, value, unit, period)].append(ev)
-
-    # Topics stand for where money or effort goes, and products named only
-    # by their owner ("Alibaba's AI chips") for what is used or supplied:
-    # keep them, per article, only where a relation or fact needs them.
-    used_in: dict[str, set[str]] = defaultdict(set)  # key -> articles where a relation or fact needs it
-    for (s, _, o), evs in statements.items():
-        for ev in evs:
-            used_in[s].add(ev.article_id)
-            used_in[o].add(ev.article_id)
-    for f, evs in facts.items():
-        used_in[f[0]].update(ev.article_id for ev in evs)
-    described = {k for k in entities if sources[k] <= {"description"}}
-
-    def needed(key: str, article_id: str | None = None) -> bool:
-        if entities[key].type != "Topic" and key not in described:
-            return True
-        return key in used_in if article_id is None else article_id in used_in.get(key, ())
-
-    keep = {k for k in entities if needed(k)}
+    by_label: dict[str, Entity] = {}
+    for part in parts:
+        references.extend(part.references)
+        for st in part.statements:
+            by_label.update({st.subject.label: st.subject, st.object.label: st.object})
+            statements[(st.subject.label, st.relation, st.object.label)].extend(st.evidence)
+        for f in part.facts:
+            by_label[f.subject.label] = f.subject
+            facts[(f.subject.label, f.metric, f.value, f.unit, f.period)].extend(f.evidence)
     return Resolution(
-        entities=tuple(sorted((entities[k] for k in keep), key=lambda e: (e.id, e.label))),
-        references=tuple(Reference(entities[k], m.text, ev) for k, m, ev in refs if k in keep and needed(k, ev.article_id)),
-        statements=tuple(Statement(entities[s], rel, entities[o], unique_evidence(evs)) for (s, rel, o), evs in sorted(statements.items())),
-        facts=tuple(Fact(entities[s], metric, value, unit, period, unique_evidence(evs))
+        entities=tuple(entities),
+        references=tuple(references),
+        statements=tuple(Statement(by_label[s], rel, by_label[o], unique_evidence(evs))
+                         for (s, rel, o), evs in sorted(statements.items())),
+        facts=tuple(Fact(by_label[s], metric, value, unit, period, unique_evidence(evs))
                     for (s, metric, value, unit, period), evs in sorted(facts.items(), key=lambda kv: str(kv[0]))),
     )
+
+
+def resolve(
+    extractions: Iterable,
+    catalogue: Iterable[Entity] = (),
+) -> Resolution:
+    """Resolve every extraction's mentions, relations and measurements, in memory."""
+    resolver = Resolver(catalogue)
+    keyed = [resolver.add(ex) for ex in extractions]
+    entities = resolver.entities()
+    parts = [resolver.part(k, entities) for k in keyed]
+    used = set().union(*(u for _, u in parts))
+    return merge_parts(resolver.kept(entities, used), (p for p, _ in parts))
 
 
 def unique_evidence(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:

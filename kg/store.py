@@ -32,14 +32,14 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
-import json
+import itertools
 import os
 import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,12 +49,14 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
 
-from .model import KG, TRIPLES_DIR, bind_prefixes  # noqa: F401
+from .model import KG, PREFIXES, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
 __all__ = [
     "FORMATS",
     "suffix_format",
     "save_graph",
+    "append_ntriples",
+    "save_ntriples_as",
     "load_graph",
     "default_graph_path",
     "ontology_path",
@@ -106,54 +108,98 @@ def default_graph_path() -> Path:
     return TRIPLES_DIR / "news.trig"
 
 
-def _serialize(graph: Graph, fmt: str) -> bytes:
-    if fmt in ("nt", "nquads"):
-        # rdflib writes lines in hash order: sort them so that the same graph
-        # always gives the same bytes. Split on "\n" only: str.splitlines()
-        # also breaks at U+2028 and friends, which may sit inside literals.
-        source = graph if fmt == "nt" else _as_dataset(graph)
-        lines = source.serialize(format=fmt).split("\n")
-        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
-    if fmt == "trig":
-        return _as_dataset(graph).serialize(format="trig").encode("utf-8")
-    if fmt == "json-ld":
-        # sort_keys orders keys but not lists: sort the @graph list and each
-        # node's values (a set in RDF, listed in the order they were added).
-        doc = json.loads(graph.serialize(format="json-ld"))
-        nodes = doc.get("@graph", doc) if isinstance(doc, dict) else doc
-        if isinstance(nodes, list):
-            for node in nodes:
-                for values in node.values():
-                    if isinstance(values, list):
-                        values.sort(key=lambda value: json.dumps(value, sort_keys=True))
-            nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
-        return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
-    return graph.serialize(format=fmt).encode("utf-8")
-
-
-def _as_dataset(graph: Graph) -> Dataset:
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    for triple in graph:
-        dataset.add(triple)
-    return dataset
-
-
 def save_graph(graph: Graph, path: str | Path) -> Path:
-    """Write ``graph`` to ``path`` atomically, in the format its extension names.
+    """Write ``graph`` to ``path`` atomically, in the format its extension
+    names, as a build writes its graph (:func:`save_ntriples_as`): every graph
+    file kg writes comes from one serialiser, so the same triples give the
+    same bytes however they were made.
 
     The bytes go to a temporary file in the same folder, which then replaces
     the target: an interrupted write never leaves half a graph behind, and
     the temporary file of a killed write is removed by the next one.
     """
     path = Path(path)
-    data = _serialize(graph, suffix_format(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".nt", dir=path.parent) as folder:
+        triples = Path(folder) / "graph.nt"
+        with triples.open("wb") as out:
+            append_ntriples(graph, out)
+        return save_ntriples_as(triples, path)
+
+
+def _ntriples(graph: Graph) -> bytes:
+    """``graph`` as N-Triples, to load into a store (order does not matter there)."""
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def append_ntriples(graph: Graph, out: BinaryIO) -> None:
+    """Append ``graph`` to an open N-Triples file: one step of a streaming
+    write, where successive graphs may repeat a line (a set of triples
+    loaded from the file has it once)."""
+    graph.serialize(destination=out, format="nt", encoding="utf-8")
+
+
+#: rdflib format name (:data:`FORMATS`) -> Oxigraph's
+_OX_FORMATS = {"longturtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+               "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
+
+
+def save_ntriples_as(source: str | Path, path: str | Path) -> Path:
+    """Write the graph in the N-Triples file ``source`` to ``path``, atomically,
+    in the format its extension names, without holding the graph in memory:
+    Oxigraph's bulk loader reads it into an on-disk store next to ``path``
+    (removed afterwards) and Oxigraph's serialiser writes it out. Oxigraph
+    writes in the order of its index, so the same triples always give the
+    same bytes, however the lines of ``source`` were ordered or repeated.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "g.nt").write_bytes(b'<https://w3id.org/kg-news/entity/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\\n' * 2)
+    >>> [line for line in save_ntriples_as(folder / "g.nt", folder / "g.trig").read_text().splitlines()
+    ...  if not line.startswith("@prefix")]
+    ['entity:a rdfs:label "A" .']
+    """
+    path = Path(path)
+    fmt = _OX_FORMATS[suffix_format(path)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".store", dir=path.parent) as folder:
+        store = ox.Store(folder)
+        try:
+            _bulk_load(store, Path(source))
+            prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+            graph = None if fmt.supports_datasets else ox.DefaultGraph()
+            return _write_atomically(path, lambda fh: store.dump(fh, fmt, from_graph=graph, prefixes=prefixes))
+        finally:
+            del store  # closes the database before its folder is removed
+
+
+#: Lines of an N-Triples or N-Quads file that Oxigraph's bulk loader is given
+#: at once: it holds what it is given in memory (about 0.8 KB a triple), so a
+#: whole file would make its memory grow with the graph.
+LOAD_CHUNK = 100_000
+
+
+def _bulk_load(store: ox.Store, path: Path) -> None:
+    """Load a graph file with Oxigraph's bulk loader; one of lines (N-Triples,
+    N-Quads) a chunk of lines at a time, so memory stays the same however
+    large the file (:data:`LOAD_CHUNK`)."""
+    fmt = _rdf_format(path)
+    if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        store.bulk_load(path=str(path), format=fmt)
+        return
+    with path.open("rb") as fh:
+        while chunk := b"".join(itertools.islice(fh, LOAD_CHUNK)):
+            store.bulk_load(input=chunk, format=fmt)
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Call ``write`` on a temporary file next to ``path`` that then replaces it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path)
     fd, tmp = _locked_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             umask = os.umask(0)
             os.umask(umask)
@@ -467,7 +513,7 @@ class GraphStore(Store):
     def load(self, source: str | Path | Graph, graph: str | None = None) -> None:
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         if isinstance(source, Graph):
-            data = _serialize(source, "nt")
+            data = _ntriples(source)
             self._change(lambda store: store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=target))
         else:
             path = Path(source)
@@ -476,7 +522,7 @@ class GraphStore(Store):
     def delete(self, triples: Graph, graph: str | None = None) -> None:
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         quads = [ox.Quad(quad.subject, quad.predicate, quad.object, target)
-                 for quad in ox.parse(_serialize(triples, "nt"), format=ox.RdfFormat.N_TRIPLES)]
+                 for quad in ox.parse(_ntriples(triples), format=ox.RdfFormat.N_TRIPLES)]
 
         def remove(store: ox.Store) -> None:
             for quad in quads:
@@ -588,10 +634,14 @@ def _is_store(path: Path) -> bool:
 
 
 def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
-                ontology: str | Path | None = None) -> Path | str:
+                ontology: str | Path | None = None, triples: str | Path | None = None) -> Path | str:
     """Load a graph file and the ontology into a persistent store; return its
     folder (or its URL: ``store_dir`` may name a server store, whose data graph
     then holds the two files and nothing else).
+
+    ``triples`` is the same graph as an N-Triples file (a build has one), to
+    load instead of parsing ``graph_path``: loaded a chunk of lines at a
+    time, its memory does not grow with the graph.
 
     ``store_dir`` defaults to a folder in :func:`cache_dir` named by the hash
     of both files, which :func:`open_store` finds again (and which is kept
@@ -607,10 +657,11 @@ def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
         with ServerStore(store_dir) as server:
             server.replace(graph_path, ontology)
         return store_dir
+    source = Path(triples) if triples else graph_path
     if store_dir:
-        return _build(graph_path, ontology, Path(store_dir), replace=True)
+        return _build(source, ontology, Path(store_dir), replace=True)
     cached = cache_dir() / "stores" / _store_key(graph_path, ontology)
-    return cached if _is_store(cached) else _build(graph_path, ontology, cached, replace=False)
+    return cached if _is_store(cached) else _build(source, ontology, cached, replace=False)
 
 
 def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> Path:
@@ -621,7 +672,7 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
         try:
             store = ox.Store(str(version))  # creates the folder
             for path in (graph_path, ontology):
-                store.bulk_load(path=str(path), format=_rdf_format(path))
+                _bulk_load(store, path)
             store.optimize()
             del store  # closes the database before readers may open it
         except BaseException:
@@ -981,7 +1032,7 @@ class ServerStore(Store):
         self._named_graphs = None
         with tempfile.TemporaryDirectory(prefix="kg-load-") as folder:
             if isinstance(source, Graph):
-                (Path(folder) / "0.nt").write_bytes(_serialize(source, "nt"))
+                (Path(folder) / "0.nt").write_bytes(_ntriples(source))
                 files = {target: Path(folder) / "0.nt"}
             else:
                 files = _split_by_graph(Path(source), Path(folder), target)
@@ -994,7 +1045,7 @@ class ServerStore(Store):
     def delete(self, triples: Graph, graph: str | None = None) -> None:
         """Remove ``triples`` with DELETE DATA, some thousands per request (no blank nodes:
         SPARQL cannot name one it did not make)."""
-        lines = [line for line in _serialize(triples, "nt").decode("utf-8").split("\n") if line]
+        lines = [line for line in _ntriples(triples).decode("utf-8").split("\n") if line]
         if any("_:" in line.split('"')[0] for line in lines):
             raise ValueError("cannot delete triples with blank nodes from a server store (DELETE DATA names none)")
         for start in range(0, len(lines), 5000):

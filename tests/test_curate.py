@@ -18,6 +18,8 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, SKOS, Literal
 from rdflib.compare import isomorphic
+
+from graph_compare import canonical_decimals
 from rdflib.namespace import PROV
 
 from kg.cli import cli
@@ -230,7 +232,8 @@ def test_an_unreadable_curation_file_is_named(tmp_path):
 def test_read_content_gives_back_what_to_graph_wrote(world, small_graph, examples_graph):
     for graph in (to_graph(world.articles, *_fields(world.resolution)), small_graph, examples_graph):
         content = read_content(graph)
-        assert isomorphic(to_graph(content.articles, *_fields(content.resolution), quotes=content.quotes), graph)
+        assert isomorphic(to_graph(content.articles, *_fields(content.resolution), quotes=content.quotes),
+                          canonical_decimals(graph))
 
 
 def test_read_content_of_the_shipped_graph_without_quotes():
@@ -376,11 +379,11 @@ def test_decisions_survive_a_rebuild(tmp_path, monkeypatch):
     assert kg("build", str(articles), "-o", str(out), "-q").exit_code == 0
     raw = read_content(load_graph(out)).resolution
     assert entity(raw, "Microsoft Azure").type == "Organization"
-    assert ("Larry Ellison", "founderOf", "OpenAI") in relations(raw)
+    assert ("Anthropic", "develops", "Trainium2") in relations(raw)
     for step in (["merge", "OpenAI for-profit division", "OpenAI"],
                  ["split", "Evercore", "Evercore ISI"],
                  ["retype", "Microsoft Azure", "Product"],
-                 ["drop-relation", "Larry Ellison", "founderOf", "OpenAI"],
+                 ["drop-relation", "Anthropic", "develops", "Trainium2"],
                  ["drop-fact", "OpenAI", "investment", "250000000000"],
                  ["alias", "Novo Nordisk", "Novo Nordisk A/S"]):
         result = kg("curate", *step, "-g", str(out), "--by", "ana")
@@ -395,7 +398,7 @@ def test_decisions_survive_a_rebuild(tmp_path, monkeypatch):
         assert "Evercore ISI" in labels and "Evercore ISI" not in entity(r, "Evercore").aliases
         assert {ref.entity.label for ref in r.references if ref.text == "Evercore ISI"} == {"Evercore ISI"}
         assert entity(r, "Microsoft Azure").type == "Product"
-        assert ("Larry Ellison", "founderOf", "OpenAI") not in relations(r)
+        assert ("Anthropic", "develops", "Trainium2") not in relations(r)
         assert not [f for f in r.facts if f.subject.label == "OpenAI" and f.metric == "investment"]
         assert "Novo Nordisk A/S" in entity(r, "Novo Nordisk").aliases
         assert len(set(graph.subjects(PROV.wasAttributedTo, None))) == 6
