@@ -73,15 +73,15 @@ def test_the_split_keeps_two_articles_of_each_sector_in_each_half():
 def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
     assert result.articles == 8
-    assert result.entities.f1 >= 0.67
-    assert result.relations.f1 >= 0.40
+    assert result.entities.f1 >= 0.69
+    assert result.relations.f1 >= 0.41
     assert result.facts_lenient.f1 >= 0.40
 
 
 def test_tune_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:tune")
-    assert result.entities.f1 >= 0.86
-    assert result.relations.f1 >= 0.54
+    assert result.entities.f1 >= 0.88
+    assert result.relations.f1 >= 0.59
     assert result.facts_lenient.f1 >= 0.62
 
 
@@ -90,5 +90,5 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
     empty.write_text("@prefix kg: <https://w3id.org/kg-news/ontology#> .\n", encoding="utf-8")
     result = score(_build(tmp_path_factory, [SHARED / "articles"], "--catalogue", str(empty)), SHARED / "gold")
     assert result.entities.f1 >= 0.80
-    assert result.relations.f1 >= 0.55
-    assert result.facts_lenient.f1 >= 0.74
+    assert result.relations.f1 >= 0.59
+    assert result.facts_lenient.f1 >= 0.77
