@@ -489,7 +489,12 @@ def roles(c: Clause) -> Iterable[Triple]:
         # ORG, the conglomerate chaired by PERSON / founded in 1995 by PERSON
         m = _BY.search(pre)
         if m:
-            org = next(iter(reversed(c.before(base + m.start(), "Organization"))), None) or c.subject()
+            org = next(iter(reversed(c.before(base + m.start(), "Organization"))), None)
+            # only what is led: "X, the conglomerate chaired by", not "X for $4 billion, a shake-up led by"
+            if org is not None and not re.fullmatch(r"(?:['’]s?)?\s*(?:,\s*(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,4}?)?",
+                                                    doc[org.end:base + m.start()]):
+                org = None
+            org = org or c.subject(base + m.start())
             if org is not None:
                 yield p, role_relation(m.group(1).replace("chaired", "chair").replace("led", "head").replace("run", "runs")), org, 0.65
         # Vivek Arya of Bank of America

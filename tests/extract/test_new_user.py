@@ -272,3 +272,12 @@ def test_buying_a_companys_sites_is_not_buying_the_company(trained_nlp):
     assert ("Marlow Pharma", "investsIn", "Kestrel Labs") in got  # the first sentence says so
     ex_second = _read(trained_nlp, "Marlow Pharma will acquire three Kestrel Labs production sites in Italy.")[1]
     assert ("Marlow Pharma", "investsIn", "Kestrel Labs") not in ex_second
+
+
+def test_led_by_names_the_leader_of_what_it_follows(trained_nlp):
+    """"X, the conglomerate chaired by Y": Y chairs X; "... to Z for $4
+    billion, the latest step in a shake-up led by chief executive Y": Y leads the seller, not Z."""
+    _, got = _read(trained_nlp, "Marlow Foods agreed to sell its tea unit to Tarvik Capital for 4.5 billion euros, "
+                                "the latest step in a shake-up led by chief executive Ada Lyle.")
+    assert ("Ada Lyle", "ceoOf", "Marlow Foods") in got
+    assert not {r for r in got if r[0] == "Ada Lyle" and r[2] == "Tarvik Capital"}
