@@ -2,7 +2,9 @@
 central, which entities cluster, how two entities are connected, what the
 graph holds, and how an entity's measured facts move and disagree.
 
-Everything starts from :func:`project`, which turns the rdflib graph into a
+Everything starts from :func:`project`, which turns the RDF graph (an rdflib
+Graph, or the SPARQL store of a graph of any size: it reads both with the
+same queries) into a
 networkx ``MultiDiGraph``: one node per entity (keyed by its label), one
 edge per relation triple (keyed by the relation's name), carrying the
 evidence that states it. Every other function returns plain Python data
@@ -22,17 +24,15 @@ from __future__ import annotations
 import calendar
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import networkx as nx
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import PROV, SDO
-
 from .model import KG, TRIPLES_DIR
 from .schema import CLASSES, RELATIONS, plain_decimal
-from .store import load_graph
+from .store import load_graph, select_values
 
 __all__ = [
     "MEASURES",
@@ -81,7 +81,7 @@ USD_RATES = {"USD": 1.0, "CNY": 7.2, "HKD": 7.8, "EUR": 0.92, "GBP": 0.79, "JPY"
 RATE_TOLERANCE = 0.10
 
 
-def example_graph() -> Graph:
+def example_graph():
     """The small hand-made graph shipped for tests, docs and notebooks.
 
     >>> len(example_graph()) > 100
@@ -100,62 +100,105 @@ class EntityNotFound(LookupError):
 
 
 # ------------------------------------------------------------ reading RDF
+#
+# Each table is one SPARQL query, read through kg.store.select_values: the same
+# text runs on an rdflib Graph parsed from a file and on the Oxigraph store of
+# a graph of any size, which reads only what the query names.
 
-def _text(term) -> str | None:
-    return None if term is None else str(term)
+_PREFIXES = f"""PREFIX kg: <{KG}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+"""
+
+#: Any source :func:`select_values` reads: an rdflib Graph or a :class:`kg.store.GraphStore`.
+Source = Any
 
 
-def _local_name(term) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if isinstance(term, URIRef) else text
+def _select(source: Source, query: str) -> Iterator[tuple]:
+    return select_values(source, _PREFIXES + query)
 
 
-def _articles(graph: Graph) -> dict[str, dict]:
+def _iris(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _articles(source: Source) -> dict[str, dict]:
     table = {}
-    for article in graph.subjects(RDF.type, KG.Article):
-        table[str(article)] = {
-            "file": _text(graph.value(article, KG.fileName)) or _local_name(article),
-            "headline": _text(graph.value(article, SDO.headline)),
-            "date": _text(graph.value(article, SDO.datePublished)),
-        }
+    for article, file, headline, day in _select(source, """
+            SELECT ?article ?file ?headline ?date WHERE {
+              ?article a kg:Article .
+              OPTIONAL { ?article kg:fileName ?file }
+              OPTIONAL { ?article schema:headline ?headline }
+              OPTIONAL { ?article schema:datePublished ?date }
+            }"""):
+        table.setdefault(article, {"file": file or _local_name(article), "headline": headline, "date": day})
     return table
 
 
-def _evidence(graph: Graph, articles: dict[str, dict]) -> dict[str, dict]:
+def _evidence(source: Source, articles: dict[str, dict]) -> dict[str, dict]:
+    """The evidence of relation statements (not of mentions or facts: only
+    these reach the projected graph), by id."""
     table = {}
-    for ev in graph.subjects(RDF.type, KG.Evidence):
-        article = _text(graph.value(ev, PROV.wasDerivedFrom))
-        meta = articles.get(article, {"file": _local_name(URIRef(article)) if article else None,
-                                      "headline": None, "date": None})
-        start, end, conf = (graph.value(ev, p) for p in (KG.start, KG.end, KG.confidence))
-        table[str(ev)] = {
-            "id": str(ev),
+    for ev, article, start, end, quote, extractor, conf in _select(source, """
+            SELECT ?ev ?article ?start ?end ?quote ?extractor ?confidence WHERE {
+              ?statement a rdf:Statement ; kg:evidence ?ev .
+              ?ev a kg:Evidence .
+              OPTIONAL { ?ev prov:wasDerivedFrom ?article }
+              OPTIONAL { ?ev kg:start ?start }
+              OPTIONAL { ?ev kg:end ?end }
+              OPTIONAL { ?ev kg:quote ?quote }
+              OPTIONAL { ?ev kg:extractor ?extractor }
+              OPTIONAL { ?ev kg:confidence ?confidence }
+            }"""):
+        if ev in table:
+            continue
+        meta = articles.get(article, {"file": _local_name(article) if article else None, "headline": None,
+                                      "date": None})
+        table[ev] = {
+            "id": ev,
             "article": article,
             "file": meta["file"],
             "headline": meta["headline"],
             "date": meta["date"],
             "start": None if start is None else int(start),
             "end": None if end is None else int(end),
-            "quote": _text(graph.value(ev, KG.quote)),
-            "extractor": _text(graph.value(ev, KG.extractor)),
+            "quote": None if quote is None else str(quote),
+            "extractor": None if extractor is None else str(extractor),
             "confidence": None if conf is None else float(conf),
         }
     return table
 
 
-def _entities(graph: Graph) -> dict[URIRef, dict]:
+def _entities(source: Source) -> dict[str, dict]:
     """IRI -> node attributes; a label shared by two IRIs gets the IRI's
     local name appended so that labels stay unique node keys."""
-    classes = {KG[c]: c for c in CLASSES}
+    classes = {str(KG[c]): c for c in CLASSES}
+    kinds = {}
+    for node, cls_iri in _select(source, f"SELECT ?node ?class WHERE {{ VALUES ?class {{ {_iris(classes)} }} "
+                                         "?node a ?class }"):
+        kinds.setdefault(node, set()).add(classes[cls_iri])
+    names = defaultdict(lambda: defaultdict(set))
+    for node, prop, value in _select(source, f"""
+            SELECT ?node ?property ?value WHERE {{
+              VALUES ?class {{ {_iris(classes)} }}
+              VALUES ?property {{ rdfs:label skos:altLabel kg:wikidata }}
+              ?node a ?class ; ?property ?value .
+            }}"""):
+        names[node][_local_name(prop)].add(str(value))
     found = {}
-    for cls_iri, cls in classes.items():
-        for node in graph.subjects(RDF.type, cls_iri):
-            labels = sorted(str(label) for label in graph.objects(node, RDFS.label))
-            label = labels[0] if labels else _local_name(node)
-            aliases = sorted({str(a) for a in graph.objects(node, SKOS.altLabel)} | set(labels[1:]))
-            qids = sorted(str(q) for q in graph.objects(node, KG.wikidata))
-            found[node] = {"label": label, "cls": cls, "iri": str(node),
-                           "aliases": aliases, "wikidata": qids[0] if qids else ""}
+    for node in sorted(kinds):
+        labels = sorted(names[node]["label"])
+        label = labels[0] if labels else _local_name(node)
+        qids = sorted(names[node]["wikidata"])
+        found[node] = {"label": label, "cls": max(kinds[node], key=CLASSES.index), "iri": node,
+                       "aliases": sorted(names[node]["altLabel"] | set(labels[1:])), "wikidata": qids[0] if qids else ""}
     counts = Counter(attrs["label"] for attrs in found.values())
     for node, attrs in found.items():
         if counts[attrs["label"]] > 1:
@@ -163,12 +206,20 @@ def _entities(graph: Graph) -> dict[URIRef, dict]:
     return found
 
 
-def _statement_evidence(graph: Graph) -> dict[tuple, set[str]]:
+def _statement_evidence(source: Source, predicates: Iterable[str]) -> dict[tuple, set[str]]:
     found = defaultdict(set)
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        key = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
-        found[key].update(str(ev) for ev in graph.objects(st, KG.evidence))
+    for s, p, o, ev in _select(source, f"""
+            SELECT ?s ?p ?o ?ev WHERE {{
+              VALUES ?p {{ {_iris(predicates)} }}
+              ?statement a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+              OPTIONAL {{ ?statement kg:evidence ?ev }}
+            }}"""):
+        found[(s, p, o)].update([ev] if ev else [])
     return found
+
+
+def _relation_triples(source: Source, predicates: Iterable[str]) -> list[tuple[str, str, str]]:
+    return sorted(set(_select(source, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(predicates)} }} ?s ?p ?o }}")))
 
 
 def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
@@ -181,7 +232,7 @@ def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
 
 
 def project(
-    graph: Graph,
+    source: Source,
     *,
     relations: Iterable[str] | None = None,
     classes: Iterable[str] | None = None,
@@ -189,7 +240,8 @@ def project(
     since: str | None = None,
     until: str | None = None,
 ) -> nx.MultiDiGraph:
-    """Project the RDF graph onto a networkx ``MultiDiGraph``.
+    """Project the RDF graph (an rdflib Graph or a :class:`kg.store.GraphStore`)
+    onto a networkx ``MultiDiGraph``.
 
     Nodes are entities keyed by label, with ``cls``, ``iri``, ``aliases``
     and ``wikidata``. Edges are relation triples keyed by relation name,
@@ -220,10 +272,11 @@ def project(
     """
     relations = _checked(relations, RELATIONS, "relation")
     classes = _checked(classes, CLASSES, "class")
-    article_table = _articles(graph)
-    evidence_table = _evidence(graph, article_table)
-    entities = _entities(graph)
-    stated = _statement_evidence(graph)
+    names = {str(KG[name]): name for name in relations or RELATIONS}
+    article_table = _articles(source)
+    evidence_table = _evidence(source, article_table)
+    entities = _entities(source)
+    stated = _statement_evidence(source, names)
     wanted_articles = None if articles is None else set(articles)
     filtering = wanted_articles is not None or since is not None or until is not None
 
@@ -236,30 +289,30 @@ def project(
         return _in_window(ev["date"], since, until)
 
     edge_data = {}
-    for name in relations or RELATIONS:
+    for s, p, o in _relation_triples(source, names):
+        name = names[p]
         spec = RELATIONS[name]
-        for s, p, o in graph.triples((None, KG[name], None)):
-            if s not in entities or o not in entities:
-                continue
-            if classes and not (entities[s]["cls"] in classes and entities[o]["cls"] in classes):
-                continue
-            if spec.symmetric and str(s) > str(o):
-                s, o = o, s  # one undirected edge: store it from the smaller IRI
-            both_ways = stated.get((s, p, o), set()) | (stated.get((o, p, s), set()) if spec.symmetric else set())
-            evidence_ids = _one_per_sentence({ev for ev in both_ways if keep_evidence(ev)}, evidence_table)
-            if filtering and not evidence_ids:
-                continue
-            evs = [evidence_table[ev] for ev in evidence_ids if ev in evidence_table]
-            files = sorted({ev["file"] for ev in evs if ev["file"]})
-            confidences = [ev["confidence"] for ev in evs if ev["confidence"] is not None]
-            edge_data[(s, p, o)] = {
-                "relation": name,
-                "symmetric": spec.symmetric,
-                "sources": len(files),
-                "articles": files,
-                "evidence": evidence_ids,
-                "confidence": max(confidences) if confidences else None,
-            }
+        if s not in entities or o not in entities:
+            continue
+        if classes and not (entities[s]["cls"] in classes and entities[o]["cls"] in classes):
+            continue
+        if spec.symmetric and s > o:
+            s, o = o, s  # one undirected edge: store it from the smaller IRI
+        both_ways = stated.get((s, p, o), set()) | (stated.get((o, p, s), set()) if spec.symmetric else set())
+        evidence_ids = _one_per_sentence({ev for ev in both_ways if keep_evidence(ev)}, evidence_table)
+        if filtering and not evidence_ids:
+            continue
+        evs = [evidence_table[ev] for ev in evidence_ids if ev in evidence_table]
+        files = sorted({ev["file"] for ev in evs if ev["file"]})
+        confidences = [ev["confidence"] for ev in evs if ev["confidence"] is not None]
+        edge_data[(s, p, o)] = {
+            "relation": name,
+            "symmetric": spec.symmetric,
+            "sources": len(files),
+            "articles": files,
+            "evidence": evidence_ids,
+            "confidence": max(confidences) if confidences else None,
+        }
 
     # Built here rather than with rdflib's rdflib_to_networkx_multidigraph: that
     # one adds triples in hash order, which changes from run to run, and node
@@ -565,7 +618,7 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
 
 # ------------------------------------------------------------ counts
 
-def stats(graph: Graph) -> dict:
+def stats(source: Source) -> dict:
     """Counts by class, relation, article, number of sources, and extractor
     (evidence sentences behind the relation triples).
 
@@ -580,8 +633,8 @@ def stats(graph: Graph) -> dict:
     >>> s["articles"]["example-2.txt"]
     {'relations': 5, 'facts': 2}
     """
-    G = project(graph)
-    fact_rows = _fact_rows(graph)
+    G = project(source)
+    fact_rows = _fact_rows(source, _entities(source))
     per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in G.graph["articles"].values()}
     for _, _, data in G.edges(data=True):
         for file in data["articles"]:
@@ -639,54 +692,81 @@ def _day(text: str, end: bool) -> date:
     raise ValueError(text)
 
 
-def _fact_rows(graph: Graph) -> list[dict]:
-    articles = _articles(graph)
-    entities = _entities(graph)
+def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = None) -> list[dict]:
+    """Every measured fact (or only those about the entity IRI ``subject``)
+    with the files and sentences behind it."""
+    only = f"VALUES ?subject {{ <{subject}> }}" if subject else ""
+    facts_found = {}
+    for fact, subj, metric, value, unit, period in _select(source, f"""
+            SELECT ?fact ?subject ?metric ?value ?unit ?period WHERE {{
+              {only}
+              ?fact a kg:Fact ; kg:subject ?subject ; kg:value ?value .
+              OPTIONAL {{ ?fact kg:metric ?metric_term }}
+              OPTIONAL {{ ?fact kg:unit ?unit }}
+              OPTIONAL {{ ?fact kg:period ?period }}
+              # a metric written as an IRI is known by its local name
+              BIND(IF(isIRI(?metric_term), REPLACE(STR(?metric_term), "^.*[#/]", ""), ?metric_term) AS ?metric)
+            }}"""):
+        facts_found.setdefault(fact, (subj, metric, value, unit, period))
+    evidence_of = defaultdict(dict)
+    for fact, ev, article, file, quote, start, end in _select(source, f"""
+            SELECT ?fact ?ev ?article ?file ?quote ?start ?end WHERE {{
+              {only}
+              ?fact a kg:Fact ; kg:subject ?subject ; kg:evidence ?ev .
+              OPTIONAL {{ ?ev prov:wasDerivedFrom ?article OPTIONAL {{ ?article a kg:Article ; kg:fileName ?file }} }}
+              OPTIONAL {{ ?ev kg:quote ?quote }}
+              OPTIONAL {{ ?ev kg:start ?start }}
+              OPTIONAL {{ ?ev kg:end ?end }}
+            }}"""):
+        file = file or (_local_name(article) if article else None)
+        evidence_of[fact].setdefault(ev, (file, quote if quote is None else str(quote), start, end))
     rows = []
-    for fact in graph.subjects(RDF.type, KG.Fact):
-        subject = graph.value(fact, KG.subject)
-        value = graph.value(fact, KG.value)
-        if subject is None or value is None:
-            continue
+    for fact, (subj, metric, value, unit, period) in facts_found.items():
         files, quotes = set(), []
-        for ev in sorted(graph.objects(fact, KG.evidence)):
-            article = graph.value(ev, PROV.wasDerivedFrom)
-            file = articles.get(str(article), {}).get("file") or (_local_name(article) if article else None)
+        for _, (file, quote, start, end) in sorted(evidence_of[fact].items()):
             if file:
                 files.add(file)
-            quote = graph.value(ev, KG.quote)
-            start, end = graph.value(ev, KG.start), graph.value(ev, KG.end)
-            quotes.append(str(quote) if quote is not None else f"{file} [{start}:{end}]")
-        period = _text(graph.value(fact, KG.period))
-        start, end = period_bounds(period)
+            quotes.append(quote if quote is not None else f"{file} [{start}:{end}]")
+        period = None if period is None else str(period)
+        first, last = period_bounds(period)
         rows.append({
-            "fact": str(fact),
-            "entity": entities[subject]["label"] if subject in entities else _local_name(subject),
-            "metric": _local_name(graph.value(fact, KG.metric)),
-            "value": plain_decimal(Decimal(str(value.toPython() if isinstance(value, Literal) else value))),
-            "unit": _text(graph.value(fact, KG.unit)) or "",
+            "fact": fact,
+            "entity": entities[subj]["label"] if subj in entities else _local_name(subj),
+            "metric": None if metric is None else str(metric),
+            "value": plain_decimal(Decimal(str(value))),
+            "unit": "" if unit is None else str(unit),
             "period": period,
-            "start": start,
-            "end": end,
+            "start": first,
+            "end": last,
             "sources": sorted(files),
             "evidence": quotes,
         })
     return rows
 
 
-def facts(graph: Graph, entity: str | None = None) -> list[dict]:
+def _entity_names(entities: dict[str, dict]) -> nx.MultiDiGraph:
+    """The entities alone, as :func:`find_entity` looks names up."""
+    G = nx.MultiDiGraph()
+    G.add_nodes_from((attrs["label"], attrs) for attrs in entities.values())
+    return G
+
+
+def facts(source: Source, entity: str | None = None) -> list[dict]:
     """Measured facts as a time series: by metric, then period start
     (undated last), then unit and value. ``entity`` (a label or alias,
-    any case) keeps one entity's facts. ``value`` is a ``Decimal``.
+    any case) keeps one entity's facts, and only those are read.
+    ``value`` is a ``Decimal``.
 
     >>> [(f["metric"], f["period"], str(f["value"])) for f in facts(example_graph(), "acme cloud")]
     ... # doctest: +NORMALIZE_WHITESPACE
     [('revenue', '2025-04/2025-06', '10000000000'), ('revenueGrowth', '2025-01/2025-03', '15'), ('revenueGrowth', '2025-04/2025-06', '20'), ('revenueGrowth', '2025-04/2025-06', '21')]
     """
-    rows = _fact_rows(graph)
+    entities = _entities(source)
+    subject = None
     if entity is not None:
-        node = find_entity(project(graph), entity)
-        rows = [r for r in rows if r["entity"] == node]
+        node = find_entity(_entity_names(entities), entity)
+        subject = next(iri for iri, attrs in entities.items() if attrs["label"] == node)
+    rows = _fact_rows(source, entities, subject)
     return sorted(rows, key=lambda r: (r["entity"], r["metric"], r["start"] is None, r["start"] or date.min,
                                        r["end"] or date.min, r["unit"], r["value"]))
 
@@ -765,7 +845,7 @@ def _side(row: dict) -> dict:
     return {key: row[key] for key in ("value", "unit", "sources", "evidence")}
 
 
-def conflicts(graph: Graph, kinds: Iterable[str] | None = None) -> list[dict]:
+def conflicts(source: Source, kinds: Iterable[str] | None = None) -> list[dict]:
     """Facts on the same subject, metric and period whose values differ
     between articles, one row per pair, classified by :func:`compare_values`.
 
@@ -782,7 +862,7 @@ def conflicts(graph: Graph, kinds: Iterable[str] | None = None) -> list[dict]:
     [('Acme Cloud', 'revenueGrowth', '2025-04/2025-06', 'disagreement')]
     """
     groups = defaultdict(list)
-    for row in _fact_rows(graph):
+    for row in _fact_rows(source, _entities(source)):
         if row["period"] is None and row["metric"] in PERIODIC_METRICS:
             continue
         groups[(row["entity"], row["metric"], row["period"])].append(row)

@@ -41,11 +41,12 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
+from rdflib import RDFS, Dataset, Graph, Literal  # noqa: F401 - RDFS and KG serve the doctests
 
 from .model import KG, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
@@ -61,6 +62,7 @@ __all__ = [
     "AskResult",
     "GraphResult",
     "GraphStore",
+    "select_values",
     "QuerySyntaxError",
     "cache_dir",
     "apply_update",
@@ -406,6 +408,47 @@ class GraphStore:
         del self._store
         if self._hold is not None:
             self._hold.close()
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = frozenset(_XSD + name for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+
+
+def _python_value(kind: str, value: str, datatype: str | None):
+    """A result term as a plain value: integers as int, decimals as Decimal,
+    doubles as float, anything else (IRIs included) as its text."""
+    if kind == "literal" and datatype:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype == _XSD + "decimal":
+            return Decimal(value)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(value)
+    return value
+
+
+def select_values(source: Graph | GraphStore, sparql: str) -> Iterator[tuple]:
+    """The rows of a SELECT query as tuples of plain Python values (None where
+    unbound), from either engine: an rdflib ``Graph`` answers with its own
+    SPARQL engine, a :class:`GraphStore` with Oxigraph (only its default graph,
+    as saved queries see it). The analysis reads graphs through this, so the
+    same query text serves a file parsed in memory and a store of any size.
+
+    >>> graph = load_graph(TRIPLES_DIR / "examples" / "valid.ttl")
+    >>> query = "SELECT ?s ?n WHERE { ?s <https://w3id.org/kg-news/ontology#start> ?n } ORDER BY ?n LIMIT 1"
+    >>> [(s.rsplit("/", 1)[0], n) for s, n in select_values(graph, query)]
+    [('https://w3id.org/kg-news/evidence', 0)]
+    """
+    if isinstance(source, Graph):
+        for row in source.query(sparql):
+            yield tuple(None if term is None else _python_value(
+                "literal" if isinstance(term, Literal) else "uri", str(term),
+                str(term.datatype) if isinstance(term, Literal) and term.datatype else None) for term in row)
+        return
+    for row in source.query(sparql):
+        yield tuple(None if term is None else _python_value(term.kind, term.value, term.datatype) for term in row)
 
 
 def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
