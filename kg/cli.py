@@ -579,7 +579,7 @@ def path(source, target, limit, fmt, graph_path):
     As CSV or JSON: one row per sentence behind each relation of each hop."""
     from . import analyse
 
-    G = analyse.project(_read(graph_path))
+    G = _calling(analyse.shortest_path_graph, _read(graph_path), source, target, limit=limit)
     found = _calling(analyse.paths, G, source, target, limit=limit)
     a, b = analyse.find_entity(G, source), analyse.find_entity(G, target)
     if not found:
