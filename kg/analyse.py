@@ -36,6 +36,7 @@ from .store import load_graph, select_values
 
 __all__ = [
     "MEASURES",
+    "STRUCTURAL_MEASURES",
     "ROUNDING_TOLERANCE",
     "USD_RATES",
     "RATE_TOLERANCE",
@@ -64,6 +65,9 @@ __all__ = [
 
 #: The centrality measures :func:`centrality` and :func:`rank` know.
 MEASURES = ("degree", "pagerank", "betweenness")
+#: The measures that read only who is joined to whom (not how many sources
+#: say so): they can be ranked on ``project(..., evidence=False)``.
+STRUCTURAL_MEASURES = ("degree", "betweenness")
 
 #: Two figures in the same unit whose relative difference is at most this
 #: are the same figure rounded differently ("US$52 billion" and "about $53

@@ -498,11 +498,11 @@ def _read(graph: str | Path | None):
         raise click.ClickException(f"cannot parse {path}: {exc}") from None
 
 
-def _project(source, relations, classes, articles, since, until):
+def _project(source, relations, classes, articles, since, until, evidence=True):
     from .analyse import project
 
     return _calling(project, source, relations=relations or None, classes=classes or None,
-                    articles=articles or None, since=since, until=until)
+                    articles=articles or None, since=since, until=until, evidence=evidence)
 
 
 def _calling(fn, *args, **kwargs):
@@ -616,7 +616,9 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
-    G = _project(_read(graph_path), relations, classes, articles, since, until)
+    # degree and betweenness need no evidence, unless it picks the edges (by article or date)
+    evidence = by not in analyse.STRUCTURAL_MEASURES or bool(articles or since or until)
+    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=evidence)
     rows = analyse.rank(G, by, top=top or None)
     columns = ["rank", "entity", "class", by, "neighbours"]
     _emit(fmt, columns, rows, lambda: _table(

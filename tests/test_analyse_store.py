@@ -47,6 +47,16 @@ def test_stats_facts_and_conflicts_are_the_same_from_the_store(sources):
     assert found and found == analyse.conflicts(rdf)
 
 
+@pytest.mark.parametrize("by", analyse.STRUCTURAL_MEASURES)
+@pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
+def test_structural_ranks_need_no_evidence(sources, by, filters):
+    rdf, store = sources
+    whole = analyse.rank(analyse.project(rdf, **filters), by, top=None)
+    assert len(whole) > 5 and analyse.rank(analyse.project(store, evidence=False, **filters), by, top=None) == whole
+    with pytest.raises(ValueError, match="need the evidence"):
+        analyse.project(store, evidence=False, since="2025-01-01")
+
+
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])
 def test_paths_read_only_for_the_hops_are_the_paths_of_the_whole_graph(sources, a, b):
     rdf, store = sources
