@@ -4,10 +4,9 @@ graph holds, and how an entity's measured facts move and disagree.
 
 Everything starts from :func:`project`, which turns the RDF graph (an rdflib
 Graph, or the SPARQL store of a graph of any size: it reads both with the
-same queries) into a
-networkx ``MultiDiGraph``: one node per entity (keyed by its label), one
-edge per relation triple (keyed by the relation's name), carrying the
-evidence that states it. Every other function returns plain Python data
+same queries) into a networkx ``MultiDiGraph``: one node per entity (keyed
+by its label), one edge per relation triple (keyed by the relation's name),
+carrying the evidence that states it. Every other function returns plain Python data
 (dicts, lists, numbers) so that it can be tested against known answers.
 
 >>> G = project(example_graph())
