@@ -507,8 +507,8 @@ def curate_apply(graph, curation):
 
 def _graph_option(command):
     """``--graph PATH``: the graph to read, by default the shipped one."""
-    return click.option("--graph", "graph_path", type=click.Path(dir_okay=False), default=None,
-                        help="Graph file to read (default: the shipped triples/news.trig).")(command)
+    return click.option("--graph", "graph_path", type=click.Path(), default=None,
+                        help="Graph file or store folder to read (default: the shipped triples/news.trig).")(command)
 
 
 def _filter_options(command):
@@ -525,11 +525,28 @@ def _filter_options(command):
     return command
 
 
-def _project(rdf, relations, classes, articles, since, until):
+def _read(graph: str | Path | None):
+    """GRAPH's SPARQL store (a graph file's is built on first use and cached;
+    a store folder is opened as it is) for the analysis commands: they read
+    what they need from it instead of parsing the whole file."""
+    from .store import default_graph_path, open_store
+
+    path = Path(graph) if graph else default_graph_path()
+    if not path.exists():
+        raise click.ClickException(f"no graph at {path}: build one with `kg build SRC -o {path}`")
+    try:
+        return open_store(path)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # the store loader's error on a broken file
+        raise click.ClickException(f"cannot parse {path}: {exc}") from None
+
+
+def _project(source, relations, classes, articles, since, until, evidence=True):
     from .analyse import project
 
-    return _calling(project, rdf, relations=relations or None, classes=classes or None,
-                    articles=articles or None, since=since, until=until)
+    return _calling(project, source, relations=relations or None, classes=classes or None,
+                    articles=articles or None, since=since, until=until, evidence=evidence)
 
 
 def _calling(fn, *args, **kwargs):
@@ -606,7 +623,7 @@ def path(source, target, limit, fmt, graph_path):
     As CSV or JSON: one row per sentence behind each relation of each hop."""
     from . import analyse
 
-    G = analyse.project(_load(graph_path))
+    G = _calling(analyse.shortest_path_graph, _read(graph_path), source, target, limit=limit)
     found = _calling(analyse.paths, G, source, target, limit=limit)
     a, b = analyse.find_entity(G, source), analyse.find_entity(G, target)
     if not found:
@@ -643,7 +660,9 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
-    G = _project(_load(graph_path), relations, classes, articles, since, until)
+    # degree and betweenness need no evidence, unless it picks the edges (by article or date)
+    evidence = by not in analyse.STRUCTURAL_MEASURES or bool(articles or since or until)
+    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=evidence)
     rows = analyse.rank(G, by, top=top or None)
     columns = ["rank", "entity", "class", by, "neighbours"]
     _emit(fmt, columns, rows, lambda: _table(
@@ -663,7 +682,7 @@ def stats(fmt, graph_path):
     which key. The share of triples with more than one source follows from the counts by sources."""
     from . import analyse
 
-    s = analyse.stats(_load(graph_path))
+    s = analyse.stats(_read(graph_path))
     rows = [
         *({"what": what, "by": None, "key": None, "count": s[what]} for what in ("entities", "relations", "facts")),
         *({"what": "entities", "by": "class", "key": k, "count": n} for k, n in s["classes"].items()),
@@ -707,7 +726,7 @@ def facts(entity, fmt, graph_path):
     """Print ENTITY's measured facts as a time series (by metric, then period)."""
     from . import analyse
 
-    rows = _calling(analyse.facts, _load(graph_path), entity)
+    rows = _calling(analyse.facts, _read(graph_path), entity)
 
     def print_table():
         if not rows:
@@ -733,7 +752,7 @@ def conflicts(kinds, fmt, graph_path):
     or JSON: one row per pair, its two sides as value_a ... and value_b ..."""
     from . import analyse
 
-    found = analyse.conflicts(_load(graph_path), kinds=kinds or None)
+    found = analyse.conflicts(_read(graph_path), kinds=kinds or None)
     sides = ("value", "unit", "sources", "evidence")
     rows = [{**{k: c[k] for k in ("entity", "metric", "period", "kind", "reason")},
              **{f"{k}_{side}": c[side][k] for side in ("a", "b") for k in sides}} for c in found]
@@ -768,7 +787,7 @@ def _view(G, focus, depth, community, top, seed):
 
 
 @cli.command()
-@click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@click.argument("graph", required=False, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Picture to write: .png, .svg, .pdf, or .html for the interactive view.")
 @click.option("--focus", help="Draw only this entity's neighbourhood.")
@@ -791,12 +810,12 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
     html = output.lower().endswith(".html")
     if top is None:
         top = 0 if html else drawing.TOP
-    rdf = _load(graph)
+    store = _read(graph)
     try:
         if timeline:
-            written = _calling(drawing.draw_timeline, rdf, timeline, output)
+            written = _calling(drawing.draw_timeline, store, timeline, output)
         else:
-            G = _view(_project(rdf, relations, classes, articles, since, until), focus, depth, community, top, seed)
+            G = _view(_project(store, relations, classes, articles, since, until), focus, depth, community, top, seed)
             if html:
                 written = drawing.write_html(G, output, title=title, size_by=size_by)
             else:
@@ -807,7 +826,7 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
 
 
 @cli.command()
-@click.argument("graph", required=False, type=click.Path(dir_okay=False))
+@click.argument("graph", required=False, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="out.graphml, out.gexf, or a folder for nodes.csv and edges.csv.")
 @_filter_options
@@ -815,7 +834,7 @@ def export(graph, output, relations, classes, articles, since, until):
     """Export the entity graph (GRAPH, default the shipped one) for Gephi, Cytoscape or a spreadsheet."""
     from . import draw as drawing
 
-    G = _project(_load(graph), relations, classes, articles, since, until)
+    G = _project(_read(graph), relations, classes, articles, since, until)
     for written in drawing.export(G, output):
         click.echo(f"wrote {written}")
 

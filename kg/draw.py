@@ -3,7 +3,8 @@ timeline of an entity's facts, a self-contained interactive HTML view, and
 exports for other tools (GraphML, GEXF, CSV).
 
 Every function takes what :mod:`kg.analyse` returns (a projected
-``MultiDiGraph``, or the rdflib graph for facts) and writes one file.
+``MultiDiGraph``, or for facts the graph itself: an rdflib Graph or a
+:class:`kg.store.GraphStore`) and writes one file.
 matplotlib, adjustText and pyvis are imported inside the functions that
 need them, so importing :mod:`kg.draw` stays cheap.
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
+import json
 import itertools
 import os
 import re
@@ -42,12 +43,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
+from rdflib import RDFS, Dataset, Graph, Literal  # noqa: F401 - RDFS and KG serve the doctests
 
 from .model import KG, PREFIXES, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
@@ -71,6 +73,9 @@ __all__ = [
     "DATA_GRAPH",
     "is_store_url",
     "server_endpoints",
+    "select_values",
+    "SUMMARY_GRAPH",
+    "summary_update",
     "QuerySyntaxError",
     "cache_dir",
     "apply_update",
@@ -258,6 +263,19 @@ def _merge_graphs(dataset: Dataset) -> Graph:
 def ontology_path() -> Path:
     """The ontology that is loaded into every store next to the graph."""
     return TRIPLES_DIR / "ontology.ttl"
+
+
+#: The named graph of every store that holds what is computed from the graph
+#: when it is loaded or updated (:func:`summary_update`), not part of it.
+SUMMARY_GRAPH = "https://w3id.org/kg-news/summary"
+
+
+def summary_update() -> str:
+    """The SPARQL 1.1 Update (``triples/summary.ru``) that fills
+    :data:`SUMMARY_GRAPH` anew from the graph and the ontology: the answers of
+    the saved queries that aggregate the whole graph, so that they stay fast
+    as it grows. Run after every load and update of a store."""
+    return (TRIPLES_DIR / "summary.ru").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,7 +498,9 @@ class GraphStore(Store):
             graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode))
 
     def __len__(self) -> int:
-        return len(self._store)
+        """Triples of the graph and the ontology (not those of :data:`SUMMARY_GRAPH`)."""
+        derived = sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)))
+        return len(self._store) - derived
 
     def __repr__(self) -> str:
         return f"GraphStore({str(self.path)!r})"
@@ -553,6 +573,47 @@ class GraphStore(Store):
             self._hold = None
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = frozenset(_XSD + name for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+
+
+def _python_value(kind: str, value: str, datatype: str | None):
+    """A result term as a plain value: integers as int, decimals as Decimal,
+    doubles as float, anything else (IRIs included) as its text."""
+    if kind == "literal" and datatype:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype == _XSD + "decimal":
+            return Decimal(value)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(value)
+    return value
+
+
+def select_values(source: Graph | GraphStore, sparql: str) -> Iterator[tuple]:
+    """The rows of a SELECT query as tuples of plain Python values (None where
+    unbound), from either engine: an rdflib ``Graph`` answers with its own
+    SPARQL engine, a :class:`GraphStore` with Oxigraph (only its default graph,
+    as saved queries see it). The analysis reads graphs through this, so the
+    same query text serves a file parsed in memory and a store of any size.
+
+    >>> graph = load_graph(TRIPLES_DIR / "examples" / "valid.ttl")
+    >>> query = "SELECT ?s ?n WHERE { ?s <https://w3id.org/kg-news/ontology#start> ?n } ORDER BY ?n LIMIT 1"
+    >>> [(s.rsplit("/", 1)[0], n) for s, n in select_values(graph, query)]
+    [('https://w3id.org/kg-news/evidence', 0)]
+    """
+    if isinstance(source, Graph):
+        for row in source.query(sparql):
+            yield tuple(None if term is None else _python_value(
+                "literal" if isinstance(term, Literal) else "uri", str(term),
+                str(term.datatype) if isinstance(term, Literal) and term.datatype else None) for term in row)
+        return
+    for row in source.query(sparql):
+        yield tuple(None if term is None else _python_value(term.kind, term.value, term.datatype) for term in row)
+
+
 def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
     """Run a SPARQL Update on the store in ``store_dir`` (or at a server's URL).
     Stores already open read-only keep their old view until they are opened
@@ -596,6 +657,7 @@ def _change_folder(folder: Path, change) -> None:
 def _run_update(store: ox.Store, sparql: str, prefixes: Mapping[str, str] | None) -> None:
     try:
         store.update(sparql, prefixes=dict(prefixes or {}))
+        store.update(summary_update())
     except SyntaxError as error:
         raise QuerySyntaxError.from_parser(str(error)) from None
 
@@ -617,12 +679,12 @@ def cache_dir() -> Path:
 
 
 #: Bumped when the layout of a store changes, so old cached stores are not reused.
-_STORE_VERSION = "2"  # 2: a link to versions
+_STORE_VERSION = "3"  # 2: a link to versions; 3: the summary graph
 
 
 def _store_key(graph_path: Path, ontology: Path) -> str:
     digest = hashlib.sha256(f"{_STORE_VERSION} {ox.__version__}".encode())
-    for path in (graph_path, ontology):
+    for path in (graph_path, ontology, TRIPLES_DIR / "summary.ru"):
         with path.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
@@ -673,6 +735,7 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
             store = ox.Store(str(version))  # creates the folder
             for path in (graph_path, ontology):
                 _bulk_load(store, path)
+            store.update(summary_update())
             store.optimize()
             del store  # closes the database before readers may open it
         except BaseException:
@@ -848,7 +911,8 @@ def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public na
     if _is_store(path):
         with _reading(path) as store:
             ntriples = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                                for graph in [ox.DefaultGraph(), *store.named_graphs()])
+                                for graph in [ox.DefaultGraph(), *store.named_graphs()]
+                                if graph != ox.NamedNode(SUMMARY_GRAPH))
         return bind_prefixes(Graph()).parse(data=ntriples.decode("utf-8"), format="nt")
     graph = load_graph(path)
     graph.parse(str(ontology_path()), format="turtle")
@@ -1018,6 +1082,17 @@ class ServerStore(Store):
         return GraphResult(ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads)
 
     def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        """Run ``sparql``, then refresh :data:`SUMMARY_GRAPH` (as the embedded store does)."""
+        self._update(sparql, prefixes)
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        """Compute :data:`SUMMARY_GRAPH` anew from this store's data graph. A
+        server has one summary graph: where several kg graphs share a server
+        (``data_graph=``), it holds the one of the graph refreshed last."""
+        self._update(summary_update(), None)
+
+    def _update(self, sparql: str, prefixes: Mapping[str, str] | None) -> None:
         data = {"update": _escaped(_prologue(prefixes) + sparql)}
         if not re.search(r"\b(WITH|USING)\b", _code_of(sparql), re.I):
             data["using-graph-uri"] = self.data_graph
@@ -1074,6 +1149,7 @@ class ServerStore(Store):
         self.drop(self.data_graph)
         self.load(graph_path)
         self.load(ontology or ontology_path())
+        self.refresh_summary()
 
     def close(self) -> None:
         self._session.close()

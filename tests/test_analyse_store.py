@@ -1,0 +1,79 @@
+"""The analysis reads the SPARQL store as it reads a parsed file (issue 9):
+on the shipped graph, every analysis gives the same answer from the
+Oxigraph store as from the rdflib graph of the same file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+
+from kg import analyse
+from kg.store import default_graph_path, load_graph, open_store
+
+pytestmark = pytest.mark.issue(9)
+
+
+@pytest.fixture(scope="module")
+def sources():
+    store = open_store(default_graph_path())
+    yield load_graph(default_graph_path()), store
+    store.close()
+
+
+def _as_data(G: nx.MultiDiGraph) -> tuple:
+    return (sorted(G.nodes(data=True)), sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]), G.graph)
+
+
+@pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]},
+                                     {"articles": ["000_1266da3b6364bda1.txt"]}, {"until": "2025-08-30"}])
+def test_projection_is_the_same_from_the_store(sources, filters):
+    rdf, store = sources
+    from_file, from_store = analyse.project(rdf, **filters), analyse.project(store, **filters)
+    assert from_store.number_of_edges() > 0
+    assert _as_data(from_store) == _as_data(from_file)
+
+
+def test_stats_facts_and_conflicts_are_the_same_from_the_store(sources):
+    rdf, store = sources
+    assert analyse.stats(store) == analyse.stats(rdf)
+    assert analyse.facts(store) == analyse.facts(rdf)
+    alibaba = analyse.facts(store, "alibaba")
+    assert alibaba and {row["entity"] for row in alibaba} == {"Alibaba Group"}
+    assert alibaba == analyse.facts(rdf, "alibaba")
+    found = analyse.conflicts(store)
+    assert found and found == analyse.conflicts(rdf)
+
+
+@pytest.mark.parametrize("by", analyse.STRUCTURAL_MEASURES)
+@pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
+def test_structural_ranks_need_no_evidence(sources, by, filters):
+    rdf, store = sources
+    whole = analyse.rank(analyse.project(rdf, **filters), by, top=None)
+    assert len(whole) > 5 and analyse.rank(analyse.project(store, evidence=False, **filters), by, top=None) == whole
+    with pytest.raises(ValueError, match="need the evidence"):
+        analyse.project(store, evidence=False, since="2025-01-01")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])
+def test_paths_read_only_for_the_hops_are_the_paths_of_the_whole_graph(sources, a, b):
+    rdf, store = sources
+    whole = analyse.paths(analyse.project(rdf), a, b, limit=3)
+    near = analyse.shortest_path_graph(store, a, b, limit=3)
+    assert whole and analyse.paths(near, a, b, limit=3) == whole
+    assert near.number_of_nodes() < analyse.project(rdf).number_of_nodes()
+
+
+@pytest.mark.parametrize("args", [["path", "Alibaba Group", "Nvidia"], ["rank"], ["stats"], ["facts", "Alibaba"],
+                                  ["conflicts"], ["export", "-o", "{tmp}/g.graphml"]])
+def test_analysis_commands_do_not_import_spacy(args, tmp_path):
+    """Start-up counts in an analysis command's time: it reads the store
+    with networkx at hand, and never loads the NLP pipeline or the server."""
+    code = ("import sys, kg.cli\n"
+            "kg.cli.cli.main(sys.argv[1:], standalone_mode=False)\n"
+            "print(sorted(m for m in ('spacy', 'thinc', 'kg.pipeline', 'kg.extract', 'kg.server') if m in sys.modules))")
+    command = [sys.executable, "-c", code, *(arg.format(tmp=tmp_path) for arg in args)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
