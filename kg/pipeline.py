@@ -19,17 +19,20 @@ from pathlib import Path
 from rdflib import Graph
 from spacy.tokens import Doc
 
-from .errors import InputError
+from .errors import InputError, KgError
 from .curate import Curated, Decision
 from .curation_rdf import curate_graph
 from .extract import DEFAULT_EXTRACTORS, Extraction, Gazetteer, extract_article, get_extractor, load_pipeline
 from .extract.scorer import Scorer, load_scorer
 from .ingest import MAX_CHARS, DuplicateArticle, read_articles
+from .journal import Entry, Journal, Settings, journal_path_for
 from .model import GraphContent, load_catalogue
 from .resolve import Resolution, resolve
-from .schema import Article
+from .schema import Article, Entity
+from .store import build_store, save_graph
 
-__all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph"]
+__all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph", "save_build", "Change", "UnknownArticleError",
+           "add_articles", "remove_articles"]
 
 
 class ExtractionError(InputError):
@@ -68,6 +71,9 @@ class BuildResult:
     stats: BuildStats
     #: what the curation decisions did (none applied when there were none)
     curation: Curated
+    #: what was extracted from each article, by article id, and how: what the graph's journal keeps
+    extractions: tuple[Extraction, ...] = ()
+    settings: Settings | None = None
 
 
 def build_graph(
@@ -104,14 +110,34 @@ def build_graph(
     pipeline once); the result is the same whatever their number.
     """
     started = time.perf_counter()
+    entries, setup = _prepare(extractors, catalogue, scorer, model, max_chars)
+    stats = BuildStats()
+    failed = _failures(stats, strict, on_error)
+    read = list(read_articles(paths, keep=_names(entries), max_chars=max_chars, on_error=failed))
+    extractions = _extract_read(read, jobs, setup, progress, failed)
+    settings = Settings(tuple(extractors), catalogue and str(Path(catalogue).resolve()),
+                        scorer and str(Path(scorer).resolve()), quotes, max_chars)
+    return _result(extractions, entries, settings, decisions, stats, started)
+
+
+def _prepare(extractors: Sequence[str], catalogue: str | Path | None, scorer: str | Path | None,
+             model: str | None, max_chars: int) -> tuple[list[Entity], _Setup]:
+    """The catalogue's entries and what extraction needs; unknown extractors fail here, before any text is read."""
     for name in extractors:
         get_extractor(name)  # fail early, naming the known extractors
     rater = load_scorer(scorer) if scorer is not None else None
     entries = load_catalogue(catalogue)
-    gazetteer = Gazetteer(entries)
-    keep = [alias for e in entries for alias in e.aliases]
-    stats = BuildStats()
+    return entries, (model, max_chars, Gazetteer(entries), tuple(extractors), rater)
 
+
+def _names(entries: Sequence[Entity]) -> list[str]:
+    """The catalogue's names, which cleaning keeps whole."""
+    return [alias for e in entries for alias in e.aliases]
+
+
+def _failures(stats: BuildStats, strict: bool,
+              on_error: Callable[[InputError], None] | None) -> Callable[[InputError], None]:
+    """What to do with an input that fails: note it in ``stats``, raise it when ``strict``, pass it to ``on_error``."""
     def failed(err: InputError) -> None:
         if isinstance(err, DuplicateArticle):
             stats.duplicates.append(err)
@@ -122,20 +148,40 @@ def build_graph(
         if on_error is not None:
             on_error(err)
 
-    read = list(read_articles(paths, keep=keep, max_chars=max_chars, on_error=failed))
-    _pipeline(model, max_chars)  # loaded here first: a missing model fails once, and forked workers inherit it
-    articles, extractions = [], []
+    return failed
+
+
+def _extract_read(read: Sequence[Article], jobs: int, setup: _Setup, progress: Callable[[Iterable], Iterable] | None,
+                  failed: Callable[[InputError], None]) -> list[Extraction]:
+    """The extractions of the articles that did not fail (each failure goes to ``failed``)."""
+    if not read:
+        return []
+    _pipeline(setup[0], setup[1])  # loaded here first: a missing model fails once, and forked workers inherit it
+    extractions = []
     # closing: a --strict stop ends the worker processes there and then
-    with closing(_extract_all(read, jobs, (model, max_chars, gazetteer, tuple(extractors), rater))) as outcomes:
+    with closing(_extract_all(read, jobs, setup)) as outcomes:
         for article in progress(read) if progress else read:
             # next() inside the loop: the bar counts an article once its outcome is in
             outcome = next(outcomes)
             if isinstance(outcome, str):  # this article's failure, not the build's
                 failed(ExtractionError(article.source, f"failed in extraction ({outcome})"))
                 continue
-            articles.append(article)
             extractions.append(outcome)
-    graph, curation = curate_graph(GraphContent(tuple(articles), resolve(extractions, entries), quotes), decisions)
+    return extractions
+
+
+def _result(extractions: Iterable[Extraction], entries: Sequence[Entity], settings: Settings,
+            decisions: Sequence[Decision], stats: BuildStats, started: float) -> BuildResult:
+    """Resolve, curate and model the extractions; fill in ``stats``.
+
+    Resolution reads the articles by id: where it must choose (the first
+    spelling of a name names the entity, a tie between classes), the choice
+    depends on which articles there are, not on the order they were read or
+    added in.
+    """
+    extractions = tuple(sorted(extractions, key=lambda ex: ex.article.id))
+    articles = tuple(ex.article for ex in extractions)
+    graph, curation = curate_graph(GraphContent(articles, resolve(extractions, entries), settings.quotes), decisions)
     resolution = curation.resolution
     stats.articles = len(articles)
     stats.entities = len(resolution.entities)
@@ -144,7 +190,7 @@ def build_graph(
     stats.sources = len({ev.article_id for st in resolution.statements for ev in st.evidence}
                         | {ev.article_id for f in resolution.facts for ev in f.evidence})
     stats.seconds = time.perf_counter() - started
-    return BuildResult(graph, resolution, stats, curation)
+    return BuildResult(graph, resolution, stats, curation, extractions, settings)
 
 
 #: What every article's extraction needs: model name, max_chars, gazetteer, extractor names, scorer.
@@ -214,3 +260,114 @@ def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Itera
                 yield from outcomes
         finally:
             pool.shutdown(cancel_futures=True)  # a --strict stop leaves the rest unparsed
+
+
+# ---------------------------------------------------------------- daily additions
+
+def save_build(result: BuildResult, path: str | Path) -> None:
+    """Write a build's graph file, its SPARQL store and its journal (which
+    ``kg add`` and ``kg remove`` need)."""
+    _save(result.graph, path)
+    with Journal.create(journal_path_for(path), result.settings) as journal:
+        for extraction in result.extractions:
+            journal.put(extraction)
+
+
+def _save(graph: Graph, path: str | Path) -> None:
+    save_graph(graph, path)
+    build_store(path)  # the SPARQL store that kg query and kg serve open
+
+
+class UnknownArticleError(KgError, LookupError):
+    """A name given to ``kg remove`` that names no article of the graph."""
+
+    def __str__(self) -> str:  # LookupError would quote the message
+        return str(self.args[0])
+
+
+@dataclass
+class Change:
+    """What :func:`add_articles` or :func:`remove_articles` did to a graph."""
+
+    stats: BuildStats
+    added: tuple[Entry, ...] = ()
+    removed: tuple[Entry, ...] = ()
+    #: articles given to add that the graph has already (the same content id): left as they are
+    present: tuple[Entry, ...] = ()
+    #: the graph as written; None when nothing changed and nothing was written
+    result: BuildResult | None = None
+
+
+def add_articles(
+    graph_path: str | Path,
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    on_error: Callable[[InputError], None] | None = None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+    decisions: Sequence[Decision] = (),
+    jobs: int = 1,
+) -> Change:
+    """Add the articles under ``paths`` to the graph at ``graph_path``, built
+    by :func:`build_graph` and :func:`save_build`: only those whose content id
+    is new are extracted (as the graph's were, see :class:`~kg.journal.Settings`);
+    then every article is resolved again from the journal, ``decisions`` are
+    applied and the graph file and its store rewritten. The graph equals
+    the one a build of all its articles gives. Nothing is written when no
+    article is new. Inputs that fail are handled as in :func:`build_graph`.
+
+    Raises :class:`~kg.journal.JournalError` when the graph has no journal.
+    """
+    started = time.perf_counter()
+    with Journal.open(journal_path_for(graph_path), graph_path) as journal:
+        settings = journal.settings
+        entries, setup = _prepare(settings.extractors, settings.catalogue, settings.scorer, None, settings.max_chars)
+        stats = BuildStats()
+        failed = _failures(stats, strict, on_error)
+        known = {entry.id for entry in journal.entries()}
+        read = list(read_articles(paths, keep=_names(entries), max_chars=settings.max_chars, on_error=failed))
+        present = tuple(_entry(a) for a in read if a.id in known)
+        extractions = _extract_read([a for a in read if a.id not in known], jobs, setup, progress, failed)
+        if not extractions:
+            return Change(stats, present=present)
+        for extraction in extractions:
+            journal.put(extraction)
+        result = _result(journal.extractions(), entries, settings, decisions, stats, started)
+        _save(result.graph, graph_path)
+    return Change(stats, added=tuple(_entry(ex.article) for ex in extractions), present=present, result=result)
+
+
+def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: Sequence[Decision] = ()) -> Change:
+    """Take the articles ``names`` names (an article's id, the name of the
+    file it was read from, or its JSON Lines ``id``) out of the graph at
+    ``graph_path``: every article left is resolved again from the journal,
+    so a relation or fact whose last source is gone disappears and one with
+    other sources keeps those. ``decisions`` are applied; the graph file and
+    its store are rewritten.
+
+    Raises :class:`UnknownArticleError`, and changes nothing, when a name
+    names no article; :class:`~kg.journal.JournalError` when the graph has
+    no journal.
+    """
+    started = time.perf_counter()
+    with Journal.open(journal_path_for(graph_path), graph_path) as journal:
+        known = journal.entries()
+        removed: dict[str, Entry] = {}
+        for name in names:
+            found = [entry for entry in known if entry.is_named(name)]
+            if not found:
+                near = ", ".join(sorted({entry.key or entry.file_name for entry in known})[:5])
+                raise UnknownArticleError(f"no article in {graph_path} is called {name!r} (give an article's id, "
+                                          f"file name or JSON Lines id; its articles include {near})")
+            removed |= {entry.id: entry for entry in found}
+        journal.delete(removed)
+        settings = journal.settings
+        entries, _ = _prepare(settings.extractors, settings.catalogue, settings.scorer, None, settings.max_chars)
+        stats = BuildStats()
+        result = _result(journal.extractions(), entries, settings, decisions, stats, started)
+        _save(result.graph, graph_path)
+    return Change(stats, removed=tuple(removed.values()), result=result)
+
+
+def _entry(article: Article) -> Entry:
+    return Entry(article.id, article.source, article.key)
