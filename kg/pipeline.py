@@ -361,12 +361,10 @@ def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: 
                                           f"file name or JSON Lines id; its articles include {near})")
             removed |= {entry.id: entry for entry in found}
         journal.delete(removed)
-        settings = journal.settings
-        entries, _ = _prepare(settings.extractors, settings.catalogue, settings.scorer, None, settings.max_chars)
-        stats = BuildStats()
-        result = _result(journal.extractions(), entries, settings, decisions, stats, started)
+        result = _result(journal.extractions(), load_catalogue(journal.settings.catalogue), journal.settings,
+                         decisions, BuildStats(), started)
         _save(result.graph, graph_path)
-    return Change(stats, removed=tuple(removed.values()), result=result)
+    return Change(result.stats, removed=tuple(removed.values()), result=result)
 
 
 def _entry(article: Article) -> Entry:
