@@ -9,7 +9,8 @@ The journal is one SQLite file: the settings of the build (extractors,
 catalogue, scorer, whether evidence quotes its sentence) and one row per
 article, keyed by its content id, holding its extraction pickled and
 compressed, without the article's text (a graph built with ``--no-quotes``
-has a journal with no sentences either).
+has a journal with no sentences either). Pickle runs what the file says:
+a journal is kg's own working file, not something to take from others.
 
 >>> import tempfile
 >>> from kg.schema import Article

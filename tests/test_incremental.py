@@ -8,6 +8,7 @@ extractions and let `remove_articles` resolve it again. Those marked
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -98,6 +99,16 @@ def test_remove_then_compare_with_a_graph_that_never_had_the_article(tmp_path):
     remove_articles(removed, ["a2"])
     never, _ = _graph_from_journal(tmp_path / "two", [ACME_1, INITECH])
     assert removed.read_bytes() == never.read_bytes()
+
+
+def test_json_lines_articles_are_named_by_their_id_or_by_their_file(tmp_path):
+    def line(extraction: Extraction, n: int, key: str) -> Extraction:
+        return replace(extraction, article=replace(extraction.article, source=f"/feeds/day.jsonl:{n}", key=key))
+
+    graph, _ = _graph_from_journal(tmp_path, [line(ACME_1, 1, "story-1"), line(ACME_2, 2, "story-2"), INITECH])
+    assert [e.key for e in remove_articles(graph, ["story-2"]).removed] == ["story-2"]
+    assert [e.id for e in remove_articles(graph, ["day.jsonl"]).removed] == ["a1"]
+    assert [str(name) for name in load_graph(graph).objects(None, KG.fileName)] == ["a3.txt"]
 
 
 def test_an_unknown_article_is_an_error_and_changes_nothing(tmp_path):
