@@ -129,7 +129,7 @@ _CURATION_OPTION = click.option(
               help="Processes that parse and extract the new articles.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def add(sources, graph, strict, curation, jobs, quiet):
-    """Add the articles in SOURCES (files or folders) to GRAPH.
+    """Add the articles in SOURCES (files or folders) to the graph --into names.
 
     Only articles whose content (URL, else text) is new to the graph are
     read by NLP, with the extractors, catalogue and scorer it was built
@@ -175,9 +175,9 @@ def add(sources, graph, strict, curation, jobs, quiet):
               help="The graph to remove from, built by `kg build` (with its journal beside it).")
 @_CURATION_OPTION
 def remove(articles, graph, curation):
-    """Take ARTICLES out of GRAPH: each named by its id, the name of the
-    file it was read from, or its JSON Lines "id" (a JSON Lines file's name
-    names all its articles).
+    """Take ARTICLES out of the graph --from names. An article is named by
+    its id, the name of the file it was read from, or its JSON Lines "id" (a
+    JSON Lines file's name names all its articles).
 
     What only they said goes: a relation or fact whose last source is gone
     disappears, one with other sources keeps those. Nothing is extracted
