@@ -25,6 +25,7 @@ a journal is kg's own working file, not something to take from others.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import pickle
@@ -113,8 +114,8 @@ class Journal:
         """A new, empty journal that replaces the one at ``path`` (if any) when committed."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(path)
         building = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        building.unlink(missing_ok=True)
         db = sqlite3.connect(building, isolation_level=None)
         db.executescript("""
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -192,6 +193,25 @@ class Journal:
 
     def __exit__(self, kind, error, trace) -> None:
         self.close(keep=kind is None)
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Remove the journals that killed builds left half made next to ``path``
+    (each named after its writer's process, with SQLite's own files beside it)."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"):
+        pid = leftover.name[len(path.name) + 2:].partition(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _without_text(extraction: Extraction, quotes: bool) -> Extraction:

@@ -265,12 +265,14 @@ def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Itera
 # ---------------------------------------------------------------- daily additions
 
 def save_build(result: BuildResult, path: str | Path) -> None:
-    """Write a build's graph file, its SPARQL store and its journal (which
-    ``kg add`` and ``kg remove`` need)."""
-    _save(result.graph, path)
+    """Write a build's journal (which ``kg add`` and ``kg remove`` need),
+    then its graph file and SPARQL store. The journal first: a build killed
+    between the two leaves the old graph with the new journal, which the next
+    ``kg add`` or ``kg remove`` turns into the new graph, never the other way."""
     with Journal.create(journal_path_for(path), result.settings) as journal:
         for extraction in result.extractions:
             journal.put(extraction)
+    _save(result.graph, path)
 
 
 def _save(graph: Graph, path: str | Path) -> None:

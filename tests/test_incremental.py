@@ -247,3 +247,17 @@ def test_a_build_resolves_articles_by_id_whatever_order_they_are_given_in(tmp_pa
                      for a, b in (("one.txt", "two.txt"), ("two.txt", "one.txt")))
     assert isomorphic(first, second)
     assert len(set(first.subjects(RDF.predicate, KG.supplies))) == 1
+
+
+def test_a_journal_a_killed_build_left_half_made_is_removed_by_the_next(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    path = tmp_path / "news.journal.sqlite"
+    abandoned = [tmp_path / f".news.journal.sqlite.{dead.stdout.strip()}.tmp{end}" for end in ("", "-journal")]
+    for leftover in abandoned:
+        leftover.write_bytes(b"half")
+    with Journal.create(path, SETTINGS) as journal:
+        journal.put(ACME_1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.journal.sqlite"]
