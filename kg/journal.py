@@ -147,6 +147,9 @@ class Journal:
             settings = Settings(**settings | {"extractors": tuple(settings["extractors"])})
         except sqlite3.DatabaseError as exc:
             db.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_BUSY":
+                raise JournalError(f"another kg add or kg remove has been changing {graph or path} for ten "
+                                   "minutes; try again once it is done") from None
             raise JournalError(f"cannot read the journal {path} ({exc}); {rebuild}") from None
         except JournalError:
             db.close()
