@@ -26,7 +26,6 @@ import argparse
 import os
 import platform
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +42,7 @@ sys.path.insert(0, str(HERE))
 from kg.extract import Extraction  # noqa: E402
 from kg.journal import Journal, journal_path_for  # noqa: E402
 from kg.schema import Mention, stable_id  # noqa: E402
+from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
 ARTICLES = HERE.parent / "shared" / "articles"
 ADDED = ARTICLES / "002_893f16c0d21005b9.txt"
@@ -220,8 +220,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     section = render(rows, split, resolving, env_note, args)
     if args.write:
-        write(section)
-    print(section)
+        write_section(RESULTS, HEADING, section)  # bench/sections.py: this section only, the others as they are
+    print(f"{HEADING}\n\n{section}")
 
 
 def render(rows, split, resolving, env_note, args) -> str:
@@ -251,7 +251,6 @@ def render(rows, split, resolving, env_note, args) -> str:
         trend = "no growth that this run's noise lets one measure."
     resolved = resolving[-1] if resolving else None
     return "\n".join([
-        HEADING, "",
         f"Regenerate this section: `python bench/bench_add.py --sizes {' '.join(map(str, sizes))} "
         f"--resolve-sizes {' '.join(map(str, args.resolve_sizes))} --write`.",
         f"Machine: {env_note}. One run per size; each command is a fresh process through the CLI (model load "
@@ -280,16 +279,6 @@ def render(rows, split, resolving, env_note, args) -> str:
               "and a graph and store changed by difference rather than rewritten."
               if resolved[2] + resolved[3] + alone > 2 * alone else ".")] if resolved else []),
     ])
-
-
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyoxigraph as ox  # noqa: E402
 
 from kg.query import check_query, run_query, saved_queries  # noqa: E402
-from kg.store import GraphStore, default_graph_path, ontology_path  # noqa: E402
+from kg.store import default_graph_path, ontology_path, open_store  # noqa: E402
 
-__all__ = ["SAMPLES", "write_copies", "main"]
+__all__ = ["SAMPLES", "copies_ntriples", "write_copies", "time_query", "main"]
 
 BASE = "https://w3id.org/kg-news/"
 ARTICLES_IN_SHIPPED_GRAPH = 5
@@ -71,13 +72,19 @@ def _template(graph: Path) -> str:
     return re.sub(r'(<https://w3id.org/kg-news/ontology#fileName> ")', r"\1{C}", text)
 
 
+def copies_ntriples(graph: Path, copies: int) -> Iterator[str]:
+    """``copies`` copies of ``graph``, each as N-Triples text (the first is ``graph`` itself)."""
+    template = _template(graph)
+    for i in range(copies):
+        yield template.replace("{C}", "" if i == 0 else f"c{i}_")
+
+
 def write_copies(graph: Path, copies: int, folder: Path) -> Path:
     """An Oxigraph store in ``folder`` holding ``copies`` copies of ``graph`` and the ontology."""
-    template = _template(graph)
     store = ox.Store(str(folder))
     batch = []
-    for i in range(copies):
-        batch.append(template.replace("{C}", "" if i == 0 else f"c{i}_"))
+    for i, copy in enumerate(copies_ntriples(graph, copies)):
+        batch.append(copy)
         if len(batch) == 50 or i == copies - 1:
             store.bulk_load(input="".join(batch).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
             batch = []
@@ -89,17 +96,22 @@ def write_copies(graph: Path, copies: int, folder: Path) -> Path:
 
 
 def _run(folder: str, name: str, params: dict, repeat: int, pipe) -> None:
-    store = GraphStore(folder)
+    store = open_store(folder)
     best, rows = float("inf"), 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        rows = sum(1 for _ in run_query(store, name, params))
-        best = min(best, time.perf_counter() - start)
+    try:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = sum(1 for _ in run_query(store, name, params))
+            best = min(best, time.perf_counter() - start)
+    except Exception as error:  # the engine refused or failed the query: said, not timed
+        pipe.send(("failed", str(error)))
+        return
     pipe.send((best, rows))
 
 
-def time_query(folder: Path, name: str, params: dict, repeat: int, timeout: float) -> tuple[float | None, int]:
-    """(best seconds or None if cut off, rows) for one saved query on the store in ``folder``."""
+def time_query(folder: Path | str, name: str, params: dict, repeat: int, timeout: float) -> tuple[float | None, int]:
+    """(best seconds or None if cut off, rows) for one saved query on the store in ``folder`` (or at a URL).
+    RuntimeError with the engine's message if the query fails."""
     ctx = multiprocessing.get_context("fork")
     ours, theirs = ctx.Pipe()
     process = ctx.Process(target=_run, args=(str(folder), name, params, repeat, theirs))
@@ -107,6 +119,8 @@ def time_query(folder: Path, name: str, params: dict, repeat: int, timeout: floa
     if ours.poll(timeout):
         result = ours.recv()
         process.join()
+        if result[0] == "failed":
+            raise RuntimeError(result[1])
         return result
     process.kill()
     process.join()

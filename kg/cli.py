@@ -28,6 +28,33 @@ def _graph_argument(required: bool = False):
     return click.argument("graph", required=required, type=click.Path(dir_okay=False, path_type=Path))
 
 
+def _store_url(ctx, param, value: str | None) -> str | None:
+    from .store import is_store_url
+
+    if value is not None and not is_store_url(value):
+        raise click.BadParameter(f"{value!r} is not the http(s) URL of a SPARQL endpoint, "
+                                 "e.g. http://127.0.0.1:8890/sparql-auth", ctx, param)
+    return value
+
+
+def store_option(command):
+    """The ``--store URL`` option: the command works on the SPARQL 1.1 server at
+    URL (see kg.store.ServerStore) instead of an embedded store; the command
+    receives it as ``store_url`` (None without the option)."""
+    return click.option(
+        "--store", "store_url", metavar="URL", callback=_store_url,
+        help="Use the SPARQL 1.1 server at URL (query endpoint, e.g. Virtuoso's http://HOST:8890/sparql-auth) "
+             "as the store; credentials in the URL (http://USER:PASSWORD@HOST/...) or in $KG_STORE_USER and "
+             "$KG_STORE_PASSWORD.")(command)
+
+
+def _one_store(graph, store_url, graph_name: str = "GRAPH"):
+    """``--store`` or the graph, not both."""
+    if graph and store_url:
+        raise click.UsageError(f"give {graph_name} or --store, not both")
+    return store_url or graph
+
+
 def _load(graph: str | Path | None):
     from .store import default_graph_path, load_graph
 
@@ -62,15 +89,21 @@ def _load(graph: str | Path | None):
                    "(out/news.curation.ttl for out/news.trig) where there is one.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that parse and extract; the output is the same whatever their number.")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="Parse and extract on the workers of this Dask scheduler instead of local processes (excludes "
+                   "-j); the output is the same. Needs `pip install 'kg[cluster]'`.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, jobs, quiet):
+@store_option
+def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, jobs, scheduler,
+          quiet, store_url):
     """Read the articles in SOURCES (files or folders) and write their graph.
 
     Text, Markdown, HTML and JSON Lines files are read. A file, JSON Lines
     line or article that fails (unreadable, too long, failing in extraction)
     is reported by name with the reason and skipped; the exit code is then 1.
     A repeated article is reported and read once. The graph is also loaded
-    into the on-disk SPARQL store that `kg query GRAPH` opens.
+    into the on-disk SPARQL store that `kg query GRAPH` opens, or with
+    --store into the server's store (replacing the graph there).
 
     The decisions of `kg curate` are applied on every build: those in
     --curation, else in the curation file next to OUTPUT.
@@ -82,7 +115,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     from .errors import InputError, KgError
     from .extract import DEFAULT_EXTRACTORS
     from .pipeline import build_graph, save_build
-    from .store import suffix_format
+    from .store import ServerStoreError, suffix_format
 
     try:
         suffix_format(output)
@@ -91,6 +124,11 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
     for src in sources:
         if not src.exists():
             raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
+    if scheduler is not None:
+        if click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("-j and --scheduler exclude each other: the cluster's workers do the work",
+                                     param_hint="-j/--jobs")
+        jobs = 1
 
     curation_path, decisions = _decisions_for(output, curation)
     report, progress = _reporting(quiet)
@@ -99,15 +137,20 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
                              quotes=not no_quotes, strict=strict, on_error=report, progress=progress,
                              scorer=None if scorer in (None, "none") else Path(scorer), max_chars=max_chars,
-                             decisions=decisions, jobs=jobs)
+                             decisions=decisions, jobs=jobs, scheduler=scheduler)
     except InputError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
     except (KgError, ValueError) as err:
         raise click.ClickException(str(err)) from None
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
-    save_build(result, output)
+    try:
+        save_build(result, output, store_url)
+    except ServerStoreError as err:
+        raise click.ClickException(f"wrote {output}, but could not load it: {err}") from None
     click.echo(f"wrote {output}: {result.stats.summary()}")
+    if store_url:
+        click.echo(f"loaded into the store at {_without_credentials(store_url)}")
     _report_curation(result, decisions, curation_path)
     if result.stats.errors:
         sys.exit(1)
@@ -128,7 +171,8 @@ _CURATION_OPTION = click.option(
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that parse and extract the new articles.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def add(sources, graph, strict, curation, jobs, quiet):
+@store_option
+def add(sources, graph, strict, curation, jobs, quiet, store_url):
     """Add the articles in SOURCES (files or folders) to the graph --into names.
 
     Only articles whose content (URL, else text) is new to the graph are
@@ -143,6 +187,7 @@ def add(sources, graph, strict, curation, jobs, quiet):
     """
     from .errors import InputError, KgError
     from .pipeline import add_articles
+    from .store import ServerStoreError
 
     for src in sources:
         if not src.exists():
@@ -152,10 +197,10 @@ def add(sources, graph, strict, curation, jobs, quiet):
     report, progress = _reporting(quiet)
     try:
         change = add_articles(graph, sources, strict=strict, on_error=report, progress=progress,
-                              decisions=decisions, jobs=jobs)
+                              decisions=decisions, jobs=jobs, store=store_url)
     except InputError as err:
         raise click.ClickException(f"{err} (stopped: --strict)") from None
-    except (KgError, ValueError) as err:
+    except (KgError, ValueError, ServerStoreError) as err:
         raise click.ClickException(str(err)) from None
     if change.present:  # a day's folder read again holds every article of the days before: one line for them
         click.echo(f"already in {graph} (same content), not read again: {_articles(change.present)}")
@@ -164,6 +209,8 @@ def add(sources, graph, strict, curation, jobs, quiet):
     else:
         click.echo(f"added {len(change.added)} article{'s' if len(change.added) != 1 else ''}; "
                    f"wrote {graph}: {change.stats.summary()}")
+        if store_url:
+            click.echo(f"loaded into the store at {_without_credentials(store_url)}")
         _report_curation(change.result, decisions, curation_path)
     if change.stats.errors:
         sys.exit(1)
@@ -174,7 +221,8 @@ def add(sources, graph, strict, curation, jobs, quiet):
 @click.option("--from", "graph", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The graph to remove from, built by `kg build` (with its journal beside it).")
 @_CURATION_OPTION
-def remove(articles, graph, curation):
+@store_option
+def remove(articles, graph, curation, store_url):
     """Take ARTICLES out of the graph --from names. An article is named by
     its id, the name of the file it was read from, or its JSON Lines "id" (a
     JSON Lines file's name names all its articles).
@@ -190,15 +238,18 @@ def remove(articles, graph, curation):
     """
     from .errors import KgError
     from .pipeline import remove_articles
+    from .store import ServerStoreError
 
     _built(graph)
     curation_path, decisions = _decisions_for(graph, curation)
     try:
-        change = remove_articles(graph, articles, decisions=decisions)
-    except (KgError, ValueError) as err:
+        change = remove_articles(graph, articles, decisions=decisions, store=store_url)
+    except (KgError, ValueError, ServerStoreError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"removed {_articles(change.removed)}")
     click.echo(f"wrote {graph}: {change.stats.summary()}")
+    if store_url:
+        click.echo(f"loaded into the store at {_without_credentials(store_url)}")
     _report_curation(change.result, decisions, curation_path)
 
 
@@ -913,12 +964,18 @@ def _parse_params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _open(graph):
-    from .store import open_store
+    from .store import ServerStoreError, open_store
 
     try:
         return open_store(graph)
-    except (FileNotFoundError, ValueError, SyntaxError) as error:
+    except (FileNotFoundError, ValueError, SyntaxError, ServerStoreError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def _without_credentials(url: str) -> str:
+    from .store import ServerStore
+
+    return ServerStore.without_userinfo(url)
 
 
 @cli.command("query")
@@ -931,7 +988,8 @@ def _open(graph):
               help="Output format [default: table on a terminal, else csv; turtle for graphs].")
 @click.option("--max-rows", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.option("-l", "--list", "list_queries", is_flag=True, help="List the saved queries and their parameters.")
-def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
+@store_option
+def query_command(query, graph, params, fmt, max_rows, list_queries, store_url) -> None:
     """Answer QUERY: the name of a saved query, an .rq file, or SPARQL text.
 
     The prefixes kg, rdf, rdfs, owl, xsd, skos, prov, schema, wd, entity and
@@ -943,7 +1001,7 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
       kg query 'SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name }' --format json
     """
     from .query import QueryError, format_result, run_query, saved_queries
-    from .store import GraphResult, QuerySyntaxError
+    from .store import GraphResult, QuerySyntaxError, ServerStoreError
 
     if list_queries:
         for saved in saved_queries().values():
@@ -952,7 +1010,7 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
         return
     if not query:
         raise click.UsageError("give a QUERY (a saved query's name or SPARQL), or --list")
-    store = _open(graph)
+    store = _open(_one_store(graph, store_url, "--graph"))
     try:
         result = run_query(store, query, params)
         if fmt is None:
@@ -962,6 +1020,8 @@ def query_command(query, graph, params, fmt, max_rows, list_queries) -> None:
         raise _BadQuery(f"malformed query: {error}") from None
     except QueryError as error:
         raise _BadQuery(str(error)) from None
+    except ServerStoreError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(output, nl=False)
 
 
@@ -1000,10 +1060,11 @@ def _origin(ctx, param, value: str | None) -> str | None:
 @click.option("--cors", "cors_origin", metavar="ORIGIN", callback=_origin,
               help="Let pages from ORIGIN (e.g. https://yasgui.org) query /sparql from a browser: answer its "
                    "CORS preflight and allow it, and no other origin. Off by default.")
+@store_option
 def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, workers, worker_memory, per_client,
-                  read_timeout, write_token, cors_origin) -> None:
-    """Serve GRAPH (default: the shipped graph) as a read-only SPARQL endpoint
-    at /sparql, with a browser explorer at /.
+                  read_timeout, write_token, cors_origin, store_url) -> None:
+    """Serve GRAPH (default: the shipped graph), or the server store --store,
+    as a read-only SPARQL endpoint at /sparql, with a browser explorer at /.
 
     \b
       kg serve --port 7878
@@ -1011,13 +1072,16 @@ def serve_command(graph, host, port, allow_hosts, timeout, max_rows, max_body, w
            http://127.0.0.1:7878/sparql
     """
     from .server import Limits, serve
+    from .store import ServerStoreError
 
+    source = _one_store(graph, store_url)
     limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers,
                     worker_memory=worker_memory << 20, per_client=per_client, read_timeout=read_timeout)
     try:
-        serve(graph, limits, host=host, port=port, write_token=write_token, allow_hosts=allow_hosts,
+        serve(source, limits, host=host, port=port, write_token=write_token, allow_hosts=allow_hosts,
               cors_origin=cors_origin, announce=click.echo)
-    except (OSError, ValueError, SyntaxError, RuntimeError) as error:
+    except (OSError, ValueError, SyntaxError, RuntimeError, ServerStoreError) as error:
         # a port in use, a graph that does not parse, a worker that cannot start: one line, no traceback
         reason = (getattr(error, "strerror", None) or str(error) or type(error).__name__).splitlines()[0]
-        raise click.ClickException(f"cannot serve {graph or 'the shipped graph'} on {host}:{port}: {reason}") from None
+        what = _without_credentials(store_url) if store_url else graph or "the shipped graph"
+        raise click.ClickException(f"cannot serve {what} on {host}:{port}: {reason}") from None

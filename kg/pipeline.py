@@ -90,6 +90,7 @@ def build_graph(
     max_chars: int = MAX_CHARS,
     decisions: Sequence[Decision] = (),
     jobs: int = 1,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Read the articles under ``paths`` and build their knowledge graph.
 
@@ -108,13 +109,19 @@ def build_graph(
     gives, and recorded in the graph.
     ``jobs`` processes parse and extract the articles (each loads the
     pipeline once); the result is the same whatever their number.
+    ``scheduler``, the address of a Dask scheduler (``tcp://HOST:8786``),
+    sends the same batches to its workers instead, with the same result
+    (a :class:`~kg.cluster.ClusterError` when it cannot be reached); it
+    excludes ``jobs`` above 1.
     """
+    if scheduler is not None and jobs > 1:
+        raise ValueError(f"jobs={jobs} and a scheduler exclude each other: the cluster's workers do the work")
     started = time.perf_counter()
     entries, setup = _prepare(extractors, catalogue, scorer, model, max_chars)
     stats = BuildStats()
     failed = _failures(stats, strict, on_error)
     read = list(read_articles(paths, keep=_names(entries), max_chars=max_chars, on_error=failed))
-    extractions = _extract_read(read, jobs, setup, progress, failed)
+    extractions = _extract_read(read, jobs, setup, progress, failed, scheduler)
     settings = Settings(tuple(extractors), catalogue and str(Path(catalogue).resolve()),
                         scorer and str(Path(scorer).resolve()), quotes, max_chars)
     return _result(extractions, entries, settings, decisions, stats, started)
@@ -152,14 +159,15 @@ def _failures(stats: BuildStats, strict: bool,
 
 
 def _extract_read(read: Sequence[Article], jobs: int, setup: _Setup, progress: Callable[[Iterable], Iterable] | None,
-                  failed: Callable[[InputError], None]) -> list[Extraction]:
+                  failed: Callable[[InputError], None], scheduler: str | None = None) -> list[Extraction]:
     """The extractions of the articles that did not fail (each failure goes to ``failed``)."""
     if not read:
         return []
-    _pipeline(setup[0], setup[1])  # loaded here first: a missing model fails once, and forked workers inherit it
+    if scheduler is None:  # (a cluster's workers load their own)
+        _pipeline(setup[0], setup[1])  # loaded here first: a missing model fails once, and forked workers inherit it
     extractions = []
     # closing: a --strict stop ends the worker processes there and then
-    with closing(_extract_all(read, jobs, setup)) as outcomes:
+    with closing(_extract_all(read, jobs, setup, scheduler)) as outcomes:
         for article in progress(read) if progress else read:
             # next() inside the loop: the bar counts an article once its outcome is in
             outcome = next(outcomes)
@@ -243,9 +251,20 @@ def _extract_in_worker(articles: Sequence[Article]) -> list[Extraction | str]:
 BATCH = 4
 
 
-def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Iterator[Extraction | str]:
-    """Each article's outcome (see :func:`_extract`), in the order of ``articles``."""
+def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup,
+                 scheduler: str | None = None) -> Iterator[Extraction | str]:
+    """Each article's outcome (see :func:`_extract`), in the order of ``articles``:
+    here, in ``jobs`` local processes, or on the Dask cluster at ``scheduler``."""
     batches = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+    if scheduler is not None:
+        try:
+            from .cluster import run_on_cluster
+        except ImportError as exc:
+            raise KgError(f"building on a Dask cluster needs Dask's distributed package ({exc}): "
+                          "pip install 'kg[cluster]'") from None
+        for outcomes in run_on_cluster(scheduler, batches, _extract_batch, _start_worker, setup):
+            yield from outcomes
+        return
     jobs = min(jobs, len(batches))
     if jobs <= 1:
         for batch in batches:
@@ -264,20 +283,21 @@ def _extract_all(articles: Sequence[Article], jobs: int, setup: _Setup) -> Itera
 
 # ---------------------------------------------------------------- daily additions
 
-def save_build(result: BuildResult, path: str | Path) -> None:
+def save_build(result: BuildResult, path: str | Path, store: str | None = None) -> None:
     """Write a build's journal (which ``kg add`` and ``kg remove`` need),
     then its graph file and SPARQL store. The journal first: a build killed
     between the two leaves the old graph with the new journal, which the next
-    ``kg add`` or ``kg remove`` turns into the new graph, never the other way."""
+    ``kg add`` or ``kg remove`` turns into the new graph, never the other way.
+    ``store``: the URL of a server store to load instead of the embedded one."""
     with Journal.create(journal_path_for(path), result.settings) as journal:
         for extraction in result.extractions:
             journal.put(extraction)
-    _save(result.graph, path)
+    _save(result.graph, path, store)
 
 
-def _save(graph: Graph, path: str | Path) -> None:
+def _save(graph: Graph, path: str | Path, store: str | None) -> None:
     save_graph(graph, path)
-    build_store(path)  # the SPARQL store that kg query and kg serve open
+    build_store(path, store)  # the SPARQL store that kg query and kg serve open
 
 
 class UnknownArticleError(KgError, LookupError):
@@ -309,6 +329,7 @@ def add_articles(
     progress: Callable[[Iterable], Iterable] | None = None,
     decisions: Sequence[Decision] = (),
     jobs: int = 1,
+    store: str | None = None,
 ) -> Change:
     """Add the articles under ``paths`` to the graph at ``graph_path``, built
     by :func:`build_graph` and :func:`save_build`: only those whose content id
@@ -319,6 +340,7 @@ def add_articles(
     article is new. Inputs that fail are handled as in :func:`build_graph`.
 
     Raises :class:`~kg.journal.JournalError` when the graph has no journal.
+    ``store``: the URL of a server store to load instead of the embedded one.
     """
     started = time.perf_counter()
     with Journal.open(journal_path_for(graph_path), graph_path) as journal:
@@ -335,11 +357,12 @@ def add_articles(
         for extraction in extractions:
             journal.put(extraction)
         result = _result(journal.extractions(), entries, settings, decisions, stats, started)
-        _save(result.graph, graph_path)
+        _save(result.graph, graph_path, store)
     return Change(stats, added=tuple(_entry(ex.article) for ex in extractions), present=present, result=result)
 
 
-def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: Sequence[Decision] = ()) -> Change:
+def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: Sequence[Decision] = (),
+                    store: str | None = None) -> Change:
     """Take the articles ``names`` names (an article's id, the name of the
     file it was read from, or its JSON Lines ``id``) out of the graph at
     ``graph_path``: every article left is resolved again from the journal,
@@ -365,7 +388,7 @@ def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: 
         journal.delete(removed)
         result = _result(journal.extractions(), load_catalogue(journal.settings.catalogue), journal.settings,
                          decisions, BuildStats(), started)
-        _save(result.graph, graph_path)
+        _save(result.graph, graph_path, store)
     return Change(result.stats, removed=tuple(removed.values()), result=result)
 
 

@@ -48,7 +48,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -57,7 +57,7 @@ from xml.sax.saxutils import quoteattr
 
 from .model import PREFIXES as _NAMESPACES
 from .model import TRIPLES_DIR
-from .store import AskResult, GraphResult, GraphStore, QuerySyntaxError, SelectResult, Term
+from .store import AskResult, GraphResult, QuerySyntaxError, SelectResult, Store, Term
 
 __all__ = [
     "PREFIXES",
@@ -67,6 +67,7 @@ __all__ = [
     "SavedQuery",
     "QueryError",
     "RemoteAccessError",
+    "lazily",
     "saved_queries",
     "resolve_query",
     "parse_param",
@@ -229,7 +230,7 @@ def parse_param(value: str) -> Term:
     return Term("literal", value)
 
 
-def resolve_params(store: GraphStore, sparql: str, params: Mapping[str, str]) -> dict[str, str | Term]:
+def resolve_params(store: Store, sparql: str, params: Mapping[str, str]) -> dict[str, str | Term]:
     """``params`` with the value of each ``(entity)`` or ``(class)``
     parameter of ``sparql`` (see :func:`param_kinds`) replaced by what the
     query compares it with: an entity's label, a class's IRI.
@@ -260,7 +261,7 @@ def _expand(value: str, default_namespace: str) -> str:
     return default_namespace + value
 
 
-def _entity_label(store: GraphStore, value: str) -> Term:
+def _entity_label(store: Store, value: str) -> Term:
     name = Term("literal", value)
     if store.query(f"ASK {{ ?e rdfs:label|skos:altLabel {name.n3()} }}", prefixes=PREFIXES).value:
         return name  # the name as written, even when several entities share it: the query finds them all
@@ -278,7 +279,7 @@ def _entity_label(store: GraphStore, value: str) -> Term:
     raise QueryError(f"no entity is named {value!r} (by label, alias, IRI or local name)")
 
 
-def _class_iri(store: GraphStore, value: str) -> Term:
+def _class_iri(store: Store, value: str) -> Term:
     classes = {row[0].value: row[1].value if row[1] else "" for row in store.query(
         "SELECT ?class ?label WHERE { ?class rdfs:subClassOf* kg:Entity OPTIONAL { ?class rdfs:label ?label } }",
         prefixes=PREFIXES)}
@@ -346,26 +347,33 @@ def remote_access(sparql: str, local_graphs: Iterable[str] = ()) -> str | None:
                           for m in _FETCH_WORD.finditer(text)}))
     if not words:
         return None  # the common case, without parsing
-    return _parsed_remote_access(sparql, words, frozenset(local_graphs))
+    refusal, datasets = _parsed_remote_access(sparql, words)
+    if refusal or not datasets:
+        return refusal
+    # the store's graphs are only listed for a query that names graphs (a server store lists them with a query)
+    local_graphs = frozenset(local_graphs)
+    for keyword, graph in datasets:
+        if graph not in local_graphs:
+            return f"{keyword} <{graph}> is not a graph in this store; nothing is fetched"
+    return None
 
 
 # Few entries: a query may be a megabyte long, and a cache entry keeps it.
 @functools.lru_cache(maxsize=32)
-def _parsed_remote_access(sparql: str, words: tuple[str, ...], local_graphs: frozenset[str]) -> str | None:
+def _parsed_remote_access(sparql: str, words: tuple[str, ...]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """(why the query is refused whatever the store holds, or None; the
+    (keyword, graph) of each FROM, FROM NAMED, USING and USING NAMED)."""
     try:
         fetching, datasets = _parse_for_fetching(sparql)
     except Exception as error:  # rdflib fails in many ways on text it does not read as SPARQL 1.1
         return (f"{words[0]} appears in a query that the fetch check cannot read as SPARQL 1.1 "
                 f"({type(error).__name__}), so it is refused: this endpoint never fetches from other servers. "
-                f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)")
+                f"Write the query in SPARQL 1.1, or leave the word {words[0]} out (comments and strings too)"), ()
     if fetching:
-        return f"{fetching[0]} is not allowed: this endpoint never fetches from other servers"
-    for keyword, clause in datasets:
-        graph = clause["named"] if "named" in clause else clause["default"]
-        if str(graph) not in local_graphs:
-            keyword += " NAMED" if "named" in clause else ""
-            return f"{keyword} <{graph}> is not a graph in this store; nothing is fetched"
-    return None
+        return f"{fetching[0]} is not allowed: this endpoint never fetches from other servers", ()
+    return None, tuple((keyword + (" NAMED" if "named" in clause else ""),
+                        str(clause["named"] if "named" in clause else clause["default"]))
+                       for keyword, clause in datasets)
 
 
 _FETCHING_NODES = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
@@ -467,7 +475,7 @@ def _where_brace(sparql: str) -> int:
     return first_free_brace
 
 
-def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] | None = None,
+def run_query(store: Store, name_or_sparql: str, params: Mapping[str, str] | None = None,
               *, directory: str | Path | None = None) -> SelectResult | AskResult | GraphResult:
     """Run a saved query by name, an ``.rq`` file or SPARQL text on ``store``.
 
@@ -487,7 +495,7 @@ def run_query(store: GraphStore, name_or_sparql: str, params: Mapping[str, str] 
     return run_sparql(store, sparql, params)
 
 
-def run_sparql(store: GraphStore, sparql: str, params: Mapping[str, str],
+def run_sparql(store: Store, sparql: str, params: Mapping[str, str],
                local_graphs: Iterable[str] | None = None) -> SelectResult | AskResult | GraphResult:
     """Run SPARQL text with ``params`` resolved (:func:`resolve_params`) and
     bound (:func:`bind_values`), after :func:`check_query` (against
@@ -495,7 +503,7 @@ def run_sparql(store: GraphStore, sparql: str, params: Mapping[str, str],
     names its place in ``sparql`` as given."""
     # checked before binding: a VALUES block of escaped terms adds no keyword
     # and no nesting, and the unbound text of a saved query is the same on every call
-    check_query(sparql, store.named_graphs() if local_graphs is None else local_graphs)
+    check_query(sparql, lazily(store.named_graphs) if local_graphs is None else local_graphs)
     bound = bind_values(sparql, resolve_params(store, sparql, params))
     try:
         return store.query(bound, prefixes=PREFIXES)
@@ -508,6 +516,13 @@ def run_sparql(store: GraphStore, sparql: str, params: Mapping[str, str],
 #: 8,000 UNIONs its stack overflows and the process ends.
 MAX_NESTING = 1_000
 MAX_UNIONS = 2_000
+
+
+def lazily(items: Callable[[], Iterable[str]]) -> Iterator[str]:
+    """What ``items()`` gives, asked for only when iterated: the fetch check
+    lists the store's graphs only for a query that names one (a server store
+    lists them with a query of its own, slow on a big graph)."""
+    yield from items()
 
 
 def check_query(sparql: str, local_graphs: Iterable[str] = ()) -> None:

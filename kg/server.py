@@ -58,8 +58,9 @@ from werkzeug.http import parse_accept_header
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .query import PREFIXES, QueryError, RemoteAccessError, format_result, remote_access, run_sparql, saved_queries
-from .store import GraphResult, GraphStore, QuerySyntaxError, apply_update, copy_store, open_store
+from .query import (PREFIXES, QueryError, RemoteAccessError, format_result, lazily, remote_access, run_sparql,
+                    saved_queries)
+from .store import GraphResult, QuerySyntaxError, ServerStore, apply_update, copy_store, is_store_url, open_store
 
 __all__ = ["Limits", "QueryPool", "SparqlApp", "negotiate", "allowed_host_names", "host_is_allowed", "make_app",
            "running_server", "serve", "MEDIA_TYPES", "web_origin", "vis_network_folder"]
@@ -188,9 +189,9 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
     """
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
-    offline = _leave_the_network()
-    store = GraphStore(store_path)
-    local_graphs = store.named_graphs()
+    # a server store is reached through the network: its workers stay on it
+    offline = not is_store_url(store_path) and _leave_the_network()
+    store = open_store(store_path)
     # the fetch check parses a suspicious query with rdflib's SPARQL parser:
     # load it now, not within the time limit of the first such query
     import rdflib.plugins.sparql.algebra  # noqa: F401
@@ -207,7 +208,7 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
         try:
             # in the worker, under its time limit and memory cap: checking a
             # hostile query, or looking up its parameters, can take long too
-            result = run_sparql(store, sparql, params, local_graphs)
+            result = run_sparql(store, sparql, params)  # the store's own named graphs, listed once if needed
             fmt = graph_fmt if isinstance(result, GraphResult) else select_fmt
             content = format_result(result, fmt, max_rows=max_rows)
             if isinstance(content, str):
@@ -441,16 +442,16 @@ class SparqlApp:
     pages may query ``/sparql`` from a browser; None allows none.
     """
 
-    def __init__(self, store_path: Path, limits: Limits = Limits(), write_token: str | None = None,
+    def __init__(self, store_path: Path | str, limits: Limits = Limits(), write_token: str | None = None,
                  host_names: Iterable[str] | None = None, cors_origin: str | None = None):
-        self.store_path = Path(store_path).resolve()
+        self.store_path = store_path if is_store_url(store_path) else Path(store_path).resolve()
         self.limits = limits
         self.write_token = write_token
         self.host_names = None if host_names is None else frozenset(host_names)
         self.cors_origin = cors_origin
         self._write_lock = threading.Lock()
         self._clients = _ClientSlots(limits.per_client)
-        self._local_graphs = GraphStore(self.store_path).named_graphs()
+        self._graphs: frozenset[str] | None = None  # listed when first needed (a server store lists them by a query)
         self.pool = QueryPool(self.store_path, limits.workers, limits.worker_memory)
 
     def __call__(self, environ, start_response):
@@ -552,7 +553,7 @@ class SparqlApp:
             query, update = self._read_operation(request)
             for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
                 for graph in request.values.getlist(name):
-                    if graph not in self._local_graphs:
+                    if graph not in self._local_graphs():
                         raise _Refused(403, f"{name} {graph} is not a graph in this store; nothing is fetched")
                     raise _Refused(400, f"{name} is not supported: name the graph with GRAPH in the query")
             if update is not None:
@@ -607,7 +608,7 @@ class SparqlApp:
         given = credentials.token if credentials and credentials.type == "bearer" else None
         if not given or not hmac.compare_digest(given.encode(), self.write_token.encode()):
             return _error(403, "SPARQL Update needs the write token: send 'Authorization: Bearer <token>'")
-        reason = remote_access(sparql, self._local_graphs)
+        reason = remote_access(sparql, lazily(self._local_graphs))
         if reason:
             return _error(403, reason)
         with self._write_lock:
@@ -616,8 +617,14 @@ class SparqlApp:
             except QuerySyntaxError as error:
                 return _error(400, f"malformed update: {error}")
             self.pool.restart()
-            self._local_graphs = GraphStore(self.store_path).named_graphs()
+            self._graphs = None
         return Response(status=204)
+
+    def _local_graphs(self) -> frozenset[str]:
+        if self._graphs is None:
+            with open_store(self.store_path) as store:
+                self._graphs = store.named_graphs()
+        return self._graphs
 
     def close(self) -> None:
         self.pool.close()
@@ -632,13 +639,15 @@ class _Refused(Exception):
 def make_app(graph: str | Path | None = None, limits: Limits = Limits(), *,
              write_token: str | None = None, workdir: str | Path | None = None,
              host_names: Iterable[str] | None = None, cors_origin: str | None = None) -> SparqlApp:
-    """The endpoint for ``graph`` (a graph file or store folder; default: the
-    shipped graph).
+    """The endpoint for ``graph`` (a graph file, store folder or server store's
+    URL; default: the shipped graph).
 
     With a write token, updates go to the store itself when ``graph`` is a
-    store folder, and otherwise to a private copy in ``workdir`` so that the
-    cached store of a graph file keeps matching that file.
+    store folder or a server store, and otherwise to a private copy in
+    ``workdir`` so that the cached store of a graph file keeps matching that file.
     """
+    if is_store_url(graph):
+        return SparqlApp(graph, limits, write_token, host_names, cors_origin)
     store_path = open_store(graph).path
     serving_a_cached_store = graph is None or Path(graph).resolve() != store_path.resolve()
     if write_token and serving_a_cached_store:
@@ -689,7 +698,10 @@ def running_server(graph: str | Path | None = None, limits: Limits = Limits(), *
         url = f"http://{url_host}:{listener.getsockname()[1]}"
         if announce:
             announce(f"SPARQL endpoint: {url}/sparql   explorer: {url}/   (Ctrl-C stops)")
-            if not app.pool.offline:
+            if is_store_url(graph):
+                announce(f"queries go to the server store at {ServerStore.without_userinfo(graph)}; "
+                         "SERVICE, LOAD and remote FROM are refused by reading each query")
+            elif not app.pool.offline:
                 announce("note: this system gives the query workers no network namespace of their own; "
                          "SERVICE, LOAD and remote FROM are refused by reading each query")
         yield url

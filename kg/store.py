@@ -39,10 +39,12 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph  # noqa: F401 - RDFS and KG serve the doctests
@@ -60,7 +62,13 @@ __all__ = [
     "SelectResult",
     "AskResult",
     "GraphResult",
+    "Store",
     "GraphStore",
+    "ServerStore",
+    "ServerStoreError",
+    "DATA_GRAPH",
+    "is_store_url",
+    "server_endpoints",
     "QuerySyntaxError",
     "cache_dir",
     "apply_update",
@@ -358,15 +366,67 @@ def _take(items: Iterator, limit: int) -> Iterator:
         yield item
 
 
-class GraphStore:
-    """A read-only, on-disk SPARQL store (Oxigraph) holding a graph and the ontology.
+class Store(ABC):
+    """What every store does, embedded (:class:`GraphStore`) or on a server
+    (:class:`ServerStore`): answer queries, take updates, bulk-load a graph
+    file or graph into a graph, delete triples, drop a named graph, name its
+    named graphs. :func:`open_store` opens the one its argument names.
+
+    A graph given as ``graph=None`` is the one the queries read: the default
+    graph of the embedded store, the data graph (:data:`DATA_GRAPH`) of a
+    server store.
+    """
+
+    @abstractmethod
+    def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
+              bindings: Mapping[str, Term] | None = None) -> SelectResult | AskResult | GraphResult:
+        """Run a SPARQL query; ``bindings`` give variables a value."""
+
+    @abstractmethod
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        """Run a SPARQL Update."""
+
+    @abstractmethod
+    def load(self, source: str | Path | Graph, graph: str | None = None) -> None:
+        """Add the triples of ``source`` (a graph file, or an rdflib Graph) to
+        ``graph``; a file's own named graphs keep their names."""
+
+    @abstractmethod
+    def delete(self, triples: Graph, graph: str | None = None) -> None:
+        """Remove ``triples`` (an rdflib Graph) from ``graph``."""
+
+    @abstractmethod
+    def drop(self, graph: str) -> None:
+        """Remove the named graph ``graph`` and all its triples (nothing if there is none)."""
+
+    @abstractmethod
+    def named_graphs(self) -> frozenset[str]:
+        """The IRIs of the named graphs in the store."""
+
+    def close(self) -> None:
+        """Let go of what the store holds open."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class GraphStore(Store):
+    """An on-disk SPARQL store (Oxigraph) holding a graph and the ontology.
 
     Many processes may open the same store at once (the endpoint's workers
-    do). Open one with :func:`open_store`.
+    do); each reads the version it opened. A change (update, load, delete,
+    drop) writes a new version, which this store then reads. Open one with
+    :func:`open_store`.
     """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._open()
+
+    def _open(self) -> None:
         folder, self._hold = _hold_version(self.path)
         self._store = ox.Store.read_only(str(folder))
         # read-only: the named graphs cannot change while the store is open
@@ -401,43 +461,98 @@ class GraphStore:
             return AskResult(bool(result))
         return GraphResult(result)
 
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        self._change(lambda store: _run_update(store, sparql, prefixes))
+
+    def load(self, source: str | Path | Graph, graph: str | None = None) -> None:
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        if isinstance(source, Graph):
+            data = _serialize(source, "nt")
+            self._change(lambda store: store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=target))
+        else:
+            path = Path(source)
+            self._change(lambda store: store.bulk_load(path=str(path), format=_rdf_format(path), to_graph=target))
+
+    def delete(self, triples: Graph, graph: str | None = None) -> None:
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        quads = [ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                 for quad in ox.parse(_serialize(triples, "nt"), format=ox.RdfFormat.N_TRIPLES)]
+
+        def remove(store: ox.Store) -> None:
+            for quad in quads:
+                store.remove(quad)
+
+        self._change(remove)
+
+    def drop(self, graph: str) -> None:
+        self._change(lambda store: store.remove_graph(ox.NamedNode(graph)))
+
+    def _change(self, change) -> None:
+        """Apply ``change`` (a function of an ox.Store) as a new version, then read that version."""
+        if self.path.resolve().is_relative_to((cache_dir() / "stores").resolve()):
+            raise ValueError(f"{self.path} is the cached store of a graph file, which it must keep matching: "
+                             "change a store folder of your own (kg build, or build_store(graph, folder))")
+        self.close()
+        try:
+            _change_store(self.path, change)
+        finally:
+            self._open()
+
     def close(self) -> None:
         """Release the database and its version (also done when the object is collected)."""
-        del self._store
+        if hasattr(self, "_store"):
+            del self._store
         if self._hold is not None:
             self._hold.close()
+            self._hold = None
 
 
 def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
-    """Run a SPARQL Update on the store in ``store_dir``. Stores already open
-    read-only keep their old view until they are opened again: the update
-    goes to a copy that then becomes the store's current version (a folder
-    that is no versioned store, such as one version itself, is changed in place)."""
-    store_dir = Path(store_dir)
+    """Run a SPARQL Update on the store in ``store_dir`` (or at a server's URL).
+    Stores already open read-only keep their old view until they are opened
+    again: the update goes to a copy that then becomes the store's current
+    version (a folder that is no versioned store, such as one version itself,
+    is changed in place)."""
+    if is_store_url(store_dir):
+        with ServerStore(str(store_dir)) as server:
+            server.update(sparql, prefixes=prefixes)
+        return
+    _change_store(Path(store_dir), lambda store: _run_update(store, sparql, prefixes))
+
+
+def _change_store(store_dir: Path, change) -> None:
+    """Apply ``change`` (a function of an ox.Store) to a copy of the store in
+    ``store_dir`` that then becomes its current version."""
     if not store_dir.is_symlink():
-        _update(store_dir, sparql, prefixes)
+        _change_folder(store_dir, change)
         return
     with _writing(store_dir):
         version = _new_version(store_dir)
         try:
             with _reading(store_dir) as current:
                 current.backup(str(version))
-            _update(version, sparql, prefixes)
+            _change_folder(version, change)
         except BaseException:
             shutil.rmtree(version, ignore_errors=True)
             raise
         _switch(store_dir, version)
 
 
-def _update(folder: Path, sparql: str, prefixes: Mapping[str, str] | None) -> None:
+def _change_folder(folder: Path, change) -> None:
     store = ox.Store(str(folder))
+    try:
+        change(store)
+    finally:
+        store.flush()
+        del store
+
+
+def _run_update(store: ox.Store, sparql: str, prefixes: Mapping[str, str] | None) -> None:
     try:
         store.update(sparql, prefixes=dict(prefixes or {}))
     except SyntaxError as error:
         raise QuerySyntaxError.from_parser(str(error)) from None
-    finally:
-        store.flush()
-        del store
+
 
 
 def copy_store(store_dir: str | Path, target: str | Path) -> Path:
@@ -473,8 +588,10 @@ def _is_store(path: Path) -> bool:
 
 
 def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
-                ontology: str | Path | None = None) -> Path:
-    """Load a graph file and the ontology into a persistent store; return its folder.
+                ontology: str | Path | None = None) -> Path | str:
+    """Load a graph file and the ontology into a persistent store; return its
+    folder (or its URL: ``store_dir`` may name a server store, whose data graph
+    then holds the two files and nothing else).
 
     ``store_dir`` defaults to a folder in :func:`cache_dir` named by the hash
     of both files, which :func:`open_store` finds again (and which is kept
@@ -486,6 +603,10 @@ def build_store(graph_path: str | Path, store_dir: str | Path | None = None, *,
     ontology = Path(ontology) if ontology else ontology_path()
     if not graph_path.is_file():
         raise FileNotFoundError(f"no graph file at {graph_path}")
+    if is_store_url(store_dir):
+        with ServerStore(store_dir) as server:
+            server.replace(graph_path, ontology)
+        return store_dir
     if store_dir:
         return _build(graph_path, ontology, Path(store_dir), replace=True)
     cached = cache_dir() / "stores" / _store_key(graph_path, ontology)
@@ -644,12 +765,15 @@ def _rdf_format(path: Path) -> ox.RdfFormat:
     return formats[fmt]
 
 
-def open_store(path: str | Path | None = None) -> GraphStore:
+def open_store(path: str | Path | None = None) -> Store:
     """Open the store for ``path``: a store folder, or a graph file whose cached
-    store is built on first use. With no path, the graph shipped in triples/.
+    store is built on first use, or the URL of a server store
+    (:class:`ServerStore`). With no path, the graph shipped in triples/.
 
     Raises FileNotFoundError (with what to do) when there is nothing at ``path``.
     """
+    if is_store_url(path):
+        return ServerStore(path)
     path = Path(path) if path else default_graph_path()
     if _is_store(path):
         return GraphStore(path)
@@ -678,3 +802,343 @@ def open(path: str | Path | None = None) -> Graph:  # noqa: A001 - the public na
     graph = load_graph(path)
     graph.parse(str(ontology_path()), format="turtle")
     return graph
+
+
+# ---------------------------------------------------------------- a store on a server
+
+#: The graph of a server store that holds kg's graph and the ontology, as the
+#: embedded store's default graph does; queries read it as their default graph.
+DATA_GRAPH = "https://w3id.org/kg-news/graph/data"
+
+
+def is_store_url(location: object) -> bool:
+    """Whether ``location`` names a server store (an http(s) URL) rather than a file or folder.
+
+    >>> is_store_url("http://127.0.0.1:8890/sparql"), is_store_url("triples/news.trig")
+    (True, False)
+    """
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+class ServerStoreError(RuntimeError):
+    """A server store that cannot be reached, or that refuses or fails a request
+    for another reason than the syntax of a query."""
+
+
+class ServerStore(Store):
+    """A store on a SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, ...) at ``url``.
+
+    Queries and updates go through the SPARQL 1.1 Protocol, loads through the
+    Graph Store Protocol (one HTTP POST of N-Triples per graph, the server's
+    bulk path). Queries read the data graph (:data:`DATA_GRAPH` unless told
+    otherwise) as their default graph (``default-graph-uri``) and the server's
+    other graphs as named graphs (``named-graph-uri``, sent with a query that
+    says GRAPH); an update that names no graph of its own (no ``WITH`` or
+    ``USING``) reads and writes the data graph (``using-graph-uri``).
+
+    Credentials come from the URL (``http://user:password@host/sparql``), else
+    from ``$KG_STORE_USER`` and ``$KG_STORE_PASSWORD``; the server's challenge
+    says whether to send them as Basic or Digest. They never appear in
+    :attr:`url` nor in an error.
+
+    ``url`` is the query endpoint; the update and graph store endpoints are
+    found from it (:func:`server_endpoints`). ``data_graph`` is the graph
+    that plays the default graph (several kg graphs may share a server).
+    """
+
+    #: Seconds to wait for a connection; the server itself limits how long a query runs.
+    connect_timeout = 10.0
+
+    def __init__(self, url: str, *, data_graph: str = DATA_GRAPH):
+        import requests
+
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{ServerStore.without_userinfo(url)!r} is not a store URL: give http(s)://HOST[:PORT]/PATH")
+        self._user = unquote(parts.username) if parts.username else os.environ.get("KG_STORE_USER")
+        password = unquote(parts.password) if parts.password else os.environ.get("KG_STORE_PASSWORD")
+        self._password = password or ""
+        #: The endpoint's URL, without credentials.
+        self.url = ServerStore.without_userinfo(url)
+        self.data_graph = data_graph
+        self._named_graphs: frozenset[str] | None = None  # known until this store changes them
+        self.update_url, self.graph_store_url = server_endpoints(self.url, authenticated=bool(self._user))
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = "kg (SPARQL 1.1 protocol client)"
+        # one small query: is there a server, and does it want credentials (and how)?
+        challenge = self._request("GET", self.url, "a test query", params={"query": "ASK {}"}, authenticate=False)
+        if challenge is not None:
+            self._authenticate(challenge)
+
+    def __repr__(self) -> str:
+        return f"ServerStore({self.url!r})"
+
+    @staticmethod
+    def without_userinfo(url: str) -> str:
+        """``url`` with no credentials in it.
+
+        >>> ServerStore.without_userinfo("http://dba:secret@127.0.0.1:8890/sparql-auth")
+        'http://127.0.0.1:8890/sparql-auth'
+        """
+        parts = urlsplit(url)
+        return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, parts.fragment))
+
+    def __len__(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(result))[0].value)
+
+    @property
+    def path(self) -> str:
+        """Where the store is (its URL), as :attr:`GraphStore.path` says for a folder."""
+        return self.url
+
+    def _authenticate(self, challenge: str) -> None:
+        from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+
+        if not self._user:
+            raise ServerStoreError(f"the store at {self.url} asks for credentials: give them in the URL "
+                                   "(http://USER:PASSWORD@HOST/...) or in $KG_STORE_USER and $KG_STORE_PASSWORD")
+        digest = challenge.strip().lower().startswith("digest")
+        self._session.auth = (HTTPDigestAuth if digest else HTTPBasicAuth)(self._user, self._password)
+
+    def _request(self, method: str, url: str, what: str, *, authenticate: bool = True, **kwargs):
+        """The server's answer; raises ServerStoreError (QuerySyntaxError for a
+        400) with the server's reason. With ``authenticate=False``, a 401 gives
+        the challenge (WWW-Authenticate) instead, and anything else None."""
+        import requests
+
+        try:
+            response = self._session.request(method, url, timeout=(self.connect_timeout, None), **kwargs)
+        except requests.RequestException as error:
+            raise ServerStoreError(f"cannot reach the store at {self.url}: {self._reason_of(error)}") from None
+        if response.status_code == 401 and not authenticate:
+            return response.headers.get("WWW-Authenticate", "Basic")
+        if response.status_code < 300:
+            if response.headers.get("X-SQL-State") == "S1TAT":
+                # Virtuoso's "anytime query": what it found by its time limit, sent as if it were all
+                raise ServerStoreError(f"the store at {self.url} stopped {what} at its time limit "
+                                       "(MaxQueryExecutionTime) and sent part of the answer: refused")
+            return None if not authenticate else response
+        reason = self._scrub(_first_lines(response.text)) or response.reason
+        if response.status_code == 400 and what in ("the query", "the update"):
+            raise QuerySyntaxError(f"the store at {self.url} refused {what}: {reason}")
+        if response.status_code in (401, 403):
+            whose = f"user {self._user!r}" if self._user else "anonymous access"
+            raise ServerStoreError(f"the store at {self.url} refused {what} ({response.status_code}, {whose}): {reason}")
+        raise ServerStoreError(f"the store at {self.url} failed {what} ({response.status_code}): {reason}")
+
+    def _reason_of(self, error: Exception) -> str:
+        # requests' messages nest the cause deep in a repr: keep its last words
+        text = str(error)
+        match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+        return self._scrub(match[1].strip() if match else type(error).__name__)
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._password, "***") if self._password else text
+
+    def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
+              bindings: Mapping[str, Term] | None = None) -> SelectResult | AskResult | GraphResult:
+        """Run a SPARQL query on the server. ``bindings`` become a VALUES
+        clause after the query (the protocol has no other way to send them):
+        the same as the embedded store's substitution unless a sub-query or
+        aggregate hides the variable."""
+        text = _escaped(_prologue(prefixes) + sparql + _values_clause(bindings))
+        form = _query_form(sparql)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        accept = "application/n-triples" if graph_form else "application/sparql-results+json"
+        data = {"query": text, "default-graph-uri": self.data_graph}
+        if re.search(r"\bGRAPH\b", _code_of(sparql), re.I):
+            data["named-graph-uri"] = sorted(self.named_graphs() - {self.data_graph})
+        response = self._request("POST", self.url, "the query", headers={"Accept": accept}, data=data)
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if media_type in ("application/sparql-results+json", "application/json"):
+            result = ox.parse_query_results(_valid_blank_nodes(response.content), format=ox.QueryResultsFormat.JSON)
+            if isinstance(result, ox.QueryBoolean):
+                return AskResult(bool(result))
+            if form == "ASK":  # Virtuoso 7 answers ASK with one row of one column, __ASK_RETVAL, 1 or 0
+                row = next(iter(result), None)
+                return AskResult(row is not None and row[0] is not None and row[0].value in ("1", "true"))
+            return SelectResult(tuple(v.value for v in result.variables), result)
+        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        if rdf_format is None:
+            raise ServerStoreError(f"the store at {self.url} answered in {media_type or 'no format'}, "
+                                   f"not the {accept} asked for")
+        quads = ox.parse(response.content, format=rdf_format)
+        return GraphResult(ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads)
+
+    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        data = {"update": _escaped(_prologue(prefixes) + sparql)}
+        if not re.search(r"\b(WITH|USING)\b", _code_of(sparql), re.I):
+            data["using-graph-uri"] = self.data_graph
+        self._named_graphs = None
+        self._request("POST", self.update_url, "the update", data=data)
+
+    def load(self, source: str | Path | Graph, graph: str | None = None) -> None:
+        """Add a graph file or rdflib Graph through the Graph Store Protocol:
+        each graph in it converted to N-Triples in a temporary file, then
+        POSTed (streamed) to the server, which parses and stores it in one go."""
+        target = graph or self.data_graph
+        self._named_graphs = None
+        with tempfile.TemporaryDirectory(prefix="kg-load-") as folder:
+            if isinstance(source, Graph):
+                (Path(folder) / "0.nt").write_bytes(_serialize(source, "nt"))
+                files = {target: Path(folder) / "0.nt"}
+            else:
+                files = _split_by_graph(Path(source), Path(folder), target)
+            for name, path in files.items():
+                with path.open("rb") as body:
+                    self._request("POST", self.graph_store_url, f"the load of {path.stat().st_size:,} bytes",
+                                  params={"graph": name}, data=body,
+                                  headers={"Content-Type": "application/n-triples"})
+
+    def delete(self, triples: Graph, graph: str | None = None) -> None:
+        """Remove ``triples`` with DELETE DATA, some thousands per request (no blank nodes:
+        SPARQL cannot name one it did not make)."""
+        lines = [line for line in _serialize(triples, "nt").decode("utf-8").split("\n") if line]
+        if any("_:" in line.split('"')[0] for line in lines):
+            raise ValueError("cannot delete triples with blank nodes from a server store (DELETE DATA names none)")
+        for start in range(0, len(lines), 5000):
+            block = "\n".join(lines[start:start + 5000])
+            self.update(f"DELETE DATA {{ GRAPH <{graph or self.data_graph}> {{\n{block}\n}} }}")
+
+    def drop(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def named_graphs(self) -> frozenset[str]:
+        """Every named graph on the server (not only kg's: a server may hold others)."""
+        if self._named_graphs is None:
+            self._named_graphs = self._list_graphs()
+        return self._named_graphs
+
+    def _list_graphs(self) -> frozenset[str]:
+        response = self._request("POST", self.url, "the query", headers={"Accept": "application/sparql-results+json"},
+                                 data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"})
+        solutions = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        return frozenset(row[0].value for row in solutions if isinstance(row[0], ox.NamedNode))
+
+    def replace(self, graph_path: str | Path, ontology: str | Path | None = None) -> None:
+        """Make the data graph hold ``graph_path`` and the ontology, and nothing
+        else (what :func:`build_store` does for a folder). Readers see the
+        graph change while it loads."""
+        self.drop(self.data_graph)
+        self.load(graph_path)
+        self.load(ontology or ontology_path())
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def server_endpoints(url: str, *, authenticated: bool = False) -> tuple[str, str]:
+    """(update endpoint, graph store endpoint) of the query endpoint ``url``,
+    from the layout of the servers that do not serve all three at one URL.
+
+    >>> server_endpoints("http://127.0.0.1:8890/sparql-auth", authenticated=True)  # Virtuoso
+    ('http://127.0.0.1:8890/sparql-auth', 'http://127.0.0.1:8890/sparql-graph-crud-auth')
+    >>> server_endpoints("http://localhost:3030/news/sparql")  # Fuseki
+    ('http://localhost:3030/news/update', 'http://localhost:3030/news/data')
+    >>> server_endpoints("http://localhost:7200/repositories/news")  # GraphDB, RDF4J
+    ('http://localhost:7200/repositories/news/statements', 'http://localhost:7200/repositories/news/rdf-graphs/service')
+    >>> server_endpoints("http://localhost:3030/news")  # one URL for all (Fuseki's dataset URL)
+    ('http://localhost:3030/news', 'http://localhost:3030/news')
+    """
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+
+    def at(new_path: str) -> str:
+        return urlunsplit((parts.scheme, parts.netloc, new_path, "", ""))
+
+    if path in ("/sparql", "/sparql-auth"):  # Virtuoso: the graph store wants the same credentials
+        return url, at("/sparql-graph-crud-auth" if authenticated else "/sparql-graph-crud")
+    if re.fullmatch(r"/.+/(sparql|query)", path):  # Fuseki's service names under a dataset
+        dataset = path.rsplit("/", 1)[0]
+        return at(dataset + "/update"), at(dataset + "/data")
+    if re.fullmatch(r"(/.*)?/repositories/[^/]+", path):
+        return at(path + "/statements"), at(path + "/rdf-graphs/service")
+    return url, url
+
+
+def _first_lines(text: str, limit: int = 300) -> str:
+    """The first paragraph of a server's error page, on one line (Virtuoso's
+    names the error, then echoes the query)."""
+    words = " ".join(re.sub(r"<[^>]+>", " ", text.strip().split("\n\n")[0]).split())
+    return words if len(words) <= limit else words[:limit] + "…"
+
+
+def _valid_blank_nodes(results: bytes) -> bytes:
+    """SPARQL JSON results whose blank node labels are valid ones (Virtuoso
+    writes them as ``nodeID://b10006``, which is no label).
+
+    >>> _valid_blank_nodes(b'{"head": {"vars": ["b"]}, "results": {"bindings": [{"b": {"type": "bnode", "value": "nodeID://b1"}}]}}')
+    b'{"head": {"vars": ["b"]}, "results": {"bindings": [{"b": {"type": "bnode", "value": "nodeID___b1"}}]}}'
+    """
+    if b'"bnode"' not in results:
+        return results
+    document = json.loads(results)
+    for row in document.get("results", {}).get("bindings", []):
+        for cell in row.values():
+            if cell.get("type") == "bnode":
+                cell["value"] = re.sub(r"[^A-Za-z0-9_]", "_", cell["value"])
+    return json.dumps(document).encode("utf-8")
+
+
+def _escaped(sparql: str) -> str:
+    """``sparql`` in ASCII, each other character as a codepoint escape, which
+    SPARQL reads before it parses: the same query. (Virtuoso reads a UTF-8
+    string in a query as bytes, so that CONCAT(?label, " → ") gives "?".)
+
+    >>> print(_escaped('SELECT ("é → 😀" AS ?x) {}'))
+    SELECT ("\\u00e9 \\u2192 \\U0001f600" AS ?x) {}
+    """
+    return re.sub(r"[^\x00-\x7f]", lambda m: f"\\u{ord(m[0]):04x}" if ord(m[0]) < 0x10000 else f"\\U{ord(m[0]):08x}",
+                  sparql)
+
+
+def _prologue(prefixes: Mapping[str, str] | None) -> str:
+    # on the first line, so that the server names the lines of an error as the caller numbers them
+    return "".join(f"PREFIX {name}: <{iri}> " for name, iri in (prefixes or {}).items())
+
+
+def _values_clause(bindings: Mapping[str, Term] | None) -> str:
+    if not bindings:
+        return ""
+    for term in bindings.values():
+        _from_term(term)  # refuses what cannot be bound (a blank node), as the embedded store does
+    names = " ".join(f"?{name}" for name in bindings)
+    return f"\nVALUES ({names}) {{ ({' '.join(term.n3() for term in bindings.values())}) }}"
+
+
+#: IRIs, strings and comments: where a SPARQL keyword is not one.
+_NOT_CODE = re.compile(r'<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                       r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def _code_of(sparql: str) -> str:
+    return _NOT_CODE.sub(" ", sparql)
+
+
+def _query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them outside IRIs, strings and comments.
+
+    >>> _query_form('PREFIX ex: <http://ex/ask#> # CONSTRUCT\\nSELECT ("ASK" AS ?x) {}')
+    'SELECT'
+    """
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _code_of(sparql), re.I)
+    return match[1].upper() if match else None
+
+
+def _split_by_graph(path: Path, folder: Path, default_target: str) -> dict[str, Path]:
+    """The triples of a graph file as one N-Triples file per graph in ``folder``,
+    the default graph's under ``default_target``."""
+    if suffix_format(path) == "nt":
+        return {default_target: path}  # as the server takes it
+    files: dict[str, BinaryIO] = {}
+    try:
+        for quad in ox.parse(path=str(path), format=_rdf_format(path)):
+            name = default_target if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+            if name not in files:
+                files[name] = (folder / f"{len(files)}.nt").open("wb")
+            files[name].write(str(ox.Triple(quad.subject, quad.predicate, quad.object)).encode("utf-8") + b" .\n")
+    finally:
+        for fh in files.values():
+            fh.close()
+    return {name: Path(fh.name) for name, fh in files.items()}

@@ -219,3 +219,15 @@ def model_and_articles():
     articles = Path(__file__).resolve().parents[2] / "shared" / "articles"
     if not articles.is_dir():
         (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no articles at {articles}")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url():
+    """The Virtuoso endpoint the server-store tests use: ``$KG_TEST_VIRTUOSO``
+    (with the dba credentials in ``$KG_STORE_USER``/``$KG_STORE_PASSWORD``),
+    which ``.ci/virtuoso start DIR`` prints. A skip without it, a failure when CI is set."""
+    url = os.environ.get("KG_TEST_VIRTUOSO")
+    if not url:
+        message = "KG_TEST_VIRTUOSO is not set: start one with `eval $(.ci/virtuoso start DIR)`"
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(message)
+    return url

@@ -236,6 +236,15 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
                 if r.evidence.extractor == PatternRelations.name and r.predicate in _ROLES}
     relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or r.predicate not in _ROLES
                  or employer.get((r.evidence.start, r.subject.key), r.object.key) == r.object.key]
+    # Likewise a product's maker: "a boost for Rivian, as the company brings
+    # its R2 SUV to market" names who makes the R2 there, whoever else the
+    # sentence's words are about.
+    makers: dict[tuple[int, str], set[str]] = {}
+    for r in relations:
+        if r.evidence.extractor == PatternRelations.name and r.predicate == "develops":
+            makers.setdefault((r.evidence.start, r.object.key), set()).add(r.subject.key)
+    relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or r.predicate != "develops"
+                 or r.subject.key in makers.get((r.evidence.start, r.object.key), {r.subject.key})]
     # Where a grammar rule reads a relation one way round in a sentence, the
     # word rules' reading of it the other way round there gives way ("Tarn
     # was bought by Marlow": the parse knows who bought whom).
@@ -246,8 +255,9 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}
-    owned = {(m.evidence.start, m.value, m.unit) for m in ruled}
-    measurements = [m for m in measurements if m in ruled or (m.evidence.start, m.value, m.unit) not in owned]
+    # (the same number, whatever unit the words gave it: "350 aircraft" a rule read, "350 jets" a guess)
+    owned = {(m.evidence.start, m.value) for m in ruled}
+    measurements = [m for m in measurements if m in ruled or (m.evidence.start, m.value) not in owned]
     return relations, measurements
 
 

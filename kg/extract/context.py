@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from .mentions import SPEECH, Found, is_heading
+from .words import load_words
+
+#: What only a company has (its shares, chief executive, revenue...): words.json
+_ORG_ATTRIBUTES = frozenset(load_words()["org_attribute_nouns"])
 
 __all__ = ["Clause", "clauses", "ACTORS"]
 
@@ -89,6 +93,10 @@ class Clause:
                 break
             token = self.token(m)
             if token is not None and token.dep_ in {"nsubj", "nsubjpass"}:
+                return m
+            # "Lockheed shares rose", "Zenmark's revenue fell": the company whose shares
+            if (token is not None and token.dep_ in {"compound", "poss"} and token.head.dep_ in {"nsubj", "nsubjpass"}
+                    and token.head.lemma_.lower() in _ORG_ATTRIBUTES):
                 return m
         # "Nvidia chips", "T-Head semiconductors": a name used as a modifier
         # is not what the clause is about.

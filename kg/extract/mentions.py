@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..schema import Entity
 from .places import find_places, place_names
@@ -47,10 +47,12 @@ _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 _OF_NAME = "".join(f"(?<={w})" if i == 0 else f"|(?<={w})" for i, w in enumerate(
     ("Bank", "Ministry", "Department", "University", "Institute", "Commission", "Authority", "Council", "Bureau", "Agency")))
 _NOT_NAME_WORD = r"(?!(?:Chief|Executive|CEO|President|Chair\w*|Head|Senior|Vice|Managing)\b)"
-_NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
+_NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|headquartered|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
 _ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+){{0,4}}?{_NOT_NAME_START}{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
                        rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP})?)?)"
-                       rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])")
+                       rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])"
+                       # "LG Energy Solution": a name goes on past its trade word (but not into a title)
+                       rf"(?![ \t]+{_NOT_NAME_WORD}[A-Z][\w&-]*(?![\w-]))")
 _BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"
                         rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office))\b")
 # Model and chip names: a capitalised word with a digit in it, or
@@ -70,15 +72,16 @@ _PRODUCT_NOUN = re.compile(
     r"smartphones?|phones?|handsets?|laptops?|tablets?|consoles?|batter(?:y|ies)|cars?|vehicles?|SUVs?|hatchbacks?|sedans?|"
     r"drugs?|medicines?|vaccines?|treatments?|injections?|architectures?|operating\s+system)\b"
     r"(?![ \t]+(?:makers?|manufacturers?|developers?|producers?|giants?|companies|company|firms?)\b)"  # "the ... vehicle maker"
+    r"(?![ \t]+[A-Z][a-z])"  # "its HPV vaccine Gardasil": the noun describes the name after it
 )
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
-_BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-based\b")
+_BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-(?:based|headquartered)\b")
 _VERSIONED = r"\s+\d+(?:\.\d+)*\b"
 
 # Words the statistical NER tags as names in news text that name no entity.
-_NOT_NAMES = {
+NOT_NAMES = {
     "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
-    "ipo", "etf", "gdp", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
+    "ipo", "etf", "gdp", "suv", "suvs", "ev", "evs", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
@@ -240,8 +243,14 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _ORG_NAME.finditer(text):
         # Leading words that are not part of a name ("The", "In", ...).
         lead = _LEADING.match(m.group(1)).end()
+        # "Nelson Peltz's Trian Fund Management": a person's (or a place's)
+        # two-word name with a possessive is the owner, not part of the name
+        # ("McDonald's Corp" keeps its one word)
+        owner = re.match(r"(?:[A-Z][\w-]+ ){1,2}[A-Z][\w-]+['’]s ", m.group(1)[lead:])
+        if owner:
+            lead += owner.end()
         start = m.start(1) + lead
-        if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in _NOT_NAMES
+        if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in NOT_NAMES
                 or re.search(r"\b(?:Chief|Officer|President|Vice|Executive|Director)\b", m.group(1))):
             continue
         end = m.end(2) + 1 if m.group(2) else m.end(1)
@@ -260,8 +269,9 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         lead = _LEADING.match(m.group(1)).end()
         name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
         known = gaz.lookup(name)
-        if (not name or known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS
-                or name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
+        # ("the R2 SUV": two characters make a model's name when one is a digit)
+        if (not name or known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS
+                or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
             continue
         if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
             continue  # "Nvidia chips" where the text also says "Nvidia's": the maker, not a product
@@ -276,9 +286,16 @@ _UNIT = re.compile(
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
 _ANAPHOR = re.compile(
-    rf"\b(?:[Tt]he\s+(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|global|leading|e-commerce|electric-vehicle|"
-    rf"US|U\.S\.|Chinese|world's\s+(?:largest|biggest))\s+)*(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
-    rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant)))\b"
+    rf"\b(?:[Tt]he\s+(?:(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|US|U\.S\.)"
+    # "the Maryland-based defense contractor", "the Swedish streaming
+    # company": one word of trade after a place word
+    rf"(?:\s+(?!(?:rival|parent|combined|merged|new|other|target|joint|state-owned)\b)[a-z]+(?=\s+(?:{ANAPHOR_NOUNS})\b))?"
+    rf"|global|leading|e-commerce|electric-vehicle|world's\s+(?:largest|biggest))\s+)*"
+    rf"(?P<head>(?:(?:tech|technology|internet|e-commerce)\s+)?(?:{ANAPHOR_NOUNS}))"
+    rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant))"
+    # "Japan's largest automaker": a country's first company of its trade
+    rf"|(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s+(?:(?:largest|biggest|second-largest|second-biggest|top|leading)\s+)"
+    rf"(?P<head3>{ANAPHOR_NOUNS}))\b"
 )
 
 
@@ -352,7 +369,7 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
             names += [(m.end("name") + x.start(), x.group()) for x in re.finditer(r"[A-Z][\w-]*", more.group())]
         for start, name in names:
             known = gaz.lookup(name)
-            if known and known[1] != "Product" or name.lower() in _NOT_NAMES or name in DEMONYMS:
+            if known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS:
                 continue
             yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
 
@@ -438,7 +455,9 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
                     unit_name(owner_name, desc, gaz), "description", parent=owner_key)
     if main:
         for m in _ANAPHOR.finditer(text):
-            head = "head" if m.group("head") else "head2"
+            if m.group("place") and not _is_place(m.group("place")):
+                continue  # "Apple's biggest supplier" is another company
+            head = "head" if m.group("head") else "head2" if m.group("head2") else "head3"
             yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
 
 
@@ -453,21 +472,31 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
     def label_of(ent):
         return classes.get(ent.label_)
 
+    def company_not_nationality(ent) -> bool:
+        # the small model calls some one-word company names a nationality
+        # ("an investment in Rivian"): a singular proper noun standing as a
+        # noun of its own, which no demonym is
+        token = ent.root
+        return (len(ent) == 1 and token.tag_ == "NNP" and token.text not in DEMONYMS and not _is_place(token.text)
+                and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos"})
+
     text = doc.text  # once: Doc.text joins every token on each access
     for ent in doc.ents:
+        if ent.label_ == "NORP" and company_not_nationality(ent):
+            ent = Span(doc, ent.start, ent.end, label="ORG")
         if ent.label_ not in classes:
             continue
         span = ent
         # Drop leading determiners and trailing possessives/punctuation.
         while span and (span[0].lower_ in {"the", "a", "an"} or span[0].is_punct):
             span = span[1:]
-        while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct):
+        while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct or span[-1].lower_ in {"and", "or"}):
             span = span[:-1]
         if not span:
             continue
         name = span.text
         words = name.split()
-        if (name.lower() in _NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
+        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
                 or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
             continue
         known = gaz.lookup(name)
@@ -490,7 +519,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not (t.lower_ in _NAME_PARTICLES and t in inner)
                                         for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
-                    or any(w.lower() in _NOT_NAMES for w in words)
+                    or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words
             if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
@@ -530,7 +559,7 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             name = m.group(kind)
             # A role word can itself start with a capital ("Founder & CEO"): cut it off.
             name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
-            if not name[:1].isupper() or name.lower() in _NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
+            if not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
                 continue
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
@@ -646,12 +675,16 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
     """Every other place a name found by the model or a rule stands in the
     text: the small model may tag "Kestrel Automation" in one sentence and
     miss it in the next. Only names of several words or of a shape no
-    common word has ("DeepSeek", "BYD"), and never a place's name."""
+    common word has ("DeepSeek", "BYD"), or a company's one-word name read
+    inside a sentence, where a common word would not be capitalised
+    ("a boost for Rivian"); never a place's name."""
     names = {}
     for f in found:
         if (f.label in ("Organization", "Person", "Product") and f.kind in {"ner", "structure", "pattern"}
                 and f.key == f.text and f.text[:1].isupper() and gaz.lookup(f.text) is None and not _is_place(f.text)
-                and (" " in f.text or re.search(r"\d|.[A-Z]", f.text))):
+                and (" " in f.text or re.search(r"\d|.[A-Z]", f.text)
+                     or f.label == "Organization" and f.text.isalpha() and f.text.lower() not in NOT_NAMES
+                     and re.search(r"[a-z,]\s+$", text[max(0, f.start - 20):f.start]))):
             names.setdefault(f.text, f)
     for name, f in sorted(names.items()):
         # not where it is part of a longer name ("the Novo Nordisk Foundation")
@@ -667,9 +700,13 @@ def _short_names(found: list[Found], text: str = "") -> None:
     Nordisk", leave it alone)."""
     longer: dict[str, set[str]] = {}
     first_long: dict[str, int] = {}
+    # the model may call a company a person ("Novo Nordisk"): such a name
+    # still makes "Novo" ambiguous beside "Novo Holdings", though no short
+    # name is read as a person's
+    people = {f.key for f in found if f.label == "Person" and f.kind == "ner"}
     for f in found:
         words = f.text.split()
-        if f.label == "Organization" and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
+        if (f.label == "Organization" or f.key in people) and len(words) > 1 and f.kind in {"name", "pattern", "ner", "structure"}:
             for n in range(1, len(words)):
                 prefix = " ".join(words[:n])
                 longer.setdefault(prefix, set()).add(f.key)
@@ -692,7 +729,8 @@ def _short_names(found: list[Found], text: str = "") -> None:
         # it is more often the parent ("Amazon ... Amazon Web Services")
         # (the model may call the short form a person: "Brindle Hollow")
         if (f.kind in {"ner", "structure", "pattern"} and (f.label == "Organization" or f.kind == "ner" and f.label == "Person")
-                and f.key == f.text and keys and len(keys) == 1 and first_short.get(f.text, -1) > first_long[f.text]):
+                and f.key == f.text and keys and len(keys) == 1 and not keys & people
+                and first_short.get(f.text, -1) > first_long[f.text]):
             f.key, f.label = next(iter(keys)), "Organization"
 
 

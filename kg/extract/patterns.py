@@ -64,7 +64,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import Found, Mentions
+from .mentions import NOT_NAMES, Found, Mentions
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -291,7 +291,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
         # a proper noun, or a capitalised word the tagger took for a noun
         # that a possessive marks as a name ("Wing's chief executive")
         possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
-        if token.lower_ in _CALENDAR_WORDS or not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
+        if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
@@ -489,17 +489,29 @@ class _Arguments:
         reports to; else the company the text is about."""
         if token.dep_ == "poss" and token.lower_ in {"its", "their"}:
             verb = token.head
-            while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"dobj", "pobj", "prep", "compound", "conj"}:
+            while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"dobj", "pobj", "prep", "compound", "conj", "appos"}:
                 verb = verb.head
             # the verb's own subject: "X sold its unit"; a participle's
             # ("..., integrating its model") is left to the context
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject._.kg == "Organization":
                 return self.mention(subject)
+            # "Its rival Boeing is struggling at its factory": the name the subject is in apposition with
+            named = next((c for c in subject.children if c.dep_ == "appos" and c._.kg == "Organization"), None) if subject is not None else None
+            if named is not None:
+                return self.mention(named)
             if subject is not None and subject.pos_ == "PROPN":
                 named = self.stand_in(subject, ("Organization",))  # "Taiwan ... Co (TSMC) makes ... at its plants"
                 if named is not None and named.label == "Organization":
                     return named
+            # "as the company prepares to bring its R2 SUV", "as the company
+            # navigates the road ahead in bringing its R2 SUV": the subject of
+            # the verb the infinitive or gerund depends on
+            while subject is None and verb.dep_ in {"xcomp", "pcomp", "prep", "advmod", "dobj", "pobj"} and verb.head.i != verb.i:
+                verb = verb.head
+                subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb.pos_ in {"VERB", "AUX"} else None
+                if subject is not None and subject._.kg == "Organization":
+                    return self.mention(subject)
         verb = token.head
         while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head.i != verb.i:
             verb = verb.head

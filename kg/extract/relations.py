@@ -749,8 +749,8 @@ def acquisition(c: Clause) -> Iterable[Triple]:
         if doc.startswith("by ", t.end()):
             continue  # "was bought by X": the passive rules read it
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
-        if target is None:
-            continue
+        if target is None or re.search(r"\bfrom\b", doc[t.end():target.start]):
+            continue  # "buys cells from Panasonic": a supplier, not a company bought
         buyers = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and o.key != target.key
                   and not c.is_modifier(o)]
         buyer = c.subject(t.start()) if buyers else (c.lead or c.row or c.previous or c.main)
@@ -819,6 +819,11 @@ def restriction(c: Clause) -> Iterable[Triple]:
                 yield agent, "restricts", x, 0.6
 
 
+#: Words that, after a company's name, make its legal name or its holding's
+_LEGAL_TAIL = frozenset({"Holding", "Holdings", "Group", "Foundation", "Inc", "Inc.", "Ltd", "Ltd.", "Co", "Co.", "Corp",
+                         "Corp.", "Corporation", "Limited", "PLC", "plc", "AG", "SE", "SA", "NV", "LLC"})
+
+
 def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
     """"Huawei Cloud", "Microsoft Azure", "Alibaba International Digital
     Commerce Group": an organisation whose name starts with the name of
@@ -837,6 +842,10 @@ def name_parts(clauses: list[Clause]) -> Iterable[tuple[Clause, Triple]]:
             words = m.text.split()
             for n in range(len(words) - 1, 0, -1):
                 parent = alone.get(" ".join(words[:n]))
+                # "Alibaba Group Holding Ltd." is Alibaba Group's legal name,
+                # and "Novo Holdings" owns Novo Nordisk: no unit of theirs
+                if m.label == "Organization" and set(words[n:]) <= _LEGAL_TAIL:
+                    continue
                 if parent is not None and parent.key != m.key:
                     done.add(m.key)
                     if m.label == "Organization":

@@ -106,3 +106,14 @@ def test_a_short_name_after_the_full_one_is_the_same_company(nlp, gazetteer):
              Found(20, 39, "Amazon Web Services", "Organization", "Amazon Web Services", "ner")]
     _short_names(found)
     assert found[0].key == "Amazon"
+    # two longer names begin with it, one of them called a person by the model
+    found = [Found(0, 12, "Novo Nordisk", "Person", "Novo Nordisk", "ner"),
+             Found(20, 33, "Novo Holdings", "Organization", "Novo Holdings", "pattern"),
+             Found(40, 44, "Novo", "Organization", "Novo", "ner")]
+    _short_names(found)
+    assert found[2].key == "Novo"
+    # a person's name makes no company of its first word
+    found = [Found(0, 12, "Jensen Huang", "Person", "Jensen Huang", "ner"),
+             Found(40, 46, "Jensen", "Person", "Jensen", "ner")]
+    _short_names(found)
+    assert (found[1].key, found[1].label) == ("Jensen", "Person")

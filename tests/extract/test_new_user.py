@@ -173,3 +173,94 @@ def test_company_names_end_in_the_words_of_their_trade(trained_nlp):
     ex = extract_article(article_from_text(text, "trades.txt"), trained_nlp, Gazetteer([]))
     found = {(m.name, m.label) for m, _ in ex.mentions}
     assert {("Kestrel Foods", "Organization"), ("Tarn Therapeutics", "Organization")} <= found
+
+
+def _read(nlp, text: str):
+    from kg.extract.mentions import Gazetteer
+
+    ex = extract_article(article_from_text(text, "new.txt"), nlp, Gazetteer([]))
+    return {(m.name, m.label) for m, _ in ex.mentions}, {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+
+
+def test_a_name_goes_on_past_its_trade_word_and_buying_from_is_supply(trained_nlp):
+    """"Orvane Energy Solution" is one company, not "Orvane Energy" and a
+    stray "Solution"; "buys cells from" names a supplier, not a company bought."""
+    found, got = _read(trained_nlp, "Toyota buys cells from Orvane Energy Solution and Panasonic for some models.")
+    assert ("Orvane Energy Solution", "Organization") in found
+    assert ("Orvane Energy Solution", "supplies", "Toyota") in got
+    assert not {r for r in got if r[1] == "investsIn"}
+
+
+def test_the_kind_of_product_before_a_name_is_no_product(trained_nlp):
+    """"its RSV vaccine Kelvira": the product is Kelvira; "RSV vaccine" only says what it is."""
+    found, got = _read(trained_nlp, "Halvard Pharma said sales of its RSV vaccine Kelvira rose 12% to $1.2 billion.")
+    assert ("Kelvira", "Product") in found and ("RSV", "Product") not in found
+    assert ("Halvard Pharma", "develops", "Kelvira") in got
+
+
+def test_a_company_described_by_its_home_and_trade(trained_nlp):
+    """"The Bethesda, Maryland-based defense contractor" is the company the
+    text is about, not the Pentagon that the sentence before quotes."""
+    _, got = _read(trained_nlp, "Kestrel Defense won a $2 billion contract from the U.S. Army, the Pentagon said. "
+                                "The Bethesda, Maryland-based defense contractor will build the missiles at its plant "
+                                "in Camden, Arkansas.")
+    assert {("Kestrel Defense", "headquarteredIn", "Bethesda"), ("Kestrel Defense", "operatesIn", "Camden"),
+            ("Kestrel Defense", "supplies", "U.S. Army")} <= got
+    assert not {r for r in got if r[0] == "Pentagon"}
+
+
+def test_its_product_belongs_to_the_subject_of_its_own_clause(trained_nlp):
+    """"a boost for Rivian, as the company prepares to bring its R2 SUV":
+    the maker is the company of the clause, not the investor the text is
+    about (the model also tags "Rivian" as a nationality: it is read as a company)."""
+    found, got = _read(trained_nlp, "Volkswagen will invest up to $5 billion in Rivian. The deal is a boost for Rivian, "
+                                    "as the company prepares to bring its cheaper R2 SUV to market.")
+    assert ("Rivian", "Organization") in found
+    assert ("Rivian", "develops", "R2") in got and ("Volkswagen", "develops", "R2") not in got
+    assert ("Volkswagen", "investsIn", "Rivian") in got
+
+
+def test_the_company_whose_shares_moved_is_what_the_text_is_about_next(trained_nlp):
+    """"Tarvik shares rose ... The company employs": the company is Tarvik,
+    not the rival the paragraph before was about."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Orvane Dynamics competes with Tarvik Aerospace for missile work. "
+            "Tarvik Aerospace shares rose 1.5% on Tuesday. The company employs about 12,000 people.")
+    ex = extract_article(article_from_text(text, "shares.txt"), trained_nlp, Gazetteer([]))
+    got = {(m.subject.name, m.metric, str(m.value)) for m in ex.measurements}
+    assert ("Tarvik Aerospace", "count", "12000") in got
+
+
+def test_a_countrys_largest_maker_is_the_company_the_text_is_about(trained_nlp):
+    """"Japan's largest automaker sold 10.3 million vehicles": not the rival
+    named after it; "Apple's biggest supplier" is another company."""
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Kestrel Motors will build a battery plant in Ohio. Kestrel Motors buys cells from Orvane. "
+            "Japan's largest automaker sold 10.3 million vehicles last year and competes with Tarvik Motors.")
+    ex = extract_article(article_from_text(text, "maker.txt"), trained_nlp, Gazetteer([]))
+    got = {(m.subject.name, m.metric, str(m.value)) for m in ex.measurements}
+    assert ("Kestrel Motors", "count", "10300000") in got
+
+
+def test_an_owners_name_before_a_companys_is_not_part_of_it(trained_nlp):
+    found, got = _read(trained_nlp, "Ada Lyle's Tarvik Fund Management has a 1.5% stake in Kestrel Foods.")
+    assert ("Tarvik Fund Management", "Organization") in found
+    assert ("Tarvik Fund Management", "investsIn", "Kestrel Foods") in got
+
+
+def test_a_company_described_by_its_nationality_and_trade(trained_nlp):
+    """"the Swedish streaming company said": the company that spoke, and where it is based."""
+    _, got = _read(trained_nlp, "Tarvik Music has signed a partnership with Orvane Electronics, "
+                                "the Swedish streaming company said on Tuesday. The London-headquartered Kestrel Bank lent the money.")
+    assert ("Tarvik Music", "headquarteredIn", "Sweden") in got
+    assert ("Kestrel Bank", "headquarteredIn", "London") in got
+
+
+def test_a_legal_or_holding_name_is_no_unit_of_the_short_one(trained_nlp):
+    """"Kestrel Group Holding Ltd." is Kestrel Group under its legal name; "Tarvik Holdings" owns Tarvik."""
+    _, got = _read(trained_nlp, "Kestrel Group said sales rose. Kestrel Group Holding Ltd. is listed in Oslo. "
+                                "Tarvik makes drugs. Tarvik Holdings owns 77% of Tarvik.")
+    assert not {r for r in got if r[1] == "subsidiaryOf" and r[2] in {"Kestrel Group", "Tarvik"}
+                and r[0] in {"Kestrel Group Holding Ltd.", "Tarvik Holdings"}}

@@ -1,10 +1,12 @@
 """Every saved query is standard SPARQL 1.1 (issue 9): rdflib's own SPARQL
 engine, over the same graph and ontology the store loads, gives the rows the
-Oxigraph store gives, parameters bound the same way."""
+Oxigraph store gives, parameters bound the same way; and so does a server
+store on Virtuoso ($KG_TEST_VIRTUOSO: skipped without it, failing in CI)."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -12,7 +14,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 
 from kg.model import TRIPLES_DIR
 from kg.query import PREFIXES, bind_values, check_query, resolve_params, saved_queries
-from kg.store import ontology_path, open_store
+from kg.store import ServerStore, ontology_path, open_store
 
 pytestmark = pytest.mark.issue(9)
 
@@ -63,9 +65,27 @@ def engines():
         store.close()
 
 
+@pytest.fixture(scope="module")
+def virtuoso(virtuoso_url):
+    """For each graph: a server store on Virtuoso holding it and the ontology, in a data graph of its own."""
+    opened = {}
+    for path in (NEWS, EXAMPLE):
+        opened[path] = ServerStore(virtuoso_url, data_graph=f"urn:kg-test:{path.stem}-{uuid.uuid4().hex}")
+        opened[path].replace(path)
+    yield opened
+    for store in opened.values():
+        store.drop(store.data_graph)
+        store.close()
+
+
+# Rows are compared as sets with numbers (and booleans) by value and other terms by kind and text:
+# how an engine writes a number's datatype (Virtuoso: xsd:int for a COUNT, 1 for true) and the
+# order of rows the query leaves unordered are representation, not meaning.
 def _value(kind: str, value: str, datatype: str | None):
     if kind == "literal" and datatype in _NUMERIC:
         return Decimal(value).normalize()
+    if kind == "literal" and datatype == PREFIXES["xsd"] + "boolean":  # Virtuoso answers a boolean as 1 or 0
+        return Decimal(value in ("true", "1"))
     return (kind, value)
 
 
@@ -132,6 +152,37 @@ def test_a_saved_query_gives_the_same_rows_on_rdflib_and_oxigraph(engines, name,
     expected = _rows(ox.variables, ox, _oxigraph_value, concatenated)
     result = dataset.query(bound, initNs=PREFIXES)
     got = _rows(tuple(str(v) for v in result.vars), result, _rdflib_value, concatenated)
+
+    assert got == expected
+    assert expected, "a sample that finds nothing compares nothing"
+
+
+# Virtuoso 7.2 counts a third step in a chain whose third step its nested OPTIONAL found and then
+# dropped by its filter (BOUND(?n3) is true in the BIND, ?n3 unbound in the row): Nvidia → Alibaba
+# Group → China Unicom comes out as three steps, "… → China Unicom → ". Left open.
+_VIRTUOSO_WRONG = {("supply-chains", NEWS, ()): "Virtuoso's BOUND after a filtered nested OPTIONAL"}
+
+
+def _virtuoso_cases():
+    for name, cases in sorted(CASES.items()):
+        for case in cases:
+            graph, params = case.values if hasattr(case, "values") else case
+            reason = _VIRTUOSO_WRONG.get((name, graph, tuple(params)))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(name, graph, params, marks=marks)
+
+
+@pytest.mark.parametrize(("name", "graph", "params"), list(_virtuoso_cases()),
+                         ids=lambda x: x.name if hasattr(x, "name") else None)
+def test_a_saved_query_gives_the_same_rows_on_virtuoso_and_oxigraph(engines, virtuoso, name, graph, params):
+    store, server = engines[graph][0], virtuoso[graph]
+    sparql = saved_queries()[name].text
+    concatenated = _concatenated(sparql)
+
+    ox = store.query(bind_values(sparql, resolve_params(store, sparql, params)), prefixes=PREFIXES)
+    expected = _rows(ox.variables, ox, _oxigraph_value, concatenated)
+    result = server.query(bind_values(sparql, resolve_params(server, sparql, params)), prefixes=PREFIXES)
+    got = _rows(result.variables, result, _oxigraph_value, concatenated)
 
     assert got == expected
     assert expected, "a sample that finds nothing compares nothing"
