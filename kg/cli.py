@@ -107,15 +107,15 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
 
     The decisions of `kg curate` are applied on every build: those in
     --curation, else in the curation file next to OUTPUT.
-    """
-    from tqdm import tqdm
 
-    from .curate import curation_path_for
-    from .curation_rdf import read_decisions
+    Beside OUTPUT goes its journal (out/news.journal.sqlite for
+    out/news.trig): what was found in each article, so that `kg add` and
+    `kg remove` change the graph without extracting its articles again.
+    """
     from .errors import InputError, KgError
     from .extract import DEFAULT_EXTRACTORS
-    from .pipeline import build_graph
-    from .store import ServerStoreError, build_store, suffix_format
+    from .pipeline import build_graph, save_build
+    from .store import ServerStoreError, suffix_format
 
     try:
         suffix_format(output)
@@ -130,20 +130,8 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
                                      param_hint="-j/--jobs")
         jobs = 1
 
-    # the curation file named, else the one next to the output where there is one
-    curation_path = None if curation == "none" else Path(curation) if curation else curation_path_for(output)
-    decisions = []
-    if curation_path is not None and (curation or curation_path.exists()):
-        try:
-            decisions = read_decisions(curation_path)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--curation") from None
-
-    def report(err: InputError) -> None:
-        click.echo(f"skipped {err}", err=True)
-
-    def progress(items):
-        return tqdm(items, desc="extracting", unit="article", disable=quiet or None, file=sys.stderr)
+    curation_path, decisions = _decisions_for(output, curation)
+    report, progress = _reporting(quiet)
 
     try:
         result = build_graph(sources, extractors=extractors or DEFAULT_EXTRACTORS, catalogue=catalogue,
@@ -156,22 +144,169 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         raise click.ClickException(str(err)) from None
     if result.stats.articles == 0:
         raise click.ClickException("no articles were read: nothing to build")
-    result.save(output)
     try:
-        # the SPARQL store that kg query and kg serve open
-        build_store(output, store_url, triples=None if store_url else result.triples)
+        save_build(result, output, store_url)
     except ServerStoreError as err:
         raise click.ClickException(f"wrote {output}, but could not load it: {err}") from None
     click.echo(f"wrote {output}: {result.stats.summary()}")
     if store_url:
         click.echo(f"loaded into the store at {_without_credentials(store_url)}")
+    _report_curation(result, decisions, curation_path)
+    if result.stats.errors:
+        sys.exit(1)
+
+
+_CURATION_OPTION = click.option(
+    "--curation", metavar="FILE|none", default=None,
+    help="Curation decisions to apply; default: the graph's curation file (out/news.curation.ttl for "
+         "out/news.trig) where there is one.")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", "graph", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The graph to add to, built by `kg build` (with its journal beside it).")
+@click.option("--strict", is_flag=True, help="Stop at the first input that fails instead of skipping it.")
+@_CURATION_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes that parse and extract the new articles.")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="Parse and extract on the workers of this Dask scheduler instead of local processes (excludes "
+                   "-j). Needs `pip install 'kg[cluster]'`.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@store_option
+def add(sources, graph, strict, curation, jobs, scheduler, quiet, store_url):
+    """Add the articles in SOURCES (files or folders) to the graph --into names.
+
+    Only articles whose content (URL, else text) is new to the graph are
+    read by NLP, with the extractors, catalogue and scorer it was built
+    with; an article it has already changes nothing. Every article is then
+    resolved again from the graph's journal and the curation decisions
+    applied, so the graph and its store are what `kg build` of all the
+    articles would write.
+
+    \b
+      kg add today/ --into out/news.trig
+    """
+    from .errors import InputError, KgError
+    from .pipeline import add_articles
+    from .store import ServerStoreError
+
+    for src in sources:
+        if not src.exists():
+            raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
+    if scheduler is not None:
+        if click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
+            raise click.BadParameter("-j and --scheduler exclude each other: the cluster's workers do the work",
+                                     param_hint="-j/--jobs")
+        jobs = 1
+    _built(graph)
+    curation_path, decisions = _decisions_for(graph, curation)
+    report, progress = _reporting(quiet)
+    try:
+        change = add_articles(graph, sources, strict=strict, on_error=report, progress=progress,
+                              decisions=decisions, jobs=jobs, scheduler=scheduler, store=store_url)
+    except InputError as err:
+        raise click.ClickException(f"{err} (stopped: --strict)") from None
+    except (KgError, ValueError, ServerStoreError) as err:
+        raise click.ClickException(str(err)) from None
+    if change.present:  # a day's folder read again holds every article of the days before: one line for them
+        click.echo(f"already in {graph} (same content), not read again: {_articles(change.present)}")
+    if change.result is None:
+        click.echo(f"nothing to add: {graph} is unchanged")
+    else:
+        click.echo(f"added {len(change.added)} article{'s' if len(change.added) != 1 else ''}; "
+                   f"wrote {graph}: {change.stats.summary()}")
+        if store_url:
+            click.echo(f"loaded into the store at {_without_credentials(store_url)}")
+        _report_curation(change.result, decisions, curation_path)
+    if change.stats.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--from", "graph", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The graph to remove from, built by `kg build` (with its journal beside it).")
+@_CURATION_OPTION
+@store_option
+def remove(articles, graph, curation, store_url):
+    """Take ARTICLES out of the graph --from names. An article is named by
+    its id, the name of the file it was read from, or its JSON Lines "id" (a
+    JSON Lines file's name names all its articles).
+
+    What only they said goes: a relation or fact whose last source is gone
+    disappears, one with other sources keeps those. Nothing is extracted
+    again; the other articles are resolved again from the graph's journal
+    and the curation decisions applied. A name that names no article is an
+    error, and then nothing changes.
+
+    \b
+      kg remove 004_4de3c01e73442037.txt --from out/news.trig
+    """
+    from .errors import KgError
+    from .pipeline import remove_articles
+    from .store import ServerStoreError
+
+    _built(graph)
+    curation_path, decisions = _decisions_for(graph, curation)
+    try:
+        change = remove_articles(graph, articles, decisions=decisions, store=store_url)
+    except (KgError, ValueError, ServerStoreError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"removed {_articles(change.removed)}")
+    click.echo(f"wrote {graph}: {change.stats.summary()}")
+    if store_url:
+        click.echo(f"loaded into the store at {_without_credentials(store_url)}")
+    _report_curation(change.result, decisions, curation_path)
+
+
+def _articles(entries) -> str:
+    """One article by file name and id; several by count."""
+    if len(entries) == 1:
+        return f"{entries[0].source} ({entries[0].id})"
+    return f"{len(entries)} articles"
+
+
+def _built(graph: Path) -> None:
+    if not graph.is_file():
+        raise click.ClickException(f"no graph at {graph}: build one with `kg build SOURCES -o {graph}`")
+
+
+def _decisions_for(graph: Path, curation: str | None):
+    """The curation file --curation names, else the one next to ``graph``
+    where there is one (None for "none"), and its decisions."""
+    from .curate import curation_path_for
+    from .curation_rdf import read_decisions
+
+    path = None if curation == "none" else Path(curation) if curation else curation_path_for(graph)
+    if path is None or not (curation or path.exists()):
+        return path, []
+    try:
+        return path, read_decisions(path)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--curation") from None
+
+
+def _reporting(quiet: bool):
+    """How a build reports: each skipped input on stderr, and a progress bar over the articles it extracts."""
+    from tqdm import tqdm
+
+    def report(err) -> None:
+        click.echo(f"skipped {err}", err=True)
+
+    def progress(items):
+        return tqdm(items, desc="extracting", unit="article", disable=quiet or None, file=sys.stderr)
+
+    return report, progress
+
+
+def _report_curation(result, decisions, curation_path) -> None:
     if decisions:
         click.echo(f"applied {len(result.curation.applied)} of {len(decisions)} curation decisions from {curation_path}")
         for decision in result.curation.idle:
             click.echo(f"no effect: {decision.id} {decision.describe()}", err=True)
         _report_unfit(result.curation)
-    if result.stats.errors:
-        sys.exit(1)
 
 
 @cli.command()

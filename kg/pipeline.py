@@ -1,13 +1,19 @@
 """The only place that knows the order of the stages:
 ingest → extract → resolve → curate → model (RDF).
 
-The build streams: an article is read, parsed and extracted, and only what
-resolution filed under its keys (:class:`~kg.resolve.Keyed`: no text, no
-parse) goes on, to a temporary file. Once every article was seen, each one's
-share of the graph is written, one after the other, as N-Triples; no whole
-graph, corpus or list of extractions is ever held in memory (but with
-curation decisions, which rewrite the resolution as a whole). Resolution
-keeps per-entity state only (:class:`~kg.resolve.Resolver`).
+The build streams: an article is read, parsed and extracted, and its
+extraction (no text, no parse) goes into the graph's journal
+(:mod:`kg.journal`, an SQLite file) as soon as it arrives. Resolution then
+reads the journal in article-id order, so the graph does not depend on the
+order the articles were read or added in; what it filed under its keys
+(:class:`~kg.resolve.Keyed`) goes to a temporary file, and once every article
+was seen, each one's share of the graph is written, one after the other, as
+N-Triples. No whole graph, corpus or list of extractions is ever held in
+memory (but with curation decisions, which rewrite the resolution as a
+whole). Resolution keeps per-entity state only (:class:`~kg.resolve.Resolver`).
+
+``kg add`` and ``kg remove`` change the journal (extracting only the new
+articles) and go through the same resolution and writing from it.
 
 >>> from kg.pipeline import BuildStats
 >>> BuildStats(articles=5).articles
@@ -18,7 +24,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import pickle
+import shutil
 import tempfile
 import time
 from collections import deque
@@ -40,11 +48,13 @@ from .extract import DEFAULT_EXTRACTORS, Extraction, Gazetteer, extract_article,
 from .extract.scorer import Scorer, load_scorer
 from .ingest import MAX_CHARS, DuplicateArticle, read_articles
 from .model import GraphContent, load_catalogue, to_graph
+from .journal import Entry, Journal, Settings, journal_path_for
 from .resolve import Keyed, Resolution, Resolver, merge_parts
 from .schema import Article, Entity
-from .store import append_ntriples, load_graph, save_ntriples_as
+from .store import append_ntriples, build_store, load_graph, save_ntriples_as
 
-__all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph"]
+__all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph", "save_build", "Change", "UnknownArticleError",
+           "add_articles", "remove_articles"]
 
 
 class ExtractionError(InputError):
@@ -78,13 +88,15 @@ class BuildStats:
 @dataclass
 class BuildResult:
     """What a build made: the graph as an N-Triples file in a temporary folder
-    (removed with this object), its numbers and what curation did."""
+    (removed with this object), its journal, its numbers and what curation did."""
 
     #: the graph's triples, one a line (a line may repeat); see :meth:`save` and :attr:`graph`
     triples: Path
     stats: BuildStats
     #: what the curation decisions did (None when there were none)
     curation: Curated | None
+    #: the journal of each article's extraction (:mod:`kg.journal`); :func:`save_build` puts it beside the graph
+    journal: Path
     _folder: tempfile.TemporaryDirectory = field(repr=False)
 
     def save(self, path: str | Path) -> Path:
@@ -137,18 +149,47 @@ def build_graph(
     sends the same batches to its workers instead, with the same result
     (a :class:`~kg.cluster.ClusterError` when it cannot be reached); it
     excludes ``jobs`` above 1.
+
+    Each article's extraction goes into a journal as it arrives; resolution
+    reads the journal by article id, so the graph is the same whatever order
+    the articles come in. :func:`save_build` puts the journal beside the graph.
     """
     if scheduler is not None and jobs > 1:
         raise ValueError(f"jobs={jobs} and a scheduler exclude each other: the cluster's workers do the work")
     started = time.perf_counter()
+    entries, setup = _prepare(extractors, catalogue, scorer, model, max_chars)
+    stats = BuildStats()
+    failed = _failures(stats, strict, on_error)
+    settings = Settings(tuple(extractors), catalogue and str(Path(catalogue).resolve()),
+                        scorer and str(Path(scorer).resolve()), quotes, max_chars)
+    read = read_articles(paths, keep=_names(entries), max_chars=max_chars, on_error=failed)
+    folder = tempfile.TemporaryDirectory(prefix="kg-build-")
+    with Journal.create(Path(folder.name) / "build.journal.sqlite", settings) as journal:
+        for _ in _extract_into(journal, read, jobs, setup, progress, failed, scheduler):
+            pass
+        triples, curation = _resolve_and_write(journal, entries, decisions, stats, Path(folder.name))
+    stats.seconds = time.perf_counter() - started
+    return BuildResult(triples, stats, curation, journal.path, folder)
+
+
+def _prepare(extractors: Sequence[str], catalogue: str | Path | None, scorer: str | Path | None,
+             model: str | None, max_chars: int) -> tuple[list[Entity], _Setup]:
+    """The catalogue's entries and what extraction needs; unknown extractors fail here, before any text is read."""
     for name in extractors:
         get_extractor(name)  # fail early, naming the known extractors
     rater = load_scorer(scorer) if scorer is not None else None
     entries = load_catalogue(catalogue)
-    gazetteer = Gazetteer(entries)
-    keep = [alias for e in entries for alias in e.aliases]
-    stats = BuildStats()
+    return entries, (model, max_chars, Gazetteer(entries), tuple(extractors), rater)
 
+
+def _names(entries: Sequence[Entity]) -> list[str]:
+    """The catalogue's names, which cleaning keeps whole."""
+    return [alias for e in entries for alias in e.aliases]
+
+
+def _failures(stats: BuildStats, strict: bool,
+              on_error: Callable[[InputError], None] | None) -> Callable[[InputError], None]:
+    """What to do with an input that fails: note it in ``stats``, raise it when ``strict``, pass it to ``on_error``."""
     def failed(err: InputError) -> None:
         if isinstance(err, DuplicateArticle):
             stats.duplicates.append(err)
@@ -159,30 +200,55 @@ def build_graph(
         if on_error is not None:
             on_error(err)
 
-    read = read_articles(paths, keep=keep, max_chars=max_chars, on_error=failed)
+    return failed
+
+
+def _extract_into(journal: Journal, articles: Iterable[Article], jobs: int, setup: _Setup,
+                  progress: Callable[[Iterable], Iterable] | None, failed: Callable[[InputError], None],
+                  scheduler: str | None = None) -> Iterator[Entry]:
+    """Extract ``articles`` as they are read and put each extraction into
+    ``journal`` as soon as it arrives; yield the entry of each article put
+    (a failure goes to ``failed`` instead). No article: no model is loaded."""
+    articles = iter(articles)
+    first = next(articles, None)
+    if first is None:
+        return
     if scheduler is None:  # (a cluster's workers load their own)
-        _pipeline(model, max_chars)  # loaded here first: a missing model fails once, and forked workers inherit it
-    resolver = Resolver(entries)
-    folder = tempfile.TemporaryDirectory(prefix="kg-build-")
-    spill = Path(folder.name) / "keyed.pickle"
+        _pipeline(setup[0], setup[1])  # loaded here first: a missing model fails once, and forked workers inherit it
     # closing: a --strict stop ends the worker processes there and then
-    with closing(_extract_all(read, jobs, (model, max_chars, gazetteer, tuple(extractors), rater), scheduler)) as outcomes, \
-            spill.open("wb") as out:
+    with closing(_extract_all(itertools.chain([first], articles), jobs, setup, scheduler)) as outcomes:
         for article, outcome in progress(outcomes) if progress else outcomes:
             if isinstance(outcome, str):  # this article's failure, not the build's
                 failed(ExtractionError(article.source, f"failed in extraction ({outcome})"))
                 continue
-            # the article's text and offset map end here: its metadata and keyed extraction go on
-            pickle.dump((replace(article, text="", clean="", offsets=()), resolver.add(outcome)), out)
+            journal.put(outcome)  # the article's text, offset map and parse end here
+            yield _entry(article)
+
+
+def _resolve_and_write(journal: Journal, entries: Sequence[Entity], decisions: Sequence[Decision],
+                       stats: BuildStats, folder: Path) -> tuple[Path, Curated | None]:
+    """Resolve every article of ``journal`` and write the graph to
+    ``folder``/graph.nt (N-Triples); count it in ``stats``. What build, add
+    and remove share.
+
+    Resolution reads the articles by id: where it must choose (the first
+    spelling of a name names the entity, a tie between classes), the choice
+    depends on which articles there are, not on the order they were read or
+    added in. Only what it filed under its keys (:class:`~kg.resolve.Keyed`)
+    is kept, in a temporary file, until every article was seen."""
+    resolver = Resolver(entries)
+    spill = folder / "keyed.pickle"
+    with spill.open("wb") as out:
+        for extraction in journal.extractions():  # by article id
+            pickle.dump((extraction.article, resolver.add(extraction)), out)
             stats.articles += 1
     entities = resolver.entities()
     shares = ((article, *resolver.part(keyed, entities)) for article, keyed in _unspill(spill))
-    triples = Path(folder.name) / "graph.nt"
+    triples = folder / "graph.nt"
     with triples.open("wb") as out:
-        curation = _write(out, shares, resolver, entities, quotes, decisions, stats)
+        curation = _write(out, shares, resolver, entities, journal.settings.quotes, decisions, stats)
     spill.unlink()
-    stats.seconds = time.perf_counter() - started
-    return BuildResult(triples, stats, curation, folder)
+    return triples, curation
 
 
 def _unspill(path: Path) -> Iterator[tuple[Article, Keyed]]:
@@ -323,3 +389,144 @@ def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
     it = iter(articles)
     while batch := list(itertools.islice(it, BATCH)):
         yield batch
+
+
+# ---------------------------------------------------------------- daily additions
+
+def save_build(result: BuildResult, path: str | Path, store: str | None = None) -> None:
+    """Put a build's journal (which ``kg add`` and ``kg remove`` need) beside
+    ``path``, then write the graph file and load its SPARQL store. The journal
+    first: a build killed between the two leaves the old graph with the new
+    journal, which the next ``kg add`` or ``kg remove`` turns into the new
+    graph, never the other way. ``store``: the URL of a server store to load
+    instead of the embedded one."""
+    journal = journal_path_for(path)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    # named as Journal.create names a journal being made: one a killed build leaves is removed by the next
+    copying = journal.with_name(f".{journal.name}.{os.getpid()}.tmp")
+    shutil.copyfile(result.journal, copying)
+    os.replace(copying, journal)
+    _save(result, path, store)
+
+
+def _save(result: BuildResult, path: str | Path, store: str | None) -> None:
+    result.save(path)
+    # the SPARQL store that kg query and kg serve open
+    build_store(path, store, triples=None if store else result.triples)
+
+
+class UnknownArticleError(KgError, LookupError):
+    """A name given to ``kg remove`` that names no article of the graph."""
+
+    def __str__(self) -> str:  # LookupError would quote the message
+        return str(self.args[0])
+
+
+@dataclass
+class Change:
+    """What :func:`add_articles` or :func:`remove_articles` did to a graph."""
+
+    stats: BuildStats
+    added: tuple[Entry, ...] = ()
+    removed: tuple[Entry, ...] = ()
+    #: articles given to add that the graph has already (the same content id): left as they are
+    present: tuple[Entry, ...] = ()
+    #: the graph as written; None when nothing changed and nothing was written
+    result: BuildResult | None = None
+
+
+def add_articles(
+    graph_path: str | Path,
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    on_error: Callable[[InputError], None] | None = None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+    decisions: Sequence[Decision] = (),
+    jobs: int = 1,
+    scheduler: str | None = None,
+    store: str | None = None,
+) -> Change:
+    """Add the articles under ``paths`` to the graph at ``graph_path``, built
+    by :func:`build_graph` and :func:`save_build`: only those whose content id
+    is new are extracted (as the graph's were, see :class:`~kg.journal.Settings`,
+    in ``jobs`` processes or on the Dask cluster at ``scheduler``) and put
+    into the journal as they arrive; then every article is resolved again
+    from the journal as :func:`build_graph` resolves, ``decisions`` are
+    applied and the graph file and its store rewritten. The graph equals the
+    one a build of all its articles gives. Nothing is written when no article
+    is new. Inputs that fail are handled as in :func:`build_graph`.
+
+    Raises :class:`~kg.journal.JournalError` when the graph has no journal.
+    ``store``: the URL of a server store to load instead of the embedded one.
+    """
+    if scheduler is not None and jobs > 1:
+        raise ValueError(f"jobs={jobs} and a scheduler exclude each other: the cluster's workers do the work")
+    started = time.perf_counter()
+    with Journal.open(journal_path_for(graph_path), graph_path) as journal:
+        settings = journal.settings
+        entries, setup = _prepare(settings.extractors, settings.catalogue, settings.scorer, None, settings.max_chars)
+        stats = BuildStats()
+        failed = _failures(stats, strict, on_error)
+        known = {entry.id for entry in journal.entries()}
+        present: list[Entry] = []
+
+        def new(articles: Iterable[Article]) -> Iterator[Article]:
+            for article in articles:
+                if article.id in known:
+                    present.append(_entry(article))
+                else:
+                    yield article
+
+        read = read_articles(paths, keep=_names(entries), max_chars=settings.max_chars, on_error=failed)
+        added = tuple(_extract_into(journal, new(read), jobs, setup, progress, failed, scheduler))
+        if not added:
+            return Change(stats, present=tuple(present))
+        result = _rewrite(journal, graph_path, entries, decisions, stats, started, store)
+    return Change(stats, added=added, present=tuple(present), result=result)
+
+
+def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: Sequence[Decision] = (),
+                    store: str | None = None) -> Change:
+    """Take the articles ``names`` names (an article's id, the name of the
+    file it was read from, or its JSON Lines ``id``) out of the graph at
+    ``graph_path``: every article left is resolved again from the journal,
+    so a relation or fact whose last source is gone disappears and one with
+    other sources keeps those. ``decisions`` are applied; the graph file and
+    its store are rewritten.
+
+    Raises :class:`UnknownArticleError`, and changes nothing, when a name
+    names no article; :class:`~kg.journal.JournalError` when the graph has
+    no journal.
+    """
+    started = time.perf_counter()
+    with Journal.open(journal_path_for(graph_path), graph_path) as journal:
+        known = journal.entries()
+        removed: dict[str, Entry] = {}
+        for name in names:
+            found = [entry for entry in known if entry.is_named(name)]
+            if not found:
+                near = ", ".join(sorted({entry.key or entry.file_name for entry in known})[:5])
+                raise UnknownArticleError(f"no article in {graph_path} is called {name!r} (give an article's id, "
+                                          f"file name or JSON Lines id; its articles include {near})")
+            removed |= {entry.id: entry for entry in found}
+        journal.delete(removed)
+        result = _rewrite(journal, graph_path, load_catalogue(journal.settings.catalogue), decisions, BuildStats(),
+                          started, store)
+    return Change(result.stats, removed=tuple(removed.values()), result=result)
+
+
+def _rewrite(journal: Journal, graph_path: str | Path, entries: Sequence[Entity], decisions: Sequence[Decision],
+             stats: BuildStats, started: float, store: str | None) -> BuildResult:
+    """Resolve the journal's articles and write the graph file and its store,
+    as a build does; the journal's changes are kept only once they are written."""
+    folder = tempfile.TemporaryDirectory(prefix="kg-rewrite-")
+    triples, curation = _resolve_and_write(journal, entries, decisions, stats, Path(folder.name))
+    stats.seconds = time.perf_counter() - started
+    result = BuildResult(triples, stats, curation, journal.path, folder)
+    _save(result, graph_path, store)
+    return result
+
+
+def _entry(article: Article) -> Entry:
+    return Entry(article.id, article.source, article.key)

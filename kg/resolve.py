@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from rapidfuzz import fuzz, process
@@ -32,6 +33,7 @@ _TRUST = {"name": 0, "pattern": -1, "structure": -1, "gazetteer": 0, "descriptio
 _NOT_ALIASES = {"anaphor", "demonym"}
 
 
+@lru_cache(maxsize=1 << 18)  # a name comes back in mention after mention
 def normal_form(name: str) -> str:
     """The name's characters (:func:`~kg.schema.name_characters`) without a
     possessive or a legal suffix: letters of every script and symbols count,

@@ -58,6 +58,18 @@ def test_a_cluster_build_writes_the_local_build_bytes(cluster, local_build, tmp_
     assert out.read_bytes() == local_build.read_bytes()
 
 
+@pytest.mark.model
+def test_kg_add_on_a_cluster_writes_the_local_build_bytes(cluster, local_build, tmp_path):
+    first, *rest = sorted(ARTICLES.glob("*.txt"))
+    out = tmp_path / "news.trig"
+    assert _build(out, "-j", "1", sources=(first,)).exit_code == 0
+    result = CliRunner().invoke(cli, ["add", *map(str, rest), "--into", str(out), "-q",
+                                      "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert f"added {len(rest)} articles" in result.output
+    assert out.read_bytes() == local_build.read_bytes()
+
+
 def _fail_on_quillon(article, *args, **kwargs):
     if "Quillon" in article.text:
         raise ValueError(f"broken in process {os.getpid()}")

@@ -83,7 +83,7 @@ def test_the_streamed_graph_is_the_one_made_in_memory(made_up, jobs):
     from kg.resolve import resolve
 
     result = build_graph([made_up], jobs=jobs)
-    articles = list(read_articles([made_up]))
+    articles = sorted(read_articles([made_up]), key=lambda a: a.id)  # resolution reads the journal by article id
     whole = resolve([made_up_extraction(a) for a in articles], load_catalogue())
     assert_isomorphic(result.graph, to_graph(articles, whole.entities, whole.references, whole.statements, whole.facts))
     stats = result.stats
@@ -92,7 +92,8 @@ def test_the_streamed_graph_is_the_one_made_in_memory(made_up, jobs):
     # what makes the case worth testing: one statement from two articles, a topic kept where it is needed only
     assert any(len({ev.article_id for ev in st.evidence}) == 2 for st in whole.statements)
     assert "robotics" in {e.label for e in whole.entities}  # the catalogue's topic
-    assert [r.evidence.article_id for r in whole.references if r.entity.label == "robotics"] == [articles[0].id]
+    assert [r.evidence.article_id for r in whole.references if r.entity.label == "robotics"] == \
+        [a.id for a in articles if a.source.endswith("a.txt")]
 
 
 def test_saved_bytes_do_not_depend_on_jobs_or_a_second_run(made_up, tmp_path):
@@ -130,6 +131,35 @@ def test_articles_are_read_as_they_are_extracted():
     finally:
         kg.pipeline.load_pipeline, kg.pipeline.extract_article = original
     assert pulled < 50 + 3 * BATCH  # an endless stream of articles, and the build kept up with it
+
+
+def test_each_extraction_goes_into_the_journal_as_it_arrives(made_up, monkeypatch):
+    """The build keeps no list of extractions: each one is in the journal
+    before the next article is pulled from the files, and the journal holds
+    them all, in article-id order, once the build is done."""
+    import kg.pipeline
+    from kg.journal import Journal
+
+    events: list[str] = []
+    reading = kg.pipeline.read_articles
+
+    def read(*args, **kwargs):
+        for article in reading(*args, **kwargs):
+            events.append(f"read {article.id}")
+            yield article
+
+    put = Journal.put
+    monkeypatch.setattr(kg.pipeline, "read_articles", read)
+    monkeypatch.setattr(Journal, "put", lambda self, ex: (events.append(f"put {ex.article.id}"), put(self, ex))[1])
+    monkeypatch.setattr(kg.pipeline, "BATCH", 1)
+    result = kg.pipeline.build_graph([made_up], jobs=1)
+    ids = [e.split()[1] for e in events if e.startswith("read")]
+    # one batch is extracted while the next two wait (2 * jobs ahead): a put comes before the fourth read
+    assert events.index(f"put {ids[0]}") < events.index(f"read {ids[3]}")
+    with Journal.open(result.journal) as journal:
+        assert [e.id for e in journal.entries()] == sorted(ids)
+        assert [ex.article.id for ex in journal.extractions()] == sorted(ids)
+        assert {ex.article.text for ex in journal.extractions()} == {""}
 
 
 def test_ntriples_saved_in_any_order_or_repeated_give_the_same_bytes(examples_graph, tmp_path):

@@ -165,7 +165,7 @@ def test_sigkill_during_kg_build_keeps_the_previous_graph_and_store(tmp_path):
     (out.parent / ".g.trig.x1y2z3.tmp").write_bytes(previous[:100])
     subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
     assert out.read_bytes() == previous
-    assert sorted(p.name for p in out.parent.iterdir()) == ["g.trig"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["g.journal.sqlite", "g.trig"]
 
 
 def test_save_graph_removes_a_dead_writers_temporary_but_not_a_live_ones(tmp_path):
