@@ -19,7 +19,6 @@ Run:  python bench/bench_analysis.py [--articles 1000 10000] [--stores DIR] [--w
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox  # noqa: E402
 from bench_saved_queries import copies_store  # noqa: E402
+from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
 from kg.store import default_graph_path  # noqa: E402
 
@@ -148,17 +148,13 @@ def _markdown(articles, sizes, times, parse, floor, timeout) -> str:
 
 
 def _write_section(path: Path, table: str, argv: list[str]) -> None:
-    """Replace (or append) this benchmark's own section of ``path``, leaving the rest as it is."""
-    intro = (f"{HEADING}\n\n`python bench/bench_analysis.py {' '.join(argv)}` "
+    """This benchmark's own section of ``path`` (bench/sections.py), the others as they are."""
+    intro = (f"`python bench/bench_analysis.py {' '.join(argv)}` "
              f"({time.strftime('%Y-%m-%d', time.gmtime())}, 2 shared cores). Each command run once as "
              "`python -m kg COMMAND ... --graph STORE` in a new process (start-up included), on a store of "
              "copies of the shipped graph made at run time; in brackets, the time as a ratio of the rdflib "
              "parse of the same graph in the same run, which every analysis command paid before it started.\n\n")
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(HEADING) + r".*?(?=^## |\Z)", re.S | re.M)
-    section = intro + table + "\n"
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    write_section(path, HEADING, intro + table)
 
 
 if __name__ == "__main__":

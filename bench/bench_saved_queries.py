@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox  # noqa: E402
+from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
 from kg.query import check_query, run_query, saved_queries  # noqa: E402
 from kg.store import GraphStore, default_graph_path, ontology_path, open_store, summary_update  # noqa: E402
@@ -195,17 +196,13 @@ def _markdown(sizes, triples, times, timeout) -> str:
 
 
 def _write_section(path: Path, table: str) -> None:
-    """Replace (or append) this benchmark's own section of ``path``, leaving the rest as it is."""
-    intro = (f"{HEADING}\n\n`python bench/bench_saved_queries.py --write {path}` "
+    """This benchmark's own section of ``path`` (bench/sections.py), the others as they are."""
+    intro = (f"`python bench/bench_saved_queries.py --write {path}` "
              f"({time.strftime('%Y-%m-%d', time.gmtime())}, 2 shared cores). Each saved query through "
              "`kg.query.run_query`, every row read, best of the runs; the first column is the shipped graph, "
              "the baseline of the same run; the bigger graphs are copies of it made at run time (articles, "
              "evidence, facts and statements copied, entities shared).\n\n")
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(HEADING) + r".*?(?=^## |\Z)", re.S | re.M)
-    section = intro + table + "\n"
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    write_section(path, HEADING, intro + table)
 
 
 if __name__ == "__main__":

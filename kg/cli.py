@@ -121,14 +121,7 @@ def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, 
         suffix_format(output)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--output") from None
-    for src in sources:
-        if not src.exists():
-            raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
-    if scheduler is not None:
-        if click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
-            raise click.BadParameter("-j and --scheduler exclude each other: the cluster's workers do the work",
-                                     param_hint="-j/--jobs")
-        jobs = 1
+    jobs = _checked_sources(sources, scheduler, jobs)
 
     curation_path, decisions = _decisions_for(output, curation)
     report, progress = _reporting(quiet)
@@ -192,14 +185,7 @@ def add(sources, graph, strict, curation, jobs, scheduler, quiet, store_url):
     from .pipeline import add_articles
     from .store import ServerStoreError
 
-    for src in sources:
-        if not src.exists():
-            raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
-    if scheduler is not None:
-        if click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
-            raise click.BadParameter("-j and --scheduler exclude each other: the cluster's workers do the work",
-                                     param_hint="-j/--jobs")
-        jobs = 1
+    jobs = _checked_sources(sources, scheduler, jobs)
     _built(graph)
     curation_path, decisions = _decisions_for(graph, curation)
     report, progress = _reporting(quiet)
@@ -271,6 +257,19 @@ def _articles(entries) -> str:
 def _built(graph: Path) -> None:
     if not graph.is_file():
         raise click.ClickException(f"no graph at {graph}: build one with `kg build SOURCES -o {graph}`")
+
+
+def _checked_sources(sources, scheduler: str | None, jobs: int) -> int:
+    """Refuse missing SOURCES and -j beside --scheduler; the jobs to run here."""
+    for src in sources:
+        if not src.exists():
+            raise click.BadParameter(f"{src} does not exist", param_hint="SOURCES")
+    if scheduler is None:
+        return jobs
+    if click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
+        raise click.BadParameter("-j and --scheduler exclude each other: the cluster's workers do the work",
+                                 param_hint="-j/--jobs")
+    return 1
 
 
 def _decisions_for(graph: Path, curation: str | None):
