@@ -160,11 +160,12 @@ def test_a_saved_query_gives_the_same_rows_on_rdflib_and_oxigraph(engines, name,
     assert expected, "a sample that finds nothing compares nothing"
 
 
-# Saved queries Virtuoso answers wrongly on a graph, each with why: (name, graph, params) -> reason.
-# Seen once, on an earlier shipped graph: Virtuoso 7.2 counted a third step in a supply chain whose
-# third step its nested OPTIONAL found and then dropped by its filter (BOUND(?n3) true in the BIND,
-# ?n3 unbound in the row). The graph shipped now has no such chain, and every query agrees.
-_VIRTUOSO_WRONG: dict[tuple, str] = {}
+# Virtuoso 7.2 counts a third step in a chain whose third step its nested OPTIONAL found and then
+# dropped by its filter (BOUND(?n3) is true in the BIND, ?n3 unbound in the row): Nvidia → Alibaba
+# Group → China Unicom comes out as three steps, "… → China Unicom → ". Left open. Whether it does
+# depends on the plan Virtuoso picks for the data graph (one run answered right), so the mark is
+# not strict; Oxigraph and rdflib are held to the right answer by the tests above.
+_VIRTUOSO_WRONG = {("supply-chains", NEWS, ()): "Virtuoso's BOUND after a filtered nested OPTIONAL"}
 
 
 def _virtuoso_cases():
@@ -172,7 +173,7 @@ def _virtuoso_cases():
         for case in cases:
             graph, params = case.values if hasattr(case, "values") else case
             reason = _VIRTUOSO_WRONG.get((name, graph, tuple(params)))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
             yield pytest.param(name, graph, params, marks=marks)
 
 
