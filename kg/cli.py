@@ -69,6 +69,16 @@ def _load(graph: str | Path | None):
         raise click.ClickException(f"cannot parse {path}: {exc}") from None
 
 
+def _processes_options(command):
+    """-j and --scheduler: where the articles are parsed and extracted (kg build, kg add)."""
+    command = click.option("--scheduler", metavar="tcp://HOST:8786",
+                           help="Parse and extract on the workers of this Dask scheduler instead of local processes "
+                                "(excludes -j); the output is the same. Needs `pip install 'kg[cluster]'`.")(command)
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+                        show_default="all cores",
+                        help="Processes that parse and extract; the output is the same whatever their number.")(command)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/news.trig"),
@@ -87,11 +97,7 @@ def _load(graph: str | Path | None):
 @click.option("--curation", metavar="FILE|none", default=None,
               help="Curation decisions (Turtle, from `kg curate`) to apply; default: OUTPUT's curation file "
                    "(out/news.curation.ttl for out/news.trig) where there is one.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
-              help="Processes that parse and extract; the output is the same whatever their number.")
-@click.option("--scheduler", metavar="tcp://HOST:8786",
-              help="Parse and extract on the workers of this Dask scheduler instead of local processes (excludes "
-                   "-j); the output is the same. Needs `pip install 'kg[cluster]'`.")
+@_processes_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @store_option
 def build(sources, output, no_quotes, strict, max_chars, extractors, catalogue, scorer, curation, jobs, scheduler,
@@ -161,11 +167,7 @@ _CURATION_OPTION = click.option(
               help="The graph to add to, built by `kg build` (with its journal beside it).")
 @click.option("--strict", is_flag=True, help="Stop at the first input that fails instead of skipping it.")
 @_CURATION_OPTION
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
-              help="Processes that parse and extract the new articles.")
-@click.option("--scheduler", metavar="tcp://HOST:8786",
-              help="Parse and extract on the workers of this Dask scheduler instead of local processes (excludes "
-                   "-j). Needs `pip install 'kg[cluster]'`.")
+@_processes_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @store_option
 def add(sources, graph, strict, curation, jobs, scheduler, quiet, store_url):

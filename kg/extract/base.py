@@ -223,28 +223,36 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer, doc: Do
 _ROLES = {"ceoOf", "chairOf", "founderOf", "boardMemberOf", "worksFor"}
 
 
+def _grammar_fills(relations: list[Relation], predicates, slot_and_filler) -> list[Relation]:
+    """``relations`` without the word rules' ones of ``predicates`` whose slot
+    (``slot_and_filler(r)[0]``, within one sentence) a grammar rule filled
+    with something else."""
+    filled: dict[tuple, set[str]] = {}
+    for r in relations:
+        if r.evidence.extractor == PatternRelations.name and r.predicate in predicates:
+            slot, filler = slot_and_filler(r)
+            filled.setdefault((r.evidence.start, slot), set()).add(filler)
+    kept = []
+    for r in relations:
+        slot, filler = slot_and_filler(r)
+        if (r.evidence.extractor == PatternRelations.name or r.predicate not in predicates
+                or filler in filled.get((r.evidence.start, slot), {filler})):
+            kept.append(r)
+    return kept
+
+
 def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) -> tuple[list[Relation], list[Measurement]]:
     """The relations and measurements the named extractors read in ``parsed``."""
     relations, measurements = [], []
     for name in names:
         for item in get_extractor(name)(parsed):
             (relations if isinstance(item, Relation) else measurements).append(item)
-    # Where a grammar rule names a person's employer in a sentence, the word
-    # rules' other guesses for that person there give way ("AstraZeneca
-    # chief executive Pascal Soriot" after a sentence about Eli Lilly).
-    employer = {(r.evidence.start, r.subject.key): r.object.key for r in relations
-                if r.evidence.extractor == PatternRelations.name and r.predicate in _ROLES}
-    relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or r.predicate not in _ROLES
-                 or employer.get((r.evidence.start, r.subject.key), r.object.key) == r.object.key]
-    # Likewise a product's maker: "a boost for Rivian, as the company brings
-    # its R2 SUV to market" names who makes the R2 there, whoever else the
-    # sentence's words are about.
-    makers: dict[tuple[int, str], set[str]] = {}
-    for r in relations:
-        if r.evidence.extractor == PatternRelations.name and r.predicate == "develops":
-            makers.setdefault((r.evidence.start, r.object.key), set()).add(r.subject.key)
-    relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or r.predicate != "develops"
-                 or r.subject.key in makers.get((r.evidence.start, r.object.key), {r.subject.key})]
+    # Where a grammar rule fills a slot in a sentence, the word rules' other
+    # guesses for it there give way: a person's employer ("AstraZeneca chief
+    # executive Pascal Soriot" after a sentence about Eli Lilly), a product's
+    # maker ("a boost for Rivian, as the company brings its R2 SUV to market").
+    relations = _grammar_fills(relations, _ROLES, lambda r: (r.subject.key, r.object.key))
+    relations = _grammar_fills(relations, {"develops"}, lambda r: (r.object.key, r.subject.key))
     # Where a grammar rule reads a relation one way round in a sentence, the
     # word rules' reading of it the other way round there gives way ("Tarn
     # was bought by Marlow": the parse knows who bought whom).
