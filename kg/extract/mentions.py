@@ -27,7 +27,7 @@ from ..schema import Entity
 from .places import find_places, place_names
 from .words import load_words
 
-__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "main_company",
+__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "main_company",
            "unify_labels", "ANAPHOR_NOUNS"]
 
 #: Nationality and region adjectives, read as the place they name.
@@ -466,12 +466,11 @@ _PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "
 _NAME_PARTICLES = _PARTICLES - {"and", "&", "for"}
 
 
+#: The statistical model's labels that name an entity, and their classes.
+_NER_CLASSES = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
+
+
 def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
-    classes = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
-
-    def label_of(ent):
-        return classes.get(ent.label_)
-
     def company_not_nationality(ent) -> bool:
         # the small model calls some one-word company names a nationality
         # ("an investment in Rivian"): a singular proper noun standing as a
@@ -484,9 +483,19 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
     for ent in doc.ents:
         if ent.label_ == "NORP" and company_not_nationality(ent):
             ent = Span(doc, ent.start, ent.end, label="ORG")
-        if ent.label_ not in classes:
-            continue
-        span = ent
+        if ent.label_ in _NER_CLASSES:
+            yield from _ner_parts(ent, text, gaz)
+
+
+def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
+    """The mentions in one span of the statistical model: two names it ran
+    together over "and" ("Cinven and Providence Equity Partners") are two."""
+    doc = ent.doc
+    # (not inside one name: "Samsung Research and Development Institute",
+    # where the word before "and" modifies a later one)
+    cuts = [t.i for t in ent[1:-1] if t.lower_ == "and" and ent.label_ == "ORG" and doc[t.i - 1].dep_ not in {"compound", "nmod", "amod"}]
+    bounds = zip([ent.start, *(i + 1 for i in cuts)], [*cuts, ent.end])
+    for span in (doc[a:b] for a, b in bounds):
         # Drop leading determiners and trailing possessives/punctuation.
         while span and (span[0].lower_ in {"the", "a", "an"} or span[0].is_punct):
             span = span[1:]
@@ -496,19 +505,17 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
             continue
         name = span.text
         words = name.split()
-        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and label_of(ent) != "Product"
+        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT"
                 or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
             continue
         known = gaz.lookup(name)
-        label = known[1] if known else classes[ent.label_]
+        label = known[1] if known else _NER_CLASSES[ent.label_]
         if not known and ent.label_ == "GPE" and not _is_place(name):
             # the small model calls many unknown companies countries or cities
             # ("Ericsson", "Iconiq"); a place is in the gazetteer
             label = "Organization"
         if not known:
-            line_start = text.rfind("\n", 0, span.start_char) + 1
-            line_end = text.find("\n", span.end_char)
-            line = text[line_start:line_end if line_end >= 0 else None]
+            line = line_at(text, span.start_char)
             sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text != ","
             nxt = doc[span.end] if span.end < len(doc) else None
             # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
@@ -567,6 +574,12 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                 continue
             start = m.start(kind)
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
+
+
+def line_at(text: str, offset: int) -> str:
+    """The line of ``text`` that ``offset`` falls in."""
+    end = text.find("\n", offset)
+    return text[text.rfind("\n", 0, offset) + 1:end if end >= 0 else None]
 
 
 def is_heading(line: str) -> bool:

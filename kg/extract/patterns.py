@@ -64,7 +64,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import NOT_NAMES, Found, Mentions
+from .mentions import NOT_NAMES, Found, Mentions, is_heading, line_at
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -280,6 +280,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
     if not rules.entity_rules or not doc.has_annotation("DEP"):
         return []  # the rules read a dependency parse; a blank pipeline has none
     _, matcher, _ = rules.matchers(doc.vocab)
+    text = doc.text
     out: list[Found] = []
     taken: set[int] = set()  # the characters ``out`` covers
     for match_id, tokens in matcher(doc):
@@ -295,6 +296,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
+        if is_heading(line_at(text, start)):
+            continue  # the parser reads headings badly: "The X Models and Technology Vision"
         known = next(iter(found.overlapping(start, end)), None)
         if known is not None:
             # the statistical model's guess gives way (its class, or a span

@@ -281,3 +281,24 @@ def test_led_by_names_the_leader_of_what_it_follows(trained_nlp):
                                 "the latest step in a shake-up led by chief executive Ada Lyle.")
     assert ("Ada Lyle", "ceoOf", "Marlow Foods") in got
     assert not {r for r in got if r[0] == "Ada Lyle" and r[2] == "Tarvik Capital"}
+
+
+def test_two_names_the_model_ran_together_over_and_are_two(trained_nlp):
+    from kg.extract.mentions import Gazetteer, find_mentions
+
+    def names(text):
+        return {(f.key, f.label) for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+
+    found = names("It bought the stake from KKR, Cinven and Providence Equity Partners for €4.25 billion.")
+    assert {("Cinven", "Organization"), ("Providence Equity Partners", "Organization")} <= found
+    # one name with "and" inside is not cut in two
+    assert not {k for k, _ in names("The talks began, according to US Securities and Exchange filings.") if "Exchange" == k}
+
+
+def test_the_firm_whose_data_a_figure_is_credited_to_is_an_organisation(trained_nlp):
+    from kg.extract.mentions import Gazetteer, find_mentions
+
+    found = {(f.key, f.label) for f in find_mentions(
+        trained_nlp("Revenue rose to $7.7 billion, ahead of the $7.4 billion analysts had expected, according to LSEG data."),
+        Gazetteer([]))}
+    assert ("LSEG", "Organization") in found
