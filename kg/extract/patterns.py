@@ -238,8 +238,8 @@ def load_rules(folder: str | Path = RULES_DIR) -> RuleSet:
 
 def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
     """The proper name a token ends: itself and the proper nouns (and "&")
-    on its left, and words joined to it by a hyphen without spaces
-    ("Coca-Cola", "Rolls-Royce"); a capitalised word in ``common``
+    on its left, and words joined to it by hyphens without spaces
+    ("Coca-Cola", "Rolls-Royce", "Net-a-Porter"); a capitalised word in ``common``
     ("Chipmaker Qorvex") describes the name rather than being part of it."""
     doc, start = token.doc, token.i
     while start > 0:
@@ -249,28 +249,40 @@ def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
         if prev.pos_ == "PROPN" and not prev._.kg or prev.text == "&" and start >= 2 and doc[start - 2].pos_ == "PROPN":
             start -= 1
         elif prev.text == "-" and not prev.whitespace_ and start >= 2 and not doc[start - 2].whitespace_ \
-                and doc[start - 2].text[:1].isupper():
-            start -= 2
+                and (doc[start - 2].text[:1].isupper()
+                     or doc[start - 2].is_alpha and start >= 4 and doc[start - 3].text == "-" and not doc[start - 4].whitespace_):
+            start -= 2  # "Coca-Cola", "Net-a-Porter"
         elif (prev.text[:1].isupper() and prev.pos_ in {"ADJ", "NOUN"} and prev.dep_ in {"amod", "compound"}
               and prev.head.i == start and not prev.is_sent_start and not prev._.kg and prev.text not in DEMONYMS):
             start -= 1  # a capitalised word the tagger took for another part of speech: "Direct Line"
         else:
             break
-    return doc[start:token.i + 1]
+    # and on its right, words joined by hyphens without spaces up to a
+    # capitalised one ("Yoox Net-a-Porter", not "Marlow-owned")
+    end = i = token.i + 1
+    while i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_ \
+            and doc[i + 1].is_alpha:
+        i += 2
+        if doc[i - 1].text[:1].isupper():
+            end = i
+    return doc[start:end]
 
 
 # "in May", "on Monday": the model does not always tag them as dates
 _CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
 
 
-def _is_name(token: Token) -> bool:
+def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
     """A capitalised word that names something: a proper noun, or a
-    capitalised word inside a sentence that the tagger took for another
-    part of speech ("Ozempic maker")."""
+    capitalised word the tagger took for another part of speech, inside a
+    sentence ("Ozempic maker") or at its start when the article never
+    writes it in lower case (``common_words``: "Cartier owner X", not
+    "Chip maker X" in an article about chips)."""
     if (not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}
             or token.lower_ in _CALENDAR_WORDS):
         return False
-    return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_sent_start and not token.is_stop
+    return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_stop and (
+        not token.is_sent_start or common_words and not {token.lower_, token.lemma_.lower()} & common_words)
 
 
 def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> list[Found]:
@@ -435,6 +447,8 @@ class _Arguments:
 
     def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str], people: frozenset[str]):
         self.doc, self.found, self.context, self.common, self.people = doc, found, context, common, people
+        # the words the article writes in lower case somewhere
+        self.common_words = frozenset(w for t in doc if t.is_lower for w in (t.text, t.lemma_))
 
     def mention(self, token: Token) -> Found | None:
         n = token._.kg_mention
@@ -478,7 +492,7 @@ class _Arguments:
             named = self.mention(child) if child.dep_ in {"compound", "nmod"} else None
             if named is not None and named.label in want and named.label != "Organization":
                 return named
-        if _is_name(token):
+        if _is_name(token, self.common_words):
             span = _name_span(token, self.common)
             if all(t._.kg == "" for t in span):
                 return Found(span.start_char, span.end_char, span.text, want[0], self._fuller(span.text), "structure")

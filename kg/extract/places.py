@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from .words import load_words
 
-__all__ = ["Place", "find_places", "place_names"]
+__all__ = ["DATELINE", "Place", "find_places", "place_names"]
 
 _MIN_CITY_POPULATION = 15_000
 # other names of a city count from this size on: the big cities news names
@@ -38,8 +38,10 @@ _MIN_ALIASED_POPULATION = 1_000_000
 _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 # "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
-# a wire dateline: "GENEVA (Reuters) -", "NEW DELHI, Jan 5 -"
-_DATELINE = re.compile(r"^([A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?=(?:,[^\n]{0,20})?\s*(?:\([^)\n]*\)\s*)?[-–—])", re.M)
+#: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
+#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -"; the group ``place`` is the city in capitals.
+DATELINE = re.compile(r"^(?:(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
+                      r"\s*(?:\([^)\n]*\)\s*)?[-–—](?=\s)", re.M)
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der))*")
 
@@ -129,10 +131,10 @@ def find_places(text: str) -> Iterator[Place]:
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
                     i = len(words)
             i += 1
-    for m in _DATELINE.finditer(text):
-        name = m.group(1).title()
+    for m in DATELINE.finditer(text):
+        name = (m.group("place") or "").title()
         if name in names:
-            found.append(Place(m.start(1), m.end(1), m.group(1), names[name][0], names[name][1]))
+            found.append(Place(m.start("place"), m.end("place"), m.group("place"), names[name][0], names[name][1]))
     yield from sorted(found, key=lambda p: p.start)
 
 

@@ -313,3 +313,25 @@ def test_names_the_small_model_cuts_or_mistypes(trained_nlp):
     assert {("Frankfurt", "Place"), ("Zurich", "Place"), ("Direct Line", "Organization"),
             ("Jens H. Lund", "Person"), ("Morgans", "Organization")} <= found
     assert not {k for k, _ in found if k == "Line"}
+
+
+def test_a_dateline_is_not_part_of_the_first_sentence(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = "COPENHAGEN, April 30, 2025 - Schenker, a logistics arm of Deutsche Bahn, was acquired by Danish rival DSV on Wednesday."
+    got = {(r.subject.name, r.predicate, r.object.name)
+           for r in extract_article(article_from_text(text, "d.txt"), trained_nlp, Gazetteer([])).relations}
+    assert ("DSV", "investsIn", "Schenker") in got
+    assert not {r for r in got if "Copenhagen" in r or "COPENHAGEN" in r}
+
+
+def test_hyphenated_names_and_brands_that_start_a_sentence(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = ("Richemont agreed to sell its online unit Yoox Net-a-Porter to Mytheresa. "
+            "Huggies maker Kimberly-Clark sells nappies. Chip maker Qorvex sells chips.")
+    got = {(r.subject.name, r.predicate, r.object.name)
+           for r in extract_article(article_from_text(text, "h.txt"), trained_nlp, Gazetteer([])).relations}
+    assert ("Yoox Net-a-Porter", "subsidiaryOf", "Richemont") in got
+    assert ("Kimberly-Clark", "develops", "Huggies") in got
+    assert not {r for r in got if r[2] == "Chip"}
