@@ -555,7 +555,7 @@ class _Arguments:
         if any(c.dep_ == "appos" and c.tag_ == "NN" for c in token.children):
             return out  # "X and Y, the Chilean producer": what is said of Y alone
         for other in token.conjuncts:
-            m = self.stand_in(other, want)
+            m = self.stand_in(other, want, settled)  # a list's members are what its first is
             if m is not None and m.label == first.label:
                 out.append(m)
         # "Anagni, Italy, Bloomington, Indiana and Brussels": a run of names of
