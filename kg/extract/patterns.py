@@ -371,7 +371,8 @@ def _amount(token: Token, ent: Span | None, unit: Token | None = None,
         if parsed is None or parsed[1]:
             return None
         return parsed[0], unit.lower_, (ent or token).start_char if ent is not None else token.idx
-    if ent is None or ent.label_ not in {"MONEY", "PERCENT"}:
+    # ("3.7 billion pound takeover": the model calls some sums a quantity)
+    if ent is None or ent.label_ not in {"MONEY", "PERCENT", "QUANTITY"}:
         ent = token.doc[token.left_edge.i:token.i + 1]  # "$ 4.7 billion": the words up to the head
         if len(ent) > 6:
             return None
@@ -463,6 +464,11 @@ class _Arguments:
         m = self.mention(token)
         if m is not None and m.kind in {"description", "anaphor"} and token.dep_ == "appos" and token.head.pos_ == "PROPN":
             return self.stand_in(token.head, want, settled)  # "Quenca, the Chilean producer": Quenca
+        if m is not None and m.label == "Place" and "Place" not in want:
+            # "Irvine, California-based Edwards agreed": the parser heads the phrase with the place
+            named = next((c for c in token.children if c.dep_ == "appos" and c._.kg in want), None)
+            if named is not None:
+                return self.mention(named)
         if m is not None:
             # the statistical model's class gives way to "an organisation does
             # this" (the subject of "acquire", the object of "invest in"), not

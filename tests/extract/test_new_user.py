@@ -335,3 +335,12 @@ def test_hyphenated_names_and_brands_that_start_a_sentence(trained_nlp):
     assert ("Yoox Net-a-Porter", "subsidiaryOf", "Richemont") in got
     assert ("Kimberly-Clark", "develops", "Huggies") in got
     assert not {r for r in got if r[2] == "Chip"}
+
+
+def test_the_buyer_the_parser_hides_behind_its_home_town_pays(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = "Irvine, California-based Edwards agreed last year to buy privately held JenaValve for about $945 million."
+    got = {(m.subject.name, m.metric, str(m.value), m.unit)
+           for m in extract_article(article_from_text(text, "e.txt"), trained_nlp, Gazetteer([])).measurements}
+    assert ("Edwards", "investment", "945000000", "USD") in got
