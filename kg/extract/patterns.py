@@ -111,6 +111,9 @@ class RelationRule:
     #: nodes whose class the pattern settles ("X's drug, Y": Y is a product),
     #: over what the statistical model said
     asserts: frozenset[str] = frozenset()
+    #: roles that stand for one name, not the list it is in: in "Australian
+    #: miner X and Canada's Y", "Australian" says where X is, not Y
+    alone: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +193,11 @@ class RuleSet:
                 raise ValueError(f"{where}: unknown metric {metric!r} (known: {', '.join(METRICS)})")
             if whose.split()[-1] not in nodes or amount not in nodes or not set(unit) <= nodes:
                 raise ValueError(f"{where}: fact {metric} names no pattern node")
-        asserts = frozenset(raw.get("asserts", ()))
-        if not asserts <= nodes:
-            raise ValueError(f"{where}: asserts names no pattern node")
+        asserts, alone = frozenset(raw.get("asserts", ())), frozenset(raw.get("alone", ()))
+        if not asserts <= nodes or not alone <= {role for _, *roles in yields for role in roles}:
+            raise ValueError(f"{where}: asserts names no pattern node, or alone no role")
         self.relation_rules.append(RelationRule(raw["id"], raw.get("doc", ""), patterns, yields,
-                                                float(raw.get("confidence", 0.6)), examples, facts, asserts))
+                                                float(raw.get("confidence", 0.6)), examples, facts, asserts, alone))
 
     def get(self, rule_id: str) -> RelationRule | EntityRule:
         for r in (*self.relation_rules, *self.entity_rules):
@@ -601,6 +604,10 @@ class _Arguments:
                         return None  # "X's shareholders will own 60%": not X
                     return self.owner(subject) or subject
                 return subject
+            if node.dep_ == "pcomp" and node.head.lower_ == "from":
+                blocked = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)
+                if blocked is not None:
+                    return blocked  # "sued to block X from buying Y": X would buy
             if node.dep_ in {"relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
                 if node.head.lemma_ in _PLAN_NOUNS:
                     node = node.head  # "X agreed a deal to buy Y": the deal's maker buys
@@ -670,7 +677,8 @@ class _Arguments:
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
         return None
 
-    def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...], settled: bool = False) -> list[Found]:
+    def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...], settled: bool = False,
+                alone: bool = False) -> list[Found]:
         finder, _, node = role.rpartition(" ")
         token = nodes.get(node)  # a rule's patterns need not all bind every role
         if token is not None and finder == "maker":
@@ -678,7 +686,12 @@ class _Arguments:
             return [found] if found is not None else []
         if token is not None and finder:
             token = getattr(self, finder)(token)
-        return [] if token is None else self.expand(token, want, settled and not finder)
+        if token is None:
+            return []
+        if alone:
+            found = self.stand_in(token, want, settled and not finder)
+            return [found] if found is not None else []
+        return self.expand(token, want, settled and not finder)
 
 
 def _fits(relation: str, subject: Found, obj: Found) -> bool:
@@ -724,8 +737,8 @@ def match_rules(doc: Doc, found: list[Found], context,
             for rel in relations:
                 spec = RELATIONS[rel]
                 subjects = args.resolve(subject_role, nodes, (spec.domain, "Place") if rel == "restricts" else (spec.domain,),
-                                        subject_role in rule.asserts)
-                objects = args.resolve(object_role, nodes, spec.range, object_role in rule.asserts)
+                                        subject_role in rule.asserts, subject_role in rule.alone)
+                objects = args.resolve(object_role, nodes, spec.range, object_role in rule.asserts, object_role in rule.alone)
                 for s in subjects:
                     for o in objects:
                         if _fits(rel, s, o):
