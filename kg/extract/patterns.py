@@ -37,6 +37,12 @@ every rule:
 A relation is ``"role NODE"`` to take the relations a title token stands for
 (``ceoOf`` for "boss", ``founderOf`` and ``ceoOf`` for "founder and CEO").
 
+Two optional keys say more about the nodes: ``"asserts": [NODE, ...]``, the
+nodes whose class the pattern settles over the statistical model's ("the
+confectioner behind Nutella": a product), and ``"alone": [ROLE, ...]``, the
+roles that stand for their own name and not for the list it is in
+("Australian miner X and Canada's Y": only X is Australian).
+
 Entity rules (``"label"`` instead of ``"yields"``) find organisations that
 the statistical model misses: the proper noun at node ``name`` becomes a
 mention of that class. A full name the model calls a person stays one
