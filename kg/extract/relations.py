@@ -275,15 +275,18 @@ def partnership(c: Clause) -> Iterable[Triple]:
             continue
         before = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and not c.is_modifier(o)]
         after = _listed(c, t.end()) or [o for o in c.after(t.end(), "Organization")][:1]
-        if before and after:
+        # "Microsoft and OpenAI signed a new agreement", "BHP and Lundin team up
+        # on a takeover of Filo": the cooperation joins the list that makes it
+        named = c.before(t.start(), "Organization")  # ("Lundin Mining team up": the parser's noun "team")
+        group = next((g for g in (_listed(c, o.start - 1) for o in named[:-1]) if len(g) >= 2 and g[-1] == named[-1]), [])
+        with_whom = re.search(r"with$", t.group(), re.I) or re.match(r"\s+with\b", c.doc_text[t.end():t.end() + 6])
+        if group and len(c.doc_text[group[-1].end:t.start()].split()) <= 3 and not with_whom:
+            for a, b in zip(group, group[1:]):
+                yield a, "partnerOf", b, 0.65
+        elif before and after:
             subject = before[-1] if len(before) == 1 else c.subject(t.start()) or before[-1]
             for o in after:
                 yield subject, "partnerOf", o, 0.7
-        elif len(before) >= 2 and re.match(r"(?:signed|struck|inked|reached|agreed)", t.group(), re.I):
-            # "Microsoft and OpenAI signed a new agreement"
-            group = _listed(c, before[0].start - 1)
-            for a, b in zip(group, group[1:]):
-                yield a, "partnerOf", b, 0.65
         elif not before:
             # "Through this collaboration, X will ... Y": the first two named after it
             following = c.after(t.end(), "Organization")

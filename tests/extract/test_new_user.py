@@ -344,3 +344,15 @@ def test_the_buyer_the_parser_hides_behind_its_home_town_pays(trained_nlp):
     got = {(m.subject.name, m.metric, str(m.value), m.unit)
            for m in extract_article(article_from_text(text, "e.txt"), trained_nlp, Gazetteer([])).measurements}
     assert ("Edwards", "investment", "945000000", "USD") in got
+
+
+def test_a_list_that_teams_up_is_the_partnership(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = ("BHP and Lundin Mining team up on a C$4.5 billion takeover of Filo. "
+            "Halden Air, chaired by Sandro Pappalardo, carries 20 million passengers. "
+            "Samsung and Apple are among the retailer's biggest suppliers.")
+    got = {(r.subject.name, r.predicate, r.object.name)
+           for r in extract_article(article_from_text(text, "t.txt"), trained_nlp, Gazetteer([])).relations}
+    assert {("BHP", "partnerOf", "Lundin Mining"), ("Sandro Pappalardo", "chairOf", "Halden Air")} <= got
+    assert ("BHP", "partnerOf", "Filo") not in got
