@@ -28,6 +28,8 @@ from .schema import (RELATIONS, Entity, Evidence, Fact, Mention, Reference, Stat
 __all__ = ["Resolution", "Keyed", "Resolver", "resolve", "merge_parts", "normal_form", "unique_evidence"]
 
 _LEGAL = re.compile(r"\b(?:inc|ltd|limited|corp|corporation|co|plc|llc|sa|ag|nv|se)\b\.?", re.IGNORECASE)
+# "Lufthansa Group" is Lufthansa ("Novo Holdings" is not Novo Nordisk's short name "Novo")
+_GROUP = re.compile(r"(?<=\w)\s+group$", re.IGNORECASE)
 _TRUST = {"name": 0, "pattern": -1, "structure": -1, "gazetteer": 0, "description": 1, "ner": 3, "anaphor": 4, "demonym": 4, "topic": 0}
 # Surface forms that are not names of the entity ("the company", "Chinese").
 _NOT_ALIASES = {"anaphor", "demonym"}
@@ -36,9 +38,13 @@ _NOT_ALIASES = {"anaphor", "demonym"}
 @lru_cache(maxsize=1 << 18)  # a name comes back in mention after mention
 def normal_form(name: str) -> str:
     """The name's characters (:func:`~kg.schema.name_characters`) without a
-    possessive or a legal suffix: letters of every script and symbols count,
-    so "C++ Holdings" is not "C Holdings"."""
-    return name_characters(_LEGAL.sub("", re.sub(r"['’]s?$", "", name.strip())))
+    possessive, a legal suffix or a last word "Group": letters of every
+    script and symbols count, so "C++ Holdings" is not "C Holdings".
+
+    >>> normal_form("Lufthansa Group") == normal_form("Lufthansa") == normal_form("Lufthansa AG")
+    True
+    """
+    return name_characters(_GROUP.sub("", _LEGAL.sub("", re.sub(r"['’]s?$", "", name.strip())).strip()))
 
 
 def _fixed_parts(form: str) -> list[str]:
