@@ -40,7 +40,8 @@ ANAPHOR_NOUNS = "|".join(load_words()["anaphor_nouns"])
 
 # Words a company's name ends in (legal forms and business words): words.json
 _ORG_SUFFIX = "|".join(load_words()["org_suffixes"])
-_CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
+# (an initialism keeps its last full stop: "U.S. Steel")
+_CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*(?:(?<=\.[A-Z])\.)?"
 # "Competition and Markets Authority", "Food and Drug Administration": "and"
 # joins the words of a public body's name (of a company's, it joins two names)
 # "Royal Bank of Canada", "Ministry of Finance": these words take "of" and a name
