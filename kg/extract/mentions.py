@@ -49,8 +49,8 @@ _OF_NAME = "".join(f"(?<={w})" if i == 0 else f"|(?<={w})" for i, w in enumerate
     ("Bank", "Ministry", "Department", "University", "Institute", "Commission", "Authority", "Council", "Bureau", "Agency")))
 _NOT_NAME_WORD = r"(?!(?:Chief|Executive|CEO|President|Chair\w*|Head|Senior|Vice|Managing)\b)"
 _NOT_NAME_START = r"(?![\w&'.]+-(?:owned|based|headquartered|backed|led|listed|controlled|funded|made)\b)"  # "Marlow-owned Kestrel Foods"
-_ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+){{0,4}}?{_NOT_NAME_START}{_CAP}(?:[ \t]+(?:{_ORG_SUFFIX}))+"
-                       rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP})?)?)"
+_ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+(?:&[ \t]+)?){{0,4}}?{_NOT_NAME_START}{_CAP}(?:[ \t]+(?:&[ \t]+)?(?:{_ORG_SUFFIX}))+"
+                       rf"(?:(?:{_OF_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?{_NOT_NAME_WORD}{_CAP}(?:[ \t]+{_NOT_NAME_WORD}{_CAP}){{0,2}})?)"
                        rf"(?:[ \t]+\(([A-Z][a-z]+)\))?(?![\w-])"
                        # "LG Energy Solution": a name goes on past its trade word (but not into a title)
                        rf"(?![ \t]+{_NOT_NAME_WORD}[A-Z][\w&-]*(?![\w-]))")
@@ -334,7 +334,9 @@ def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 _HARDWARE = re.compile(r"'s?\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<noun>chips|processors|semiconductors|GPUs|accelerators)\b")
 _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:domain|website|site|platform|app)\b")
-_BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*(?P<person>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})[ \t]*$", re.MULTILINE)
+# "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent"
+_BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
+                     r"(?P<person>[A-Z][a-z]+(?:-[a-z]+)?(?:[ -][A-Z][a-z]+(?:-[a-z]+)?){1,2})[ \t]*(?:[|,–—-].*)?$", re.MULTILINE)
 
 
 # Infrastructure for AI under its many names ("computing and AI
@@ -549,19 +551,22 @@ ROLE_WORDS = (
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
-_PERSON = r"[A-Z][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+){1,3}(?![\w-])"
+_PERSON = r"[A-Z][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
     (re.compile(rf"(?P<person>{_PERSON}),\s+(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
     # "equity analyst Thomas Chong", "CEO Eddie Wu"
     (re.compile(rf"\b(?:{ROLE_WORDS}),?\s+(?P<person>{_PERSON})\b"), "person"),
+    # "Amit Walia, who has led Informatica since 2020"
+    (re.compile(rf"(?P<person>{_PERSON}),\s+who\s+(?:has\s+|had\s+|also\s+)?(?:led|leads|heads|headed|runs|ran|chairs|chaired|"
+                rf"founded|co-founded|oversees|oversaw|joined)\b"), "person"),
     # "Union Bancaire Privée's Vey-Sern Ling argued"
     (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
     # "head of resources research at Morgans"
     (re.compile(rf"\b(?:(?i:{ROLE_WORDS})(?:\s+of(?:\s+[a-z][\w-]*){{1,3}})?\s+at|(?i:(?:{ROLE_WORDS})\s+of))"
-                rf"\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*){{0,3}})"), "org"),
+                rf"\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&-]*){{0,3}})"), "org"),
 )
 
 

@@ -40,10 +40,10 @@ _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
 #: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
 #: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -"; the group ``place`` is the city in capitals.
-DATELINE = re.compile(r"^(?:(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
+DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?: [A-ZÀ-Þ][A-ZÀ-Þ'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
                       r"\s*(?:\([^)\n]*\)\s*)?[-–—](?=\s)", re.M)
 # a run of capitalised words, with the particles place names contain
-_CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der))*")
+_CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der|do|dos|das|da))*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,9 @@ def place_names() -> dict[str, tuple[str, str]]:
     names: dict[str, tuple[str, str]] = {}
     cities = [c for c in gc.get_cities().values() if c["population"] >= _MIN_CITY_POPULATION]
     for city in cities:
-        name = _ascii(city["name"])  # "Zürich" is written "Zurich" in English news
+        name = _ascii(city["name"])  # "Zürich" is written "Zurich" in English news, "São Paulo" both ways
         if name:
+            names.setdefault(city["name"], (city["name"], "city"))
             names.setdefault(name, (name, "city"))
     # then the English forms the gazetteer lists only among a city's other
     # names: "Frankfurt" (for "Frankfurt am Main"), "Cologne" (for "Köln")

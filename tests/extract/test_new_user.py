@@ -356,3 +356,16 @@ def test_a_list_that_teams_up_is_the_partnership(trained_nlp):
            for r in extract_article(article_from_text(text, "t.txt"), trained_nlp, Gazetteer([])).relations}
     assert {("BHP", "partnerOf", "Lundin Mining"), ("Sandro Pappalardo", "chairOf", "Halden Air")} <= got
     assert ("BHP", "partnerOf", "Filo") not in got
+
+
+def test_people_and_names_of_many_shapes(trained_nlp):
+    from kg.extract.mentions import Gazetteer, find_mentions
+
+    text = ("By Lee Min-jun | Updated 3 hours ago\n"
+            "SÃO PAULO, May 5 (Reuters) - Amit Walia, who has led Informatica since 2020, will join Salesforce. "
+            '"It works," chairman Yim Jong-yong told analysts. "It is cheap," said Park Seo-yeon, an analyst at '
+            "Korea Investment & Securities. OneWeb won a contract from the French Ministry of the Armed Forces.")
+    found = {(f.key, f.label) for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+    assert {("Lee Min-jun", "Person"), ("São Paulo", "Place"), ("Amit Walia", "Person"), ("Yim Jong-yong", "Person"),
+            ("Park Seo-yeon", "Person"), ("Korea Investment & Securities", "Organization"),
+            ("French Ministry of the Armed Forces", "Organization")} <= found
