@@ -528,8 +528,9 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
                 nxt.text in {"and", ",", "&"} and span.end + 1 < len(doc) and doc[span.end + 1].text[:1].isupper()))
             # ("Bank of America": a particle inside a name is part of it)
             inner = span[1:-1]
+            # (an acronym the tagger calls a common noun is still a name: "Austria's OMV")
             if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not (t.lower_ in _NAME_PARTICLES and t in inner)
-                                        for t in span)
+                                        and not (t.is_upper and len(t) > 2 and t.is_alpha) for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):

