@@ -47,7 +47,7 @@ NUMBER = re.compile(
     rf"(?:(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB))\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
-    r"(?:\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bln|mln|trn|bn|tn|mn|[BMTK])\b)?"
+    r"(?:\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bln|mln|trn|bn|tn|mn|[BMTK])\b(?:\s(?P<crore>crore)\b)?)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
     rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(_CODES)}))\b)?",
     re.IGNORECASE,
@@ -76,6 +76,8 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
         if scale in {"m", "b", "t", "k"} and not (m.group("cur") or m.group("curword")) and m.group("scale").islower():
             return None
         value *= Decimal(10) ** _SCALE[scale]
+        if m.group("crore"):
+            value *= Decimal(10) ** _SCALE["crore"]  # "₹1.15 lakh crore"
     if m.group("pct"):
         return value, "percent"
     cur = (m.group("cur") or "").strip()
@@ -225,7 +227,7 @@ _PERCENT_METRICS = (
     ("revenueGrowth", r"\b(?:revenues?|sales)\b|\bgrowth\b|\bgrew\b|\bgrow(?:s|ing)?\b|year[- ]on[- ]year|year[- ]over[- ]year"),
 )
 # Used only when no metric word is near: owning a share, or a price move.
-_OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?)\s+"
+_OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?|secured|controls?|controlled)\s+"
                      r"(?:(?:approximately|about|around|roughly|nearly|almost|some|over|more than|just over|just under)\s+)?"
                      r"(?:a\s+|an\s+|the\s+(?:remaining\s+|other\s+)?)?$", re.I)
 _MOVES = re.compile(r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding|slid|sank)\b", re.I)
@@ -333,7 +335,9 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     syntactic = _syntactic_subject(c, start)
     # "34% surge in revenue from its artificial intelligence division"
     after = [m for m in candidates if end <= m.start <= end + 45
-             and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])]
+             and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])
+             # "owns 50.1% of Ørsted": the owner's stake, not Ørsted's
+             and not (metric == "stake" and re.fullmatch(r"\s*of\s+(?:the\s+)?", doc[end:m.start]))]
     if after and (after[0].kind == "description" or re.fullmatch(r"\s+(?:for|at)\s+", doc[end:after[0].start])):
         return after[0]  # "... against 17.8% for BYD"
     if syntactic is not None and not c.is_source(syntactic):
@@ -381,15 +385,19 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             metric = "parameterCount" if count.group(1) == "parameters" else "count"
             unit = count.group(1)
         elif unit == "percent":
-            if re.match(r"\s*(?:stake|share\b|interest\b|holding|of (?:the|its) (?:[\w-]+\s+){0,3}shares|ownership)", near_after):
+            owned = re.match(r"\s*of\s+(?:the\s+)?", near_after)
+            market = re.match(rf"\s*(?:{_PERCENT_METRICS[0][1]})", near_after)  # "held 27% of the server CPU market"
+            if not market and (re.match(r"\s*(?:stake|share\b|interest\b|holding|ownership|of (?:the|its|[\w&.-]+['’]s) (?:[\w-]+\s+){0,3}"
+                         r"(?:shares|share capital|capital|votes|voting rights))", near_after)
+                    or _OWNING.search(near_before)
+                    # "30% of Ørsted": a share of a company
+                    or owned and any(x.start == m.end() + owned.end() and x.label == "Organization" for x in c.mentions)):
                 metric = "stake"
             else:
                 if _NOT_A_SHARE.search(near_before[-40:] + " " + near_after[:25]):
                     continue
                 metric = _nearest_metric(_PERCENT_METRICS, near_before[-100:], near_after[:45])
-                if metric is None and _OWNING.search(near_before):
-                    metric = "stake"
-                elif metric is None and _MOVES.search(near_before[-40:]):
+                if metric is None and _MOVES.search(near_before[-40:]):
                     metric = "sharepriceChange"
                 if metric is None:
                     continue

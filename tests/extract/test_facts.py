@@ -19,6 +19,7 @@ from kg.extract.facts import parse_amount, quarter_period
     ("€2.1 bln", "2100000000", "EUR"),
     ("45 mln euros", "45000000", "EUR"),
     ("Rs 5,000 crore", "50000000000", "INR"),
+    ("₹1.15 lakh crore", "1150000000000", "INR"),
 ])
 def test_parse_amount(text, value, unit):
     assert parse_amount(text) == (Decimal(value), unit)
@@ -99,3 +100,13 @@ def test_an_estimate_is_not_the_figure(extract):
     found = facts(extract, "Acme's revenue rose 6% to $9.8 billion, beating analysts' estimates of $9.5 billion.")
     assert ("Acme Group", "revenue", Decimal("9800000000"), "USD", None) in found
     assert not {f for f in found if f[2] == Decimal("9500000000")}
+
+
+@pytest.mark.issue(7)
+def test_a_share_of_a_company_is_its_owners_stake_and_a_share_of_a_market_is_not(extract):
+    text = ("Globex secured 91% of Initech's shares. Hooli owns 30% of Acme Cloud. "
+            "Umbrella held 27% of the server chip market.")
+    found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
+    assert {("Globex", "stake", Decimal("91")), ("Hooli", "stake", Decimal("30")),
+            ("Umbrella", "marketShare", Decimal("27"))} <= found
+    assert not {f for f in found if f[0] in {"Initech", "Acme Cloud"}}
