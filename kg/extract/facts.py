@@ -32,8 +32,12 @@ _SCALE = {"trillion": 12, "tn": 12, "trn": 12, "t": 12, "billion": 9, "bn": 9, "
 # Currencies: ISO 4217 codes from pycountry ("SEK 5 billion", "5 billion TWD",
 # written in capitals), symbols and words from words.json ("NT$", "won").
 _SYMBOLS: dict[str, str] = load_words()["currency_symbols"]
-_CURRENCY_WORD: dict[str, str] = load_words()["currency_words"]
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
+# ISO 4217's names, singular and plural ("Swiss franc(s)", "Danish krone"),
+# then the words news uses that the standard does not ("yuan", "crowns")
+_CURRENCY_WORD: dict[str, str] = {
+    **{name: c.alpha_3 for c in pycountry.currencies for name in (c.name.lower(), c.name.lower() + "s")},
+    **load_words()["currency_words"]}
 
 
 def _alternatives(names) -> str:
@@ -413,6 +417,9 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
                     or _ESTIMATE_BEFORE.search(near_before)):
                 continue
             metric = _nearest_metric(_MONEY_METRICS, near_before[-100:], near_after[:30])
+            if metric is None and _MOVES.search(near_before[-30:]) and re.search(r"%\s+to\s*$", near_before) \
+                    and re.search(r"\b(?:shares|stocks?)\b", doc[c.start:sentence_end]):
+                metric = "shareprice"  # "shares of A rose 2%, while B fell 0.7% to A$42.10"
             if metric == "shareprice" and re.search(r"\bfor\s+$", near_before):
                 continue  # "buying X for $229 per share": the offer's terms, not a share price
             if metric == "valuation" and _CONTRACT.search(near_before[-60:]):

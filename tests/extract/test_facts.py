@@ -20,6 +20,9 @@ from kg.extract.facts import parse_amount, quarter_period
     ("45 mln euros", "45000000", "EUR"),
     ("Rs 5,000 crore", "50000000000", "INR"),
     ("₹1.15 lakh crore", "1150000000000", "INR"),
+    ("132.50 Swiss francs", "132.50", "CHF"),
+    ("39 billion Danish crowns", "39000000000", "DKK"),
+    ("2 billion rand", "2000000000", "ZAR"),
 ])
 def test_parse_amount(text, value, unit):
     assert parse_amount(text) == (Decimal(value), unit)
@@ -110,3 +113,9 @@ def test_a_share_of_a_company_is_its_owners_stake_and_a_share_of_a_market_is_not
     assert {("Globex", "stake", Decimal("91")), ("Hooli", "stake", Decimal("30")),
             ("Umbrella", "marketShare", Decimal("27"))} <= found
     assert not {f for f in found if f[0] in {"Initech", "Acme Cloud"}}
+
+
+def test_a_second_move_in_a_share_sentence_ends_at_a_share_price(extract):
+    text = "Globex shares rose 2.3% to C$14.10 in Toronto, while Initech fell 0.7% to A$42.10."
+    found = {(s, m, v, u) for s, m, v, u, _ in facts(extract, text)}
+    assert ("Initech", "shareprice", Decimal("42.1"), "AUD") in found
