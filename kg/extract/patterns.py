@@ -59,12 +59,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.matcher import DependencyMatcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
 from .mentions import NOT_NAMES, Found, Mentions
+from .treematch import TreeMatcher
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -202,13 +203,13 @@ class RuleSet:
                 return r
         raise KeyError(rule_id)
 
-    def matchers(self, vocab) -> tuple[DependencyMatcher, DependencyMatcher, PhraseMatcher]:
+    def matchers(self, vocab) -> tuple[TreeMatcher, TreeMatcher, PhraseMatcher]:
         """(relation matcher, entity matcher, title matcher) for ``vocab``.
         Each pattern is added under ``"<rule id>#<n>"`` so that a match says
         which pattern's node order its tokens follow."""
         key = id(vocab)
         if key not in self._matchers:
-            relations, entities = DependencyMatcher(vocab), DependencyMatcher(vocab)
+            relations, entities = TreeMatcher(vocab), TreeMatcher(vocab)
             for matcher, rules in ((relations, self.relation_rules), (entities, self.entity_rules)):
                 for rule in rules:
                     for n, pattern in enumerate(rule.patterns):
