@@ -59,7 +59,7 @@ def _array_tests(attrs: dict, strings) -> list[_Test] | None:
         elif name in _FLAG_ATTRS and isinstance(value, bool):
             tests.append((IDS[name], "eq", np.uint64(value)))
         elif (name in _STRING_ATTRS and isinstance(value, dict) and value
-              and all(k in ("IN", "NOT_IN") and isinstance(v, list) and all(isinstance(s, str) for s in v)
+              and all(k in ("IN", "NOT_IN") and isinstance(v, list) and v and all(isinstance(s, str) for s in v)
                       for k, v in value.items())):
             for k, v in value.items():
                 ids = np.array(sorted({get_string_id(s) for s in v}), dtype=np.uint64)
@@ -123,7 +123,11 @@ class TreeMatcher:
                 test = (attr, kind, value.tobytes())
                 if test not in passed:
                     column = columns[attr]
-                    passed[test] = column == value if kind == "eq" else np.isin(column, value, invert=kind == "not_in")
+                    if kind == "eq":
+                        passed[test] = column == value
+                    else:  # the sorted ids at the place each token's value would go (np.isin is slower on short arrays)
+                        found = value[np.searchsorted(value, column).clip(max=len(value) - 1)] == column
+                        passed[test] = found if kind == "in" else ~found
                 mask &= passed[test]
             out[key] = np.flatnonzero(mask).tolist()
         for key in self._other_keys:
