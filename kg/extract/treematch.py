@@ -7,22 +7,25 @@ the relation rules, 220 of them different), whose set tests (``"LEMMA":
 {"IN": [...]}``) are a Python call per token and test; it climbs from every
 matched token to its root through ``Token`` objects; and it tries every
 combination of the nodes' candidates in a sentence before checking a single
-edge. Here each different node is tested once per document on arrays of
-token attributes, and a pattern's matches grow node by node along its edges
+edge. Here every node is tested at once on arrays of the document's token
+attributes, and a pattern's matches grow node by node along its edges
 (every edge goes from an earlier node to a later one), so a failed edge
-prunes what follows it; the order is still spaCy's (patterns in the order
-added, sentences in the order their first candidate token comes, each
-pattern's matches in increasing token order). A node test outside what the
-arrays can answer (``"_"``, ``"REGEX"``, comparisons, ``"OP"`` ...) goes to a
-spaCy ``Matcher``; the edges' operators are spaCy's own
-(``DependencyMatcher._ops``), and so is the checking of each pattern, by the
-spaCy matcher kept beside this one.
+prunes what follows it. The order is still spaCy's: patterns in the order
+added, sentences in the order of their first token that some node's test
+passes, each pattern's matches in increasing token order.
+
+A node test the arrays cannot answer (``"_"``, ``"REGEX"``, comparisons,
+``"OP"`` ...) goes to a spaCy ``Matcher``. The operators that look at the
+sentence (``.``, ``;``, ``.*``, ``;*``: spaCy climbs to the root for each
+token it asks about) and ``<`` are read here from the heads, with spaCy's
+meaning; the others are spaCy's own (``DependencyMatcher._ops``). Each
+pattern is also added to the spaCy matcher kept beside this one, which
+checks it as spaCy does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import numpy as np
 from spacy.attrs import DEP, HEAD, IDS, LEMMA, MORPH, POS, TAG
@@ -44,7 +47,7 @@ _FLAG_ATTRS = frozenset({"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_PUN
 _ANNOTATED = {TAG: "tagger", POS: "morphologizer or tagger+attribute_ruler", MORPH: "morphologizer or tagger+attribute_ruler",
               LEMMA: "lemmatizer", DEP: "parser"}
 
-_Test = tuple[int, str, object]  # (attribute id, "eq" | "in" | "not_in", value id or array of ids)
+_Test = tuple[int, frozenset[int], bool]  # (attribute id, value ids, whether a token passes when its value is *not* one)
 
 
 def _array_tests(attrs: dict, strings) -> list[_Test] | None:
@@ -54,19 +57,58 @@ def _array_tests(attrs: dict, strings) -> list[_Test] | None:
     tests: list[_Test] = []
     for name, value in attrs.items():
         name = name.upper() if isinstance(name, str) else name
+        attr = IDS.get("ORTH" if name == "TEXT" else name)
         if name in _STRING_ATTRS and isinstance(value, str):
-            tests.append((IDS["ORTH" if name == "TEXT" else name], "eq", np.uint64(strings.add(value))))
+            tests.append((attr, frozenset({strings.add(value)}), False))
         elif name in _FLAG_ATTRS and isinstance(value, bool):
-            tests.append((IDS[name], "eq", np.uint64(value)))
+            tests.append((attr, frozenset({int(value)}), False))
         elif (name in _STRING_ATTRS and isinstance(value, dict) and value
               and all(k in ("IN", "NOT_IN") and isinstance(v, list) and v and all(isinstance(s, str) for s in v)
                       for k, v in value.items())):
-            for k, v in value.items():
-                ids = np.array(sorted({get_string_id(s) for s in v}), dtype=np.uint64)
-                tests.append((IDS["ORTH" if name == "TEXT" else name], k.lower(), ids))
+            tests += [(attr, frozenset(get_string_id(s) for s in v), k == "NOT_IN") for k, v in value.items()]
         else:
             return None
     return tests
+
+
+class _Tests:
+    """Every array test of the nodes, run on a document in a few array
+    operations: per attribute, where each token's value sits among the
+    values the tests name, then per node, whether all its tests pass."""
+
+    def __init__(self, nodes: dict[str, list[_Test]]):
+        tests = sorted({t for node in nodes.values() for t in node}, key=lambda t: (t[0], sorted(t[1]), t[2]))
+        self.attrs = sorted({attr for attr, _, _ in tests})
+        number = {t: n for n, t in enumerate(tests)}
+        #: per attribute: the sorted values its tests name, and which test each value passes
+        self.tables = []
+        for attr in self.attrs:
+            mine = [t for t in tests if t[0] == attr]
+            values = sorted(set().union(*(ids for _, ids, _ in mine)))
+            member = np.array([[v in ids for _, ids, _ in mine] for v in values], dtype=bool)
+            self.tables.append((np.array(values, dtype=np.uint64), member))
+        self.negated = np.array([negated for _, _, negated in tests], dtype=bool)
+        #: nodes grouped by their number of tests: (node keys, test numbers, one row per node)
+        self.groups = []
+        for size in sorted({len(node) for node in nodes.values()}):
+            keys = [key for key, node in nodes.items() if len(node) == size]
+            self.groups.append((keys, np.array([[number[t] for t in nodes[key]] for key in keys], dtype=np.intp)
+                                .reshape(len(keys), size)))
+
+    def __call__(self, doc: Doc) -> tuple[list[str], np.ndarray]:
+        """The node keys and, for each, which tokens pass (one column per node)."""
+        n = len(doc)
+        columns = doc.to_array(self.attrs).reshape(n, len(self.attrs)) if self.attrs else np.zeros((n, 0), np.uint64)
+        blocks = []
+        for column, (values, member) in zip(columns.T, self.tables):
+            at = np.searchsorted(values, column).clip(max=len(values) - 1)
+            blocks.append(member[at] & (values[at] == column)[:, None])
+        passed = (np.concatenate(blocks, axis=1) if blocks else np.zeros((n, 0), bool)) ^ self.negated
+        keys, masks = [], []
+        for group, numbers in self.groups:
+            keys += group
+            masks.append(passed[:, numbers].all(axis=2))  # (tokens, nodes, tests): all tests pass
+        return keys, np.concatenate(masks, axis=1) if masks else np.zeros((n, 0), bool)
 
 
 class TreeMatcher:
@@ -79,7 +121,8 @@ class TreeMatcher:
         self._spacy = DependencyMatcher(vocab)
         #: key id -> [(node keys, (left node index, operator) per node after the first)]
         self._patterns: dict[int, list[tuple[tuple[str, ...], tuple[tuple[int, str], ...]]]] = {}
-        self._tests: dict[str, list[_Test]] = {}  # node key -> its tests on arrays
+        self._nodes: dict[str, list[_Test]] = {}  # node key -> its tests on arrays
+        self._tests: _Tests | None = None  # made from _nodes when first needed
         self._others = Matcher(vocab)  # node key -> its test, for the nodes the arrays cannot test
         self._other_keys: set[str] = set()
         self._annotated: set[int] = set()
@@ -97,89 +140,108 @@ class TreeMatcher:
     def _node(self, attrs: dict) -> str:
         """The key of a node's token test, added once however many nodes share it."""
         key = json.dumps(attrs, sort_keys=True)
-        if key in self._tests or key in self._other_keys:
+        if key in self._nodes or key in self._other_keys:
             return key
         tests = _array_tests(attrs, self.vocab.strings)
         if tests is None:
             self._others.add(key, [[attrs]])
             self._other_keys.add(key)
         else:
-            self._tests[key] = tests
-            self._annotated |= {attr for attr, kind, _ in tests if kind == "eq" and attr in _ANNOTATED}
+            self._nodes[key] = tests
+            self._tests = None
+            # (spaCy's Matcher asks only of the attributes given a plain value, not a set)
+            self._annotated |= {IDS.get(name.upper()) for name, value in attrs.items()
+                                if not isinstance(value, dict)} & _ANNOTATED.keys()
         return key
 
-    def _candidates(self, doc: Doc) -> dict[str, list[int]]:
-        """Node key -> the tokens that pass its test, in increasing order."""
+    def _candidates(self, doc: Doc) -> tuple[dict[str, list[int]], list[int]]:
+        """Node key -> the tokens that pass its test, in increasing order;
+        and every token that passes some node's test."""
         for attr in sorted(self._annotated):
             if not doc.has_annotation(attr):
                 raise ValueError(Errors.E155.format(pipe=_ANNOTATED[attr], attr=self.vocab.strings[attr]))
-        attrs = sorted({attr for tests in self._tests.values() for attr, _, _ in tests})
-        columns = dict(zip(attrs, doc.to_array(attrs).reshape(len(doc), len(attrs)).T)) if attrs else {}
-        passed: dict[tuple, np.ndarray] = {}  # one test, shared by many nodes: computed once
-        out: dict[str, list[int]] = {}
-        for key, tests in self._tests.items():
-            mask = np.ones(len(doc), dtype=bool)
-            for attr, kind, value in tests:
-                test = (attr, kind, value.tobytes())
-                if test not in passed:
-                    column = columns[attr]
-                    if kind == "eq":
-                        passed[test] = column == value
-                    else:  # the sorted ids at the place each token's value would go (np.isin is slower on short arrays)
-                        found = value[np.searchsorted(value, column).clip(max=len(value) - 1)] == column
-                        passed[test] = found if kind == "in" else ~found
-                mask &= passed[test]
-            out[key] = np.flatnonzero(mask).tolist()
-        for key in self._other_keys:
-            out[key] = []
+        if self._tests is None:
+            self._tests = _Tests(self._nodes)
+        keys, passed = self._tests(doc)
+        nodes, tokens = passed.T.nonzero()  # by node, then by token
+        bounds = np.searchsorted(nodes, np.arange(len(keys) + 1)).tolist()
+        tokens = tokens.tolist()
+        out = {key: tokens[bounds[n]:bounds[n + 1]] for n, key in enumerate(keys)}
+        matched = set(passed.any(axis=1).nonzero()[0].tolist())
         if self._other_keys:
+            for key in self._other_keys:
+                out[key] = []
             for match_id, start, _ in self._others(doc):
                 out[self.vocab.strings[match_id]].append(start)
-        return out
+                matched.add(start)
+        return out, sorted(matched)
 
     def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
         if not len(doc) or not self._patterns:
             return []
-        candidates = self._candidates(doc)
+        candidates, matched = self._candidates(doc)
         # the root of each token's tree (heads halved in number of steps each round)
-        heads = doc.to_array(HEAD).astype(np.int64) + np.arange(len(doc))
-        roots = heads
+        head = doc.to_array(HEAD).astype(np.int64) + np.arange(len(doc))
+        roots = head
         for _ in range(len(doc).bit_length() + 1):
             further = roots[roots]
             if np.array_equal(further, roots):
                 break
             roots = further
-        root = roots.tolist()
+        root, head = roots.tolist(), head.tolist()
         # trees in the order of their first token that some node's test passes
-        matched = sorted({i for tokens in candidates.values() for i in tokens})
         rank: dict[int, int] = {}
         for i in matched:
             rank.setdefault(root[i], len(rank))
-        sets = {key: set(tokens) for key, tokens in candidates.items()}
+        allowed: dict[str, set[int]] = {}
         related: dict[tuple[int, str], list[int]] = {}
+        edges_of: dict[int, tuple[int, int]] = {}  # root -> the first and last token of its sentence, as spaCy reads it
         ops = self._spacy._ops
 
-        def relatives(i: int, op: str) -> list[int]:
-            if (i, op) not in related:
-                related[i, op] = sorted({t.i for t in ops[op](doc, i)})
-            return related[i, op]
+        def sentence(i: int) -> tuple[int, int]:
+            top = root[i]
+            if top not in edges_of:
+                edges_of[top] = doc[top].left_edge.i, doc[top].right_edge.i
+            return edges_of[top]
 
-        def grow(nodes, edges, tree: int, chosen: list[int]) -> Iterator[list[int]]:
+        def relatives(i: int, op: str) -> list[int]:
+            """The tokens ``op`` relates to token ``i``, in increasing order."""
+            if (i, op) in related:
+                return related[i, op]
+            if op == "<":
+                found = [head[i]] if head[i] != i else []
+            elif op in (".", ";", ".*", ";*"):
+                first, last = sentence(i)
+                if op == ".":
+                    found = [i + 1] if first <= i + 1 <= last else []
+                elif op == ";":
+                    found = [i - 1] if i > 0 and first <= i - 1 <= last else []
+                else:
+                    found = list(range(i + 1, last + 1)) if op == ".*" else list(range(first, i))
+            else:
+                found = sorted({t.i for t in ops[op](doc, i)})
+            related[i, op] = found
+            return found
+
+        out: list[tuple[int, list[int]]] = []
+
+        def grow(key: int, nodes: tuple[str, ...], edges, tree: int, chosen: list[int]) -> None:
             n = len(chosen)
             if n == len(nodes):
-                yield list(chosen)
+                out.append((key, list(chosen)))
                 return
             left, op = edges[n - 1]
-            allowed = sets[nodes[n]]
+            if nodes[n] not in allowed:
+                allowed[nodes[n]] = set(candidates[nodes[n]])
+            passes = allowed[nodes[n]]
             for i in relatives(chosen[left], op):
-                if i in allowed and root[i] == tree:
+                if i in passes and root[i] == tree:
                     chosen.append(i)
-                    yield from grow(nodes, edges, tree, chosen)
+                    grow(key, nodes, edges, tree, chosen)
                     chosen.pop()
 
-        out = []
         for key, patterns in self._patterns.items():
             for nodes, edges in patterns:
                 for first in sorted(candidates[nodes[0]], key=lambda i: (rank[root[i]], i)):
-                    out.extend((key, tokens) for tokens in grow(nodes, edges, root[first], [first]))
+                    grow(key, nodes, edges, root[first], [first])
         return out
