@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO
 
@@ -291,28 +292,46 @@ def graph_triples(
 
 def load_catalogue(path: str | Path | None = None) -> list[Entity]:
     """Read the entity catalogue (``triples/catalogue.ttl``) into Entities.
+    Oxigraph parses it (its extension names the format; Turtle otherwise):
+    an rdflib Graph took longer than the rest of setting up a build.
 
     >>> any(e.label == "Alibaba Group" for e in load_catalogue())
     True
     """
-    graph = Graph().parse(str(path or TRIPLES_DIR / "catalogue.ttl"))
-    entities = _read_entities(graph)
+    path = Path(path or TRIPLES_DIR / "catalogue.ttl")
+    wanted = {str(RDF.type): 0, str(RDFS.label): 1, str(SKOS.altLabel): 2, str(KG.wikidata): 3}
+    nodes: dict[str, tuple[list[str], ...]] = {}
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    for triple in ox.parse(path=str(path), format=fmt):
+        if triple.predicate.value in wanted:
+            values = nodes.setdefault(triple.subject.value, ([], [], [], []))
+            values[wanted[triple.predicate.value]].append(triple.object.value)
+    entities = {node: _entity(*values) for node, values in nodes.items()}
     # a catalogue entry's label is one of the names it is found by
-    return [replace(entities[node], aliases=entities[node].aliases | {entities[node].label}) for node in sorted(entities)]
+    return [replace(e, aliases=e.aliases | {e.label}) for _, e in sorted(entities.items()) if e is not None]
+
+
+def _entity(types: Iterable[str], labels: Iterable[str], alt_labels: Iterable[str], qids: Iterable[str]) -> Entity | None:
+    """The Entity a node of one of the five classes was written from
+    (aliases without the label), from its types, labels (the first counts),
+    alternative labels and Wikidata ids; None for a node of no such class."""
+    top = {str(KG[c]): c for c in CLASSES}
+    classes = sorted((top[t] for t in types if t in top), key=CLASSES.index)
+    if not classes:
+        return None
+    label = str(next(iter(labels), None))
+    return Entity(slugify(label), label, classes[0], frozenset(alt_labels) - {label}, frozenset(qids))
 
 
 def _read_entities(graph: Graph) -> dict[URIRef, Entity]:
     """Every node of one of the five classes, as the Entity it was written from
     (aliases without the label)."""
-    top = {KG[c]: c for c in CLASSES}
     entities = {}
     for node in set(graph.subjects(RDF.type, None)):
-        types = sorted((top[t] for t in graph.objects(node, RDF.type) if t in top), key=CLASSES.index)
-        if types:
-            label = str(graph.value(node, RDFS.label))
-            aliases = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) - {label}
-            qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
-            entities[node] = Entity(slugify(label), label, types[0], aliases, qids)
+        entity = _entity(map(str, graph.objects(node, RDF.type)), [str(graph.value(node, RDFS.label))],
+                         map(str, graph.objects(node, SKOS.altLabel)), map(str, graph.objects(node, KG.wikidata)))
+        if entity is not None:
+            entities[node] = entity
     return entities
 
 
