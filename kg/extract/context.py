@@ -58,7 +58,8 @@ class Clause:
 
     @property
     def text(self) -> str:
-        return self.sent.text
+        # the article's text, cut: spaCy's Span.text joins the sentence's tokens anew on each access
+        return self.doc_text[self.sent.start_char:self.sent.end_char] if self.doc_text else self.sent.text
 
     @property
     def start(self) -> int:
@@ -185,8 +186,9 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
     return token.i == verb.i
 
 
-def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
-    """Yield one :class:`Clause` per sentence, with its context filled in.
+def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None = None) -> Iterator[Clause]:
+    """Yield one :class:`Clause` per sentence, with its context filled in;
+    ``text`` is ``doc.text`` where the caller has it already.
 
     Linear in the article's length: each sentence looks up its mentions,
     line and paragraph by bisection instead of scanning the whole text."""
@@ -194,7 +196,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     if main_key:
         first = next((f for f in found if f.key == main_key), None)
         main = Found(first.start, first.end, first.text, first.label, main_key, "anaphor") if first else None
-    text = doc.text
+    text = doc.text if text is None else text
     places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
     country = places.most_common(1)[0][0] if places else None
     by_start = sorted(found, key=lambda f: f.start)  # find_mentions gives them in this order already
@@ -207,7 +209,8 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     heading = header = ""
     line_span = None
     for sent in doc.sents:
-        if not sent.text.strip():
+        sentence = text[sent.start_char:sent.end_char]  # (Span.text joins the tokens)
+        if not sentence.strip():
             continue
         ms = [f for f in by_start[bisect_left(starts, sent.start_char):bisect_right(starts, sent.end_char)]
               if f.end <= sent.end_char]
@@ -255,7 +258,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         if (subject is not None and not is_bullet and not heading_line and token is not None
                 and (_in_subject(token) or token.i < sent.root.i or sent.root.pos_ not in {"VERB", "AUX"})):
             previous = subject  # only what the subject phrase names, and not a heading's
-        if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):
-            lead, lead_text = subject, sent.text
+        if line.rstrip().endswith(":") and sentence.rstrip().endswith(":"):
+            lead, lead_text = subject, sentence
         elif not is_bullet and line and not line.endswith(":"):
             lead, lead_text = None, ""

@@ -127,6 +127,10 @@ class TreeMatcher:
         self._other_keys: set[str] = set()
         self._annotated: set[int] = set()
 
+    def __len__(self) -> int:
+        """The number of keys, as spaCy's matcher counts."""
+        return len(self._patterns)
+
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         """Add ``patterns`` under ``key``; a malformed one is spaCy's ValueError."""
         self._spacy.add(key, patterns)

@@ -71,6 +71,7 @@ def _both(vocab, keyed: dict[str, list[list[dict]]]) -> tuple[TreeMatcher, Depen
 def test_the_rules_match_as_in_spacy(docs, kind):
     keyed = {f"{rule.id}#{n}": [pattern] for rule in getattr(RULES, kind) for n, pattern in enumerate(rule.patterns)}
     ours, spacys = _both(docs[0].vocab, keyed)
+    assert len(ours) == len(spacys) == len(keyed)
     for doc in docs:
         expected = spacys(doc)
         assert expected, "the examples must give matches for the comparison to mean something"
