@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -99,7 +100,12 @@ def decimal_literal(value: Decimal) -> Literal:
     >>> [str(decimal_literal(Decimal(v))) for v in ("5.0", "0.750", "3.98E+10")]
     ['5', '0.75', '39800000000']
     """
-    return Literal(format(plain_decimal(value), "f"), datatype=XSD.decimal)
+    return _decimal(format(plain_decimal(value), "f"))
+
+
+@lru_cache(maxsize=1 << 12)  # a few confidences and amounts come back in every evidence node
+def _decimal(text: str) -> Literal:
+    return Literal(text, datatype=XSD.decimal)
 
 
 def _evidence(ev: Evidence, quotes: bool, supports: URIRef) -> tuple[URIRef, list[tuple]]:

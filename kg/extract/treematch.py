@@ -230,6 +230,7 @@ class TreeMatcher:
         out: list[tuple[int, list[int]]] = []
 
         def grow(key: int, nodes: tuple[str, ...], edges, tree: int, chosen: list[int]) -> None:
+            """Every match that begins with ``chosen``, its nodes taken in order."""
             n = len(chosen)
             if n == len(nodes):
                 out.append((key, list(chosen)))
@@ -246,6 +247,8 @@ class TreeMatcher:
 
         for key, patterns in self._patterns.items():
             for nodes, edges in patterns:
+                if not all(candidates[node] for node in nodes):
+                    continue  # a node no token passes: no match (most patterns, in most articles)
                 for first in sorted(candidates[nodes[0]], key=lambda i: (rank[root[i]], i)):
                     grow(key, nodes, edges, root[first], [first])
         return out
