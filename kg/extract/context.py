@@ -44,6 +44,8 @@ class Clause:
     extra: dict = field(default_factory=dict)
     #: the whole article's text, kept once: spaCy's Doc.text joins every token anew on each access
     doc_text: str = ""
+    #: (start, end) of a mention -> its root token: the rules ask again and again of the same mentions
+    _roots: dict = field(default_factory=dict, repr=False, compare=False)
 
     def column(self, offset: int) -> str:
         """The header of the table column that ``offset`` falls in ("" when
@@ -120,8 +122,10 @@ class Clause:
                      and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:product.start])), None)
 
     def token(self, m: Found):
-        span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
-        return span.root if span is not None else None
+        if (m.start, m.end) not in self._roots:
+            span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+            self._roots[m.start, m.end] = span.root if span is not None else None
+        return self._roots[m.start, m.end]
 
     def is_source(self, m: Found) -> bool:
         """"according to Jefferies", "Bloomberg Intelligence warned": an
