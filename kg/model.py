@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO
 
@@ -39,6 +41,7 @@ __all__ = [
     "entity_iri",
     "article_iri",
     "to_graph",
+    "graph_triples",
     "load_catalogue",
     "ArticleRecord",
     "read_records",
@@ -97,37 +100,42 @@ def decimal_literal(value: Decimal) -> Literal:
     >>> [str(decimal_literal(Decimal(v))) for v in ("5.0", "0.750", "3.98E+10")]
     ['5', '0.75', '39800000000']
     """
-    return Literal(format(plain_decimal(value), "f"), datatype=XSD.decimal)
+    return _decimal(format(plain_decimal(value), "f"))
 
 
-def _add_evidence(graph: Graph, ev: Evidence, quotes: bool, supports: URIRef) -> URIRef:
+@lru_cache(maxsize=1 << 12)  # a few confidences and amounts come back in every evidence node
+def _decimal(text: str) -> Literal:
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _evidence(ev: Evidence, quotes: bool, supports: URIRef) -> tuple[URIRef, list[tuple]]:
     """One evidence node per (supported node, sentence): a sentence that
-    states two relations gives each its own evidence and confidence."""
+    states two relations gives each its own evidence and confidence. The
+    node and its triples."""
     node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor, *([ev.rule] if ev.rule else []))]
-    graph.add((node, RDF.type, KG.Evidence))
-    graph.add((node, PROV.wasDerivedFrom, article_iri(ev.article_id)))
-    graph.add((node, KG.start, Literal(ev.start)))
-    graph.add((node, KG.end, Literal(ev.end)))
-    graph.add((node, KG.extractor, Literal(ev.extractor)))
+    out = [(node, RDF.type, KG.Evidence),
+           (node, PROV.wasDerivedFrom, article_iri(ev.article_id)),
+           (node, KG.start, Literal(ev.start)),
+           (node, KG.end, Literal(ev.end)),
+           (node, KG.extractor, Literal(ev.extractor))]
     if ev.rule:
-        graph.add((node, KG.rule, Literal(ev.rule)))
-    graph.add((node, KG.confidence, decimal_literal(Decimal(str(round(ev.confidence, 3))))))
+        out.append((node, KG.rule, Literal(ev.rule)))
+    out.append((node, KG.confidence, decimal_literal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
-        graph.add((node, KG.quote, Literal(ev.quote)))
-    return node
+        out.append((node, KG.quote, Literal(ev.quote)))
+    return node, out
 
 
-def _add_entity(graph: Graph, entity: Entity) -> URIRef:
+def _entity_triples(entity: Entity) -> Iterator[tuple]:
     node = entity_iri(entity)
-    graph.add((node, RDF.type, KG[entity.type]))
-    graph.add((node, RDFS.label, Literal(entity.label)))
+    yield node, RDF.type, KG[entity.type]
+    yield node, RDFS.label, Literal(entity.label)
     # sorted: a graph fills in the order triples are added, and some formats write that order
     for alias in sorted(entity.aliases - {entity.label}):
-        graph.add((node, SKOS.altLabel, Literal(alias)))
+        yield node, SKOS.altLabel, Literal(alias)
     for qid in sorted(entity.same_as):
-        graph.add((node, KG.wikidata, Literal(qid)))
-        graph.add((node, OWL.sameAs, WD[qid]))
-    return node
+        yield node, KG.wikidata, Literal(qid)
+        yield node, OWL.sameAs, WD[qid]
 
 
 # Only months that exist; whether a day exists is for _is_date to say.
@@ -184,18 +192,18 @@ def period_start_end(period: str) -> tuple[Literal | None, Literal | None]:
     return start, end
 
 
-def _add_article(graph: Graph, article: Article, quotes: bool) -> None:
+def _article_triples(article: Article, quotes: bool) -> Iterator[tuple]:
     node = article_iri(article.id)
-    graph.add((node, RDF.type, KG.Article))
-    graph.add((node, KG.fileName, Literal(Path(article.source).name)))
+    yield node, RDF.type, KG.Article
+    yield node, KG.fileName, Literal(Path(article.source).name)
     if article.key:
-        graph.add((node, SDO.identifier, Literal(article.key)))
+        yield node, SDO.identifier, Literal(article.key)
     if article.title and quotes:
-        graph.add((node, SDO.headline, Literal(article.title)))
+        yield node, SDO.headline, Literal(article.title)
     if article.url:
-        graph.add((node, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
+        yield node, SDO.url, Literal(article.url, datatype=XSD.anyURI)
     if article.published:
-        graph.add((node, SDO.datePublished, date_literal(article.published)))
+        yield node, SDO.datePublished, date_literal(article.published)
 
 
 def to_graph(
@@ -207,13 +215,8 @@ def to_graph(
     *,
     quotes: bool = True,
 ) -> Graph:
-    """Build the RDF graph (SCHEMA.md, "How it looks in RDF").
-
-    Relations are plain triples; each has one reified ``rdf:Statement`` that
-    points at one ``kg:Evidence`` per sentence stating it. Symmetric
-    relations are written in both directions. With ``quotes=False`` the
-    graph carries no article text: evidence has offsets but no sentence, and
-    articles have no headline.
+    """Build the RDF graph (SCHEMA.md, "How it looks in RDF"): the
+    :func:`graph_triples` of the arguments in one rdflib Graph.
 
     >>> from kg.schema import Entity, Evidence, Statement
     >>> a, b = Entity("a", "Apple", "Organization"), Entity("b", "Alibaba Group", "Organization")
@@ -223,72 +226,118 @@ def to_graph(
     True
     """
     graph = bind_prefixes(Graph())
+    for triple in graph_triples(articles, entities, references, statements, facts, quotes=quotes):
+        graph.add(triple)
+    return graph
+
+
+def graph_triples(
+    articles: Iterable[Article],
+    entities: Iterable[Entity],
+    references: Iterable[Reference] = (),
+    statements: Iterable[Statement] = (),
+    facts: Iterable[Fact] = (),
+    *,
+    quotes: bool = True,
+) -> Iterator[tuple]:
+    """The triples (rdflib terms) of the graph of SCHEMA.md, "How it looks
+    in RDF", one by one: a build writes them out as they come, without the
+    cost of an rdflib Graph (a triple may come twice; a graph holds it once).
+
+    Relations are plain triples; each has one reified ``rdf:Statement`` that
+    points at one ``kg:Evidence`` per sentence stating it. Symmetric
+    relations are written in both directions. With ``quotes=False`` the
+    graph carries no article text: evidence has offsets but no sentence, and
+    articles have no headline.
+    """
     for article in articles:
-        _add_article(graph, article, quotes)
+        yield from _article_triples(article, quotes)
     for entity in entities:
-        _add_entity(graph, entity)
+        yield from _entity_triples(entity)
     for ref in references:
         node = MENTION[stable_id(entity_iri(ref.entity), ref.text, ref.evidence.article_id, ref.evidence.start)]
-        ev = _add_evidence(graph, ref.evidence, quotes, node)
-        graph.add((node, RDF.type, KG.Mention))
-        graph.add((node, KG.denotes, entity_iri(ref.entity)))
-        graph.add((node, KG.surfaceForm, Literal(ref.text)))
-        graph.add((node, KG.evidence, ev))
+        ev, said = _evidence(ref.evidence, quotes, node)
+        yield from said
+        yield node, RDF.type, KG.Mention
+        yield node, KG.denotes, entity_iri(ref.entity)
+        yield node, KG.surfaceForm, Literal(ref.text)
+        yield node, KG.evidence, ev
     for st in statements:
         pairs = [(st.subject, st.object)]
         if RELATIONS[st.relation].symmetric:
             pairs.append((st.object, st.subject))
         for subj, obj in pairs:
             s, p, o = entity_iri(subj), KG[st.relation], entity_iri(obj)
-            graph.add((s, p, o))
+            yield s, p, o
             node = STATEMENT[stable_id(s, p, o)]
-            graph.add((node, RDF.type, RDF.Statement))
-            graph.add((node, RDF.subject, s))
-            graph.add((node, RDF.predicate, p))
-            graph.add((node, RDF.object, o))
-            for ev in st.evidence:
-                graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
+            yield node, RDF.type, RDF.Statement
+            yield node, RDF.subject, s
+            yield node, RDF.predicate, p
+            yield node, RDF.object, o
+            for evidence in st.evidence:
+                ev, said = _evidence(evidence, quotes, node)
+                yield from said
+                yield node, KG.evidence, ev
     for fact in facts:
         node = FACT[stable_id(entity_iri(fact.subject), fact.metric, fact.value, fact.unit, fact.period)]
-        graph.add((node, RDF.type, KG.Fact))
-        graph.add((node, KG.subject, entity_iri(fact.subject)))
-        graph.add((node, KG.metric, Literal(fact.metric)))
-        graph.add((node, KG.value, decimal_literal(fact.value)))
-        graph.add((node, KG.unit, Literal(fact.unit)))
+        yield node, RDF.type, KG.Fact
+        yield node, KG.subject, entity_iri(fact.subject)
+        yield node, KG.metric, Literal(fact.metric)
+        yield node, KG.value, decimal_literal(fact.value)
+        yield node, KG.unit, Literal(fact.unit)
         if fact.period:
-            graph.add((node, KG.period, Literal(fact.period)))
+            yield node, KG.period, Literal(fact.period)
             for prop, bound in zip((KG.periodStart, KG.periodEnd), period_start_end(fact.period), strict=True):
                 if bound is not None:
-                    graph.add((node, prop, bound))
-        for ev in fact.evidence:
-            graph.add((node, KG.evidence, _add_evidence(graph, ev, quotes, node)))
-    return graph
+                    yield node, prop, bound
+        for evidence in fact.evidence:
+            ev, said = _evidence(evidence, quotes, node)
+            yield from said
+            yield node, KG.evidence, ev
 
 
 def load_catalogue(path: str | Path | None = None) -> list[Entity]:
     """Read the entity catalogue (``triples/catalogue.ttl``) into Entities.
+    Oxigraph parses it (its extension names the format; Turtle otherwise):
+    an rdflib Graph took longer than the rest of setting up a build.
 
     >>> any(e.label == "Alibaba Group" for e in load_catalogue())
     True
     """
-    graph = Graph().parse(str(path or TRIPLES_DIR / "catalogue.ttl"))
-    entities = _read_entities(graph)
+    path = Path(path or TRIPLES_DIR / "catalogue.ttl")
+    wanted = {str(RDF.type): 0, str(RDFS.label): 1, str(SKOS.altLabel): 2, str(KG.wikidata): 3}
+    nodes: dict[str, tuple[list[str], ...]] = {}
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    for triple in ox.parse(path=str(path), format=fmt):
+        if triple.predicate.value in wanted:
+            values = nodes.setdefault(triple.subject.value, ([], [], [], []))
+            values[wanted[triple.predicate.value]].append(triple.object.value)
+    entities = {node: _entity(*values) for node, values in nodes.items()}
     # a catalogue entry's label is one of the names it is found by
-    return [replace(entities[node], aliases=entities[node].aliases | {entities[node].label}) for node in sorted(entities)]
+    return [replace(e, aliases=e.aliases | {e.label}) for _, e in sorted(entities.items()) if e is not None]
+
+
+def _entity(types: Iterable[str], labels: Iterable[str], alt_labels: Iterable[str], qids: Iterable[str]) -> Entity | None:
+    """The Entity a node of one of the five classes was written from
+    (aliases without the label), from its types, labels (the first counts),
+    alternative labels and Wikidata ids; None for a node of no such class."""
+    top = {str(KG[c]): c for c in CLASSES}
+    classes = sorted((top[t] for t in types if t in top), key=CLASSES.index)
+    if not classes:
+        return None
+    label = str(next(iter(labels), None))
+    return Entity(slugify(label), label, classes[0], frozenset(alt_labels) - {label}, frozenset(qids))
 
 
 def _read_entities(graph: Graph) -> dict[URIRef, Entity]:
     """Every node of one of the five classes, as the Entity it was written from
     (aliases without the label)."""
-    top = {KG[c]: c for c in CLASSES}
     entities = {}
     for node in set(graph.subjects(RDF.type, None)):
-        types = sorted((top[t] for t in graph.objects(node, RDF.type) if t in top), key=CLASSES.index)
-        if types:
-            label = str(graph.value(node, RDFS.label))
-            aliases = frozenset(str(a) for a in graph.objects(node, SKOS.altLabel)) - {label}
-            qids = frozenset(str(q) for q in graph.objects(node, KG.wikidata))
-            entities[node] = Entity(slugify(label), label, types[0], aliases, qids)
+        entity = _entity(map(str, graph.objects(node, RDF.type)), [str(graph.value(node, RDFS.label))],
+                         map(str, graph.objects(node, SKOS.altLabel)), map(str, graph.objects(node, KG.wikidata)))
+        if entity is not None:
+            entities[node] = entity
     return entities
 
 

@@ -47,7 +47,7 @@ from .curation_rdf import curate_graph
 from .extract import DEFAULT_EXTRACTORS, Extraction, Gazetteer, extract_article, get_extractor, load_pipeline
 from .extract.scorer import Scorer, load_scorer
 from .ingest import MAX_CHARS, DuplicateArticle, read_articles
-from .model import GraphContent, load_catalogue, to_graph
+from .model import GraphContent, graph_triples, load_catalogue
 from .journal import Entry, Journal, Settings, journal_path_for
 from .resolve import Keyed, Resolution, Resolver, merge_parts
 from .schema import Article, Entity
@@ -276,13 +276,13 @@ def _write(out: BinaryIO, shares: Iterable[tuple[Article, Resolution, frozenset[
         if decisions:
             held.append((article, part))
             continue
-        append_ntriples(to_graph([article], (), part.references, part.statements, part.facts, quotes=quotes), out)
+        append_ntriples(graph_triples([article], (), part.references, part.statements, part.facts, quotes=quotes), out)
         statements.update(hash((st.subject.label, st.relation, st.object.label)) for st in part.statements)
         facts.update(hash((f.subject.label, f.metric, f.value, f.unit, f.period)) for f in part.facts)
         stats.sources += bool(part.statements or part.facts)
     kept = resolver.kept(entities, used)
     if not decisions:
-        append_ntriples(to_graph((), kept, quotes=quotes), out)
+        append_ntriples(graph_triples((), kept, quotes=quotes), out)
         stats.entities, stats.relations, stats.facts = len(kept), len(statements), len(facts)
         return None
     whole = merge_parts(kept, (part for _, part in held))

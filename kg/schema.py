@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = [
     "CLASSES",
@@ -151,6 +152,7 @@ def name_characters(name: str) -> str:
     return "".join(ch for ch in _folded(name) if _tells_names_apart(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # the same names come back in every article's share of the graph
 def slugify(name: str) -> str:
     """A readable, IRI-safe (ASCII) local name: lower-case words joined by
     hyphens. Where those lose some of the name's characters (another script,

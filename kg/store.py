@@ -40,7 +40,7 @@ import secrets
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,6 +50,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph, Literal  # noqa: F401 - RDFS and KG serve the doctests
+from rdflib.plugins.serializers.nt import _nt_row
 
 from .model import KG, PREFIXES, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
@@ -137,11 +138,14 @@ def _ntriples(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def append_ntriples(graph: Graph, out: BinaryIO) -> None:
-    """Append ``graph`` to an open N-Triples file: one step of a streaming
-    write, where successive graphs may repeat a line (a set of triples
-    loaded from the file has it once)."""
-    graph.serialize(destination=out, format="nt", encoding="utf-8")
+def append_ntriples(triples: Graph | Iterable[tuple], out: BinaryIO) -> None:
+    """Append a graph, or triples of rdflib terms as they come
+    (:func:`kg.model.graph_triples`), to an open N-Triples file: one step of a
+    streaming write, where lines may repeat (a set of triples loaded from
+    the file has each once). Each line is the one rdflib's N-Triples
+    serialiser writes for the triple."""
+    for triple in triples:
+        out.write(_nt_row(triple).encode())
 
 
 #: rdflib format name (:data:`FORMATS`) -> Oxigraph's

@@ -198,10 +198,11 @@ def _year(article: Article) -> int | None:
 def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer, doc: Doc | None = None) -> Parsed:
     """``doc`` is the article's text already parsed by ``nlp`` (in a batch of
     ``nlp.pipe``); without it the text is parsed here."""
-    doc = nlp(article.clean or article.text) if doc is None else doc
+    text = article.clean or article.text
+    doc = nlp(text) if doc is None else doc
     found = find_mentions(doc, gazetteer)
     main = main_company(found)
-    cls = list(clauses(doc, found, main))
+    cls = list(clauses(doc, found, main, text))
     # Carry what a sentence names to the sentences after it: the topic just
     # invested in ("this sector") and the country that restricts ("are
     # restricted from sale").

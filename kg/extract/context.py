@@ -44,6 +44,8 @@ class Clause:
     extra: dict = field(default_factory=dict)
     #: the whole article's text, kept once: spaCy's Doc.text joins every token anew on each access
     doc_text: str = ""
+    #: (start, end) of a mention -> its root token: the rules ask again and again of the same mentions
+    _roots: dict = field(default_factory=dict, repr=False, compare=False)
 
     def column(self, offset: int) -> str:
         """The header of the table column that ``offset`` falls in ("" when
@@ -58,7 +60,8 @@ class Clause:
 
     @property
     def text(self) -> str:
-        return self.sent.text
+        # the article's text, cut: spaCy's Span.text joins the sentence's tokens anew on each access
+        return self.doc_text[self.sent.start_char:self.sent.end_char] if self.doc_text else self.sent.text
 
     @property
     def start(self) -> int:
@@ -119,8 +122,10 @@ class Clause:
                      and re.fullmatch(r"'s?\s+(?:[\w-]+\s+){0,3}", doc[o.end:product.start])), None)
 
     def token(self, m: Found):
-        span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
-        return span.root if span is not None else None
+        if (m.start, m.end) not in self._roots:
+            span = self.sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+            self._roots[m.start, m.end] = span.root if span is not None else None
+        return self._roots[m.start, m.end]
 
     def is_source(self, m: Found) -> bool:
         """"according to Jefferies", "Bloomberg Intelligence warned": an
@@ -185,8 +190,9 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
     return token.i == verb.i
 
 
-def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clause]:
-    """Yield one :class:`Clause` per sentence, with its context filled in.
+def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None = None) -> Iterator[Clause]:
+    """Yield one :class:`Clause` per sentence, with its context filled in;
+    ``text`` is ``doc.text`` where the caller has it already.
 
     Linear in the article's length: each sentence looks up its mentions,
     line and paragraph by bisection instead of scanning the whole text."""
@@ -194,7 +200,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     if main_key:
         first = next((f for f in found if f.key == main_key), None)
         main = Found(first.start, first.end, first.text, first.label, main_key, "anaphor") if first else None
-    text = doc.text
+    text = doc.text if text is None else text
     places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
     country = places.most_common(1)[0][0] if places else None
     by_start = sorted(found, key=lambda f: f.start)  # find_mentions gives them in this order already
@@ -207,7 +213,8 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
     heading = header = ""
     line_span = None
     for sent in doc.sents:
-        if not sent.text.strip():
+        sentence = text[sent.start_char:sent.end_char]  # (Span.text joins the tokens)
+        if not sentence.strip():
             continue
         ms = [f for f in by_start[bisect_left(starts, sent.start_char):bisect_right(starts, sent.end_char)]
               if f.end <= sent.end_char]
@@ -255,7 +262,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None) -> Iterator[Clau
         if (subject is not None and not is_bullet and not heading_line and token is not None
                 and (_in_subject(token) or token.i < sent.root.i or sent.root.pos_ not in {"VERB", "AUX"})):
             previous = subject  # only what the subject phrase names, and not a heading's
-        if line.rstrip().endswith(":") and sent.text.rstrip().endswith(":"):
-            lead, lead_text = subject, sent.text
+        if line.rstrip().endswith(":") and sentence.rstrip().endswith(":"):
+            lead, lead_text = subject, sentence
         elif not is_bullet and line and not line.endswith(":"):
             lead, lead_text = None, ""

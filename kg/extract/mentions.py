@@ -473,7 +473,8 @@ _NAME_PARTICLES = _PARTICLES - {"and", "&", "for"}
 _NER_CLASSES = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
 
 
-def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
+def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str) -> Iterable[Found]:
+    """``text`` is ``doc.text`` (joined from every token on each access)."""
     def company_not_nationality(ent) -> bool:
         # the small model calls some one-word company names a nationality
         # ("an investment in Rivian"): a singular proper noun standing as a
@@ -482,7 +483,6 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> Iterable[Found]:
         return (len(ent) == 1 and token.tag_ == "NNP" and token.text not in DEMONYMS and not _is_place(token.text)
                 and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos"})
 
-    text = doc.text  # once: Doc.text joins every token on each access
     for ent in doc.ents:
         if ent.label_ == "NORP" and company_not_nationality(ent):
             ent = Span(doc, ent.start, ent.end, label="ORG")
@@ -650,7 +650,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     mentions = Mentions()
     sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
-               _gazetteer_places(text, gaz), _ner_mentions(doc, gaz))
+               _gazetteer_places(text, gaz), _ner_mentions(doc, gaz, text))
     for source in sources:
         for cand in source:
             mentions.add(cand)

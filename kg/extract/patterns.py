@@ -65,12 +65,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.matcher import DependencyMatcher, PhraseMatcher
+from spacy.attrs import DEP, TAG
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
 from .mentions import DEMONYMS, NOT_NAMES, Found, Mentions, is_heading, line_at
+from .treematch import TreeMatcher
 from .words import load_words
 
 __all__ = ["RULES_DIR", "Example", "RelationRule", "EntityRule", "RuleSet", "load_rules", "Match", "FactMatch",
@@ -211,13 +213,13 @@ class RuleSet:
                 return r
         raise KeyError(rule_id)
 
-    def matchers(self, vocab) -> tuple[DependencyMatcher, DependencyMatcher, PhraseMatcher]:
+    def matchers(self, vocab) -> tuple[TreeMatcher, TreeMatcher, PhraseMatcher]:
         """(relation matcher, entity matcher, title matcher) for ``vocab``.
         Each pattern is added under ``"<rule id>#<n>"`` so that a match says
         which pattern's node order its tokens follow."""
         key = id(vocab)
         if key not in self._matchers:
-            relations, entities = DependencyMatcher(vocab), DependencyMatcher(vocab)
+            relations, entities = TreeMatcher(vocab), TreeMatcher(vocab)
             for matcher, rules in ((relations, self.relation_rules), (entities, self.entity_rules)):
                 for rule in rules:
                     for n, pattern in enumerate(rule.patterns):
@@ -423,21 +425,32 @@ def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
         if roles:
             taken |= set(range(s, e))
             spans.append((span, {"_": {"kg": "Title", "kg_roles": tuple(roles)}, "POS": "NOUN"}))
+    # Where each merged token lands (the merges before it took away tokens)
+    # and its class: reading ._.kg back token by token cost more than the
+    # rules' matching.
+    classes: dict[int, str] = {}
+    shift = 0
+    for span, attrs in sorted(spans, key=lambda sa: sa[0].start):
+        classes[span.start - shift] = attrs["_"]["kg"]
+        shift += len(span) - 1
     with merged.retokenize() as retokenizer:
         for span, attrs in spans:
             retokenizer.merge(span, attrs=attrs)
     # "Albemarle and SQM, the Chilean producer": the model hangs a singular
     # description on the list's first name; it describes the last one
-    for token in merged:
-        if token.dep_ == "appos" and token.tag_ == "NN" and token.head.conjuncts:
+    # (only heads change here, so the dependency labels and tags read first still hold)
+    labels = merged.to_array([DEP, TAG])
+    appos = (labels[:, 0] == merged.vocab.strings["appos"]) & (labels[:, 1] == merged.vocab.strings["NN"])
+    for i in appos.nonzero()[0].tolist():
+        token = merged[i]
+        if token.head.conjuncts:
             last = max(token.head.conjuncts, key=lambda t: t.i)
             if last.i < token.i and token.head.i < last.i:
                 token.head = last
     # The class is also the token's entity type, which the matcher compares
     # in C; a ``_`` attribute costs a Python call per token and pattern node.
-    classed = [Span(merged, t.i, t.i + 1, label=t._.kg) for t in merged if t._.kg]
-    taken = {t.i for t in merged if t._.kg}
-    kept = [e for e in merged.ents if not taken & set(range(e.start, e.end))]
+    classed = [Span(merged, i, i + 1, label=label) for i, label in sorted(classes.items())]
+    kept = [e for e in merged.ents if classes.keys().isdisjoint(range(e.start, e.end))]
     merged.ents = sorted(classed + kept, key=lambda e: e.start)
     return merged
 
