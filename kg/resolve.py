@@ -83,8 +83,9 @@ class _Index:
         self._pieces: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
         self._piece_lengths: set[int] = set()
         self.article = ""  # the article being resolved ("": the catalogue)
-        #: the forms the article being resolved gave (new to it)
-        self.given: list[str] = []
+        #: the forms the article being resolved gave (new to it), with their keys and places
+        self.given: list[tuple[str, str, tuple[str, int]]] = []
+        self._places = 0
         for e in self.catalogue.values():
             for alias in e.aliases | {e.label}:
                 form = normal_form(alias)
@@ -101,11 +102,13 @@ class _Index:
         return self.by_form[form] if order is not None and order[0] <= self.article else None
 
     def _remember(self, form: str, canon: str) -> None:
-        self.given.append(form)
+        place = (self.article, self._places)
+        self._places += 1
+        self.given.append((form, canon, place))
         if form in self.order:
-            return  # given by an article after this one: Resolver.insert sees it in given
+            return  # an article after this one gave it too: see Resolver.insert
         self.by_form[form] = canon
-        self.order[form] = (self.article, len(self.order))
+        self.order[form] = place
         if len(form) < self._FUZZY_MIN:
             return
         fixed = tuple(_fixed_parts(form))
@@ -114,6 +117,11 @@ class _Index:
         for start, end in zip(bounds, bounds[1:]):
             self._pieces[(fixed, form[start:end])].append(form)
             self._piece_lengths.add(end - start)
+
+    def claim(self, form: str, place: tuple[str, int]) -> None:
+        """Make the article being resolved the first to give ``form``, which
+        an article after it gave with the same key: in id order it comes first."""
+        self.order[form] = place
 
     def _candidates(self, form: str) -> set[str]:
         """Forms given by any article that may be within ratio 94 of ``form`` and have its fixed parts."""
@@ -243,10 +251,10 @@ class Resolver:
         whether that key's entity was only conditionally kept before (see
         :meth:`kept`; None for a new key). None when it may have changed
         something: the article gives a form that an article after it gave
-        too or left out as a lone name, or one close enough to theirs to
-        have been matched, or it changes the class of an entity or whether
-        it is kept; then this resolver is spoilt and the articles must be
-        resolved again from the first.
+        with another key, or left out as a lone name, or one close enough
+        to theirs to have been matched, or it changes the class of an entity
+        or whether it is kept; then this resolver is spoilt and the articles
+        must be resolved again from the first.
 
         >>> from kg.extract import Extraction
         >>> from kg.schema import Article, Evidence, Mention
@@ -255,15 +263,21 @@ class Resolver:
         ...     return Extraction(Article(id, name, "a.txt"), ((Mention(name, "Organization", 0, len(name)), ev),), (), ())
         >>> resolver = Resolver()
         >>> _ = resolver.add(article("b", "Globex"))
-        >>> resolver.insert(article("a", "Initech"))[1], resolver.insert(article("a2", "GLOBEX")) is None
-        ({'Initech': None}, True)
+        >>> resolver.insert(article("a", "Initech"))[1], resolver.insert(article("a1", "Globex"))[1]
+        ({'Initech': None}, {'Globex': False})
+        >>> resolver.insert(article("a0", "GLOBEX")) is None  # first by id now: it would have named it "GLOBEX"
+        True
         """
         before: dict[str, tuple[str, bool] | None] = {}
         keyed = self._add(extraction, before)
         index = self._index
-        if any(index.order[form][0] > index.article or self._dropped.get(form, "") > index.article
-               or index.close_later(form) for form in index.given):
-            return None
+        for form, canon, place in index.given:
+            if self._dropped.get(form, "") > index.article or index.close_later(form):
+                return None
+            if index.order[form][0] > index.article:  # an article after this one gave it first
+                if index.by_form[form] != canon:
+                    return None
+                index.claim(form, place)
         conditional: dict[str, bool | None] = {}
         for key, was in before.items():
             if was is not None and was != self._standing(key):
