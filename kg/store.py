@@ -41,6 +41,7 @@ import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -204,25 +205,21 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
     stores = cache_dir() / "stores"
     stores.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".adding-", dir=stores) as folder:
-        copy = Path(folder) / "store"
+        copy, graph_only = Path(folder) / "store", Path(folder) / "graph"
         with _reading(Path(store_dir)) as before:
             before.backup(str(copy))  # hard links to the files of the store, not a copy of its triples
         store = ox.Store(str(copy))
         try:
-            store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
-            # the ontology's triples: about what it names, and the blank nodes it describes them with
-            about = {quad.subject for quad in ox.parse(path=str(ontology), format=_rdf_format(ontology))
-                     if not isinstance(quad.subject, ox.BlankNode)}
-            while about:
-                for quad in list(store.quads_for_pattern(about.pop(), None, None, ox.DefaultGraph())):
-                    store.remove(quad)
-                    if isinstance(quad.object, ox.BlankNode):
-                        about.add(quad.object)
             _bulk_load(store, Path(triples))
-            _dump(store, graph_path)
-            _bulk_load(store, ontology)
-            store.update(summary_update())
             store.flush()
+            store.backup(str(graph_only))
+            # the file is written from the one while the other's summary graph is filled (each a core)
+            writing = ThreadPoolExecutor(1).submit(_dump_graph_only, graph_only, ontology, graph_path)
+            try:
+                store.update(summary_update())
+                store.flush()
+            finally:
+                writing.result()
         finally:
             del store
         target = stores / _store_key(graph_path, ontology)
@@ -232,6 +229,25 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
                 os.replace(copy, version)
                 _switch(target, version)
     return target
+
+
+def _dump_graph_only(folder: Path, ontology: Path, path: Path) -> None:
+    """Write the graph of the store in ``folder`` to ``path``: without its
+    summary graph and ontology, whose triples are taken out of it first."""
+    store = ox.Store(str(folder))
+    try:
+        store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
+        # the ontology's triples: about what it names, and the blank nodes it describes them with
+        about = {quad.subject for quad in ox.parse(path=str(ontology), format=_rdf_format(ontology))
+                 if not isinstance(quad.subject, ox.BlankNode)}
+        while about:
+            for quad in list(store.quads_for_pattern(about.pop(), None, None, ox.DefaultGraph())):
+                store.remove(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    about.add(quad.object)
+        _dump(store, path)
+    finally:
+        del store
 
 
 #: Lines of an N-Triples or N-Quads file that Oxigraph's bulk loader is given
