@@ -32,7 +32,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from collections import deque
+from collections import defaultdict, deque
 from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -53,7 +53,7 @@ from .ingest import MAX_CHARS, DuplicateArticle, read_articles
 from .model import GraphContent, load_catalogue, to_graph
 from .journal import Entry, Journal, Settings, journal_path_for
 from .resolve import Keyed, Resolution, Resolver, merge_parts
-from .schema import Article, Entity
+from .schema import Article, Entity, Evidence, Reference
 from .store import add_to_graph, append_ntriples, build_store, load_graph, save_ntriples_as
 
 __all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph", "save_build", "Change", "UnknownArticleError",
@@ -246,8 +246,9 @@ def _resolve_and_write(journal: Journal, entries: Sequence[Entity], decisions: S
         for extraction in journal.extractions():  # by article id
             pickle.dump((extraction.article, resolved.resolver.add(extraction)), out)
             resolved.articles += 1
-    entities = resolved.resolver.entities()
-    shares = ((article, *resolved.resolver.part(keyed, entities)) for article, keyed in _unspill(spill))
+    resolver = resolved.resolver
+    entities = resolver.entities()
+    shares = ((article, keyed, *resolver.part(keyed, entities)) for article, keyed in _unspill(spill))
     triples = folder / "graph.nt"
     with triples.open("wb") as out:
         curation = _write(out, shares, resolved, entities, journal.settings.quotes, decisions, stats)
@@ -274,12 +275,16 @@ class _Resolved:
     used: set[str] = field(default_factory=set)
     statements: set[tuple] = field(default_factory=set)
     facts: set[tuple] = field(default_factory=set)
+    #: key -> the references (surface text, evidence) of an entity so far only described, left out of the graph
+    withheld: dict[str, list[tuple[str, Evidence]]] = field(default_factory=lambda: defaultdict(list))
     articles: int = 0
     sources: int = 0
     entities: int = 0
 
-    def count(self, part: Resolution, part_used: frozenset[str]) -> None:
+    def count(self, keyed: Keyed, part: Resolution, part_used: frozenset[str], entities: dict[str, Entity]) -> None:
         """Count one article's share of the graph in."""
+        for key, text, ev in self.resolver.withheld(keyed, entities, part_used):
+            self.withheld[key].append((text, ev))
         self.used |= part_used
         self.statements.update((st.subject.label, st.relation, st.object.label) for st in part.statements)
         self.facts.update((f.subject.label, f.metric, f.value, f.unit, f.period) for f in part.facts)
@@ -320,15 +325,15 @@ def _unspill(path: Path) -> Iterator[tuple[Article, Keyed]]:
                 return
 
 
-def _write(out: BinaryIO, shares: Iterable[tuple[Article, Resolution, frozenset[str]]], resolved: _Resolved,
+def _write(out: BinaryIO, shares: Iterable[tuple[Article, Keyed, Resolution, frozenset[str]]], resolved: _Resolved,
            entities: dict[str, Entity], quotes: bool, decisions: Sequence[Decision], stats: BuildStats) -> Curated | None:
     """Write each article's share of the graph, then the entities, to ``out``
     (N-Triples), and count them in ``resolved`` and ``stats``. Decisions
     need the whole resolution: with some, the shares are merged in memory,
     curated and written at once."""
     held: list[tuple[Article, Resolution]] = []  # with decisions only
-    for article, part, part_used in shares:
-        resolved.count(part, part_used)
+    for article, keyed, part, part_used in shares:
+        resolved.count(keyed, part, part_used, entities)
         if decisions:
             held.append((article, part))
             continue
@@ -546,14 +551,14 @@ def add_articles(
                     yield article
 
         # what the last resolution left, read before the new articles make the journal forget it
-        resolved, written = journal.kept(_RESOLVED), journal.kept(_WRITTEN)
+        in_place = not decisions and store is None
+        resolved, written = (journal.kept(_RESOLVED), journal.kept(_WRITTEN)) if in_place else (None, None)
         read = read_articles(paths, keep=_names(entries), max_chars=settings.max_chars, on_error=failed)
         added = tuple(_extract_into(journal, new(read), jobs, setup, progress, failed, scheduler))
         if not added:
             return Change(stats, present=tuple(present))
         result = None
-        if not decisions and store is None and resolved is not None and written is not None \
-                and written.describes(graph_path):
+        if resolved is not None and written is not None and written.describes(graph_path):
             result = _add_in_place(journal, graph_path, added, resolved, written, stats, started)
         in_place = result is not None
         if result is None:
@@ -634,8 +639,12 @@ def _add_in_place(journal: Journal, graph_path: str | Path, added: Sequence[Entr
     with triples.open("wb") as out:
         for article, keyed in inserted:
             part, part_used = resolver.part(keyed, entities)
-            resolved.count(part, part_used)
+            resolved.count(keyed, part, part_used, entities)
             append_ntriples(to_graph([article], (), part.references, part.statements, part.facts, quotes=quotes), out)
+        # an entity so far only described that they name otherwise: what other articles said of it joins the graph
+        named = [key for key, was in conditional.items() if was and not resolver.conditional(key)]
+        append_ntriples(to_graph((), (), [Reference(entities[key], text, ev) for key in named
+                                          for text, ev in resolved.withheld.pop(key, ())], quotes=quotes), out)
         kept = resolver.kept(entities, resolved.used)  # (their class is as before: only aliases are new)
         append_ntriples(to_graph((), kept, quotes=quotes), out)
     resolved.articles += len(inserted)

@@ -252,9 +252,9 @@ class Resolver:
         :meth:`kept`; None for a new key). None when it may have changed
         something: the article gives a form that an article after it gave
         with another key, or left out as a lone name, or one close enough
-        to theirs to have been matched, or it changes the class of an entity
-        or whether it is kept; then this resolver is spoilt and the articles
-        must be resolved again from the first.
+        to theirs to have been matched, or it changes the class of an entity;
+        then this resolver is spoilt and the articles must be resolved again
+        from the first.
 
         >>> from kg.extract import Extraction
         >>> from kg.schema import Article, Evidence, Mention
@@ -280,7 +280,8 @@ class Resolver:
                 index.claim(form, place)
         conditional: dict[str, bool | None] = {}
         for key, was in before.items():
-            if was is not None and was != self._standing(key):
+            # (whether it is kept only where used can change but one way, as its sources only grow: see withheld)
+            if was is not None and self._type(key) != was[0]:
                 return None
             conditional[key] = None if was is None else was[1]
         return keyed, conditional
@@ -360,6 +361,19 @@ class Resolver:
 
     def _conditional(self, key: str, type_: str) -> bool:
         return type_ == "Topic" or self._sources[key] <= {"description"}
+
+    def conditional(self, key: str) -> bool:
+        """Whether the key's entity is kept only where a relation or fact uses it (see :meth:`kept`)."""
+        return self._standing(key)[1]
+
+    def withheld(self, keyed: Keyed, entities: Mapping[str, Entity],
+                 used: frozenset[str]) -> tuple[tuple[str, str, Evidence], ...]:
+        """The references of ``keyed`` (whose article's relations and facts
+        use the keys ``used``, see :meth:`part`) that its share leaves out
+        only because their entity is so far just described ("its chip
+        unit"): they belong to the graph once another article names it."""
+        return tuple((k, text, ev) for k, text, ev in keyed.references
+                     if k not in used and entities[k].type != "Topic" and self._conditional(k, entities[k].type))
 
     def _standing(self, key: str) -> tuple[str, bool]:
         """The key's class and whether its entity is kept only where used."""

@@ -202,6 +202,8 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
     the graph has no blank nodes).
     """
     graph_path, ontology = Path(graph_path), ontology_path()
+    if not _is_store(Path(store_dir)):  # gone with a cleared cache: made again from the graph file first
+        store_dir = build_store(graph_path)
     stores = cache_dir() / "stores"
     stores.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".adding-", dir=stores) as folder:
@@ -216,6 +218,8 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
             # the file is written from the one while the other's summary graph is filled (each a core)
             writing = ThreadPoolExecutor(1).submit(_dump_graph_only, graph_only, ontology, graph_path)
             try:
+                # (summary.ru drops it too, but in a copy of a store Oxigraph's DROP GRAPH leaves its triples)
+                store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
                 store.update(summary_update())
                 store.flush()
             finally:

@@ -287,10 +287,13 @@ def _articles_in_id_order(folder: Path, sentences: list[str]) -> list[Path]:
 
 
 @pytest.fixture
-def hand_made(monkeypatch, model_and_articles):
-    """Articles extracted by hand: a file's sentence names the first two words and the two after "and"
-    (organisations), the first supplying the second."""
+def hand_made(monkeypatch, model_and_articles, tmp_path):
+    """Articles extracted by hand: a file's sentence "A supplies B." names two organisations, the first
+    supplying the second. The stores of their graphs go to the test's own cache (the store kg add makes
+    is then surely the one compared)."""
     import kg.pipeline
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
 
     def extract(article, *args, **kwargs):
         sentence = article.text.split(" Story ")[0]
@@ -375,3 +378,26 @@ def test_an_article_that_changes_an_entitys_class_has_every_article_resolved_aga
     in_place, graph = _add_and_compare(tmp_path, [first, later], first)
     assert not in_place
     assert (entity_iri(Entity("", "Globex", "Product")), RDF.type, KG.Product) in load_graph(graph)
+
+
+@pytest.mark.model
+def test_an_article_that_names_what_others_only_described_adds_their_mentions_in_place(tmp_path, hand_made,
+                                                                                          monkeypatch):
+    import kg.pipeline
+
+    first, later = _articles_in_id_order(tmp_path, ["Zorg Unit supplies Globex.", "Hooli supplies Initech."])
+    extract = kg.pipeline.extract_article
+
+    def described_later(article, *args, **kwargs):  # the later article speaks of "Zorg Unit" only as a description
+        made = extract(article, *args, **kwargs)
+        if "Hooli" not in article.text:
+            return made
+        described = Mention("Zorg Unit", "Organization", 0, 9, source="description")
+        return replace(made, mentions=made.mentions + ((described, made.mentions[0][1]),))
+
+    monkeypatch.setattr(kg.pipeline, "extract_article", described_later)
+    in_place, graph = _add_and_compare(tmp_path, [first, later], first)
+    assert in_place
+    g = load_graph(graph)
+    mentions = {str(g.value(node, KG.evidence)) for node in g.subjects(KG.denotes, _iri("Zorg Unit"))}
+    assert len(mentions) == 2  # the later article's description too, now that the first names it
