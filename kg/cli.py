@@ -206,7 +206,7 @@ def add(sources, graph, strict, curation, jobs, scheduler, quiet, store_url):
     if change.result is None:
         click.echo(f"nothing to add: {graph} is unchanged")
     else:
-        how = "resolved on their own" if change.in_place else "every article resolved again"
+        how = "only the new resolved" if change.in_place else "every article resolved again"
         click.echo(f"added {len(change.added)} article{'s' if len(change.added) != 1 else ''} ({how}); "
                    f"wrote {graph}: {change.stats.summary()}")
         if store_url:
