@@ -175,10 +175,13 @@ def add(sources, graph, strict, curation, jobs, scheduler, quiet, store_url):
 
     Only articles whose content (URL, else text) is new to the graph are
     read by NLP, with the extractors, catalogue and scorer it was built
-    with; an article it has already changes nothing. Every article is then
-    resolved again from the graph's journal and the curation decisions
-    applied, so the graph and its store are what `kg build` of all the
-    articles would write.
+    with; an article it has already changes nothing. The new articles are
+    then resolved on their own and only their share of the graph is added
+    to the graph file and its store, or, where one may change what was
+    decided for the others (a name it spells first, a class it changes) or
+    there are curation decisions, every article is resolved again from the
+    graph's journal: either way the graph and its store are what `kg build`
+    of all the articles would write.
 
     \b
       kg add today/ --into out/news.trig
@@ -203,7 +206,8 @@ def add(sources, graph, strict, curation, jobs, scheduler, quiet, store_url):
     if change.result is None:
         click.echo(f"nothing to add: {graph} is unchanged")
     else:
-        click.echo(f"added {len(change.added)} article{'s' if len(change.added) != 1 else ''}; "
+        how = "only the new resolved" if change.in_place else "every article resolved again"
+        click.echo(f"added {len(change.added)} article{'s' if len(change.added) != 1 else ''} ({how}); "
                    f"wrote {graph}: {change.stats.summary()}")
         if store_url:
             click.echo(f"loaded into the store at {_without_credentials(store_url)}")

@@ -9,7 +9,10 @@ The journal is one SQLite file: the settings of the build (extractors,
 catalogue, scorer, whether evidence quotes its sentence) and one row per
 article, keyed by its content id, holding its extraction pickled and
 compressed, without the article's text (a graph built with ``--no-quotes``
-has a journal with no sentences either). Pickle runs what the file says:
+has a journal with no sentences either). Beside them it keeps, by name,
+what a resolution of its articles left for the next (:meth:`Journal.keep`):
+a change to the articles forgets it, so what it holds never describes
+other articles than the journal's. Pickle runs what the file says:
 a journal is kg's own working file, not something to take from others.
 
 >>> import tempfile
@@ -121,6 +124,7 @@ class Journal:
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE article (id TEXT PRIMARY KEY, source TEXT NOT NULL, key TEXT, extraction BLOB NOT NULL);
         """)
+        db.execute(_KEPT)
         db.execute("BEGIN")
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [("format", str(JOURNAL_FORMAT)), ("settings", json.dumps(asdict(settings)))])
@@ -145,6 +149,7 @@ class Journal:
                                    f"format {JOURNAL_FORMAT}; {rebuild}")
             settings = json.loads(meta["settings"])
             settings = Settings(**settings | {"extractors": tuple(settings["extractors"])})
+            db.execute(_KEPT)  # (a journal of an older kg keeps nothing yet)
         except sqlite3.DatabaseError as exc:
             db.close()
             if getattr(exc, "sqlite_errorname", "") == "SQLITE_BUSY":
@@ -165,17 +170,34 @@ class Journal:
         either when the graph quotes none)."""
         stored = _without_text(extraction, self.settings.quotes)
         article = stored.article
+        self._db.execute("DELETE FROM kept")
         self._db.execute("INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?)",
-                         (article.id, article.source, article.key,
-                          zlib.compress(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), 1)))
+                         (article.id, article.source, article.key, _packed(stored)))
 
     def delete(self, ids: Iterable[str]) -> None:
+        self._db.execute("DELETE FROM kept")
         self._db.executemany("DELETE FROM article WHERE id = ?", [(i,) for i in ids])
 
     def extractions(self) -> Iterator[Extraction]:
         """Every article's extraction, by article id."""
         for (blob,) in self._db.execute("SELECT extraction FROM article ORDER BY id"):
-            yield pickle.loads(zlib.decompress(blob))
+            yield _unpacked(blob)
+
+    def extraction(self, article_id: str) -> Extraction:
+        """One article's extraction (KeyError if the journal has no such article)."""
+        row = self._db.execute("SELECT extraction FROM article WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return _unpacked(row[0])
+
+    def keep(self, name: str, value: object) -> None:
+        """Keep ``value`` under ``name`` until the articles change (:meth:`put`, :meth:`delete`)."""
+        self._db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?)", (name, _packed(value)))
+
+    def kept(self, name: str) -> object | None:
+        """What :meth:`keep` kept under ``name`` since the articles last changed; None if nothing."""
+        row = self._db.execute("SELECT value FROM kept WHERE name = ?", (name,)).fetchone()
+        return None if row is None else _unpacked(row[0])
 
     def close(self, *, keep: bool = False) -> None:
         """Close, keeping the changes when ``keep`` (a created journal then
@@ -196,6 +218,17 @@ class Journal:
 
     def __exit__(self, kind, error, trace) -> None:
         self.close(keep=kind is None)
+
+
+_KEPT = "CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+def _packed(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(blob: bytes):
+    return pickle.loads(zlib.decompress(blob))
 
 
 def _remove_abandoned(path: Path) -> None:

@@ -13,7 +13,10 @@ memory (but with curation decisions, which rewrite the resolution as a
 whole). Resolution keeps per-entity state only (:class:`~kg.resolve.Resolver`).
 
 ``kg add`` and ``kg remove`` change the journal (extracting only the new
-articles) and go through the same resolution and writing from it.
+articles) and go through the same resolution and writing from it; ``kg
+add`` first tries to resolve only the new articles, from what the last
+resolution kept in the journal, and to add only their share of the graph
+(see :func:`add_articles`).
 
 >>> from kg.pipeline import BuildStats
 >>> BuildStats(articles=5).articles
@@ -29,7 +32,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from collections import deque
+from collections import defaultdict, deque
 from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,8 +53,8 @@ from .ingest import MAX_CHARS, DuplicateArticle, read_articles
 from .model import GraphContent, graph_triples, load_catalogue
 from .journal import Entry, Journal, Settings, journal_path_for
 from .resolve import Keyed, Resolution, Resolver, merge_parts
-from .schema import Article, Entity
-from .store import append_ntriples, build_store, load_graph, save_ntriples_as
+from .schema import Article, Entity, Evidence, Reference
+from .store import add_to_graph, append_ntriples, build_store, load_graph, save_ntriples_as
 
 __all__ = ["BuildStats", "BuildResult", "ExtractionError", "build_graph", "save_build", "Change", "UnknownArticleError",
            "add_articles", "remove_articles"]
@@ -90,7 +93,8 @@ class BuildResult:
     """What a build made: the graph as an N-Triples file in a temporary folder
     (removed with this object), its journal, its numbers and what curation did."""
 
-    #: the graph's triples, one a line (a line may repeat); see :meth:`save` and :attr:`graph`
+    #: the graph's triples: an N-Triples file, one a line (a line may repeat), or the graph file itself
+    #: when kg add wrote only the new articles' triples into it; see :meth:`save` and :attr:`graph`
     triples: Path
     stats: BuildStats
     #: what the curation decisions did (None when there were none)
@@ -236,19 +240,80 @@ def _resolve_and_write(journal: Journal, entries: Sequence[Entity], decisions: S
     depends on which articles there are, not on the order they were read or
     added in. Only what it filed under its keys (:class:`~kg.resolve.Keyed`)
     is kept, in a temporary file, until every article was seen."""
-    resolver = Resolver(entries)
+    resolved = _Resolved(Resolver(entries))
     spill = folder / "keyed.pickle"
     with spill.open("wb") as out:
         for extraction in journal.extractions():  # by article id
-            pickle.dump((extraction.article, resolver.add(extraction)), out)
-            stats.articles += 1
+            pickle.dump((extraction.article, resolved.resolver.add(extraction)), out)
+            resolved.articles += 1
+    resolver = resolved.resolver
     entities = resolver.entities()
-    shares = ((article, *resolver.part(keyed, entities)) for article, keyed in _unspill(spill))
+    shares = ((article, keyed, *resolver.part(keyed, entities)) for article, keyed in _unspill(spill))
     triples = folder / "graph.nt"
     with triples.open("wb") as out:
-        curation = _write(out, shares, resolver, entities, journal.settings.quotes, decisions, stats)
+        curation = _write(out, shares, resolved, entities, journal.settings.quotes, decisions, stats)
     spill.unlink()
+    if not decisions:  # (a curated graph is changed as a whole: kg add resolves it again)
+        journal.keep(_RESOLVED, resolved)
     return triples, curation
+
+
+#: The name under which a graph's journal keeps its :class:`_Resolved`.
+_RESOLVED = "resolution"
+#: The name under which it keeps the :class:`_Written` graph file of its articles.
+_WRITTEN = "graph"
+
+
+@dataclass
+class _Resolved:
+    """What a resolution of all the journal's articles leaves for the next
+    ``kg add`` (kept in the journal): the resolver, the keys some relation
+    or fact uses, the statements and facts of the graph (by keys) and the
+    counts of :class:`BuildStats`."""
+
+    resolver: Resolver
+    used: set[str] = field(default_factory=set)
+    statements: set[tuple] = field(default_factory=set)
+    facts: set[tuple] = field(default_factory=set)
+    #: key -> the references (surface text, evidence) of an entity so far only described, left out of the graph
+    withheld: dict[str, list[tuple[str, Evidence]]] = field(default_factory=lambda: defaultdict(list))
+    articles: int = 0
+    sources: int = 0
+    entities: int = 0
+
+    def count(self, keyed: Keyed, part: Resolution, part_used: frozenset[str], entities: dict[str, Entity]) -> None:
+        """Count one article's share of the graph in."""
+        for key, text, ev in self.resolver.withheld(keyed, entities, part_used):
+            self.withheld[key].append((text, ev))
+        self.used |= part_used
+        self.statements.update((st.subject.label, st.relation, st.object.label) for st in part.statements)
+        self.facts.update((f.subject.label, f.metric, f.value, f.unit, f.period) for f in part.facts)
+        self.sources += bool(part.statements or part.facts)
+
+    def fill(self, stats: BuildStats) -> None:
+        stats.articles, stats.sources, stats.entities = self.articles, self.sources, self.entities
+        stats.relations, stats.facts = len(self.statements), len(self.facts)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """The graph file written from the journal's articles (its size and
+    time, which tell whether it is still that file) and its store."""
+
+    size: int
+    mtime_ns: int
+    store: str
+
+    @classmethod
+    def of(cls, graph_path: str | Path, store: str | Path) -> _Written:
+        status = os.stat(graph_path)
+        return cls(status.st_size, status.st_mtime_ns, str(store))
+
+    def describes(self, graph_path: str | Path) -> bool:
+        try:
+            return self == _Written.of(graph_path, self.store)
+        except FileNotFoundError:
+            return False
 
 
 def _unspill(path: Path) -> Iterator[tuple[Article, Keyed]]:
@@ -260,30 +325,24 @@ def _unspill(path: Path) -> Iterator[tuple[Article, Keyed]]:
                 return
 
 
-def _write(out: BinaryIO, shares: Iterable[tuple[Article, Resolution, frozenset[str]]], resolver: Resolver,
+def _write(out: BinaryIO, shares: Iterable[tuple[Article, Keyed, Resolution, frozenset[str]]], resolved: _Resolved,
            entities: dict[str, Entity], quotes: bool, decisions: Sequence[Decision], stats: BuildStats) -> Curated | None:
     """Write each article's share of the graph, then the entities, to ``out``
-    (N-Triples), and count them in ``stats``. Decisions need the whole
-    resolution: with some, the shares are merged in memory, curated and
-    written at once."""
-    used: set[str] = set()
+    (N-Triples), and count them in ``resolved`` and ``stats``. Decisions
+    need the whole resolution: with some, the shares are merged in memory,
+    curated and written at once."""
     held: list[tuple[Article, Resolution]] = []  # with decisions only
-    # each statement and fact once, however many articles state it: a hash each, not the thing
-    statements: set[int] = set()
-    facts: set[int] = set()
-    for article, part, part_used in shares:
-        used |= part_used
+    for article, keyed, part, part_used in shares:
+        resolved.count(keyed, part, part_used, entities)
         if decisions:
             held.append((article, part))
             continue
         append_ntriples(graph_triples([article], (), part.references, part.statements, part.facts, quotes=quotes), out)
-        statements.update(hash((st.subject.label, st.relation, st.object.label)) for st in part.statements)
-        facts.update(hash((f.subject.label, f.metric, f.value, f.unit, f.period)) for f in part.facts)
-        stats.sources += bool(part.statements or part.facts)
-    kept = resolver.kept(entities, used)
+    kept = resolved.resolver.kept(entities, resolved.used)
+    resolved.entities = len(kept)
+    resolved.fill(stats)
     if not decisions:
         append_ntriples(graph_triples((), kept, quotes=quotes), out)
-        stats.entities, stats.relations, stats.facts = len(kept), len(statements), len(facts)
         return None
     whole = merge_parts(kept, (part for _, part in held))
     graph, curation = curate_graph(GraphContent(tuple(article for article, _ in held), whole, quotes), decisions)
@@ -406,13 +465,16 @@ def save_build(result: BuildResult, path: str | Path, store: str | None = None) 
     copying = journal.with_name(f".{journal.name}.{os.getpid()}.tmp")
     shutil.copyfile(result.journal, copying)
     os.replace(copying, journal)
-    _save(result, path, store)
+    location = _save(result, path, store)
+    if store is None:
+        with Journal.open(journal, path) as kept:
+            kept.keep(_WRITTEN, _Written.of(path, location))
 
 
-def _save(result: BuildResult, path: str | Path, store: str | None) -> None:
+def _save(result: BuildResult, path: str | Path, store: str | None) -> Path | str:
+    """Write the graph file and load its store (the one kg query and kg serve open); the store's location."""
     result.save(path)
-    # the SPARQL store that kg query and kg serve open
-    build_store(path, store, triples=None if store else result.triples)
+    return build_store(path, store, triples=None if store else result.triples)
 
 
 class UnknownArticleError(KgError, LookupError):
@@ -433,6 +495,8 @@ class Change:
     present: tuple[Entry, ...] = ()
     #: the graph as written; None when nothing changed and nothing was written
     result: BuildResult | None = None
+    #: whether only the added articles were resolved and written (else every article was: see add_articles)
+    in_place: bool = False
 
 
 def add_articles(
@@ -451,11 +515,19 @@ def add_articles(
     by :func:`build_graph` and :func:`save_build`: only those whose content id
     is new are extracted (as the graph's were, see :class:`~kg.journal.Settings`,
     in ``jobs`` processes or on the Dask cluster at ``scheduler``) and put
-    into the journal as they arrive; then every article is resolved again
-    from the journal as :func:`build_graph` resolves, ``decisions`` are
-    applied and the graph file and its store rewritten. The graph equals the
-    one a build of all its articles gives. Nothing is written when no article
-    is new. Inputs that fail are handled as in :func:`build_graph`.
+    into the journal as they arrive. Then, from what the last resolution of
+    the graph's articles left in the journal, only the new articles are
+    resolved and their share of the graph added to the graph file and a copy
+    of its store (:func:`~kg.store.add_to_graph`): the cost of an addition
+    does not grow with the resolution. Every article is resolved again from
+    the journal, as :func:`build_graph` resolves, and the graph file and its
+    store rewritten, when a new article may change what was decided for
+    others (:meth:`~kg.resolve.Resolver.insert`: a name it spells first, a
+    class it changes), when there are ``decisions`` (applied to the whole
+    graph), a server ``store``, or the graph file is not the one written
+    last. Either way the graph equals the one a build of all its articles
+    gives. Nothing is written when no article is new. Inputs that fail are
+    handled as in :func:`build_graph`.
 
     Raises :class:`~kg.journal.JournalError` when the graph has no journal.
     ``store``: the URL of a server store to load instead of the embedded one.
@@ -478,12 +550,20 @@ def add_articles(
                 else:
                     yield article
 
+        # what the last resolution left, read before the new articles make the journal forget it
+        in_place = not decisions and store is None
+        resolved, written = (journal.kept(_RESOLVED), journal.kept(_WRITTEN)) if in_place else (None, None)
         read = read_articles(paths, keep=_names(entries), max_chars=settings.max_chars, on_error=failed)
         added = tuple(_extract_into(journal, new(read), jobs, setup, progress, failed, scheduler))
         if not added:
             return Change(stats, present=tuple(present))
-        result = _rewrite(journal, graph_path, entries, decisions, stats, started, store)
-    return Change(stats, added=added, present=tuple(present), result=result)
+        result = None
+        if resolved is not None and written is not None and written.describes(graph_path):
+            result = _add_in_place(journal, graph_path, added, resolved, written, stats, started)
+        in_place = result is not None
+        if result is None:
+            result = _rewrite(journal, graph_path, entries, decisions, stats, started, store)
+    return Change(stats, added=added, present=tuple(present), result=result, in_place=in_place)
 
 
 def remove_articles(graph_path: str | Path, names: Iterable[str], *, decisions: Sequence[Decision] = (),
@@ -524,8 +604,57 @@ def _rewrite(journal: Journal, graph_path: str | Path, entries: Sequence[Entity]
     triples, curation = _resolve_and_write(journal, entries, decisions, stats, Path(folder.name))
     stats.seconds = time.perf_counter() - started
     result = BuildResult(triples, stats, curation, journal.path, folder)
-    _save(result, graph_path, store)
+    location = _save(result, graph_path, store)
+    if store is None:
+        journal.keep(_WRITTEN, _Written.of(graph_path, location))
     return result
+
+
+def _add_in_place(journal: Journal, graph_path: str | Path, added: Sequence[Entry], resolved: _Resolved,
+                  written: _Written, stats: BuildStats, started: float) -> BuildResult | None:
+    """Add the articles ``added`` (in ``journal`` already) to the graph file
+    and store that ``written`` describes, from what the last resolution of
+    the others left (``resolved``): only their shares of the graph and the
+    entities they name are written, into the graph file and a copy of its
+    store. That is what resolving every article again gives, unless an
+    article may change what was decided for others (see
+    :meth:`Resolver.insert`); then nothing is written and None returned."""
+    resolver = resolved.resolver
+    inserted: list[tuple[Article, Keyed]] = []
+    conditional: dict[str, bool | None] = {}  # each key named, as it was before: see Resolver.insert
+    for entry in added:
+        extraction = journal.extraction(entry.id)
+        outcome = resolver.insert(extraction)
+        if outcome is None:
+            return None
+        keyed, before = outcome
+        inserted.append((extraction.article, keyed))
+        for key, was in before.items():
+            conditional.setdefault(key, was)
+    was_kept = sum(was is not None and (key in resolved.used or not was) for key, was in conditional.items())
+    entities = {key: resolver.entity(key) for key in conditional}
+    folder = tempfile.TemporaryDirectory(prefix="kg-add-")
+    triples = Path(folder.name) / "added.nt"
+    quotes = journal.settings.quotes
+    with triples.open("wb") as out:
+        for article, keyed in inserted:
+            part, part_used = resolver.part(keyed, entities)
+            resolved.count(keyed, part, part_used, entities)
+            append_ntriples(graph_triples([article], (), part.references, part.statements, part.facts, quotes=quotes), out)
+        # an entity so far only described that they name otherwise: what other articles said of it joins the graph
+        named = [key for key, was in conditional.items() if was and not resolver.conditional(key)]
+        append_ntriples(graph_triples((), (), [Reference(entities[key], text, ev) for key in named
+                                          for text, ev in resolved.withheld.pop(key, ())], quotes=quotes), out)
+        kept = resolver.kept(entities, resolved.used)  # (their class is as before: only aliases are new)
+        append_ntriples(graph_triples((), kept, quotes=quotes), out)
+    resolved.articles += len(inserted)
+    resolved.entities += len(kept) - was_kept
+    resolved.fill(stats)
+    journal.keep(_RESOLVED, resolved)
+    store = add_to_graph(graph_path, triples, written.store)
+    journal.keep(_WRITTEN, _Written.of(graph_path, store))
+    stats.seconds = time.perf_counter() - started
+    return BuildResult(Path(graph_path), stats, None, journal.path, folder)
 
 
 def _entry(article: Article) -> Entry:

@@ -64,6 +64,12 @@ class Resolution:
 class _Index:
     """Keys to clusters: catalogue first, then normal forms, then fuzzy.
 
+    Each form is known from the article that gave it first (its id and the
+    form's place in it; the catalogue's come before every article), and an
+    article sees only the forms of articles whose ids do not come after its
+    own: an article resolved after others whose ids come later decides as it
+    would have in id order (:meth:`Resolver.insert`).
+
     Fuzzy candidates come from an index, not from every known form. Ratio
     94 allows insertions and deletions up to 6% of both lengths together,
     which is under 13% of the known form's length (the other form is at most
@@ -77,48 +83,81 @@ class _Index:
     def __init__(self, catalogue: Iterable[Entity]):
         self.catalogue = {e.label: e for e in catalogue}
         self.by_form: dict[str, str] = {}
-        # (fixed parts, piece) -> positions in by_form of the forms cut into it
-        self._pieces: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+        #: form -> (id of the article that gave it first, its place there)
+        self.order: dict[str, tuple[str, int]] = {}
+        # (fixed parts, piece) -> the forms cut into it
+        self._pieces: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
         self._piece_lengths: set[int] = set()
-        self._forms: list[str] = []  # by_form's keys in insertion order
+        self.article = ""  # the article being resolved ("": the catalogue)
+        #: the forms the article being resolved gave (new to it), with their keys and places
+        self.given: list[tuple[str, str, tuple[str, int]]] = []
+        self._places = 0
         for e in self.catalogue.values():
             for alias in e.aliases | {e.label}:
                 form = normal_form(alias)
                 if form not in self.by_form:
                     self._remember(form, e.label)
 
+    def start(self, article_id: str) -> None:
+        """Resolve the names of the article ``article_id`` from now on."""
+        self.article, self.given = article_id, []
+
+    def known(self, form: str) -> str | None:
+        """The key ``form`` resolves to, if an article not after this one gave it."""
+        order = self.order.get(form)
+        return self.by_form[form] if order is not None and order[0] <= self.article else None
+
     def _remember(self, form: str, canon: str) -> None:
+        place = (self.article, self._places)
+        self._places += 1
+        self.given.append((form, canon, place))
+        if form in self.order:
+            return  # an article after this one gave it too: see Resolver.insert
         self.by_form[form] = canon
-        position = len(self._forms)
-        self._forms.append(form)
+        self.order[form] = place
         if len(form) < self._FUZZY_MIN:
             return
         fixed = tuple(_fixed_parts(form))
         count = len(form) // 7 + 1
         bounds = [len(form) * i // count for i in range(count + 1)]
         for start, end in zip(bounds, bounds[1:]):
-            self._pieces[(fixed, form[start:end])].append(position)
+            self._pieces[(fixed, form[start:end])].append(form)
             self._piece_lengths.add(end - start)
 
-    def _candidates(self, form: str) -> list[str]:
-        """Known forms that may be within ratio 94 of ``form`` and have its
-        fixed parts, in the order they became known."""
+    def claim(self, form: str, place: tuple[str, int]) -> None:
+        """Make the article being resolved the first to give ``form``, which
+        an article after it gave with the same key: in id order it comes first."""
+        self.order[form] = place
+
+    def _candidates(self, form: str) -> set[str]:
+        """Forms given by any article that may be within ratio 94 of ``form`` and have its fixed parts."""
         fixed = tuple(_fixed_parts(form))
-        positions: set[int] = set()
+        found: set[str] = set()
         for size in self._piece_lengths:
             for start in range(len(form) - size + 1):
-                positions.update(self._pieces.get((fixed, form[start:start + size]), ()))
-        return [self._forms[i] for i in sorted(positions)]
+                found.update(self._pieces.get((fixed, form[start:start + size]), ()))
+        return found
+
+    def close_later(self, form: str) -> bool:
+        """Whether an article after this one gave a form within ratio 94 of
+        ``form`` (other than ``form``), which may have resolved otherwise had
+        ``form`` been known."""
+        if len(form) < self._FUZZY_MIN:
+            return False  # matched only exactly
+        later = [other for other in self._candidates(form) if other != form and self.order[other][0] > self.article]
+        return bool(process.extract(form, later, scorer=fuzz.ratio, processor=None, score_cutoff=94, limit=1))
 
     def canonical(self, key: str, label: str) -> str:
         form = normal_form(key)
         if not form:
             return key
-        hit = self.by_form.get(form)
+        hit = self.known(form)
         if hit is not None:
             return hit
         if len(form) >= self._FUZZY_MIN:
-            candidates = self._candidates(form)
+            # in the order the forms became known in id order, those of articles after this one left out
+            candidates = sorted((other for other in self._candidates(form) if self.known(other) is not None),
+                                key=self.order.__getitem__)
             # the first known form that is close enough and of the same type wins, as it did when every form was tried
             for other_form, _, _ in sorted(process.extract(form, candidates, scorer=fuzz.ratio, processor=None,
                                                            score_cutoff=94, limit=None), key=lambda hit: hit[2]):
@@ -199,23 +238,87 @@ class Resolver:
     def __init__(self, catalogue: Iterable[Entity] = ()):
         self._index = _Index(catalogue)
         self._labels: dict[str, Counter] = defaultdict(Counter)
+        # (key, class) -> where a mention first gave the key that class (article id, place): ties go to the first
+        self._first: dict[tuple[str, str], tuple[str, int]] = {}
         self._aliases: dict[str, set[str]] = defaultdict(set)
         self._sources: dict[str, set[str]] = defaultdict(set)
+        # form of a lone first or last name left out -> the last article (by id) that left it out
+        self._dropped: dict[str, str] = {}
+        self._filed = 0  # names filed so far: the place of each
 
     def add(self, extraction) -> Keyed:
         """File the extraction's mentions, relations and measurements under their keys."""
+        return self._add(extraction, None)
+
+    def insert(self, extraction) -> tuple[Keyed, dict[str, bool | None]] | None:
+        """:meth:`add` an article after articles whose ids may come after its
+        own, when that changes nothing the resolution decided for them: the
+        :class:`Keyed` article and each key it filed names under, with
+        whether that key's entity was only conditionally kept before (see
+        :meth:`kept`; None for a new key). None when it may have changed
+        something: the article gives a form that an article after it gave
+        with another key, or left out as a lone name, or one close enough
+        to theirs to have been matched, or it changes the class of an entity;
+        then this resolver is spoilt and the articles must be resolved again
+        from the first.
+
+        >>> from kg.extract import Extraction
+        >>> from kg.schema import Article, Evidence, Mention
+        >>> def article(id, name):
+        ...     ev = Evidence(id, 0, 5, name, "kg.test.v1")
+        ...     return Extraction(Article(id, name, "a.txt"), ((Mention(name, "Organization", 0, len(name)), ev),), (), ())
+        >>> resolver = Resolver()
+        >>> _ = resolver.add(article("b", "Globex"))
+        >>> resolver.insert(article("a", "Initech"))[1], resolver.insert(article("a1", "Globex"))[1]
+        ({'Initech': None}, {'Globex': False})
+        >>> resolver.insert(article("a0", "GLOBEX")) is None  # first by id now: it would have named it "GLOBEX"
+        True
+        """
+        before: dict[str, tuple[str, bool] | None] = {}
+        keyed = self._add(extraction, before)
+        index = self._index
+        for form, canon, place in index.given:
+            if self._dropped.get(form, "") > index.article or index.close_later(form):
+                return None
+            if index.order[form][0] > index.article:  # an article after this one gave it first
+                if index.by_form[form] != canon:
+                    return None
+                index.claim(form, place)
+        conditional: dict[str, bool | None] = {}
+        for key, was in before.items():
+            # (whether it is kept only where used can change but one way, as its sources only grow: see withheld)
+            if was is not None and self._type(key) != was[0]:
+                return None
+            conditional[key] = None if was is None else was[1]
+        return keyed, conditional
+
+    def _add(self, extraction, before: dict[str, tuple[str, bool] | None] | None) -> Keyed:
+        """:meth:`add`; ``before`` (when given) gets each key's class and
+        conditional keeping before the article, None for a new key."""
         index, ex = self._index, extraction
+        index.start(ex.article.id)
         parts = _person_parts([m for m, _ in ex.mentions])
 
         def key_of(m: Mention) -> str | None:
             key = parts.get(m.name, m.name)
-            if key == m.name and m.label == "Person" and len(key.split()) == 1 and normal_form(key) not in index.by_form:
-                return None  # a lone first or last name that no full name in the article explains
+            if key == m.name and m.label == "Person" and len(key.split()) == 1:
+                form = normal_form(key)
+                if index.known(form) is None:  # a lone first or last name that no full name in the article explains
+                    self._dropped[form] = max(self._dropped.get(form, ""), ex.article.id)
+                    return None
             canon = index.canonical(key, m.label)
+            if before is not None and canon not in before:
+                before[canon] = self._standing(canon) if canon in self._labels else None
             label = "Person" if key != m.name and m.label != "Organization" else m.label
             cat = index.catalogue.get(canon)
             weight = 10 if cat is not None else 4 - _TRUST.get(m.source, 3)
-            self._labels[canon][cat.type if cat else label] += weight
+            label = cat.type if cat else label
+            self._labels[canon][label] += weight
+            place = (ex.article.id, self._filed)
+            self._filed += 1
+            first = self._first.get((canon, label))
+            if first is None or place < first:
+                self._first[(canon, label)] = place
             self._sources[canon].add(m.source)
             if m.source not in _NOT_ALIASES:
                 self._aliases[canon].add(re.sub(r"['’]s?$", "", m.text.strip()))
@@ -238,25 +341,50 @@ class Resolver:
 
     def entities(self) -> dict[str, Entity]:
         """Every key's entity, as the articles added so far describe it."""
-        return {key: self._entity(key) for key in self._labels}
+        return {key: self.entity(key) for key in self._labels}
 
-    def _entity(self, key: str) -> Entity:
-        cat = self._index.catalogue.get(key)
+    def _type(self, key: str) -> str:
+        """The class most of the key's mentions give (by weight; a tie goes to the one given first in id order)."""
         labels = self._labels[key]
-        type_ = labels.most_common(1)[0][0] if labels else (cat.type if cat else "Organization")
+        if not labels:
+            cat = self._index.catalogue.get(key)
+            return cat.type if cat else "Organization"
+        return min(labels, key=lambda label: (-labels[label], self._first[(key, label)]))
+
+    def entity(self, key: str) -> Entity:
+        """One key's entity, as the articles added so far describe it."""
+        cat = self._index.catalogue.get(key)
         seen = frozenset(a for a in self._aliases[key] if a and a != key)
-        return Entity(slugify(key), key, type_, seen, cat.same_as if cat else frozenset())
+        return Entity(slugify(key), key, self._type(key), seen, cat.same_as if cat else frozenset())
 
     def kept(self, entities: Mapping[str, Entity], used: Iterable[str]) -> tuple[Entity, ...]:
         """The entities the graph keeps, given the keys some relation or fact
         ``used``: all but topics and things only described ("its chip
         unit"), which stay where a relation or fact needs them."""
         used = set(used)
-        return tuple(sorted((e for k, e in entities.items() if k in used or not self._conditional(k, entities)),
+        return tuple(sorted((e for k, e in entities.items() if k in used or not self._conditional(k, e.type)),
                             key=lambda e: (e.id, e.label)))
 
-    def _conditional(self, key: str, entities: Mapping[str, Entity]) -> bool:
-        return entities[key].type == "Topic" or self._sources[key] <= {"description"}
+    def _conditional(self, key: str, type_: str) -> bool:
+        return type_ == "Topic" or self._sources[key] <= {"description"}
+
+    def conditional(self, key: str) -> bool:
+        """Whether the key's entity is kept only where a relation or fact uses it (see :meth:`kept`)."""
+        return self._standing(key)[1]
+
+    def withheld(self, keyed: Keyed, entities: Mapping[str, Entity],
+                 used: frozenset[str]) -> tuple[tuple[str, str, Evidence], ...]:
+        """The references of ``keyed`` (whose article's relations and facts
+        use the keys ``used``, see :meth:`part`) that its share leaves out
+        only because their entity is so far just described ("its chip
+        unit"): they belong to the graph once another article names it."""
+        return tuple((k, text, ev) for k, text, ev in keyed.references
+                     if k not in used and entities[k].type != "Topic" and self._conditional(k, entities[k].type))
+
+    def _standing(self, key: str) -> tuple[str, bool]:
+        """The key's class and whether its entity is kept only where used."""
+        type_ = self._type(key)
+        return type_, self._conditional(key, type_)
 
     def part(self, keyed: Keyed, entities: Mapping[str, Entity]) -> tuple[Resolution, frozenset[str]]:
         """One article's share of the resolution (no entities: :meth:`kept`
@@ -290,7 +418,7 @@ class Resolver:
         part = Resolution(
             entities=(),
             references=tuple(Reference(entities[k], text, ev) for k, text, ev in keyed.references
-                             if not self._conditional(k, entities) or ev.article_id in used_in.get(k, ())),
+                             if not self._conditional(k, entities[k].type) or ev.article_id in used_in.get(k, ())),
             statements=tuple(Statement(entities[s], rel, entities[o], unique_evidence(evs))
                              for (s, rel, o), evs in sorted(statements.items())),
             facts=tuple(Fact(entities[s], metric, value, unit, period, unique_evidence(evs))

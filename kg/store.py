@@ -41,6 +41,7 @@ import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,6 +61,7 @@ __all__ = [
     "save_graph",
     "append_ntriples",
     "save_ntriples_as",
+    "add_to_graph",
     "load_graph",
     "default_graph_path",
     "ontology_path",
@@ -169,17 +171,91 @@ def save_ntriples_as(source: str | Path, path: str | Path) -> Path:
     ['entity:a rdfs:label "A" .']
     """
     path = Path(path)
-    fmt = _OX_FORMATS[suffix_format(path)]
+    suffix_format(path)  # an unknown extension fails before any work
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".store", dir=path.parent) as folder:
         store = ox.Store(folder)
         try:
             _bulk_load(store, Path(source))
-            prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-            graph = None if fmt.supports_datasets else ox.DefaultGraph()
-            return _write_atomically(path, lambda fh: store.dump(fh, fmt, from_graph=graph, prefixes=prefixes))
+            return _dump(store, path)
         finally:
             del store  # closes the database before its folder is removed
+
+
+def _dump(store: ox.Store, path: Path) -> Path:
+    """Write every triple of ``store`` to ``path``, atomically, in the format its extension names."""
+    fmt = _OX_FORMATS[suffix_format(path)]
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    graph = None if fmt.supports_datasets else ox.DefaultGraph()
+    return _write_atomically(path, lambda fh: store.dump(fh, fmt, from_graph=graph, prefixes=prefixes))
+
+
+def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | Path) -> Path:
+    """Add the N-Triples file ``triples`` to the graph file ``graph_path``
+    and return the graph's new store (in :func:`cache_dir`, as
+    :func:`build_store` would make it). ``store_dir`` is the graph's store
+    before: a copy of it is given only the new triples and its summary
+    graph filled anew, and the graph file is written from that copy (as
+    :func:`save_ntriples_as` writes it: the same triples give the same
+    bytes), so that neither the graph nor its store is loaded again whole.
+
+    The copy holds the ontology too, which the file must not: its triples
+    are taken out before the file is written and put back after. None is
+    the graph's: the ontology describes kg's classes and properties, the
+    graph articles, entities and what they say (no subject in common, and
+    the graph has no blank nodes).
+    """
+    graph_path, ontology = Path(graph_path), ontology_path()
+    if not _is_store(Path(store_dir)):  # gone with a cleared cache: made again from the graph file first
+        store_dir = build_store(graph_path)
+    stores = cache_dir() / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".adding-", dir=stores) as folder:
+        copy, graph_only = Path(folder) / "store", Path(folder) / "graph"
+        with _reading(Path(store_dir)) as before:
+            before.backup(str(copy))  # hard links to the files of the store, not a copy of its triples
+        store = ox.Store(str(copy))
+        try:
+            _bulk_load(store, Path(triples))
+            store.flush()
+            store.backup(str(graph_only))
+            # the file is written from the one while the other's summary graph is filled (each a core)
+            writing = ThreadPoolExecutor(1).submit(_dump_graph_only, graph_only, ontology, graph_path)
+            try:
+                # (summary.ru drops it too, but in a copy of a store Oxigraph's DROP GRAPH leaves its triples)
+                store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
+                store.update(summary_update())
+                store.flush()
+            finally:
+                writing.result()
+        finally:
+            del store
+        target = stores / _store_key(graph_path, ontology)
+        with _writing(target):
+            if not _is_store(target):
+                version = _new_version(target)
+                os.replace(copy, version)
+                _switch(target, version)
+    return target
+
+
+def _dump_graph_only(folder: Path, ontology: Path, path: Path) -> None:
+    """Write the graph of the store in ``folder`` to ``path``: without its
+    summary graph and ontology, whose triples are taken out of it first."""
+    store = ox.Store(str(folder))
+    try:
+        store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
+        # the ontology's triples: about what it names, and the blank nodes it describes them with
+        about = {quad.subject for quad in ox.parse(path=str(ontology), format=_rdf_format(ontology))
+                 if not isinstance(quad.subject, ox.BlankNode)}
+        while about:
+            for quad in list(store.quads_for_pattern(about.pop(), None, None, ox.DefaultGraph())):
+                store.remove(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    about.add(quad.object)
+        _dump(store, path)
+    finally:
+        del store
 
 
 #: Lines of an N-Triples or N-Quads file that Oxigraph's bulk loader is given

@@ -138,6 +138,8 @@ class FakeExtraction:
     mentions: tuple = ()
     relations: tuple = ()
     measurements: tuple = ()
+    #: one article for all (resolution orders articles by id)
+    article: Article = Article("", "", "")
 
 
 def _mention(text: str, label: str, start: int = 0, *, key: str | None = None, source: str = "name") -> Mention:
