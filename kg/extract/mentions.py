@@ -27,7 +27,7 @@ from ..schema import Entity
 from .places import find_places, place_names
 from .words import load_words
 
-__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "main_company",
+__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "TITLE_WORDS", "main_company",
            "unify_labels", "ANAPHOR_NOUNS"]
 
 #: Nationality and region adjectives, read as the place they name.
@@ -39,6 +39,9 @@ UNIT_NOUNS = "|".join(load_words()["unit_nouns_of_names"])
 ANAPHOR_NOUNS = "|".join(load_words()["anaphor_nouns"])
 
 # Words a company's name ends in (legal forms and business words): words.json
+#: Words of a job title: a name with one in it is a title, not an organisation
+#: ("Chief Technology Officer", "EVP")
+TITLE_WORDS = re.compile(r"\b(?:Chief|Officer|President|Vice|Executive|Director|EVP|SVP|CEO|CFO|CTO|COO)\b")
 _ORG_SUFFIX = "|".join(load_words()["org_suffixes"])
 # (an initialism keeps its last full stop: "U.S. Steel")
 _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*(?:(?<=\.[A-Z])\.)?"
@@ -252,7 +255,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             lead += owner.end()
         start = m.start(1) + lead
         if (len(m.group(1)[lead:].split()) < 2 or m.group(1)[lead:].lower() in NOT_NAMES
-                or re.search(r"\b(?:Chief|Officer|President|Vice|Executive|Director)\b", m.group(1))):
+                or TITLE_WORDS.search(m.group(1))):
             continue
         end = m.end(2) + 1 if m.group(2) else m.end(1)
         yield Found(start, end, text[start:end], "Organization", text[start:end], "pattern")

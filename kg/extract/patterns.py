@@ -71,7 +71,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import DEMONYMS, NOT_NAMES, Found, Mentions, is_heading, line_at
+from .mentions import DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at
 from .treematch import TreeMatcher
 from .words import load_words
 
@@ -322,8 +322,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
             continue
         span = _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
-        if is_heading(line_at(text, start)):
-            continue  # the parser reads headings badly: "The X Models and Technology Vision"
+        if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
+            continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
         known = next(iter(found.overlapping(start, end)), None)
         if known is not None:
             # the statistical model's guess gives way (its class, or a span

@@ -369,3 +369,11 @@ def test_people_and_names_of_many_shapes(trained_nlp):
     assert {("Lee Min-jun", "Person"), ("São Paulo", "Place"), ("Amit Walia", "Person"), ("Yim Jong-yong", "Person"),
             ("Park Seo-yeon", "Person"), ("Korea Investment & Securities", "Organization"),
             ("French Ministry of the Armed Forces", "Organization")} <= found
+
+
+def test_a_job_title_is_no_organisation(trained_nlp):
+    from kg.extract.mentions import Gazetteer, find_mentions
+
+    text = "Halden Network EVP Chris Sambar said so. Halden Network Chief Technology Officer Igal Elbaz agreed."
+    found = {f.key for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+    assert not {k for k in found if "EVP" in k or "Officer" in k}
