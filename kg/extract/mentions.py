@@ -756,9 +756,14 @@ def _short_names(found: list[Found], text: str = "") -> None:
                 longer.setdefault(first, set()).add(f.key)
                 first_long[first] = min(first_long.get(first, f.start), f.start)
     # a headline uses the short name first ("Paramount agrees to merge with
-    # ..." above "Paramount Global agreed ..."): count from the body
-    first_line = text.lstrip().split("\n", 1)[0]
-    body = text.find(first_line) + len(first_line) if "\n" in text.strip() and len(first_line) < 150 else 0
+    # ..." above "Paramount Global agreed ..."): count from the body, the
+    # first line after the first that ends as a sentence does (not a section
+    # tag, a second headline or a byline)
+    lines = list(re.finditer(r"[^\n]+", text))
+    body = 0
+    if len(lines) > 1 and len(lines[0].group()) < 150:  # the first line is a headline
+        body = next((line.start() for line in lines[1:] if len(line.group().split()) >= 8
+                     and line.group().rstrip().endswith((".", '"', "”", "’"))), lines[0].end())
     first_short: dict[str, int] = {}
     for f in found:
         if f.start >= body:
