@@ -47,14 +47,44 @@ def test_stats_facts_and_conflicts_are_the_same_from_the_store(sources):
     assert found and found == analyse.conflicts(rdf)
 
 
-@pytest.mark.parametrize("by", analyse.STRUCTURAL_MEASURES)
 @pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
-def test_structural_ranks_need_no_evidence(sources, by, filters):
+def test_edge_counts_from_the_summary_are_those_of_the_evidence(sources, filters):
+    """Without the evidence, each edge still carries its sources and best
+    confidence (from the store's summary graph): what the evidence gives."""
+    rdf, store = sources
+    whole = analyse.project(rdf, **filters)
+    counted = {(u, v, k): (d["sources"], d["confidence"]) for u, v, k, d in whole.edges(keys=True, data=True)}
+    for source in (store, rdf):
+        light = analyse.project(source, evidence=False, **filters)
+        assert {(u, v, k): (d["sources"], d["confidence"]) for u, v, k, d in light.edges(keys=True, data=True)} \
+            == counted
+        assert not any("evidence" in d for _, _, d in light.edges(data=True))
+    assert {n for n, _ in counted.values()} != {0} and any(c is not None for _, c in counted.values())
+
+
+@pytest.mark.parametrize("by", analyse.MEASURES)
+@pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
+def test_ranks_need_no_evidence(sources, by, filters):
     rdf, store = sources
     whole = analyse.rank(analyse.project(rdf, **filters), by, top=None)
     assert len(whole) > 5 and analyse.rank(analyse.project(store, evidence=False, **filters), by, top=None) == whole
     with pytest.raises(ValueError, match="need the evidence"):
         analyse.project(store, evidence=False, since="2025-01-01")
+
+
+@pytest.mark.parametrize(("filters", "top"), [({}, 12), ({"relations": ["partnerOf", "supplies"]}, 4)])
+def test_the_part_drawn_gets_the_evidence_of_the_whole_graph(sources, filters, top):
+    """kg draw picks its part without the evidence and reads it for that part only."""
+    rdf, store = sources
+    whole = analyse.most_connected(analyse.project(rdf, **filters), top)
+    part = analyse.with_evidence(store, analyse.most_connected(analyse.project(store, evidence=False, **filters), top))
+    assert part.number_of_edges() > 2 and part.graph["cut"] == whole.graph["cut"]
+    assert sorted(part.nodes(data=True)) == sorted(whole.nodes(data=True))
+    assert sorted(part.edges(keys=True, data=True), key=lambda e: e[:3]) == \
+        sorted(whole.edges(keys=True, data=True), key=lambda e: e[:3])
+    shown = set(part.graph["evidence"])
+    assert shown >= {ev for _, _, evs in whole.edges(data="evidence") for ev in evs}
+    assert len(shown) < len(whole.graph["evidence"])  # the whole graph's, which the cut part keeps
 
 
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])
