@@ -234,43 +234,58 @@ def _described(ids: Iterable[str], table: dict[str, dict]) -> dict:
             "confidence": max(confidences) if confidences else None}
 
 
+def _counted_from_evidence(source: Source, predicates: list[str]) -> dict[tuple, tuple[dict, Counter]]:
+    """Per edge (:func:`_edge_key`) of these predicates, what :func:`_described`
+    finds, and its sentences by extractor: what a store's summary graph holds."""
+    stated, table = _statements(source, predicates, _articles(source))
+    both_ways = defaultdict(set)
+    for (s, p, o), ids in stated.items():
+        both_ways[_edge_key(s, p, o)] |= ids
+    counted = {}
+    for key, ids in both_ways.items():
+        described = _described(ids, table)
+        counted[key] = (described, Counter(table[ev]["extractor"] for ev in described["evidence"]))
+    return counted
+
+
 def _edge_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, dict]:
-    """Per edge (:func:`_edge_key`) of these predicates: its ``sources``, best
-    ``confidence`` and sentences by ``extractors``, as :func:`_described`
-    counts them. A store has them in its summary graph (``triples/summary.ru``),
-    one row per edge whatever the evidence behind it; a graph parsed from a
-    file is counted from its evidence."""
+    """Per edge (:func:`_edge_key`) of these predicates: its ``sources``,
+    ``articles`` and best ``confidence``, as :func:`_described` finds them. A
+    store has them in its summary graph (``triples/summary.ru``), one row per
+    edge whatever the evidence behind it; a graph parsed from a file is
+    counted from its evidence."""
     predicates = list(predicates)
     if not has_summary(source):
-        articles = _articles(source)
-        stated, table = _statements(source, predicates, articles)
-        both_ways = defaultdict(set)
-        for (s, p, o), ids in stated.items():
-            both_ways[_edge_key(s, p, o)] |= ids
-        counts = {}
-        for key, ids in both_ways.items():
-            described = _described(ids, table)
-            counts[key] = {"sources": described["sources"], "confidence": described["confidence"],
-                           "extractors": Counter(table[ev]["extractor"] for ev in described["evidence"])}
-        return counts
+        return {key: {k: described[k] for k in ("sources", "articles", "confidence")}
+                for key, (described, _) in _counted_from_evidence(source, predicates).items()}
     counts = {}
-    for s, p, o, sources, confidence in _select(source, f"""
-            SELECT ?s ?p ?o ?sources ?confidence WHERE {{
+    for s, p, o, joined, confidence in _select(source, f"""
+            SELECT ?s ?p ?o ?articles ?confidence WHERE {{
               GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:EdgeCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ;
-                                           kg:edgeObject ?o ; kg:sources ?sources ; kg:confidence ?confidence }}
+                                           kg:edgeObject ?o ; kg:articles ?articles ; kg:confidence ?confidence }}
               VALUES ?p {{ {_iris(predicates)} }}
             }}"""):
+        files = sorted({file for file in str(joined).split("/") if file})  # "/": in no file name
         # -1: none of the edge's evidence has a confidence
-        counts[(s, p, o)] = {"sources": int(sources), "confidence": None if confidence < 0 else float(confidence),
-                             "extractors": Counter()}
+        counts[(s, p, o)] = {"sources": len(files), "articles": files,
+                             "confidence": None if confidence < 0 else float(confidence)}
+    return counts
+
+
+def _extractor_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, Counter]:
+    """Per edge (:func:`_edge_key`) of these predicates: its sentences by
+    extractor, from the summary graph of a store (see :func:`_edge_counts`)."""
+    predicates = list(predicates)
+    if not has_summary(source):
+        return {key: extractors for key, (_, extractors) in _counted_from_evidence(source, predicates).items()}
+    counts = defaultdict(Counter)
     for s, p, o, extractor, sentences in _select(source, f"""
             SELECT ?s ?p ?o ?extractor ?sentences WHERE {{
               GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:ExtractorCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ;
                                            kg:edgeObject ?o ; kg:extractor ?extractor ; kg:sentences ?sentences }}
               VALUES ?p {{ {_iris(predicates)} }}
             }}"""):
-        if (s, p, o) in counts:
-            counts[(s, p, o)]["extractors"][str(extractor)] += int(sentences)
+        counts[(s, p, o)][str(extractor)] += int(sentences)
     return counts
 
 
@@ -315,10 +330,11 @@ def project(
     dropped; with a class filter, entities of other classes are.
     ``entities`` (labels) keeps only those entities and the edges among
     them, and reads only their evidence. ``evidence=False`` reads the
-    structure and one row of counts per edge (``sources`` and ``confidence``,
-    from a store's summary graph), which costs little on any graph: edges
-    then have no ``articles`` or ``evidence`` (:func:`shortest_path_graph`
-    finds its way with it; :func:`with_evidence` adds them to the part shown).
+    structure and one row per edge (its ``sources``, ``articles`` and
+    ``confidence``, from a store's summary graph), which costs little on any
+    graph: edges then have no ``evidence``, and ``graph["evidence"]`` is
+    empty (:func:`shortest_path_graph` finds its way with it;
+    :func:`with_evidence` adds the evidence of the part shown).
 
     >>> G = project(example_graph(), relations=["supplies"])
     >>> sorted(G.edges())
@@ -369,7 +385,8 @@ def project(
                 continue
         else:
             counted = counts.get((s, p, o), {})
-            described = {"sources": counted.get("sources", 0), "confidence": counted.get("confidence")}
+            described = {"sources": counted.get("sources", 0), "articles": counted.get("articles", []),
+                         "confidence": counted.get("confidence")}
         edge_data[(s, p, o)] = {"relation": name, "symmetric": spec.symmetric, **described}
 
     # Built here rather than with rdflib's rdflib_to_networkx_multidigraph: that
@@ -717,33 +734,21 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
 
 # ------------------------------------------------------------ counts
 
-def _article_counts(source: Source) -> tuple[dict[str, dict[str, int]], int]:
-    """Per article file, the relation triples (edges of :func:`project`) and
-    the facts it states; and the number of facts. A store has them in its
-    summary graph (``triples/summary.ru``); a graph parsed from a file is
-    counted from its evidence."""
-    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in _articles(source).values()}
+def _fact_counts(source: Source) -> tuple[Counter, int]:
+    """The facts each article file states, and the number of facts. A store
+    has them in its summary graph (``triples/summary.ru``); a graph parsed
+    from a file is counted from its facts."""
     if not has_summary(source):
         fact_rows = _fact_rows(source, _entities(source))
-        for _, _, data in project(source).edges(data=True):
-            for file in data["articles"]:
-                per_article.setdefault(file, {"relations": 0, "facts": 0})["relations"] += 1
-        for row in fact_rows:
-            for file in row["sources"]:
-                per_article.setdefault(file, {"relations": 0, "facts": 0})["facts"] += 1
-        return per_article, len(fact_rows)
-    for file, relations, facts_stated in _select(source, f"""
-            SELECT ?file ?relations ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
-              ?row a kg:ArticleCount ; kg:fileName ?file .
-              OPTIONAL {{ ?row kg:relations ?relations }}
-              OPTIONAL {{ ?row kg:facts ?facts }}
-            }} }}"""):
-        counted = per_article.setdefault(file, {"relations": 0, "facts": 0})
-        counted["relations"] += int(relations or 0)
-        counted["facts"] += int(facts_stated or 0)
-    fact_count = sum(int(n) for n, in _select(source, f"""
+        return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
+    by_article = Counter()
+    for file, stated in _select(source, f"""
+            SELECT ?file ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:ArticleCount ; kg:fileName ?file ;
+                                                                      kg:facts ?facts }} }}"""):
+        by_article[file] += int(stated)
+    total = sum(int(n) for n, in _select(source, f"""
             SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
-    return per_article, fact_count
+    return by_article, total
 
 
 def stats(source: Source) -> dict:
@@ -762,12 +767,18 @@ def stats(source: Source) -> dict:
     {'relations': 5, 'facts': 2}
     """
     G = project(source, evidence=False)
-    per_article, fact_count = _article_counts(source)
-    counts = _edge_counts(source, [str(KG[name]) for name in RELATIONS])
+    facts_by_article, fact_count = _fact_counts(source)
+    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in _articles(source).values()}
+    for _, _, data in G.edges(data=True):
+        for file in data["articles"]:
+            per_article.setdefault(file, {"relations": 0, "facts": 0})["relations"] += 1
+    for file, stated in facts_by_article.items():
+        per_article.setdefault(file, {"relations": 0, "facts": 0})["facts"] += stated
+    counts = _extractor_counts(source, [str(KG[name]) for name in RELATIONS])
     sources = Counter(data["sources"] for _, _, data in G.edges(data=True))
     extractors = Counter()
     for u, v, key in G.edges(keys=True):
-        extractors.update(counts.get((G.nodes[u]["iri"], str(KG[key]), G.nodes[v]["iri"]), {}).get("extractors", {}))
+        extractors.update(counts.get((G.nodes[u]["iri"], str(KG[key]), G.nodes[v]["iri"]), {}))
     edges = G.number_of_edges()
     return {
         "entities": G.number_of_nodes(),

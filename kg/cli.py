@@ -952,12 +952,12 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
         if timeline:
             written = _calling(drawing.draw_timeline, store, timeline, output)
         else:
-            # the part drawn is chosen on the edges and their sources; the evidence is read for that part only
-            # (unless the evidence picks the edges, by article or date)
+            # the part drawn is chosen on the edges and their articles; the evidence (the HTML view's
+            # tooltips) is read for that part only, unless it picks the edges (by article or date)
             picked = bool(articles or since or until)
             G = _view(_project(store, relations, classes, articles, since, until, evidence=picked), focus, depth,
                       community, top, seed)
-            if not picked:
+            if html and not picked:
                 G = analyse.with_evidence(store, G)
             if html:
                 written = drawing.write_html(G, output, title=title, size_by=size_by)

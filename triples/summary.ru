@@ -46,19 +46,21 @@ WHERE {
  ;
 
 # The counts behind kg.analyse.project(evidence=False) and kg.analyse.stats:
-# one row per relation triple, per extractor and per article, so that
-# ranking, counting and drawing read a few rows per edge instead of every
-# evidence node. The evidence read is the evidence kg.analyse reads (what the
-# shapes require of it joined), a symmetric relation is one edge from the
-# smaller IRI, an article is known by its file name (else its IRI's last part).
+# one row per relation triple and per article, so that ranking, counting
+# and drawing read a few rows per edge instead of every evidence node. The
+# evidence read is the evidence kg.analyse reads (what the shapes require of
+# it joined), a symmetric relation is one edge from the smaller IRI, an
+# article is known by its file name (else its IRI's last part).
 
-# per relation triple: the articles that state it and the best confidence
-# (-1 where none of its evidence has one)
+# per relation triple: the articles that state it (their file names joined
+# by "/", which no file name holds) and the best confidence (-1 where none
+# of its evidence has one)
 INSERT { GRAPH <https://w3id.org/kg-news/summary> {
-  [] a kg:EdgeCount ; kg:edgeSubject ?a ; kg:edgeRelation ?p ; kg:edgeObject ?b ; kg:sources ?sources ;
+  [] a kg:EdgeCount ; kg:edgeSubject ?a ; kg:edgeRelation ?p ; kg:edgeObject ?b ; kg:articles ?articles ;
      kg:confidence ?confidence } }
 WHERE {
-  SELECT ?a ?p ?b (COUNT(DISTINCT ?file) AS ?sources) (MAX(COALESCE(?score, -1)) AS ?confidence) WHERE {
+  SELECT ?a ?p ?b (GROUP_CONCAT(DISTINCT ?file; separator="/") AS ?articles)
+         (MAX(COALESCE(?score, -1)) AS ?confidence) WHERE {
     ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
     ?ev a kg:Evidence ; prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end ; kg:extractor ?extractor .
     OPTIONAL { ?ev kg:confidence ?score }
@@ -85,29 +87,6 @@ WHERE {
     BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?s, ?o) AS ?b)
   }
   GROUP BY ?a ?p ?b ?extractor
-} ;
-
-# per article: the relation triples between entities it states (a triple
-# written in the graph, or its reverse for a symmetric relation); the pairs
-# of article and triple found first, the graph asked once per pair, not per evidence
-INSERT { GRAPH <https://w3id.org/kg-news/summary> {
-  [] a kg:ArticleCount ; kg:fileName ?file ; kg:relations ?relations } }
-WHERE {
-  SELECT ?file (COUNT(*) AS ?relations) WHERE {
-    { SELECT DISTINCT ?file ?a ?p ?b ?symmetric WHERE {
-        ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
-        ?ev a kg:Evidence ; prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end ; kg:extractor ?extractor .
-        OPTIONAL { ?article a kg:Article ; kg:fileName ?name }
-        BIND(COALESCE(?name, REPLACE(STR(?article), "^.*[#/]", "")) AS ?file)
-        OPTIONAL { ?p a owl:SymmetricProperty . BIND(true AS ?symmetric) }
-        BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?o, ?s) AS ?a)
-        BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?s, ?o) AS ?b)
-    } }
-    FILTER(EXISTS { ?a ?p ?b } || (BOUND(?symmetric) && EXISTS { ?b ?p ?a }))
-    FILTER EXISTS { ?p a owl:ObjectProperty . ?a a ?ac . ?ac rdfs:subClassOf kg:Entity .
-                    ?b a ?bc . ?bc rdfs:subClassOf kg:Entity }
-  }
-  GROUP BY ?file
 } ;
 
 # per article: the measured facts it states

@@ -40,7 +40,7 @@ def store():
 
 def test_the_update_holds_one_aggregate_per_saved_query_then_the_analysis_counts():
     found = _aggregates()
-    assert len(found) == 7
+    assert len(found) == 6
     assert "AS ?sources" in found[0] and "AS ?claims" in found[1]
 
 
