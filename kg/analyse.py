@@ -234,6 +234,14 @@ def _described(ids: Iterable[str], table: dict[str, dict]) -> dict:
             "confidence": max(confidences) if confidences else None}
 
 
+def _summarised(source: Source) -> bool:
+    """Whether ``source`` holds the counts of ``triples/summary.ru`` that the
+    analysis reads: a store does (one that an older kg filled does not, and is
+    then counted from its evidence, slowly); a graph parsed from a file never."""
+    return has_summary(source) and any(_select(source, f"""
+            SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount }} }} LIMIT 1"""))
+
+
 def _counted_from_evidence(source: Source, predicates: list[str]) -> dict[tuple, tuple[dict, Counter]]:
     """Per edge (:func:`_edge_key`) of these predicates, what :func:`_described`
     finds, and its sentences by extractor: what a store's summary graph holds."""
@@ -255,7 +263,7 @@ def _edge_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, dict]
     edge whatever the evidence behind it; a graph parsed from a file is
     counted from its evidence."""
     predicates = list(predicates)
-    if not has_summary(source):
+    if not _summarised(source):
         return {key: {k: described[k] for k in ("sources", "articles", "confidence")}
                 for key, (described, _) in _counted_from_evidence(source, predicates).items()}
     counts = {}
@@ -276,7 +284,7 @@ def _extractor_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, 
     """Per edge (:func:`_edge_key`) of these predicates: its sentences by
     extractor, from the summary graph of a store (see :func:`_edge_counts`)."""
     predicates = list(predicates)
-    if not has_summary(source):
+    if not _summarised(source):
         return {key: extractors for key, (_, extractors) in _counted_from_evidence(source, predicates).items()}
     counts = defaultdict(Counter)
     for s, p, o, extractor, sentences in _select(source, f"""
@@ -738,7 +746,7 @@ def _fact_counts(source: Source) -> tuple[Counter, int]:
     """The facts each article file states, and the number of facts. A store
     has them in its summary graph (``triples/summary.ru``); a graph parsed
     from a file is counted from its facts."""
-    if not has_summary(source):
+    if not _summarised(source):
         fact_rows = _fact_rows(source, _entities(source))
         return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
     by_article = Counter()

@@ -362,7 +362,8 @@ def draw_graph(
     edges take their family's colour and their relation's dash pattern
     (:data:`RELATION_FAMILIES`), the legend lists each relation under its
     family; labels are pushed apart with adjustText; the footer names the
-    source articles (counts them when there are more than :data:`NAMED_SOURCES`). A ``focus`` in ``G.graph`` (set by
+    source articles (counts them when there are more than
+    :data:`NAMED_SOURCES`). A ``focus`` in ``G.graph`` (set by
     :func:`kg.analyse.neighbourhood`) is drawn with a black ring.
     """
     path = Path(path)

@@ -11,7 +11,9 @@ import networkx as nx
 import pytest
 
 from kg import analyse
-from kg.store import default_graph_path, load_graph, open_store
+from kg.query import PREFIXES
+from kg.store import (SUMMARY_GRAPH, build_store, default_graph_path, load_graph, open_store,
+                      summary_update)
 
 pytestmark = pytest.mark.issue(9)
 
@@ -61,6 +63,26 @@ def test_edges_without_evidence_are_those_of_the_evidence(sources, filters):
         assert sorted(light.nodes(data=True)) == sorted(whole.nodes(data=True))
         assert {(u, v, k): d for u, v, k, d in light.edges(keys=True, data=True)} == expected
     assert any(d["sources"] > 1 for d in expected.values()) and any(d["confidence"] for d in expected.values())
+
+
+def test_a_store_without_the_analysis_counts_is_counted_from_its_evidence(sources, tmp_path, monkeypatch):
+    """A store whose summary graph an older kg filled (the saved queries'
+    answers only) is counted from its evidence rather than read as zeros."""
+    rdf, _ = sources
+    older_summary = summary_update().split("# The counts behind kg.analyse")[0].rstrip().removesuffix(";")
+    monkeypatch.setattr("kg.store.summary_update", lambda: older_summary)
+    older = open_store(build_store(default_graph_path(), tmp_path / "store"))
+    try:
+        def rows(kind: str) -> int:
+            return len(list(older.query(f"SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:{kind} }} }}",
+                                        prefixes=PREFIXES)))
+
+        assert rows("SourceCount") > 50 and rows("EdgeCount") == 0
+        assert analyse.stats(older) == analyse.stats(rdf)
+        assert analyse.rank(analyse.project(older, evidence=False), "pagerank") == \
+            analyse.rank(analyse.project(rdf), "pagerank")
+    finally:
+        older.close()
 
 
 @pytest.mark.parametrize("by", analyse.MEASURES)
