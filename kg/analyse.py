@@ -742,18 +742,18 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
 
 # ------------------------------------------------------------ counts
 
-def _fact_counts(source: Source) -> tuple[Counter, int]:
-    """The facts each article file states, and the number of facts. A store
-    has them in its summary graph (``triples/summary.ru``); a graph parsed
-    from a file is counted from its facts."""
+def _fact_counts(source: Source, articles: dict[str, dict]) -> tuple[Counter, int]:
+    """The facts each article file states (``articles`` as :func:`_articles`
+    gives them), and the number of facts. A store has them in its summary
+    graph (``triples/summary.ru``); a graph parsed from a file is counted
+    from its facts."""
     if not _summarised(source):
         fact_rows = _fact_rows(source, _entities(source))
         return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
     by_article = Counter()
-    for file, stated in _select(source, f"""
-            SELECT ?file ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:ArticleCount ; kg:fileName ?file ;
-                                                                      kg:facts ?facts }} }}"""):
-        by_article[file] += int(stated)
+    for article, stated in _select(source, f"""
+            SELECT ?article ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?article kg:factsStated ?facts }} }}"""):
+        by_article[articles[article]["file"] if article in articles else _local_name(article)] += int(stated)
     total = sum(int(n) for n, in _select(source, f"""
             SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
     return by_article, total
@@ -775,8 +775,9 @@ def stats(source: Source) -> dict:
     {'relations': 5, 'facts': 2}
     """
     G = project(source, evidence=False)
-    facts_by_article, fact_count = _fact_counts(source)
-    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in _articles(source).values()}
+    articles = _articles(source)
+    facts_by_article, fact_count = _fact_counts(source, articles)
+    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in articles.values()}
     for _, _, data in G.edges(data=True):
         for file in data["articles"]:
             per_article.setdefault(file, {"relations": 0, "facts": 0})["relations"] += 1
