@@ -33,7 +33,7 @@ import pyoxigraph as ox  # noqa: E402
 from bench_saved_queries import copies_store  # noqa: E402
 from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
-from kg.store import default_graph_path  # noqa: E402
+from kg.store import default_graph_path, summary_update  # noqa: E402
 
 __all__ = ["COMMANDS", "main"]
 
@@ -73,6 +73,18 @@ def time_command(name: str, store: Path, out: Path, timeout: float) -> float | N
     return _timed(command, timeout)
 
 
+def time_summary(store: Path) -> float:
+    """Seconds to refresh the store's summary graph (``triples/summary.ru``), which every load and
+    update of a store runs (``kg build``, ``kg add``, ``kg remove``, ``kg serve`` writes)."""
+    writable = ox.Store(str(store.resolve()))
+    start = time.perf_counter()
+    writable.update(summary_update())
+    seconds = time.perf_counter() - start
+    writable.optimize()  # as kg.store leaves a store it built, for the commands timed next
+    del writable
+    return seconds
+
+
 def time_rdflib_parse(store: Path, out: Path, timeout: float) -> float | None:
     """Seconds to parse the store's graph, dumped as N-Triples, with kg.store.load_graph (rdflib)."""
     dump = out / "graph.nt"
@@ -102,10 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(tempfile.mkdtemp(prefix="kg-bench-analysis-out-"))
     floor = _timed([sys.executable, "-m", "kg", "--version"], args.timeout)
     print(f"kg --version: {floor:.2f} s", flush=True)
-    sizes, times, parse = {}, {}, {}
+    sizes, times, parse, refresh = {}, {}, {}, {}
     try:
         for articles in args.articles:
             store, sizes[articles] = copies_store(args.graph, articles, work)
+            refresh[articles] = time_summary(store)
+            print(f"{articles} articles  summary refresh {refresh[articles]:.2f} s", flush=True)
             times[articles] = {}
             for name in COMMANDS:
                 times[articles][name] = seconds = time_command(name, store, out, args.timeout)
@@ -119,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.stores:
             shutil.rmtree(work, ignore_errors=True)
 
-    table = _markdown(args.articles, sizes, times, parse, floor, args.timeout)
+    table = _markdown(args.articles, sizes, times, parse, refresh, floor, args.timeout)
     print(table)
     if args.write:
         _write_section(args.write, table, argv if argv is not None else sys.argv[1:])
@@ -134,12 +148,14 @@ def _ratio(value: float | None, base: float | None) -> str:
     return "" if value is None or not base else f" ({value / base:.2f}×)"
 
 
-def _markdown(articles, sizes, times, parse, floor, timeout) -> str:
+def _markdown(articles, sizes, times, parse, refresh, floor, timeout) -> str:
     lines = ["| command | " + " | ".join(f"{n:,} articles ({sizes[n]:,} triples)" for n in articles) + " |",
              "|---" * (len(articles) + 1) + "|"]
     for name in COMMANDS:
         cells = [_seconds(times[n][name], timeout) + _ratio(times[n][name], parse.get(n)) for n in articles]
         lines.append(f"| `kg {name}` | " + " | ".join(cells) + " |")
+    lines.append("| summary refresh (`triples/summary.ru`, run by every load and update of the store) | "
+                 + " | ".join(_seconds(refresh[n], timeout) for n in articles) + " |")
     lines.append("| baseline: rdflib parse of the file (what each command paid before) | "
                  + " | ".join(_seconds(parse[n], timeout) if n in parse else "not run" for n in articles) + " |")
     lines.append(f"| baseline: `kg --version` (start-up floor) | " + " | ".join(f"{floor:.2f} s" for _ in articles)

@@ -31,11 +31,10 @@ from typing import Any
 import networkx as nx
 from .model import KG, TRIPLES_DIR
 from .schema import CLASSES, RELATIONS, plain_decimal
-from .store import load_graph, select_values
+from .store import SUMMARY_GRAPH, has_summary, load_graph, select_values
 
 __all__ = [
     "MEASURES",
-    "STRUCTURAL_MEASURES",
     "ROUNDING_TOLERANCE",
     "USD_RATES",
     "RATE_TOLERANCE",
@@ -54,6 +53,7 @@ __all__ = [
     "undirected",
     "paths",
     "shortest_path_graph",
+    "with_evidence",
     "evidence",
     "stats",
     "period_bounds",
@@ -64,9 +64,6 @@ __all__ = [
 
 #: The centrality measures :func:`centrality` and :func:`rank` know.
 MEASURES = ("degree", "pagerank", "betweenness")
-#: The measures that read only who is joined to whom (not how many sources
-#: say so): they can be ranked on ``project(..., evidence=False)``.
-STRUCTURAL_MEASURES = ("degree", "betweenness")
 
 #: Two figures in the same unit whose relative difference is at most this
 #: are the same figure rounded differently ("US$52 billion" and "about $53
@@ -220,6 +217,86 @@ def _relation_triples(source: Source, predicates: Iterable[str]) -> list[tuple[s
     return sorted(set(_select(source, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(predicates)} }} ?s ?p ?o }}")))
 
 
+def _edge_key(s: str, p: str, o: str) -> tuple[str, str, str]:
+    """A relation triple as an edge: a symmetric relation from the smaller IRI."""
+    name = _local_name(p)
+    return (o, p, s) if name in RELATIONS and RELATIONS[name].symmetric and s > o else (s, p, o)
+
+
+def _described(ids: Iterable[str], table: dict[str, dict]) -> dict:
+    """What an edge carries from its evidence ids: one per sentence, the
+    articles they come from, how many, and the best confidence."""
+    evidence_ids = _one_per_sentence(set(ids), table)
+    evs = [table[ev] for ev in evidence_ids if ev in table]
+    files = sorted({ev["file"] for ev in evs if ev["file"]})
+    confidences = [ev["confidence"] for ev in evs if ev["confidence"] is not None]
+    return {"sources": len(files), "articles": files, "evidence": evidence_ids,
+            "confidence": max(confidences) if confidences else None}
+
+
+def _summarised(source: Source) -> bool:
+    """Whether ``source`` holds the counts of ``triples/summary.ru`` that the
+    analysis reads: a store does (one that an older kg filled does not, and is
+    then counted from its evidence, slowly); a graph parsed from a file never."""
+    return has_summary(source) and any(_select(source, f"""
+            SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount }} }} LIMIT 1"""))
+
+
+def _counted_from_evidence(source: Source, predicates: list[str]) -> dict[tuple, tuple[dict, Counter]]:
+    """Per edge (:func:`_edge_key`) of these predicates, what :func:`_described`
+    finds, and its sentences by extractor: what a store's summary graph holds."""
+    stated, table = _statements(source, predicates, _articles(source))
+    both_ways = defaultdict(set)
+    for (s, p, o), ids in stated.items():
+        both_ways[_edge_key(s, p, o)] |= ids
+    counted = {}
+    for key, ids in both_ways.items():
+        described = _described(ids, table)
+        counted[key] = (described, Counter(table[ev]["extractor"] for ev in described["evidence"]))
+    return counted
+
+
+def _edge_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, dict]:
+    """Per edge (:func:`_edge_key`) of these predicates: its ``sources``,
+    ``articles`` and best ``confidence``, as :func:`_described` finds them. A
+    store has them in its summary graph (``triples/summary.ru``), one row per
+    edge whatever the evidence behind it; a graph parsed from a file is
+    counted from its evidence."""
+    predicates = list(predicates)
+    if not _summarised(source):
+        return {key: {k: described[k] for k in ("sources", "articles", "confidence")}
+                for key, (described, _) in _counted_from_evidence(source, predicates).items()}
+    counts = {}
+    for s, p, o, joined, confidence in _select(source, f"""
+            SELECT ?s ?p ?o ?articles ?confidence WHERE {{
+              GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:EdgeCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ;
+                                           kg:edgeObject ?o ; kg:articles ?articles ; kg:confidence ?confidence }}
+              VALUES ?p {{ {_iris(predicates)} }}
+            }}"""):
+        files = sorted({file for file in str(joined).split("/") if file})  # "/": in no file name
+        # -1: none of the edge's evidence has a confidence
+        counts[(s, p, o)] = {"sources": len(files), "articles": files,
+                             "confidence": None if confidence < 0 else float(confidence)}
+    return counts
+
+
+def _extractor_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, Counter]:
+    """Per edge (:func:`_edge_key`) of these predicates: its sentences by
+    extractor, from the summary graph of a store (see :func:`_edge_counts`)."""
+    predicates = list(predicates)
+    if not _summarised(source):
+        return {key: extractors for key, (_, extractors) in _counted_from_evidence(source, predicates).items()}
+    counts = defaultdict(Counter)
+    for s, p, o, extractor, sentences in _select(source, f"""
+            SELECT ?s ?p ?o ?extractor ?sentences WHERE {{
+              GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:ExtractorCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ;
+                                           kg:edgeObject ?o ; kg:extractor ?extractor ; kg:sentences ?sentences }}
+              VALUES ?p {{ {_iris(predicates)} }}
+            }}"""):
+        counts[(s, p, o)][str(extractor)] += int(sentences)
+    return counts
+
+
 def _in_window(day: str | None, since: str | None, until: str | None) -> bool:
     if since is None and until is None:
         return True
@@ -261,9 +338,11 @@ def project(
     dropped; with a class filter, entities of other classes are.
     ``entities`` (labels) keeps only those entities and the edges among
     them, and reads only their evidence. ``evidence=False`` reads the
-    structure alone, which costs little on any graph: edges then have no
-    sources, articles or evidence (:func:`shortest_path_graph` finds its
-    way with it).
+    structure and one row per edge (its ``sources``, ``articles`` and
+    ``confidence``, from a store's summary graph), which costs little on any
+    graph: edges then have no ``evidence``, and ``graph["evidence"]`` is
+    empty (:func:`shortest_path_graph` finds its way with it;
+    :func:`with_evidence` adds the evidence of the part shown).
 
     >>> G = project(example_graph(), relations=["supplies"])
     >>> sorted(G.edges())
@@ -288,6 +367,7 @@ def project(
     article_table = _articles(source) if evidence else {}
     stated, evidence_table = (_statements(source, names, article_table, None if kept_entities is None else entities)
                               if evidence else ({}, {}))
+    counts = {} if evidence else _edge_counts(source, names)
 
     def keep_evidence(ev_id: str) -> bool:
         ev = evidence_table.get(ev_id)
@@ -305,23 +385,17 @@ def project(
             continue
         if classes and not (entities[s]["cls"] in classes and entities[o]["cls"] in classes):
             continue
-        if spec.symmetric and s > o:
-            s, o = o, s  # one undirected edge: store it from the smaller IRI
-        both_ways = stated.get((s, p, o), set()) | (stated.get((o, p, s), set()) if spec.symmetric else set())
-        evidence_ids = _one_per_sentence({ev for ev in both_ways if keep_evidence(ev)}, evidence_table)
-        if filtering and not evidence_ids:
-            continue
-        evs = [evidence_table[ev] for ev in evidence_ids if ev in evidence_table]
-        files = sorted({ev["file"] for ev in evs if ev["file"]})
-        confidences = [ev["confidence"] for ev in evs if ev["confidence"] is not None]
-        edge_data[(s, p, o)] = {
-            "relation": name,
-            "symmetric": spec.symmetric,
-            "sources": len(files),
-            "articles": files,
-            "evidence": evidence_ids,
-            "confidence": max(confidences) if confidences else None,
-        }
+        s, p, o = _edge_key(s, p, o)  # one undirected edge: store it from the smaller IRI
+        if evidence:
+            both_ways = stated.get((s, p, o), set()) | (stated.get((o, p, s), set()) if spec.symmetric else set())
+            described = _described({ev for ev in both_ways if keep_evidence(ev)}, evidence_table)
+            if filtering and not described["evidence"]:
+                continue
+        else:
+            counted = counts.get((s, p, o), {})
+            described = {"sources": counted.get("sources", 0), "articles": counted.get("articles", []),
+                         "confidence": counted.get("confidence")}
+        edge_data[(s, p, o)] = {"relation": name, "symmetric": spec.symmetric, **described}
 
     # Built here rather than with rdflib's rdflib_to_networkx_multidigraph: that
     # one adds triples in hash order, which changes from run to run, and node
@@ -363,6 +437,25 @@ def shortest_path_graph(source: Source, a: str, b: str, limit: int = 5) -> nx.Mu
     except nx.NetworkXNoPath:
         found = [[start, end]]  # no way: the two alone, unconnected
     return project(source, entities={node for path in found for node in path})
+
+
+def with_evidence(source: Source, G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``G`` (a projection with ``evidence=False``, or a part of one, as
+    :func:`most_connected` cuts it) with the ``articles`` and ``evidence`` of
+    its edges, read for its entities only: what is shown of a big graph
+    costs what it shows. Its nodes, edges and graph attributes stay.
+
+    >>> G = most_connected(project(example_graph(), evidence=False), 3)
+    >>> shown = with_evidence(example_graph(), G)
+    >>> shown["Globex"]["Initech"]["supplies"]["articles"], shown.graph["cut"]["of"]
+    (['example-2.txt'], 10)
+    """
+    filters = G.graph.get("filters", {})
+    read = project(source, relations=filters.get("relations"), classes=filters.get("classes"), entities=set(G))
+    shown = nx.MultiDiGraph(**{**G.graph, "evidence": read.graph["evidence"], "articles": read.graph["articles"]})
+    shown.add_nodes_from(G.nodes(data=True))
+    shown.add_edges_from((u, v, key, read[u][v][key]) for u, v, key in G.edges(keys=True))
+    return shown
 
 
 def _one_per_sentence(ids: set[str], table: dict[str, dict]) -> list[str]:
@@ -649,6 +742,23 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
 
 # ------------------------------------------------------------ counts
 
+def _fact_counts(source: Source, articles: dict[str, dict]) -> tuple[Counter, int]:
+    """The facts each article file states (``articles`` as :func:`_articles`
+    gives them), and the number of facts. A store has them in its summary
+    graph (``triples/summary.ru``); a graph parsed from a file is counted
+    from its facts."""
+    if not _summarised(source):
+        fact_rows = _fact_rows(source, _entities(source))
+        return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
+    by_article = Counter()
+    for article, stated in _select(source, f"""
+            SELECT ?article ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?article kg:factsStated ?facts }} }}"""):
+        by_article[articles[article]["file"] if article in articles else _local_name(article)] += int(stated)
+    total = sum(int(n) for n, in _select(source, f"""
+            SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
+    return by_article, total
+
+
 def stats(source: Source) -> dict:
     """Counts by class, relation, article, number of sources, and extractor
     (evidence sentences behind the relation triples).
@@ -664,23 +774,25 @@ def stats(source: Source) -> dict:
     >>> s["articles"]["example-2.txt"]
     {'relations': 5, 'facts': 2}
     """
-    G = project(source)
-    fact_rows = _fact_rows(source, _entities(source))
-    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in G.graph["articles"].values()}
+    G = project(source, evidence=False)
+    articles = _articles(source)
+    facts_by_article, fact_count = _fact_counts(source, articles)
+    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in articles.values()}
     for _, _, data in G.edges(data=True):
         for file in data["articles"]:
             per_article.setdefault(file, {"relations": 0, "facts": 0})["relations"] += 1
-    for row in fact_rows:
-        for file in row["sources"]:
-            per_article.setdefault(file, {"relations": 0, "facts": 0})["facts"] += 1
+    for file, stated in facts_by_article.items():
+        per_article.setdefault(file, {"relations": 0, "facts": 0})["facts"] += stated
+    counts = _extractor_counts(source, [str(KG[name]) for name in RELATIONS])
     sources = Counter(data["sources"] for _, _, data in G.edges(data=True))
-    extractors = Counter(G.graph["evidence"][ev]["extractor"] for _, _, data in G.edges(data=True)
-                         for ev in data["evidence"] if ev in G.graph["evidence"])
+    extractors = Counter()
+    for u, v, key in G.edges(keys=True):
+        extractors.update(counts.get((G.nodes[u]["iri"], str(KG[key]), G.nodes[v]["iri"]), {}))
     edges = G.number_of_edges()
     return {
         "entities": G.number_of_nodes(),
         "relations": edges,
-        "facts": len(fact_rows),
+        "facts": fact_count,
         "classes": dict(sorted(Counter(c for _, c in G.nodes(data="cls")).items())),
         "relation_types": dict(sorted(Counter(k for _, _, k in G.edges(keys=True)).items())),
         "articles": dict(sorted(per_article.items())),

@@ -800,9 +800,9 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
-    # degree and betweenness need no evidence, unless it picks the edges (by article or date)
-    evidence = by not in analyse.STRUCTURAL_MEASURES or bool(articles or since or until)
-    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=evidence)
+    # every measure reads the edges and their sources alone, unless the evidence picks the edges (by article or date)
+    picked = bool(articles or since or until)
+    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked)
     rows = analyse.rank(G, by, top=top or None)
     columns = ["rank", "entity", "class", by, "neighbours"]
     _emit(fmt, columns, rows, lambda: _table(
@@ -945,6 +945,7 @@ def _view(G, focus, depth, community, top, seed):
 def draw(graph, output, focus, depth, relations, classes, articles, since, until, community, top, timeline, size_by,
          title, seed):
     """Draw the graph (GRAPH, default the shipped one) to a picture or an interactive HTML page."""
+    from . import analyse
     from . import draw as drawing
 
     html = output.lower().endswith(".html")
@@ -955,7 +956,13 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
         if timeline:
             written = _calling(drawing.draw_timeline, store, timeline, output)
         else:
-            G = _view(_project(store, relations, classes, articles, since, until), focus, depth, community, top, seed)
+            # the part drawn is chosen on the edges and their articles; the evidence (the HTML view's
+            # tooltips) is read for that part only, unless it picks the edges (by article or date)
+            picked = bool(articles or since or until)
+            G = _view(_project(store, relations, classes, articles, since, until, evidence=picked), focus, depth,
+                      community, top, seed)
+            if html and not picked:
+                G = analyse.with_evidence(store, G)
             if html:
                 written = drawing.write_html(G, output, title=title, size_by=size_by)
             else:

@@ -42,6 +42,7 @@ __all__ = [
     "FIGURE_FORMATS",
     "EXPORT_FORMATS",
     "TOP",
+    "NAMED_SOURCES",
     "LABEL_PIXELS",
     "draw_graph",
     "draw_timeline",
@@ -114,15 +115,21 @@ def _check_format(path: Path) -> None:
         raise ValueError(f"cannot draw to {path.name!r}: use one of {', '.join(FIGURE_FORMATS)}")
 
 
+#: A picture or page names its source articles when there are at most this
+#: many, and counts them otherwise: more names cannot be read (and the 10,000
+#: of a big graph took matplotlib two minutes to lay out in the footer).
+NAMED_SOURCES = 8
+
+
 def _sources(G: nx.MultiDiGraph) -> list[str]:
     return sorted({file for _, _, files_ in G.edges(data="articles") for file in files_ or ()})
 
 
 def _footer(G: nx.MultiDiGraph, size_by: str, width: int) -> str:
     sources = _sources(G)
-    named = ", ".join(sources) if sources else "none"
+    named = ": " + (", ".join(sources) if sources else "none") if len(sources) <= NAMED_SOURCES else ""
     return textwrap.fill(
-        f"Sources ({len(sources)} articles): {named}. {G.number_of_nodes()} entities, "
+        f"Sources ({len(sources):,} articles){named}. {G.number_of_nodes()} entities, "
         f"{G.number_of_edges()} relations; node size: {size_by} centrality.", width)
 
 
@@ -355,7 +362,8 @@ def draw_graph(
     edges take their family's colour and their relation's dash pattern
     (:data:`RELATION_FAMILIES`), the legend lists each relation under its
     family; labels are pushed apart with adjustText; the footer names the
-    source articles. A ``focus`` in ``G.graph`` (set by
+    source articles (counts them when there are more than
+    :data:`NAMED_SOURCES`). A ``focus`` in ``G.graph`` (set by
     :func:`kg.analyse.neighbourhood`) is drawn with a black ring.
     """
     path = Path(path)
@@ -629,7 +637,7 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str | None = None
                       ensure_ascii=False).translate(_SCRIPT_SAFE)
     heading, note = describe(G)
     sources = _sources(G)
-    named = f": {', '.join(sources)}" if len(sources) <= 8 else ""
+    named = f": {', '.join(sources)}" if len(sources) <= NAMED_SOURCES else ""
     summary = (f"{note}. " if note else "") + (
         f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations from {len(sources)} "
         f"articles{named}. The first view frames the largest connected part ({len(core)} entities). "

@@ -79,6 +79,7 @@ __all__ = [
     "select_values",
     "SUMMARY_GRAPH",
     "summary_update",
+    "has_summary",
     "QuerySyntaxError",
     "cache_dir",
     "apply_update",
@@ -356,6 +357,16 @@ def summary_update() -> str:
     the saved queries that aggregate the whole graph, so that they stay fast
     as it grows. Run after every load and update of a store."""
     return (TRIPLES_DIR / "summary.ru").read_text(encoding="utf-8")
+
+
+def has_summary(source: Graph | Store) -> bool:
+    """Whether ``source`` keeps :data:`SUMMARY_GRAPH`: every store does; an
+    rdflib graph parsed from a file does not, so what reads it counts itself.
+
+    >>> has_summary(load_graph(TRIPLES_DIR / "examples" / "valid.ttl"))
+    False
+    """
+    return not isinstance(source, Graph)
 
 
 @dataclass(frozen=True, slots=True)

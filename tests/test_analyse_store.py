@@ -11,7 +11,9 @@ import networkx as nx
 import pytest
 
 from kg import analyse
-from kg.store import default_graph_path, load_graph, open_store
+from kg.query import PREFIXES
+from kg.store import (SUMMARY_GRAPH, build_store, default_graph_path, load_graph, open_store,
+                      summary_update)
 
 pytestmark = pytest.mark.issue(9)
 
@@ -47,14 +49,65 @@ def test_stats_facts_and_conflicts_are_the_same_from_the_store(sources):
     assert found and found == analyse.conflicts(rdf)
 
 
-@pytest.mark.parametrize("by", analyse.STRUCTURAL_MEASURES)
 @pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
-def test_structural_ranks_need_no_evidence(sources, by, filters):
+def test_edges_without_evidence_are_those_of_the_evidence(sources, filters):
+    """Without the evidence, each edge still carries its sources, articles and
+    best confidence (from the store's summary graph): what the evidence gives,
+    so that a picture (kg draw) or a rank needs no evidence."""
+    rdf, store = sources
+    whole = analyse.project(rdf, **filters)
+    expected = {(u, v, k): {a: x for a, x in d.items() if a != "evidence"}
+                for u, v, k, d in whole.edges(keys=True, data=True)}
+    for source in (store, rdf):
+        light = analyse.project(source, evidence=False, **filters)
+        assert sorted(light.nodes(data=True)) == sorted(whole.nodes(data=True))
+        assert {(u, v, k): d for u, v, k, d in light.edges(keys=True, data=True)} == expected
+    assert any(d["sources"] > 1 for d in expected.values()) and any(d["confidence"] for d in expected.values())
+
+
+def test_a_store_without_the_analysis_counts_is_counted_from_its_evidence(sources, tmp_path, monkeypatch):
+    """A store whose summary graph an older kg filled (the saved queries'
+    answers only) is counted from its evidence rather than read as zeros."""
+    rdf, _ = sources
+    older_summary = summary_update().split("# The counts behind kg.analyse")[0].rstrip().removesuffix(";")
+    monkeypatch.setattr("kg.store.summary_update", lambda: older_summary)
+    older = open_store(build_store(default_graph_path(), tmp_path / "store"))
+    try:
+        def rows(kind: str) -> int:
+            return len(list(older.query(f"SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:{kind} }} }}",
+                                        prefixes=PREFIXES)))
+
+        assert rows("SourceCount") > 50 and rows("EdgeCount") == 0
+        assert analyse.stats(older) == analyse.stats(rdf)
+        assert analyse.rank(analyse.project(older, evidence=False), "pagerank") == \
+            analyse.rank(analyse.project(rdf), "pagerank")
+    finally:
+        older.close()
+
+
+@pytest.mark.parametrize("by", analyse.MEASURES)
+@pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
+def test_ranks_need_no_evidence(sources, by, filters):
     rdf, store = sources
     whole = analyse.rank(analyse.project(rdf, **filters), by, top=None)
     assert len(whole) > 5 and analyse.rank(analyse.project(store, evidence=False, **filters), by, top=None) == whole
     with pytest.raises(ValueError, match="need the evidence"):
         analyse.project(store, evidence=False, since="2025-01-01")
+
+
+@pytest.mark.parametrize(("filters", "top"), [({}, 12), ({"relations": ["partnerOf", "supplies"]}, 4)])
+def test_the_part_drawn_gets_the_evidence_of_the_whole_graph(sources, filters, top):
+    """kg draw picks its part without the evidence and reads it for that part only."""
+    rdf, store = sources
+    whole = analyse.most_connected(analyse.project(rdf, **filters), top)
+    part = analyse.with_evidence(store, analyse.most_connected(analyse.project(store, evidence=False, **filters), top))
+    assert part.number_of_edges() > 2 and part.graph["cut"] == whole.graph["cut"]
+    assert sorted(part.nodes(data=True)) == sorted(whole.nodes(data=True))
+    assert sorted(part.edges(keys=True, data=True), key=lambda e: e[:3]) == \
+        sorted(whole.edges(keys=True, data=True), key=lambda e: e[:3])
+    shown = set(part.graph["evidence"])
+    assert shown >= {ev for _, _, evs in whole.edges(data="evidence") for ev in evs}
+    assert len(shown) < len(whole.graph["evidence"])  # the whole graph's, which the cut part keeps
 
 
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])

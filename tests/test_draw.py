@@ -40,6 +40,18 @@ def test_svg_and_pdf(G, tmp_path):
     assert draw.draw_graph(G, tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_many_sources_are_counted_not_named(tmp_path):
+    """A big graph's picture says how many articles it comes from: their names could not be read."""
+    many = nx.MultiDiGraph()
+    many.add_nodes_from([("Big Co", {"cls": "Organization"}), ("Small Co", {"cls": "Organization"})])
+    files = [f"a{i}.txt" for i in range(draw.NAMED_SOURCES + 1)]
+    many.add_edge("Big Co", "Small Co", key="supplies", relation="supplies", sources=len(files), articles=files)
+    svg = draw.draw_graph(many, tmp_path / "many.svg").read_text()
+    assert f"Sources ({len(files)} articles). 2 entities" in svg and "a0.txt" not in svg
+    many["Big Co"]["Small Co"]["supplies"]["articles"] = files[:-1]
+    assert "a0.txt" in draw.draw_graph(many, tmp_path / "few.svg").read_text()
+
+
 def test_focus_relation_and_bad_format(news, G, tmp_path):
     near = analyse.neighbourhood(G, "China Unicom", 1)
     assert draw.draw_graph(near, tmp_path / "focus.png").stat().st_size > 10_000

@@ -132,7 +132,8 @@ def test_every_saved_query_has_sample_parameters():
 
 
 def test_the_separators_of_concatenated_columns_are_found():
-    assert _concatenated(saved_queries()["conflicting-facts"].text) == {"claims": " | "}
+    # the summary update's: the claims conflicting-facts reads, and each edge's articles (kg.analyse)
+    assert _concatenated(saved_queries()["conflicting-facts"].text) == {"claims": " | ", "articles": "/"}
     assert _concatenated(saved_queries()["products"].text) == {"based_on": ", "}
 
 

@@ -18,7 +18,8 @@ NEWS = TRIPLES_DIR / "news.trig"
 
 
 def _aggregates() -> list[str]:
-    """The SELECTs inside the summary update, in order: what each saved query once ran itself."""
+    """The SELECTs inside the summary update, in order: first what each saved
+    query once ran itself, then the counts kg.analyse reads (tests/test_analyse_store.py)."""
     return re.findall(r"WHERE \{\n(  SELECT .*?)\n\}", summary_update(), re.S)
 
 
@@ -37,8 +38,10 @@ def store():
     opened.close()
 
 
-def test_the_update_holds_one_aggregate_per_saved_query():
-    assert len(_aggregates()) == 2
+def test_the_update_holds_one_aggregate_per_saved_query_then_the_analysis_counts():
+    found = _aggregates()
+    assert len(found) == 6
+    assert "AS ?sources" in found[0] and "AS ?claims" in found[1]
 
 
 def test_entities_by_sources_are_the_live_counts(store):

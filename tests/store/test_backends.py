@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
+from kg import analyse
 from kg.cli import cli
 from kg.model import TRIPLES_DIR
 from kg.query import PREFIXES
 from kg.store import (DATA_GRAPH, AskResult, GraphResult, GraphStore, QuerySyntaxError, SelectResult, ServerStore,
-                      ServerStoreError, build_store, open, open_store)
+                      ServerStoreError, build_store, load_graph, open, open_store)
 
 pytestmark = pytest.mark.issue(9)
 
@@ -84,6 +85,17 @@ def _triples(n: int) -> Graph:
     for i in range(n):
         graph.add((URIRef(f"urn:kg-test:s{i}"), URIRef("urn:kg-test:p"), Literal(f"value {i}")))
     return graph
+
+
+def test_the_analysis_counts_of_the_summary_graph_are_those_of_the_file(store):
+    """kg stats, kg rank and kg draw read one row per edge and per article from
+    the summary graph, which the standard update fills on either store."""
+    rdf = load_graph(EXAMPLE)
+    assert analyse.stats(store) == analyse.stats(rdf)
+    whole = analyse.project(rdf)
+    light = analyse.project(store, evidence=False)
+    assert {(u, v, k): d for u, v, k, d in light.edges(keys=True, data=True)} == \
+        {(u, v, k): {a: x for a, x in d.items() if a != "evidence"} for u, v, k, d in whole.edges(keys=True, data=True)}
 
 
 def test_load_delete_and_drop_a_named_graph(store):
