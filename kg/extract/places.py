@@ -103,6 +103,8 @@ def place_names() -> dict[str, tuple[str, str]]:
 
 def _ascii(name: str) -> str:
     """``name`` without its accents, or "" when other letters remain."""
+    if name.isascii():
+        return name
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return folded if folded.isascii() else ""
 
