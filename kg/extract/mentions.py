@@ -208,8 +208,8 @@ class Mentions:
             self.append(cand)
 
 
-# Words that, after a company's name, name one of its units ("JD Retail",
-# "Vodafone Spain", "Samsung Foundry"): words.json
+# Words that, after a company's name, name one of its units ("Acme Retail",
+# "Samsung Foundry"; a place works too: "Vodafone Spain"): words.json
 _UNIT_WORDS = frozenset(load_words()["unit_words_after_names"])
 
 
