@@ -9,8 +9,8 @@ graph of each set, every gold row counted.
 - the two rounds of invented development articles in tests/data/invented.
 
 The floors sit a little under the scores measured when they were set. The
-check-half floors are below the issue's goals (entities 0.88, relations 0.45,
-facts 0.50): those are not reached yet.
+check half reaches the issue's goal for relations (0.45); its floors for
+entities and facts are below the goals (0.88, 0.50), which are not reached yet.
 """
 
 from __future__ import annotations
@@ -75,15 +75,15 @@ def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
     assert result.articles == 8
     assert result.entities.f1 >= 0.70
-    assert result.relations.f1 >= 0.42
-    assert result.facts_lenient.f1 >= 0.40
+    assert result.relations.f1 >= 0.44
+    assert result.facts_lenient.f1 >= 0.42
 
 
 def test_tune_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:tune")
-    assert result.entities.f1 >= 0.89
+    assert result.entities.f1 >= 0.90
     assert result.relations.f1 >= 0.61
-    assert result.facts_lenient.f1 >= 0.62
+    assert result.facts_lenient.f1 >= 0.63
 
 
 def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
