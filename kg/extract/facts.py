@@ -221,10 +221,11 @@ def period_of(c: Clause, number_start: int, year: int | None) -> str | None:
     return period
 
 
+_MARKET_SHARE = r"market share|\bof (?:the\s+)?(?:[\w'’-]+\s+){0,4}market\b"
 # Metric words, from most to least specific. Money and percentages look for
 # different words; the first that appears near the number wins.
 _PERCENT_METRICS = (
-    ("marketShare", r"market share|\bof (?:the\s+)?(?:[\w'’-]+\s+){0,4}market\b"),
+    ("marketShare", _MARKET_SHARE),
     ("stake", r"\bstake\b"),
     ("profitGrowth", r"\b(?:net\s+)?(?:profit|income|earnings)\b"),
     ("sharepriceChange", r"\b(?:shares?|stock|share price)\b"),
@@ -390,7 +391,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             unit = count.group(1)
         elif unit == "percent":
             owned = re.match(r"\s*of\s+(?:the\s+)?", near_after)
-            market = re.match(rf"\s*(?:{_PERCENT_METRICS[0][1]})", near_after)  # "held 27% of the server CPU market"
+            market = re.match(rf"\s*(?:{_MARKET_SHARE})", near_after)  # "held 27% of the server CPU market"
             if not market and (re.match(r"\s*(?:stake|share\b|interest\b|holding|ownership|of (?:the|its|[\w&.-]+['’]s) (?:[\w-]+\s+){0,3}"
                          r"(?:shares|share capital|capital|votes|voting rights))", near_after)
                     or _OWNING.search(near_before)

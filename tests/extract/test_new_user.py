@@ -283,55 +283,46 @@ def test_led_by_names_the_leader_of_what_it_follows(trained_nlp):
     assert not {r for r in got if r[0] == "Ada Lyle" and r[2] == "Tarvik Capital"}
 
 
-def test_two_names_the_model_ran_together_over_and_are_two(trained_nlp):
+def _names(nlp, text: str) -> set[tuple[str, str]]:
+    """(key, class) of every mention in ``text``, with no catalogue."""
     from kg.extract.mentions import Gazetteer, find_mentions
 
-    def names(text):
-        return {(f.key, f.label) for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+    return {(f.key, f.label) for f in find_mentions(nlp(text), Gazetteer([]))}
 
-    found = names("It bought the stake from KKR, Cinven and Providence Equity Partners for €4.25 billion.")
+
+def test_two_names_the_model_ran_together_over_and_are_two(trained_nlp):
+    found = _names(trained_nlp, "It bought the stake from KKR, Cinven and Providence Equity Partners for €4.25 billion.")
     assert {("Cinven", "Organization"), ("Providence Equity Partners", "Organization")} <= found
     # one name with "and" inside is not cut in two
-    assert not {k for k, _ in names("The talks began, according to US Securities and Exchange filings.") if "Exchange" == k}
+    found = _names(trained_nlp, "The talks began, according to US Securities and Exchange filings.")
+    assert not {k for k, _ in found if "Exchange" == k}
 
 
 def test_the_firm_whose_data_a_figure_is_credited_to_is_an_organisation(trained_nlp):
-    from kg.extract.mentions import Gazetteer, find_mentions
-
-    found = {(f.key, f.label) for f in find_mentions(
-        trained_nlp("Revenue rose to $7.7 billion, ahead of the $7.4 billion analysts had expected, according to LSEG data."),
-        Gazetteer([]))}
+    found = _names(trained_nlp, "Revenue rose to $7.7 billion, ahead of the $7.4 billion analysts had expected, "
+                                "according to LSEG data.")
     assert ("LSEG", "Organization") in found
 
 
 def test_names_the_small_model_cuts_or_mistypes(trained_nlp):
-    from kg.extract.mentions import Gazetteer, find_mentions
-
-    text = ("FRANKFURT (Reuters) - Halvard completed its takeover of Direct Line, and shares rose 2% in Zurich. "
-            "Halvard chief executive Jens H. Lund said so. Rachel Ng, head of resources research at Morgans, agreed.")
-    found = {(f.key, f.label) for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+    found = _names(trained_nlp, "FRANKFURT (Reuters) - Halvard completed its takeover of Direct Line, and shares rose "
+                                "2% in Zurich. Halvard chief executive Jens H. Lund said so. Rachel Ng, head of resources "
+                                "research at Morgans, agreed.")
     assert {("Frankfurt", "Place"), ("Zurich", "Place"), ("Direct Line", "Organization"),
             ("Jens H. Lund", "Person"), ("Morgans", "Organization")} <= found
     assert not {k for k, _ in found if k == "Line"}
 
 
 def test_a_dateline_is_not_part_of_the_first_sentence(trained_nlp):
-    from kg.extract.mentions import Gazetteer
-
-    text = "COPENHAGEN, April 30, 2025 - Schenker, a logistics arm of Deutsche Bahn, was acquired by Danish rival DSV on Wednesday."
-    got = {(r.subject.name, r.predicate, r.object.name)
-           for r in extract_article(article_from_text(text, "d.txt"), trained_nlp, Gazetteer([])).relations}
+    _, got = _read(trained_nlp, "COPENHAGEN, April 30, 2025 - Schenker, a logistics arm of Deutsche Bahn, was acquired "
+                                "by Danish rival DSV on Wednesday.")
     assert ("DSV", "investsIn", "Schenker") in got
     assert not {r for r in got if "Copenhagen" in r or "COPENHAGEN" in r}
 
 
 def test_hyphenated_names_and_brands_that_start_a_sentence(trained_nlp):
-    from kg.extract.mentions import Gazetteer
-
-    text = ("Richemont agreed to sell its online unit Yoox Net-a-Porter to Mytheresa. "
-            "Huggies maker Kimberly-Clark sells nappies. Chip maker Qorvex sells chips.")
-    got = {(r.subject.name, r.predicate, r.object.name)
-           for r in extract_article(article_from_text(text, "h.txt"), trained_nlp, Gazetteer([])).relations}
+    _, got = _read(trained_nlp, "Richemont agreed to sell its online unit Yoox Net-a-Porter to Mytheresa. "
+                                "Huggies maker Kimberly-Clark sells nappies. Chip maker Qorvex sells chips.")
     assert ("Yoox Net-a-Porter", "subsidiaryOf", "Richemont") in got
     assert ("Kimberly-Clark", "develops", "Huggies") in got
     assert not {r for r in got if r[2] == "Chip"}
@@ -347,33 +338,25 @@ def test_the_buyer_the_parser_hides_behind_its_home_town_pays(trained_nlp):
 
 
 def test_a_list_that_teams_up_is_the_partnership(trained_nlp):
-    from kg.extract.mentions import Gazetteer
-
-    text = ("BHP and Lundin Mining team up on a C$4.5 billion takeover of Filo. "
-            "Halden Air, chaired by Sandro Pappalardo, carries 20 million passengers. "
-            "Samsung and Apple are among the retailer's biggest suppliers.")
-    got = {(r.subject.name, r.predicate, r.object.name)
-           for r in extract_article(article_from_text(text, "t.txt"), trained_nlp, Gazetteer([])).relations}
+    _, got = _read(trained_nlp, "BHP and Lundin Mining team up on a C$4.5 billion takeover of Filo. "
+                                "Halden Air, chaired by Sandro Pappalardo, carries 20 million passengers. "
+                                "Samsung and Apple are among the retailer's biggest suppliers.")
     assert {("BHP", "partnerOf", "Lundin Mining"), ("Sandro Pappalardo", "chairOf", "Halden Air")} <= got
     assert ("BHP", "partnerOf", "Filo") not in got
 
 
 def test_people_and_names_of_many_shapes(trained_nlp):
-    from kg.extract.mentions import Gazetteer, find_mentions
-
-    text = ("By Lee Min-jun | Updated 3 hours ago\n"
-            "SÃO PAULO, May 5 (Reuters) - Amit Walia, who has led Informatica since 2020, will join Salesforce. "
-            '"It works," chairman Yim Jong-yong told analysts. "It is cheap," said Park Seo-yeon, an analyst at '
-            "Korea Investment & Securities. OneWeb won a contract from the French Ministry of the Armed Forces.")
-    found = {(f.key, f.label) for f in find_mentions(trained_nlp(text), Gazetteer([]))}
+    found = _names(trained_nlp, "By Lee Min-jun | Updated 3 hours ago\n"
+                                "SÃO PAULO, May 5 (Reuters) - Amit Walia, who has led Informatica since 2020, will join "
+                                'Salesforce. "It works," chairman Yim Jong-yong told analysts. "It is cheap," said Park '
+                                "Seo-yeon, an analyst at Korea Investment & Securities. OneWeb won a contract from the "
+                                "French Ministry of the Armed Forces.")
     assert {("Lee Min-jun", "Person"), ("São Paulo", "Place"), ("Amit Walia", "Person"), ("Yim Jong-yong", "Person"),
             ("Park Seo-yeon", "Person"), ("Korea Investment & Securities", "Organization"),
             ("French Ministry of the Armed Forces", "Organization")} <= found
 
 
 def test_a_job_title_is_no_organisation(trained_nlp):
-    from kg.extract.mentions import Gazetteer, find_mentions
-
-    text = "Halden Network EVP Chris Sambar said so. Halden Network Chief Technology Officer Igal Elbaz agreed."
-    found = {f.key for f in find_mentions(trained_nlp(text), Gazetteer([]))}
-    assert not {k for k in found if "EVP" in k or "Officer" in k}
+    found = _names(trained_nlp, "Halden Network EVP Chris Sambar said so. "
+                                "Halden Network Chief Technology Officer Igal Elbaz agreed.")
+    assert not {k for k, _ in found if "EVP" in k or "Officer" in k}
