@@ -152,6 +152,9 @@ def _wins(c: Found, f: Found) -> bool:
     longer mention that contains the other wins unless it is much less
     trusted; otherwise the more trusted, then the longer, wins."""
     pc, pf, lc, lf = _PRIORITY[c.kind], _PRIORITY[f.kind], c.end - c.start, f.end - f.start
+    if (c.label == "Organization" and f.label == "Place" and c.start == f.start and lc > lf
+            and place_names().get(f.text, ("", ""))[1] == "city" and c.text[lf:lf + 2].strip()[:1].isupper()):
+        return True  # a company named after its city: "Tokyo Electric Power", "Boston Scientific"
     if c.start <= f.start and f.end <= c.end and lc > lf and pc <= pf + 2:
         return True
     if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
@@ -337,9 +340,12 @@ def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 _HARDWARE = re.compile(r"'s?\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<noun>chips|processors|semiconductors|GPUs|accelerators)\b")
 _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:domain|website|site|platform|app)\b")
-# "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent"
-_BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
-                     r"(?P<person>[A-Z][a-z]+(?:-[a-z]+)?(?:[ -][A-Z][a-z]+(?:-[a-z]+)?){1,2})[ \t]*(?:[|,–—-].*)?$", re.MULTILINE)
+# "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent",
+# "By Ada Lyle and Bo Chen", "Reporting by Ada Lyle; Editing by Bo Chen", a photo credit "REUTERS/Ada Lyle"
+_PERSON_NAME = r"[A-Z][a-z]+(?:-[a-z]+)?(?:[ -][A-Z][a-z]+(?:-[a-z]+)?){1,2}"
+_BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
+                     rf"(?P<people>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)[ \t]*(?:[|,;–—-].*)?$"
+                     rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)/(?P<credit>{_PERSON_NAME})\b", re.MULTILINE)
 
 
 # Infrastructure for AI under its many names ("computing and AI
@@ -428,9 +434,12 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
-        if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", m.group("person"), re.IGNORECASE):
-            continue
-        yield Found(m.start("person"), m.end("person"), m.group("person"), "Person", m.group("person"), "pattern")
+        group = "people" if m.group("people") else "credit"
+        for person in re.finditer(_PERSON_NAME, m.group(group)):
+            if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", person.group(), re.IGNORECASE):
+                continue
+            start = m.start(group) + person.start()
+            yield Found(start, start + len(person.group()), person.group(), "Person", person.group(), "pattern")
 
 
 def _description_mentions(text: str, found: list[Found], main: str | None, gaz: Gazetteer) -> Iterable[Found]:
@@ -580,7 +589,8 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             name = m.group(kind)
             # A role word can itself start with a capital ("Founder & CEO"): cut it off.
             name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
-            if not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE):
+            if (not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE)
+                    or name in DEMONYMS):  # "chief executive of British drugmaker X"
                 continue
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
@@ -721,7 +731,9 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
     names = {}
     for f in found:
         if (f.label in ("Organization", "Person", "Product") and f.kind in {"ner", "structure", "pattern"}
-                and f.key == f.text and f.text[:1].isupper() and gaz.lookup(f.text) is None and not _is_place(f.text)
+                and f.key == f.text and f.text[:1].isupper() and gaz.lookup(f.text) is None
+                # a town's name only when a rule read a company there ("a stake in Puma")
+                and (not _is_place(f.text) or f.kind == "structure")
                 and (" " in f.text or re.search(r"\d|.[A-Z]", f.text)
                      or f.label == "Organization" and f.text.isalpha() and f.text.lower() not in NOT_NAMES
                      and re.search(r"[a-z,]\s+$", text[max(0, f.start - 20):f.start]))):
@@ -729,7 +741,7 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
     for name, f in sorted(names.items()):
         # not where it is part of a longer name ("the Novo Nordisk Foundation")
         for m in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-]| [A-Z])", text):
-            if not found.overlapping(m.start(), m.end()) and not re.search(r"[A-Z][\w&.-]* $", text[max(0, m.start() - 30):m.start()]):
+            if not found.overlapping(m.start(), m.end()) and not re.search(r"[A-Z][\w&.-]*(?<![a-z]\.) $", text[max(0, m.start() - 30):m.start()]):
                 yield Found(m.start(), m.end(), name, f.label, f.key, f.kind)
 
 
@@ -856,9 +868,10 @@ def _apply_tickers(text: str, found: list[Found]) -> None:
         m = _TICKER.match(text[f.end:f.end + 24])
         if m and f.label == "Organization":
             tickers.setdefault(m.group(1), f)
+        if m and f.label in ("Organization", "Person"):  # (the model calls some companies people: "Boyd Gaming")
             inside.append((f.end, f.end + m.end()))
     for f in [f for f in found if any(a <= f.start and f.end <= b for a, b in inside)]:
-        found.remove(f)  # "NYSE" in "(NYSE:CTLT)" names the exchange, not a party
+        found.remove(f)  # "NYSE" in "(NYSE:CTLT)" names the exchange, "BYD" in "(BYD.N)" no carmaker
     for ticker, owner in tickers.items():
         for m in re.finditer(rf"(?<![\w-]){re.escape(ticker)}(?![\w-])", text):
             cand = Found(m.start(), m.end(), ticker, owner.label, owner.key, "name")

@@ -36,6 +36,8 @@ _MIN_CITY_POPULATION = 15_000
 # other names of a city count from this size on: the big cities news names
 # in English ("Cologne", "Munich") and few a word or surname shares
 _MIN_ALIASED_POPULATION = 1_000_000
+# words after which "in X" names a company, not a town: words.json
+_COMPANY_IN_WORDS = frozenset(load_words()["company_in_words"])
 _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 # "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
@@ -157,10 +159,12 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
     """Whether the text treats the name at [start, end) as a place: after a
     place preposition, in a list of places, or (``own``: for a known city)
     before "-based" or ", <country or state>"."""
-    previous_word = re.search(r"(\w+)\W*$", text[max(0, start - 20):start])
+    previous_words = re.search(r"(?:(\w+)\W+)?(\w+)\W*$", text[max(0, start - 40):start])
     # an unknown name already has ", <country>" after it: "to" and "from" do then
     prepositions = _PLACE_PREPOSITIONS if own else _PLACE_PREPOSITIONS | {"to", "from", "into"}
-    if previous_word and previous_word.group(1).lower() in prepositions and not text[start - 1:start] == "\n":
+    if (previous_words and previous_words.group(2).lower() in prepositions and not text[start - 1:start] == "\n"
+            # "a 29% stake in Puma", "invested in Rivian": a company, though a town has the name
+            and not (previous_words.group(2).lower() == "in" and (previous_words.group(1) or "").lower() in _COMPANY_IN_WORDS)):
         return True
     after = text[end:end + 40]
     if own and (after.startswith("-based") or _region_follows(after)):

