@@ -87,6 +87,7 @@ NOT_NAMES = {
     "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
     "ipo", "etf", "gdp", "suv", "suvs", "ev", "evs", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
+    "photo", "file photo", "image", "video", "caption", "courtesy", "advertisement",  # page furniture
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
     "gmt", "utc", "est", "edt", "pst", "pdt", "cet", "bst",

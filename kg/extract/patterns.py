@@ -290,7 +290,7 @@ def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
     writes it in lower case (``common_words``: "Cartier owner X", not
     "Chip maker X" in an article about chips)."""
     if (not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}
-            or token.lower_ in _CALENDAR_WORDS):
+            or token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES):
         return False
     return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_stop and (
         not token.is_sent_start or common_words and not {token.lower_, token.lemma_.lower()} & common_words)

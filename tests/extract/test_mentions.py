@@ -156,15 +156,24 @@ def test_a_nationality_after_a_role_is_no_company(trained_nlp, gazetteer):
 
 
 @pytest.mark.issue(7)
-def test_a_company_named_after_its_city_keeps_the_whole_name(trained_nlp, gazetteer):
-    found = mentions(trained_nlp, gazetteer, "Osaka Gas and Tokyo Gas signed a deal with Boston Scientific in Tokyo.")
-    assert {("Osaka Gas", "Organization"), ("Tokyo Gas", "Organization"), ("Boston Scientific", "Organization"),
-            ("Tokyo", "Place")} <= found
-    assert ("Boston", "Place") not in found
+def test_a_company_named_after_its_city_keeps_the_whole_name(trained_nlp, shipped_gazetteer):
+    found = mentions(trained_nlp, shipped_gazetteer, "Shares of Boston Scientific rose on the London Stock Exchange.")
+    assert ("Boston Scientific", "Organization") in found and ("Boston", "Place") not in found
+    found = mentions(trained_nlp, shipped_gazetteer, "The utility, a joint venture of Tokyo Electric Power and Chubu Electric Power, "
+                                             "has pledged to cut its emissions.")
+    assert {("Tokyo Electric Power", "Organization"), ("Chubu Electric Power", "Organization")} <= found
 
 
 @pytest.mark.issue(7)
-def test_a_ticker_in_brackets_names_no_other_company(trained_nlp, gazetteer):
-    """The catalogue knows BYD the carmaker; "(BYD.N)" is Boyd Gaming's ticker."""
-    found = mentions(trained_nlp, gazetteer, "Flutter said it would buy Boyd Gaming's (BYD.N) 5% stake in FanDuel.")
+def test_a_ticker_in_brackets_names_no_other_company(trained_nlp, shipped_gazetteer):
+    """The shipped catalogue knows BYD the carmaker; "(BYD.N)" is Boyd Gaming's ticker."""
+    found = mentions(trained_nlp, shipped_gazetteer, "Flutter Entertainment (FLUT.N), the largest online betting company, said on "
+                                             "Friday it would buy Boyd Gaming's (BYD.N) 5% stake in FanDuel.")
     assert "BYD" not in {k for k, _ in found}
+
+
+@pytest.mark.issue(7)
+def test_page_furniture_is_no_party(read):
+    """A photo caption's "Photo:" was read as the owner of the plant it shows."""
+    got, _ = read("Kestrel Water said sales rose. Photo: A Kestrel Water treatment plant near Lyon, France.")
+    assert not {g for g in got if g[0] == "Photo"}
