@@ -744,7 +744,10 @@ _ACQUIRE = re.compile(
 )
 
 
-_BOUGHT_BY = re.compile(r",\s+which\s+$")
+# between a buying word and a name: a clause goes on, the name is not what is bought
+_NOT_THE_TARGET = re.compile(r".*\b(?:as|while|when|after|before|because|since|than|if|just)\b", re.I)
+_STAKE_OF = re.compile(r"['’]s?\s+(?:[\d.]+\s*(?:%|percent)\s+|remaining\s+|entire\s+|minority\s+|majority\s+)*"
+                       r"(?:stake|shareholding|holding|interest)\b", re.I)
 
 
 @rule("acquisitions")
@@ -759,6 +762,12 @@ def acquisition(c: Clause) -> Iterable[Triple]:
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
         if target is None or re.search(r"\bfrom\b", doc[t.end():target.start]) or c.is_modifier(target):
             continue  # "buys cells from Panasonic": a supplier; "acquire three CTLT sites": its sites
+        if (" " not in t.group().strip() and (word := c.sent.doc.char_span(t.start(), t.end(), alignment_mode="expand"))
+                and word.root.pos_ == "NOUN" or _NOT_THE_TARGET.match(doc, t.end(), target.start)
+                or _STAKE_OF.match(doc, target.end)):
+            # "the purchase dwarfs X's takeover", "merchant acquiring, just as Adyen ...": no
+            # buying of what follows; "buy out X's 30% stake in Y": Y is bought, as the stake rules read
+            continue
         buyers = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and o.key != target.key
                   and not c.is_modifier(o)]
         buyer = c.subject(t.start()) if buyers else (c.lead or c.row or c.previous or c.main)

@@ -360,3 +360,12 @@ def test_a_job_title_is_no_organisation(trained_nlp):
     found = _names(trained_nlp, "Halden Network EVP Chris Sambar said so. "
                                 "Halden Network Chief Technology Officer Igal Elbaz agreed.")
     assert not {k for k, _ in found if "EVP" in k or "Officer" in k}
+
+
+@pytest.mark.issue(7)
+def test_what_follows_a_buying_word_is_bought_only_when_the_clause_says_so(trained_nlp):
+    _, got = _read(trained_nlp, "Veolia agreed to buy out CDPQ's 30% stake in Kestrel Water for $1.75 billion.")
+    assert ("Veolia", "investsIn", "Kestrel Water") in got and ("Veolia", "investsIn", "CDPQ") not in got
+    _, got = _read(trained_nlp, "Investors ask why Global Payments is doubling down on merchant acquiring just as "
+                                "Adyen is taking share.")
+    assert not {g for g in got if g[1] == "investsIn"}
