@@ -641,6 +641,9 @@ class _Arguments:
                 continue
             if node.i == token.i and node.pos_ == "NOUN" and node.dep_ in {"nsubj", "nsubjpass"}:
                 return node  # "the Vevey-based maker of KitKat said": the noun is its own subject
+            if node.i == token.i and node.dep_ in {"compound", "amod", "nmod"} and node.head.i != node.i:
+                node = node.head  # "X agreed a merger with peer Y": a word that describes a name
+                continue
             break
         return None
 
@@ -667,7 +670,7 @@ class _Arguments:
         # "Acme CEO", "CTLT fill-finish sites": a name among the words before
         for child in token.lefts:
             for t in (child, *child.lefts):
-                if t.dep_ in {"compound", "nmod"} and t._.kg not in ("", "Title"):
+                if t.dep_ in {"compound", "nmod"} and t._.kg not in ("", "Title", "Place"):  # ("U.S. peer X": no owner)
                     return t
         return None
 
