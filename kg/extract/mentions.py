@@ -857,7 +857,8 @@ def _apply_former_names(text: str, found: list[Found]) -> None:
     found.sort(key=lambda x: x.start)
 
 
-_TICKER = re.compile(r"^(?:['’]s)?\s*\((?:[A-Z]+:)?([A-Z][A-Z.]{1,5})\)")
+# "(NVO)", "(NYSE:CTLT)", "(NYSE: H)": one letter only after an exchange
+_TICKER = re.compile(r"^(?:['’]s)?\s*\((?:[A-Z]+:\s?(?=[A-Z][A-Z.]{0,5}\))|(?=[A-Z][A-Z.]{1,5}\)))([A-Z][A-Z.]{0,5})\)")
 
 
 def _apply_tickers(text: str, found: list[Found]) -> None:
@@ -874,6 +875,8 @@ def _apply_tickers(text: str, found: list[Found]) -> None:
     for f in [f for f in found if any(a <= f.start and f.end <= b for a, b in inside)]:
         found.remove(f)  # "NYSE" in "(NYSE:CTLT)" names the exchange, "BYD" in "(BYD.N)" no carmaker
     for ticker, owner in tickers.items():
+        if len(ticker) < 2:
+            continue  # "(NYSE: H)": a letter elsewhere is no name
         for m in re.finditer(rf"(?<![\w-]){re.escape(ticker)}(?![\w-])", text):
             cand = Found(m.start(), m.end(), ticker, owner.label, owner.key, "name")
             clash = [f for f in found if f.overlaps(cand)]

@@ -177,3 +177,10 @@ def test_page_furniture_is_no_party(read):
     """A photo caption's "Photo:" was read as the owner of the plant it shows."""
     got, _ = read("Kestrel Water said sales rose. Photo: A Kestrel Water treatment plant near Lyon, France.")
     assert not {g for g in got if g[0] == "Photo"}
+
+
+@pytest.mark.issue(7)
+def test_a_dateline_with_two_hyphens_and_a_one_letter_ticker(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "CHICAGO -- Harbor Hotels Corp. (NYSE: H) agreed to buy Playa Resorts.")
+    assert ("Chicago", "Place") in found
+    assert not {k for k, label in found if label == "Organization" and k in {"CHICAGO", "NYSE", "New York Stock Exchange"}}
