@@ -221,7 +221,7 @@ def period_of(c: Clause, number_start: int, year: int | None) -> str | None:
     return period
 
 
-_MARKET_SHARE = r"market share|\bof (?:the\s+)?(?:[\w'’-]+\s+){0,4}market\b"
+_MARKET_SHARE = r"market share|\bof (?:the\s+)?(?:[\w'’.-]+\s+){0,4}market\b"
 # Metric words, from most to least specific. Money and percentages look for
 # different words; the first that appears near the number wins.
 _PERCENT_METRICS = (
@@ -232,7 +232,8 @@ _PERCENT_METRICS = (
     ("revenueGrowth", r"\b(?:revenues?|sales)\b|\bgrowth\b|\bgrew\b|\bgrow(?:s|ing)?\b|year[- ]on[- ]year|year[- ]over[- ]year"),
 )
 # Used only when no metric word is near: owning a share, or a price move.
-_OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?|secured|controls?|controlled)\s+"
+_OWNING = re.compile(r"\b(?:owns?|owned|holds?|holding|held|acquir\w+|buy(?:ing)?|bought|sold|sell(?:ing)?|secured|controls?|controlled|"
+                     r"keep(?:s|ing)?|kept|retain(?:s|ed|ing)?)\s+"
                      r"(?:(?:approximately|about|around|roughly|nearly|almost|some|over|more than|just over|just under)\s+)?"
                      r"(?:a\s+|an\s+|the\s+(?:remaining\s+|other\s+)?)?$", re.I)
 _MOVES = re.compile(r"\b(?:surged|jumped|gained|rose|fell|dropped|climbed|slumped|tumbled|soared|rallied|added|adding|slid|sank)\b", re.I)
@@ -339,10 +340,20 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)]
     syntactic = _syntactic_subject(c, start)
     # "34% surge in revenue from its artificial intelligence division"
+    if metric == "stake":
+        # "the 55% held by GTCR": the holder follows
+        holder = next((m for m in candidates if end <= m.start <= end + 60
+                       and re.fullmatch(r"\s+(?:held|owned|controlled)\s+by\s+(?:[\w-]+\s+){0,3}", doc[end:m.start])), None)
+        if holder is not None:
+            return holder
+    # "CDPQ's 30% stake", "Alibaba's $52 billion investment": the possessor owns the number
+    owner = next((m for m in candidates if m.end <= start and re.fullmatch(r"['’]s?\s+(?:[a-z]+\s+)?", doc[m.end:start])), None)
+    if owner is not None:
+        return owner
     after = [m for m in candidates if end <= m.start <= end + 45
              and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])
-             # "owns 50.1% of Ørsted": the owner's stake, not Ørsted's
-             and not (metric == "stake" and re.fullmatch(r"\s*of\s+(?:the\s+)?", doc[end:m.start]))]
+             # "owns 50.1% of Ørsted", "an 80% interest in X": the owner's stake, not the company's
+             and not (metric == "stake" and re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:of|in)\s+(?:the\s+)?", doc[end:m.start]))]
     if after and (after[0].kind == "description" or re.fullmatch(r"\s+(?:for|at)\s+", doc[end:after[0].start])):
         return after[0]  # "... against 17.8% for BYD"
     if syntactic is not None and not c.is_source(syntactic):

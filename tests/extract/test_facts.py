@@ -119,3 +119,13 @@ def test_a_second_move_in_a_share_sentence_ends_at_a_share_price(extract):
     text = "Globex shares rose 2.3% to C$14.10 in Toronto, while Initech fell 0.7% to A$42.10."
     found = {(s, m, v, u) for s, m, v, u, _ in facts(extract, text)}
     assert ("Initech", "shareprice", Decimal("42.1"), "AUD") in found
+
+
+@pytest.mark.issue(7)
+def test_a_stake_belongs_to_its_holder_not_to_the_buyer_or_the_company(extract):
+    text = ("Globex agreed to buy Hooli's 45% stake in Initech and the 55% held by Umbrella. "
+            "The buyers will take an 80% interest in Acme Cloud, with Acme keeping the remaining 20%.")
+    found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
+    assert {("Hooli", "stake", Decimal("45")), ("Umbrella", "stake", Decimal("55")),
+            ("Acme Group", "stake", Decimal("20"))} <= found
+    assert not {f for f in found if f[0] in {"Globex", "Initech", "Acme Cloud"}}
