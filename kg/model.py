@@ -50,7 +50,32 @@ __all__ = [
 ]
 
 BASE = "https://w3id.org/kg-news/"
-KG = Namespace(BASE + "ontology#")
+
+
+class _Vocabulary(Namespace):
+    """A namespace whose terms are made once each: an rdflib Namespace makes
+    (and checks) a new URIRef on every access, and the ontology's terms come
+    back in every triple a build writes."""
+
+    def __new__(cls, value: str) -> _Vocabulary:
+        vocabulary = super().__new__(cls, value)
+        vocabulary._terms = {}
+        return vocabulary
+
+    def term(self, name: str) -> URIRef:
+        made = self._terms.get(name)
+        if made is None:
+            made = self._terms[name] = super().term(name)
+        return made
+
+    def __getattr__(self, name: str) -> URIRef:
+        made = super().__getattr__(name)
+        # an attribute from now on (Python asks here only for a name that is no attribute)
+        self.__dict__[name] = made
+        return made
+
+
+KG = _Vocabulary(BASE + "ontology#")
 WD = Namespace("http://www.wikidata.org/entity/")
 ENTITY = Namespace(BASE + "entity/")
 ARTICLE = Namespace(BASE + "article/")
