@@ -133,6 +133,13 @@ def _decimal(text: str) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=1 << 12, typed=True)  # (typed: True is no 1)
+def _literal(value: str | int) -> Literal:
+    """A plain or integer literal, made once: the evidence nodes of one
+    sentence's mentions, relations and facts repeat its offsets and quote."""
+    return Literal(value)
+
+
 def _evidence(ev: Evidence, quotes: bool, supports: URIRef) -> tuple[URIRef, list[tuple]]:
     """One evidence node per (supported node, sentence): a sentence that
     states two relations gives each its own evidence and confidence. The
@@ -140,14 +147,14 @@ def _evidence(ev: Evidence, quotes: bool, supports: URIRef) -> tuple[URIRef, lis
     node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor, *([ev.rule] if ev.rule else []))]
     out = [(node, RDF.type, KG.Evidence),
            (node, PROV.wasDerivedFrom, article_iri(ev.article_id)),
-           (node, KG.start, Literal(ev.start)),
-           (node, KG.end, Literal(ev.end)),
-           (node, KG.extractor, Literal(ev.extractor))]
+           (node, KG.start, _literal(ev.start)),
+           (node, KG.end, _literal(ev.end)),
+           (node, KG.extractor, _literal(ev.extractor))]
     if ev.rule:
-        out.append((node, KG.rule, Literal(ev.rule)))
+        out.append((node, KG.rule, _literal(ev.rule)))
     out.append((node, KG.confidence, decimal_literal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
-        out.append((node, KG.quote, Literal(ev.quote)))
+        out.append((node, KG.quote, _literal(ev.quote)))
     return node, out
 
 
