@@ -25,6 +25,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -200,6 +201,16 @@ def _strip_junk_lines(t: _Text) -> None:
         t.chars, t.origin = "".join(out), origin
 
 
+@lru_cache(maxsize=8)
+def _protected(keep: tuple[str, ...]) -> tuple[frozenset[str], int]:
+    """The names of ``keep`` and :data:`CAMEL_CASE_NAMES` that look like two
+    glued words, and the length of the longest. Made once for each list: a
+    build gives every article the catalogue's names, and testing each of
+    them again took most of the time of reading an article."""
+    protected = frozenset(k for k in (*keep, *CAMEL_CASE_NAMES) if re.search(r"[a-z][A-Z]", k))
+    return protected, max(map(len, protected), default=0)
+
+
 def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -> tuple[str, list[int]]:
     """Clean scraped article text; return it with each character's origin.
 
@@ -214,8 +225,7 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
         t.sub(_MD_MARKUP, lambda m: [3] if m.group(3) is not None else [])
     t.translate(_QUOTES)
     _strip_junk_lines(t)
-    protected = {k for k in (*keep, *CAMEL_CASE_NAMES) if re.search(r"[a-z][A-Z]", k)}
-    longest = max(map(len, protected), default=0)
+    protected, longest = _protected(tuple(keep))
 
     def split_glued(m: re.Match[str]):
         # the word the match ends, looked for no further back than a

@@ -50,7 +50,32 @@ __all__ = [
 ]
 
 BASE = "https://w3id.org/kg-news/"
-KG = Namespace(BASE + "ontology#")
+
+
+class _Vocabulary(Namespace):
+    """A namespace whose terms are made once each: an rdflib Namespace makes
+    (and checks) a new URIRef on every access, and the ontology's terms come
+    back in every triple a build writes."""
+
+    def __new__(cls, value: str) -> _Vocabulary:
+        vocabulary = super().__new__(cls, value)
+        vocabulary._terms = {}
+        return vocabulary
+
+    def term(self, name: str) -> URIRef:
+        made = self._terms.get(name)
+        if made is None:
+            made = self._terms[name] = super().term(name)
+        return made
+
+    def __getattr__(self, name: str) -> URIRef:
+        made = super().__getattr__(name)
+        # an attribute from now on (Python asks here only for a name that is no attribute)
+        self.__dict__[name] = made
+        return made
+
+
+KG = _Vocabulary(BASE + "ontology#")
 WD = Namespace("http://www.wikidata.org/entity/")
 ENTITY = Namespace(BASE + "entity/")
 ARTICLE = Namespace(BASE + "article/")
@@ -108,6 +133,13 @@ def _decimal(text: str) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=1 << 12, typed=True)  # (typed: True is no 1)
+def _literal(value: str | int) -> Literal:
+    """A plain or integer literal, made once: the evidence nodes of one
+    sentence's mentions, relations and facts repeat its offsets and quote."""
+    return Literal(value)
+
+
 def _evidence(ev: Evidence, quotes: bool, supports: URIRef) -> tuple[URIRef, list[tuple]]:
     """One evidence node per (supported node, sentence): a sentence that
     states two relations gives each its own evidence and confidence. The
@@ -115,14 +147,14 @@ def _evidence(ev: Evidence, quotes: bool, supports: URIRef) -> tuple[URIRef, lis
     node = EVIDENCE[stable_id(supports, ev.article_id, ev.start, ev.end, ev.extractor, *([ev.rule] if ev.rule else []))]
     out = [(node, RDF.type, KG.Evidence),
            (node, PROV.wasDerivedFrom, article_iri(ev.article_id)),
-           (node, KG.start, Literal(ev.start)),
-           (node, KG.end, Literal(ev.end)),
-           (node, KG.extractor, Literal(ev.extractor))]
+           (node, KG.start, _literal(ev.start)),
+           (node, KG.end, _literal(ev.end)),
+           (node, KG.extractor, _literal(ev.extractor))]
     if ev.rule:
-        out.append((node, KG.rule, Literal(ev.rule)))
+        out.append((node, KG.rule, _literal(ev.rule)))
     out.append((node, KG.confidence, decimal_literal(Decimal(str(round(ev.confidence, 3))))))
     if quotes:
-        out.append((node, KG.quote, Literal(ev.quote)))
+        out.append((node, KG.quote, _literal(ev.quote)))
     return node, out
 
 

@@ -824,8 +824,10 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
         version = _new_version(target)
         try:
             store = ox.Store(str(version))  # creates the folder
-            for path in (graph_path, ontology):
-                _bulk_load(store, path)
+            _bulk_load(store, graph_path)
+            # in one transaction: the bulk loader's files cost a small file
+            # like the ontology more than its triples (0.09 s of each build)
+            store.load(path=str(ontology), format=_rdf_format(ontology))
             store.update(summary_update())
             store.optimize()
             del store  # closes the database before readers may open it
