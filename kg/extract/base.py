@@ -11,6 +11,7 @@ under the entry-point group ``kg_extractors``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -169,11 +170,17 @@ def make_rule_facts() -> Extractor:
 def get_extractor(name: str) -> Extractor:
     """The extractor registered as ``name``; :class:`UnknownExtractorError`
     (a KeyError) lists the known names."""
+    return _factory(name)()
+
+
+@lru_cache(maxsize=None)
+def _factory(name: str):
+    # looked up once per name: the registry reads the installed packages'
+    # entry points on every look-up, which is several times an article
     try:
-        factory = extractors.get(name)
+        return extractors.get(name)
     except catalogue.RegistryError:
         raise UnknownExtractorError(name, extractors.get_all()) from None
-    return factory()
 
 
 _FORWARD_YEAR = re.compile(r"\b(?:by|until|through|before|to)\s+(20\d\d)\b|\b(20\d\d)\s+(?:outlook|forecast|guidance|target|plan)s?\b")
