@@ -621,7 +621,8 @@ class _Arguments:
                 if subject._.kg_mention is None and subject.pos_ == "NOUN":
                     if subject.lemma_ in self.people:
                         return None  # "X's shareholders will own 60%": not X
-                    return self.owner(subject) or subject
+                    named = next((c for c in subject.children if c.dep_ == "appos" and c._.kg_mention is not None), None)
+                    return named or self.owner(subject) or subject  # "its parent company, X, agreed": X
                 return subject
             if node.dep_ == "pcomp" and node.head.lower_ == "from":
                 blocked = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)

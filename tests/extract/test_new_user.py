@@ -369,3 +369,10 @@ def test_what_follows_a_buying_word_is_bought_only_when_the_clause_says_so(train
     _, got = _read(trained_nlp, "Investors ask why Global Payments is doubling down on merchant acquiring just as "
                                 "Adyen is taking share.")
     assert not {g for g in got if g[1] == "investsIn"}
+
+
+@pytest.mark.issue(7)
+def test_a_subject_noun_with_a_name_in_apposition_is_that_name(trained_nlp):
+    _, got = _read(trained_nlp, "Norvale Pharma makes Volaxin, and its parent company, Kestrel Holdings, has agreed "
+                                "to acquire Tarn Labs.")
+    assert ("Kestrel Holdings", "investsIn", "Tarn Labs") in got
