@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from .context import Clause
-from .mentions import DEMONYMS, ROLE_WORDS, Found
+from .mentions import DEMONYMS, ROLE_WORDS, SPEECH, Found
 
 __all__ = ["RULES", "apply_rules", "name_parts", "role_relation"]
 
@@ -468,7 +468,9 @@ def roles(c: Clause) -> Iterable[Triple]:
         if m and re.search(_ROLE, m.group("titles"), flags):
             org = _org_ending_at(c, base + m.start())
             if org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()]):
-                org = c.subject() or c.row or c.main  # "As CEO Eddie Wu outlined, Alibaba ..."
+                # "Chief executive X said Y had ...": X speaks for the company the text is about, not for Y
+                speaks = re.match(rf"\s+(?:{SPEECH})\b", post)
+                org = (c.row or c.main) if speaks else (c.subject() or c.row or c.main)  # "As CEO Eddie Wu outlined, Alibaba ..."
             if org is not None:
                 found = True
                 for title in _titles(m.group("titles")):

@@ -376,3 +376,10 @@ def test_a_subject_noun_with_a_name_in_apposition_is_that_name(trained_nlp):
     _, got = _read(trained_nlp, "Norvale Pharma makes Volaxin, and its parent company, Kestrel Holdings, has agreed "
                                 "to acquire Tarn Labs.")
     assert ("Kestrel Holdings", "investsIn", "Tarn Labs") in got
+
+
+@pytest.mark.issue(7)
+def test_a_title_without_a_company_speaks_for_the_company_the_text_is_about(trained_nlp):
+    _, got = _read(trained_nlp, "Kestrel Systems Inc. said orders rose. Kestrel Systems shipped 40 scanners. "
+                                "Chief executive Ana Ruiz said Norvale Chips, its biggest customer, had placed more orders.")
+    assert ("Ana Ruiz", "ceoOf", "Kestrel Systems Inc.") in got and ("Ana Ruiz", "ceoOf", "Norvale Chips") not in got
