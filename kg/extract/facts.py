@@ -270,6 +270,9 @@ _COUNT_UNITS = "|".join(sorted(word_list("count_nouns"), key=len, reverse=True))
 _METRIC_NOUN = re.compile(r"(?:revenues?|sales|profits?|income|earnings|shares|stock|growth|spending|capex|"
                           r"investments?|margins?|valuation|price|turnover)$")
 _PRONOUNS = {"it", "its", "they", "their", "he", "she", "we", "our", "which", "who", "that"}
+_PEOPLE = frozenset(word_list("people_nouns"))
+#: What :func:`_syntactic_subject` returns when people own the number: nobody kg tracks
+_PEOPLES = Found(0, 0, "", "", "")
 
 
 def _syntactic_subject(c: Clause, start: int) -> Found | None:
@@ -294,6 +297,8 @@ def _syntactic_subject(c: Clause, start: int) -> Found | None:
     for _ in range(10):
         if token.pos_ in {"VERB", "AUX"}:
             for child in token.children:
+                if child.dep_ in {"nsubj", "nsubjpass"} and child.lemma_ in _PEOPLE:
+                    return _PEOPLES  # "Capital One shareholders will own 60%": theirs, not Capital One's
                 if child.dep_ in {"nsubj", "nsubjpass"}:
                     found = mention_in(child)
                     if found is not None:
@@ -339,6 +344,8 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     doc = c.doc_text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)]
     syntactic = _syntactic_subject(c, start)
+    if syntactic is _PEOPLES:
+        return None
     # "34% surge in revenue from its artificial intelligence division"
     if metric == "stake":
         # "the 55% held by GTCR": the holder follows

@@ -129,3 +129,15 @@ def test_a_stake_belongs_to_its_holder_not_to_the_buyer_or_the_company(extract):
     assert {("Hooli", "stake", Decimal("45")), ("Umbrella", "stake", Decimal("55")),
             ("Acme Group", "stake", Decimal("20"))} <= found
     assert not {f for f in found if f[0] in {"Globex", "Initech", "Acme Cloud"}}
+
+
+@pytest.mark.issue(7)
+def test_what_a_companys_shareholders_will_own_is_not_the_companys_stake(trained_nlp, gazetteer):
+    """SCHEMA's gold leaves out "X shareholders will own 60% of the combined company" (it reads the parse)."""
+    from kg.extract.base import extract_article
+    from kg.ingest import article_from_text
+
+    text = "Once the deal closes, Hooli shareholders will own about 60% of the combined company. Globex owns 5% of Initech."
+    measured = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer).measurements
+    found = {(m.subject.key, m.metric, m.value) for m in measured}
+    assert ("Globex", "stake", Decimal("5")) in found and not {f for f in found if f[0] == "Hooli"}
