@@ -40,8 +40,7 @@ import secrets
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -195,16 +194,23 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
     """Add the N-Triples file ``triples`` to the graph file ``graph_path``
     and return the graph's new store (in :func:`cache_dir`, as
     :func:`build_store` would make it). ``store_dir`` is the graph's store
-    before: a copy of it is given only the new triples and its summary
-    graph filled anew, and the graph file is written from that copy (as
-    :func:`save_ntriples_as` writes it: the same triples give the same
-    bytes), so that neither the graph nor its store is loaded again whole.
+    before: a copy of it is given only the triples it does not hold yet,
+    and its summary graph refreshed in the rows those touch
+    (:func:`_refresh_summary_rows`); the same triples are appended to the
+    graph file, so that neither the graph nor its store is read or written
+    again whole.
 
-    The copy holds the ontology too, which the file must not: its triples
-    are taken out before the file is written and put back after. None is
-    the graph's: the ontology describes kg's classes and properties, the
-    graph articles, entities and what they say (no subject in common, and
-    the graph has no blank nodes).
+    Appended as N-Triples lines, which are Turtle, TriG and N-Quads of the
+    default graph alike: the file then parses to what a rewrite would
+    write, though not in the order of a rewrite (a full build sorts; compare
+    graphs as RDF). A JSON-LD file, or new triples with blank nodes (which
+    a line appended to a file cannot name apart from the file's own), have
+    the graph written whole from the copy instead.
+
+    The copy holds the ontology too, which the file must not; no triple of
+    the graph is the ontology's (no subject in common, and the graph has no
+    blank nodes), so none of the new triples can be already there because
+    of it.
     """
     graph_path, ontology = Path(graph_path), ontology_path()
     if not _is_store(Path(store_dir)):  # gone with a cleared cache: made again from the graph file first
@@ -212,23 +218,26 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
     stores = cache_dir() / "stores"
     stores.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".adding-", dir=stores) as folder:
-        copy, graph_only = Path(folder) / "store", Path(folder) / "graph"
+        copy = Path(folder) / "store"
         with _reading(Path(store_dir)) as before:
             before.backup(str(copy))  # hard links to the files of the store, not a copy of its triples
         store = ox.Store(str(copy))
         try:
-            _bulk_load(store, Path(triples))
-            store.flush()
-            store.backup(str(graph_only))
-            # the file is written from the one while the other's summary graph is filled (each a core)
-            writing = ThreadPoolExecutor(1).submit(_dump_graph_only, graph_only, ontology, graph_path)
-            try:
-                # (summary.ru drops it too, but in a copy of a store Oxigraph's DROP GRAPH leaves its triples)
+            new = [quad for quad in dict.fromkeys(ox.parse(path=str(triples), format=ox.RdfFormat.N_TRIPLES))
+                   if quad not in store]
+            store.extend(new)
+            blank = any(isinstance(term, ox.BlankNode) for quad in new for term in (quad.subject, quad.object))
+            if blank:
                 store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
                 store.update(summary_update())
-                store.flush()
-            finally:
-                writing.result()
+            else:
+                _refresh_summary_rows(store, new)
+            store.flush()
+            if blank or _OX_FORMATS[suffix_format(graph_path)] is ox.RdfFormat.JSON_LD:
+                store.backup(str(Path(folder) / "graph"))
+                _dump_graph_only(Path(folder) / "graph", ontology, graph_path)
+            else:
+                _append_lines(graph_path, new)
         finally:
             del store
         target = stores / _store_key(graph_path, ontology)
@@ -240,23 +249,25 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
     return target
 
 
-def _dump_graph_only(folder: Path, ontology: Path, path: Path) -> None:
-    """Write the graph of the store in ``folder`` to ``path``: without its
-    summary graph and ontology, whose triples are taken out of it first."""
-    store = ox.Store(str(folder))
-    try:
-        store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
-        # the ontology's triples: about what it names, and the blank nodes it describes them with
-        about = {quad.subject for quad in ox.parse(path=str(ontology), format=_rdf_format(ontology))
-                 if not isinstance(quad.subject, ox.BlankNode)}
-        while about:
-            for quad in list(store.quads_for_pattern(about.pop(), None, None, ox.DefaultGraph())):
-                store.remove(quad)
-                if isinstance(quad.object, ox.BlankNode):
-                    about.add(quad.object)
-        _dump(store, path)
-    finally:
-        del store
+def _append_lines(path: Path, quads: Sequence[ox.Quad]) -> None:
+    """Append ``quads`` (of the default graph) to the graph file ``path`` as
+    N-Triples lines. A write that fails leaves the file as it was; one cut
+    short by a kill leaves it longer than the journal's record of it
+    (:class:`kg.pipeline._Written`), so the next change rewrites it whole."""
+    text = "".join(f"{quad.subject} {quad.predicate} {quad.object} .\n" for quad in quads).encode("utf-8")
+    with path.open("r+b") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size:
+            fh.seek(size - 1)
+            if fh.read(1) != b"\n":
+                text = b"\n" + text
+        try:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except BaseException:
+            fh.truncate(size)
+            raise
 
 
 #: Lines of an N-Triples or N-Quads file that Oxigraph's bulk loader is given
@@ -357,6 +368,102 @@ def summary_update() -> str:
     the saved queries that aggregate the whole graph, so that they stay fast
     as it grows. Run after every load and update of a store."""
     return (TRIPLES_DIR / "summary.ru").read_text(encoding="utf-8")
+
+
+#: For each aggregate of ``triples/summary.ru``, in its order: the variables
+#: of its inner SELECT whose VALUES restrict it to the rows of some keys
+#: (none: it is computed whole), and the pattern of those rows in
+#: :data:`SUMMARY_GRAPH`, by the same variables (with ``?row``: each row is a
+#: node, all of whose triples go).
+_SUMMARY_ROWS = (
+    (("entity", "class"), "?row a kg:SourceCount ; rdfs:label ?entity ; kg:class ?class"),
+    (("entity",), "?row a kg:FactConflict ; rdfs:label ?entity"),
+    (("p", "s", "o"), "?row a kg:EdgeCount ; kg:edgeRelation ?p ; kg:edgeSubject ?s ; kg:edgeObject ?o"),
+    (("p", "s", "o"), "?row a kg:ExtractorCount ; kg:edgeRelation ?p ; kg:edgeSubject ?s ; kg:edgeObject ?o"),
+    (("article",), "?article kg:factsStated ?facts"),
+    ((), "?row a kg:FactCount"),
+)
+
+#: The nodes ?x whose triples the aggregates read, reached from the subjects
+#: of new triples (%s): those, and what links to one as evidence or to an
+#: evidence derived from one (a new article). (Each part has its own
+#: VALUES: a group sees no variable bound outside it.)
+_REACHED = """{ SELECT DISTINCT ?x WHERE {
+  { VALUES ?x { %(nodes)s } }
+  UNION { VALUES ?n { %(nodes)s } ?x kg:evidence ?n }
+  UNION { VALUES ?n { %(nodes)s } ?ev prov:wasDerivedFrom ?n . ?x kg:evidence ?ev }
+} }"""
+
+#: The keys of the rows that the reached nodes (%s) may change: entities
+#: (their label and, for one of kg's classes, the class), relation triples
+#: and articles.
+_TOUCHED_ENTITIES = """SELECT DISTINCT ?entity ?class WHERE {
+  { %(reached)s BIND(?x AS ?e) } UNION { %(reached)s ?x kg:denotes|kg:subject|rdf:subject|rdf:object ?e }
+  ?e rdfs:label ?entity .
+  OPTIONAL { ?e a ?class . ?class rdfs:subClassOf kg:Entity }
+}"""
+_TOUCHED_STATEMENTS = "SELECT DISTINCT ?p ?s ?o WHERE { %(reached)s ?x rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o }"
+_TOUCHED_ARTICLES = """SELECT DISTINCT ?article WHERE {
+  { %(reached)s ?x prov:wasDerivedFrom ?article } UNION { %(reached)s ?x kg:evidence/prov:wasDerivedFrom ?article }
+}"""
+
+
+def _summary_rows_update(nodes: Iterable[str], query: Callable[[str], Iterable[tuple[str, ...]]]) -> str:
+    """The SPARQL 1.1 Update that brings :data:`SUMMARY_GRAPH` up to date
+    after triples were added whose subjects are ``nodes`` (IRIs in angle
+    brackets), as the whole ``triples/summary.ru`` would, when only
+    triples were added: it deletes the rows those triples may change and
+    computes them again by the aggregates of ``summary.ru``, each
+    restricted by a VALUES clause to those rows (:data:`_SUMMARY_ROWS`).
+    ``query`` answers a SELECT on the store, each term in SPARQL syntax, to
+    find the rows' keys.
+    """
+    reached = {"reached": _REACHED % {"nodes": " ".join(sorted(set(nodes)))}}
+    entities = list(query(_TOUCHED_ENTITIES % reached))
+    # a relation triple both ways: the row of a symmetric one is keyed by whichever way has the smaller IRI first
+    statements = {row for p, s, o in query(_TOUCHED_STATEMENTS % reached) for row in ((p, s, o), (p, o, s))}
+    keys = {("entity", "class"): sorted({row for row in entities if row[1] is not None}),
+            ("entity",): sorted({(entity,) for entity, _ in entities}),
+            ("p", "s", "o"): sorted(statements),
+            ("article",): sorted(query(_TOUCHED_ARTICLES % reached))}
+    aggregates = re.findall(r"^INSERT\b.*?(?=^INSERT\b|\Z)", summary_update(), re.S | re.M)
+    if len(aggregates) != len(_SUMMARY_ROWS):
+        raise ValueError(f"summary.ru has {len(aggregates)} aggregates where kg.store._SUMMARY_ROWS says how to "
+                         f"refresh {len(_SUMMARY_ROWS)}: give each its keys there")
+    prologue = "".join(re.findall(r"^PREFIX .*\n", summary_update(), re.M))
+    deletes, inserts = [], []
+    for aggregate, (variables, rows) in zip(aggregates, _SUMMARY_ROWS):
+        values = _values_block(variables, keys[variables]) if variables else ""
+        taken, where = ("?row ?rp ?ro", f"{rows} . ?row ?rp ?ro") if "?row" in rows else (rows, rows)
+        deletes.append(f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ {taken} }} }}\n"
+                       f"WHERE {{ {values} GRAPH <{SUMMARY_GRAPH}> {{ {where} }} }}")
+        statement = re.sub(r"^\s*#.*\n", "", aggregate, flags=re.M).rstrip().removesuffix(";").rstrip()
+        # the VALUES first in the aggregate's inner SELECT: its patterns are matched from those keys
+        inserts.append(re.sub(r"(\bSELECT\b.*?\bWHERE \{)", lambda m: f"{m[1]}\n    {values}", statement,
+                              count=1, flags=re.S))
+    return prologue + " ;\n".join(deletes + inserts)
+
+
+def _values_block(variables: Sequence[str], rows: Iterable[tuple[str, ...]]) -> str:
+    """A VALUES clause of ``rows`` (terms in SPARQL syntax) for ``variables``.
+
+    >>> _values_block(("a", "b"), [("<x>", '"y"')])
+    'VALUES (?a ?b) { (<x> "y") }'
+    """
+    names = " ".join(f"?{name}" for name in variables)
+    return f"VALUES ({names}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
+
+
+def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
+    """Bring the summary graph of ``store`` up to date after ``added`` were
+    loaded into it (:func:`_summary_rows_update`)."""
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+    def query(sparql: str) -> Iterator[tuple[str, ...]]:
+        for solution in store.query(sparql, prefixes=prefixes):
+            yield tuple(None if term is None else str(term) for term in solution)
+
+    store.update(_summary_rows_update((str(quad.subject) for quad in added), query))
 
 
 def has_summary(source: Graph | Store) -> bool:
