@@ -298,9 +298,12 @@ def render(rows, split, resolving, env_note, args) -> str:
         "",
         "| stage | s | share |", "|---|---:|---:|", *parts, "",
         "`kg add` resolves only the new article, from the resolution the journal keeps (`Resolver.insert`, "
-        "as if it had come in id order), and adds only its share of the graph to a copy of the store; "
-        f"what still grows with the graph is reading and keeping that resolution, the summary graph filled "
-        f"anew, and writing and hashing the whole graph file. {trend}", "",
+        "as if it had come in id order); of its share of the graph, the triples the store does not hold go "
+        "into a copy of the store (hard links) and are appended to the graph file, and only the rows of the "
+        "summary graph they touch are computed again (`kg.store._summary_rows_update`). What still grows with "
+        "the graph: reading and keeping that resolution in the journal, hashing the whole graph file (the "
+        "store's cache key), and the rows of an entity that many articles name (recounted whole when one more "
+        f"names it). {trend}", "",
         "When a new article may change what was decided for the others (it spells a name first that a later "
         "article by id spelt otherwise, comes within fuzzy reach of a later one's name, changes an entity's "
         "class), `kg add` resolves every article again and rewrites the graph, as `kg remove` always does. "
