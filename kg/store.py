@@ -236,7 +236,7 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
             if blank or _OX_FORMATS[suffix_format(graph_path)] is ox.RdfFormat.JSON_LD:
                 store.backup(str(Path(folder) / "graph"))
                 _dump_graph_only(Path(folder) / "graph", ontology, graph_path)
-            else:
+            elif new:
                 _append_lines(graph_path, new)
         finally:
             del store
