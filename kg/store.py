@@ -227,7 +227,7 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
                    if quad not in store]
             store.extend(new)
             blank = any(isinstance(term, ox.BlankNode) for quad in new for term in (quad.subject, quad.object))
-            if blank:
+            if blank:  # (summary.ru drops it too, but in a copy of a store Oxigraph's DROP GRAPH leaves its triples)
                 store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
                 store.update(summary_update())
             else:
@@ -247,6 +247,25 @@ def add_to_graph(graph_path: str | Path, triples: str | Path, store_dir: str | P
                 os.replace(copy, version)
                 _switch(target, version)
     return target
+
+
+def _dump_graph_only(folder: Path, ontology: Path, path: Path) -> None:
+    """Write the graph of the store in ``folder`` to ``path``: without its
+    summary graph and ontology, whose triples are taken out of it first."""
+    store = ox.Store(str(folder))
+    try:
+        store.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
+        # the ontology's triples: about what it names, and the blank nodes it describes them with
+        about = {quad.subject for quad in ox.parse(path=str(ontology), format=_rdf_format(ontology))
+                 if not isinstance(quad.subject, ox.BlankNode)}
+        while about:
+            for quad in list(store.quads_for_pattern(about.pop(), None, None, ox.DefaultGraph())):
+                store.remove(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    about.add(quad.object)
+        _dump(store, path)
+    finally:
+        del store
 
 
 def _append_lines(path: Path, quads: Sequence[ox.Quad]) -> None:

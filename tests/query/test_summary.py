@@ -133,7 +133,8 @@ def _reversed_symmetric(quads: list) -> tuple[list, set]:
 @pytest.mark.parametrize(("part", "ext"), [(lambda q: _random_share(q, 1, 0.02), "trig"),
                                            (lambda q: _random_share(q, 2, 0.3), "nt"),
                                            (lambda q: _random_share(q, 3, 0.7), "ttl"),
-                                           (_article_nodes, "nq"), (_reversed_symmetric, "trig")])
+                                           (_article_nodes, "nq"), (_reversed_symmetric, "trig"),
+                                           (lambda q: _random_share(q, 4, 0.1), "jsonld")])  # (written whole)
 def test_adding_triples_refreshes_the_rows_they_touch_as_the_whole_summary_would(tmp_path, monkeypatch, part, ext):
     """Triples added to a store of a graph (kg add adds an article's share, a part of what makes the whole)
     give the summary graph that filling it whole from the graph gives; and the graph file, appended to,
