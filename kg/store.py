@@ -391,76 +391,28 @@ def summary_update() -> str:
 
 #: For each aggregate of ``triples/summary.ru``, in its order: the variables
 #: of its inner SELECT whose VALUES restrict it to the rows of some keys
-#: (none: it is computed whole), and the pattern of those rows in
-#: :data:`SUMMARY_GRAPH`, by the same variables (with ``?row``: each row is a
-#: node, all of whose triples go).
-_SUMMARY_ROWS = (
-    (("entity", "class"), "?row a kg:SourceCount ; rdfs:label ?entity ; kg:class ?class"),
-    (("entity",), "?row a kg:FactConflict ; rdfs:label ?entity"),
-    (("p", "s", "o"), "?row a kg:EdgeCount ; kg:edgeRelation ?p ; kg:edgeSubject ?s ; kg:edgeObject ?o"),
-    (("p", "s", "o"), "?row a kg:ExtractorCount ; kg:edgeRelation ?p ; kg:edgeSubject ?s ; kg:edgeObject ?o"),
-    (("article",), "?article kg:factsStated ?facts"),
-    ((), "?row a kg:FactCount"),
-)
-
-#: The nodes ?x whose triples the aggregates read, reached from the subjects
-#: of new triples (%s): those, and what links to one as evidence or to an
-#: evidence derived from one (a new article). (Each part has its own
-#: VALUES: a group sees no variable bound outside it.)
-_REACHED = """{ SELECT DISTINCT ?x WHERE {
-  { VALUES ?x { %(nodes)s } }
-  UNION { VALUES ?n { %(nodes)s } ?x kg:evidence ?n }
-  UNION { VALUES ?n { %(nodes)s } ?ev prov:wasDerivedFrom ?n . ?x kg:evidence ?ev }
-} }"""
-
-#: The keys of the rows that the reached nodes (%s) may change: entities
-#: (their label and, for one of kg's classes, the class), relation triples
-#: and articles.
-_TOUCHED_ENTITIES = """SELECT DISTINCT ?entity ?class WHERE {
-  { %(reached)s BIND(?x AS ?e) } UNION { %(reached)s ?x kg:denotes|kg:subject|rdf:subject|rdf:object ?e }
-  ?e rdfs:label ?entity .
-  OPTIONAL { ?e a ?class . ?class rdfs:subClassOf kg:Entity }
-}"""
-_TOUCHED_STATEMENTS = "SELECT DISTINCT ?p ?s ?o WHERE { %(reached)s ?x rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o }"
-_TOUCHED_ARTICLES = """SELECT DISTINCT ?article WHERE {
-  { %(reached)s ?x prov:wasDerivedFrom ?article } UNION { %(reached)s ?x kg:evidence/prov:wasDerivedFrom ?article }
-}"""
+#: (none: it is computed whole). The rows of those keys are removed first
+#: (:func:`_remove_summary_rows`).
+_SUMMARY_KEYS = (("entity", "class"), ("entity",), ("statement",), ("statement",), ("article",), ())
 
 
-def _summary_rows_update(nodes: Iterable[str], query: Callable[[str], Iterable[tuple[str, ...]]]) -> str:
-    """The SPARQL 1.1 Update that brings :data:`SUMMARY_GRAPH` up to date
-    after triples were added whose subjects are ``nodes`` (IRIs in angle
-    brackets), as the whole ``triples/summary.ru`` would, when only
-    triples were added: it deletes the rows those triples may change and
-    computes them again by the aggregates of ``summary.ru``, each
-    restricted by a VALUES clause to those rows (:data:`_SUMMARY_ROWS`).
-    ``query`` answers a SELECT on the store, each term in SPARQL syntax, to
-    find the rows' keys.
-    """
-    reached = {"reached": _REACHED % {"nodes": " ".join(sorted(set(nodes)))}}
-    entities = list(query(_TOUCHED_ENTITIES % reached))
-    # a relation triple both ways: the row of a symmetric one is keyed by whichever way has the smaller IRI first
-    statements = {row for p, s, o in query(_TOUCHED_STATEMENTS % reached) for row in ((p, s, o), (p, o, s))}
-    keys = {("entity", "class"): sorted({row for row in entities if row[1] is not None}),
-            ("entity",): sorted({(entity,) for entity, _ in entities}),
-            ("p", "s", "o"): sorted(statements),
-            ("article",): sorted(query(_TOUCHED_ARTICLES % reached))}
-    aggregates = re.findall(r"^INSERT\b.*?(?=^INSERT\b|\Z)", summary_update(), re.S | re.M)
-    if len(aggregates) != len(_SUMMARY_ROWS):
-        raise ValueError(f"summary.ru has {len(aggregates)} aggregates where kg.store._SUMMARY_ROWS says how to "
-                         f"refresh {len(_SUMMARY_ROWS)}: give each its keys there")
-    prologue = "".join(re.findall(r"^PREFIX .*\n", summary_update(), re.M))
-    deletes, inserts = [], []
-    for aggregate, (variables, rows) in zip(aggregates, _SUMMARY_ROWS):
-        values = _values_block(variables, keys[variables]) if variables else ""
-        taken, where = ("?row ?rp ?ro", f"{rows} . ?row ?rp ?ro") if "?row" in rows else (rows, rows)
-        deletes.append(f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ {taken} }} }}\n"
-                       f"WHERE {{ {values} GRAPH <{SUMMARY_GRAPH}> {{ {where} }} }}")
+def _restricted_summary(values: dict[tuple[str, ...], Iterable[tuple[str, ...]]]) -> str:
+    """The aggregates of ``triples/summary.ru`` as one SPARQL 1.1 Update that
+    inserts only the rows of some keys: each aggregate's inner SELECT begins
+    with a VALUES clause of ``values[its keys]`` (terms in SPARQL syntax),
+    which its patterns are matched from (:data:`_SUMMARY_KEYS`)."""
+    text = summary_update()
+    aggregates = re.findall(r"^INSERT\b.*?(?=^INSERT\b|\Z)", text, re.S | re.M)
+    if len(aggregates) != len(_SUMMARY_KEYS):
+        raise ValueError(f"summary.ru has {len(aggregates)} aggregates where kg.store._SUMMARY_KEYS names the keys "
+                         f"of {len(_SUMMARY_KEYS)}: give each its keys there, and its rows to _remove_summary_rows")
+    inserts = []
+    for aggregate, variables in zip(aggregates, _SUMMARY_KEYS):
+        block = _values_block(variables, values[variables]) if variables else ""
         statement = re.sub(r"^\s*#.*\n", "", aggregate, flags=re.M).rstrip().removesuffix(";").rstrip()
-        # the VALUES first in the aggregate's inner SELECT: its patterns are matched from those keys
-        inserts.append(re.sub(r"(\bSELECT\b.*?\bWHERE \{)", lambda m: f"{m[1]}\n    {values}", statement,
+        inserts.append(re.sub(r"(\bSELECT\b.*?\bWHERE \{)", lambda m: f"{m[1]}\n    {block}", statement,
                               count=1, flags=re.S))
-    return prologue + " ;\n".join(deletes + inserts)
+    return "".join(re.findall(r"^PREFIX .*\n", text, re.M)) + " ;\n".join(inserts)
 
 
 def _values_block(variables: Sequence[str], rows: Iterable[tuple[str, ...]]) -> str:
@@ -473,16 +425,92 @@ def _values_block(variables: Sequence[str], rows: Iterable[tuple[str, ...]]) -> 
     return f"VALUES ({names}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
 
 
+_RDF, _RDFS, _PROV = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", str(RDFS), "http://www.w3.org/ns/prov#"
+_TYPE, _LABEL = ox.NamedNode(_RDF + "type"), ox.NamedNode(_RDFS + "label")
+_EVIDENCE, _DERIVED = ox.NamedNode(str(KG) + "evidence"), ox.NamedNode(_PROV + "wasDerivedFrom")
+_STATED = tuple(ox.NamedNode(_RDF + name) for name in ("predicate", "subject", "object"))
+#: what links a node of the graph to the entity it is about (as the source counts read it)
+_ABOUT = (ox.NamedNode(str(KG) + "denotes"), ox.NamedNode(str(KG) + "subject"), _STATED[1], _STATED[2])
+
+
 def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
-    """Bring the summary graph of ``store`` up to date after ``added`` were
-    loaded into it (:func:`_summary_rows_update`)."""
-    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    """Bring the summary graph of ``store`` up to date after the triples
+    ``added`` were loaded into it (nothing taken out), as filling it whole
+    by ``triples/summary.ru`` would: the rows those triples may change are
+    removed and computed again by the aggregates of ``summary.ru``, each
+    restricted to those rows (:func:`_restricted_summary`).
 
-    def query(sparql: str) -> Iterator[tuple[str, ...]]:
-        for solution in store.query(sparql, prefixes=prefixes):
-            yield tuple(None if term is None else str(term) for term in solution)
+    The rows are found and removed through the store's indexes: Oxigraph
+    matched a VALUES clause of thousands of nodes against the whole graph
+    (20–30 s at 1,000 articles), where each lookup here takes microseconds.
+    A row may change when a triple it reads is new: the nodes reached from
+    the new triples' subjects (those, what has one as evidence, what has as
+    evidence what was derived from one) and the entities they are about
+    (their labels and classes), relation triples (their statements, both
+    ways: the row of a symmetric one is keyed by the smaller IRI first) and
+    articles (what the reached nodes were derived from).
+    """
+    def subjects(predicate, obj):
+        return (quad.subject for quad in store.quads_for_pattern(None, predicate, obj, ox.DefaultGraph()))
 
-    store.update(_summary_rows_update((str(quad.subject) for quad in added), query))
+    def objects(subject, predicate):
+        return (quad.object for quad in store.quads_for_pattern(subject, predicate, None, ox.DefaultGraph()))
+
+    nodes = {quad.subject for quad in added}
+    reached = set(nodes)
+    for node in nodes:
+        reached.update(subjects(_EVIDENCE, node))
+        for evidence in subjects(_DERIVED, node):
+            reached.update(subjects(_EVIDENCE, evidence))
+    entities = reached | {entity for node in reached for about in _ABOUT for entity in objects(node, about)}
+    entity_class = ox.NamedNode(str(KG) + "Entity")
+    labelled = [(label, cls) for entity in entities for label in objects(entity, _LABEL)
+                for cls in [*(c for c in objects(entity, _TYPE)
+                              if ox.Quad(c, ox.NamedNode(_RDFS + "subClassOf"), entity_class) in store), None]]
+    triples = {tuple(next(objects(node, part), None) for part in _STATED) for node in reached}
+    triples = {(p, s, o) for p, s, o in triples if p is not None}
+    statements = {statement for p, s, o in triples for a, b in ((s, o), (o, s)) for statement in subjects(_STATED[1], a)
+                  if ox.Quad(statement, _STATED[2], b) in store and ox.Quad(statement, _STATED[0], p) in store}
+    articles = {article for node in reached
+                for source in (node, *objects(node, _EVIDENCE)) for article in objects(source, _DERIVED)}
+    keys = {("entity", "class"): {(label, cls) for label, cls in labelled if cls is not None},
+            ("entity",): {(label,) for label, _ in labelled},
+            ("statement",): {(statement,) for statement in statements},
+            ("article",): {(article,) for article in articles}}
+    _remove_summary_rows(store, keys, {(p, a, b) for p, s, o in triples for a, b in ((s, o), (o, s))})
+    store.update(_restricted_summary({variables: sorted(tuple(str(term) for term in row) for row in rows)
+                                      for variables, rows in keys.items()}))
+
+
+def _remove_summary_rows(store: ox.Store, keys: dict[tuple[str, ...], set[tuple]], edges: set[tuple]) -> None:
+    """Take out of the summary graph the rows of the entities (label and
+    class, or label), articles and relation triples (``edges``, as (relation,
+    subject, object)) in ``keys``, and the total of facts."""
+    summary = ox.NamedNode(SUMMARY_GRAPH)
+
+    def rows(predicate, obj, kind):
+        for quad in store.quads_for_pattern(None, predicate, obj, summary):
+            if ox.Quad(quad.subject, _TYPE, kind, summary) in store:
+                yield quad.subject
+
+    kg = str(KG)
+    gone = set()
+    for label, cls in keys[("entity", "class")]:
+        gone.update(row for row in rows(_LABEL, label, ox.NamedNode(kg + "SourceCount"))
+                    if ox.Quad(row, ox.NamedNode(kg + "class"), cls, summary) in store)
+    for (label,) in keys[("entity",)]:
+        gone.update(rows(_LABEL, label, ox.NamedNode(kg + "FactConflict")))
+    for p, a, b in edges:
+        for kind in ("EdgeCount", "ExtractorCount"):
+            gone.update(row for row in rows(ox.NamedNode(kg + "edgeSubject"), a, ox.NamedNode(kg + kind))
+                        if ox.Quad(row, ox.NamedNode(kg + "edgeObject"), b, summary) in store
+                        and ox.Quad(row, ox.NamedNode(kg + "edgeRelation"), p, summary) in store)
+    gone.update(quad.subject for quad in store.quads_for_pattern(None, _TYPE, ox.NamedNode(kg + "FactCount"), summary))
+    taken = [quad for row in gone for quad in store.quads_for_pattern(row, None, None, summary)]
+    taken += [quad for (article,) in keys[("article",)]
+              for quad in store.quads_for_pattern(article, ox.NamedNode(kg + "factsStated"), None, summary)]
+    for quad in taken:
+        store.remove(quad)
 
 
 def has_summary(source: Graph | Store) -> bool:

@@ -118,15 +118,22 @@ def _article_nodes(quads: list) -> tuple[list, set]:
 
 
 def _reversed_symmetric(quads: list) -> tuple[list, set]:
-    """A competesWith statement stated the other way round too (by a new statement with the same evidence): its
-    row, keyed from the smaller IRI, is the one the first way made."""
+    """A competesWith statement stated the other way round too, by a new statement with the evidence of another
+    article: its row, keyed from the smaller IRI, is the one the first way made, now with both articles."""
     (statement, subject, obj), *_ = sorted(
         (q.subject, next(r.object for r in quads if r.subject == q.subject and r.predicate.value == RDF_NS + "subject"),
          next(r.object for r in quads if r.subject == q.subject and r.predicate.value == RDF_NS + "object"))
         for q in quads if q.predicate.value == RDF_NS + "predicate" and q.object.value == KG_NS + "competesWith")
     other = ox.NamedNode(statement.value + "-reversed")
     swap = {RDF_NS + "subject": obj, RDF_NS + "object": subject}
-    new = {ox.Quad(other, q.predicate, swap.get(q.predicate.value, q.object)) for q in quads if q.subject == statement}
+    evidence = KG_NS + "evidence"
+    derived = {q.subject: q.object for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"}
+    articles = {derived[q.object] for q in quads if q.subject == statement and q.predicate.value == evidence}
+    elsewhere = next(q.object for q in sorted(quads, key=str) if q.predicate.value == evidence
+                     and q.object in derived and derived[q.object] not in articles
+                     and any(r.subject == q.object and r.predicate.value == KG_NS + "extractor" for r in quads))
+    new = {ox.Quad(other, q.predicate, swap.get(q.predicate.value, q.object)) for q in quads
+           if q.subject == statement and q.predicate.value != evidence} | {ox.Quad(other, ox.NamedNode(evidence), elsewhere)}
     return quads + sorted(new, key=str), new
 
 
