@@ -280,7 +280,7 @@ def render(rows, split, resolving, env_note, args) -> str:
                  f"({alone:.1f} s on average here): "
                  + ("within the goal (≤ 2×)." if at_10k <= 2 * alone else "the goal (≤ 2×) is not met at that size."))
     else:
-        trend = "no growth that this run's noise lets one measure."
+        trend = "No growth that this run's noise lets one measure."
     fallback = resolving[-1] if resolving else None
     return "\n".join([
         f"Regenerate this section: `python bench/bench_add.py --sizes {' '.join(map(str, sizes))} "
@@ -300,7 +300,7 @@ def render(rows, split, resolving, env_note, args) -> str:
         "`kg add` resolves only the new article, from the resolution the journal keeps (`Resolver.insert`, "
         "as if it had come in id order); of its share of the graph, the triples the store does not hold go "
         "into a copy of the store (hard links) and are appended to the graph file, and only the rows of the "
-        "summary graph they touch are computed again (`kg.store._summary_rows_update`). What still grows with "
+        "summary graph they touch are computed again (`kg.store._refresh_summary_rows`). What still grows with "
         "the graph: reading and keeping that resolution in the journal, hashing the whole graph file (the "
         "store's cache key), and the rows of an entity that many articles name (recounted whole when one more "
         f"names it). {trend}", "",
