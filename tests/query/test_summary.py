@@ -118,23 +118,22 @@ def _article_nodes(quads: list) -> tuple[list, set]:
 
 
 def _reversed_symmetric(quads: list) -> tuple[list, set]:
-    """A competesWith statement stated the other way round too, by a new statement with the evidence of another
-    article: its row, keyed from the smaller IRI, is the one the first way made, now with both articles."""
-    (statement, subject, obj), *_ = sorted(
-        (q.subject, next(r.object for r in quads if r.subject == q.subject and r.predicate.value == RDF_NS + "subject"),
-         next(r.object for r in quads if r.subject == q.subject and r.predicate.value == RDF_NS + "object"))
-        for q in quads if q.predicate.value == RDF_NS + "predicate" and q.object.value == KG_NS + "competesWith")
-    other = ox.NamedNode(statement.value + "-reversed")
-    swap = {RDF_NS + "subject": obj, RDF_NS + "object": subject}
-    evidence = KG_NS + "evidence"
+    """Of a competesWith relation stated both ways (two statements, as kg writes a symmetric one), the way
+    from the larger IRI, given the evidence of another article instead of its own: its row is keyed from the
+    smaller IRI, by the other way, and counts the articles of both."""
     derived = {q.subject: q.object for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"}
-    articles = {derived[q.object] for q in quads if q.subject == statement and q.predicate.value == evidence}
-    elsewhere = next(q.object for q in sorted(quads, key=str) if q.predicate.value == evidence
-                     and q.object in derived and derived[q.object] not in articles
-                     and any(r.subject == q.object and r.predicate.value == KG_NS + "extractor" for r in quads))
-    new = {ox.Quad(other, q.predicate, swap.get(q.predicate.value, q.object)) for q in quads
-           if q.subject == statement and q.predicate.value != evidence} | {ox.Quad(other, ox.NamedNode(evidence), elsewhere)}
-    return quads + sorted(new, key=str), new
+
+    def value(node, name):
+        return next(q.object for q in quads if q.subject == node and q.predicate.value == name)
+
+    stated = {(value(q.subject, RDF_NS + "subject"), value(q.subject, RDF_NS + "object")): q.subject for q in quads
+              if q.predicate.value == RDF_NS + "predicate" and q.object.value == KG_NS + "competesWith"}
+    later = next(statement for (s, o), statement in sorted(stated.items(), key=str) if s.value > o.value)
+    evidence = ox.NamedNode(KG_NS + "evidence")
+    own = {derived[q.object] for q in quads if q.subject == later and q.predicate == evidence}
+    other = next(q.object for q in sorted(quads, key=str) if q.predicate == evidence and derived[q.object] not in own)
+    changed = [q for q in quads if not (q.subject == later and q.predicate == evidence)] + [ox.Quad(later, evidence, other)]
+    return changed, {q for q in changed if q.subject == later}
 
 
 @pytest.mark.parametrize(("part", "ext"), [(lambda q: _random_share(q, 1, 0.02), "trig"),
