@@ -144,7 +144,8 @@ def stages(graph: Path) -> tuple[dict[str, float], bool]:
         setattr(owner, name, clocked)
 
     for owner, name in ((Journal, "kept"), (Journal, "keep"), (kg.pipeline, "_add_in_place"),
-                        (kg.pipeline, "add_to_graph"), (kg.store, "_dump"), (kg.store, "_store_key")):
+                        (kg.pipeline, "add_to_graph"), (kg.store, "_refresh_summary_rows"), (kg.store, "_append_lines"),
+                        (kg.store, "_store_key")):
         timed(owner, name)
     load_pipeline()  # the model is loaded in both commands alike: not a stage of adding
     start = time.perf_counter()
@@ -156,10 +157,10 @@ def stages(graph: Path) -> tuple[dict[str, float], bool]:
         "read what the last resolution kept in the journal": spent["kept"],
         "resolve the article and write its triples": spent["_add_in_place"] - spent["keep"] - spent["add_to_graph"],
         "keep the resolution in the journal": spent["keep"],
-        "copy the store, load the new triples (and what filling its summary graph anew takes beyond the dump)":
-            spent["add_to_graph"] - spent["_dump"] - spent["_store_key"],
-        "write the graph file (Oxigraph's dump of the whole graph, while the summary graph is filled)":
-            spent["_dump"],
+        "copy the store, load the triples it does not hold (and move the copy into place)":
+            spent["add_to_graph"] - spent["_refresh_summary_rows"] - spent["_append_lines"] - spent["_store_key"],
+        "refresh the rows of the summary graph the new triples touch": spent["_refresh_summary_rows"],
+        "append the new triples to the graph file": spent["_append_lines"],
         "hash the graph file (the store's cache key)": spent["_store_key"],
     }
     return times, change.in_place
@@ -279,7 +280,7 @@ def render(rows, split, resolving, env_note, args) -> str:
                  f"({alone:.1f} s on average here): "
                  + ("within the goal (≤ 2×)." if at_10k <= 2 * alone else "the goal (≤ 2×) is not met at that size."))
     else:
-        trend = "no growth that this run's noise lets one measure."
+        trend = "No growth that this run's noise lets one measure."
     fallback = resolving[-1] if resolving else None
     return "\n".join([
         f"Regenerate this section: `python bench/bench_add.py --sizes {' '.join(map(str, sizes))} "
@@ -297,9 +298,12 @@ def render(rows, split, resolving, env_note, args) -> str:
         "",
         "| stage | s | share |", "|---|---:|---:|", *parts, "",
         "`kg add` resolves only the new article, from the resolution the journal keeps (`Resolver.insert`, "
-        "as if it had come in id order), and adds only its share of the graph to a copy of the store; "
-        f"what still grows with the graph is reading and keeping that resolution, the summary graph filled "
-        f"anew, and writing and hashing the whole graph file. {trend}", "",
+        "as if it had come in id order); of its share of the graph, the triples the store does not hold go "
+        "into a copy of the store (hard links) and are appended to the graph file, and only the rows of the "
+        "summary graph they touch are computed again (`kg.store._refresh_summary_rows`). What still grows with "
+        "the graph: reading and keeping that resolution in the journal, hashing the whole graph file (the "
+        "store's cache key), and the rows of an entity that many articles name (recounted whole when one more "
+        f"names it). {trend}", "",
         "When a new article may change what was decided for the others (it spells a name first that a later "
         "article by id spelt otherwise, comes within fuzzy reach of a later one's name, changes an entity's "
         "class), `kg add` resolves every article again and rewrites the graph, as `kg remove` always does. "

@@ -4,13 +4,17 @@ are what the aggregate gives on the graph as it is."""
 
 from __future__ import annotations
 
+import random
 import re
 
+import pyoxigraph as ox
 import pytest
+from rdflib.compare import isomorphic
 
 from kg.model import TRIPLES_DIR
 from kg.query import PREFIXES, run_query
-from kg.store import apply_update, build_store, open_store, summary_update
+from kg.store import (SUMMARY_GRAPH, add_to_graph, apply_update, build_store, load_graph, open_store,
+                      save_ntriples_as, summary_update)
 
 pytestmark = pytest.mark.issue(9)
 
@@ -83,3 +87,77 @@ def test_an_update_refreshes_the_summary(tmp_path):
         <https://w3id.org/kg-news/evidence/new> prov:wasDerivedFrom article:new-one .
     }""", prefixes=PREFIXES)
     assert nvidia_sources() == before + 1
+
+
+def _summary_rows(location) -> list[tuple]:
+    """The rows of a store's summary graph: each a sorted tuple of its predicates and objects (a row that is a
+    triple, kg:factsStated, with its subject). The articles and claims an aggregate joins are compared as sets:
+    GROUP_CONCAT joins in whatever order the engine met them."""
+    rows: dict[str, list[tuple[str, str]]] = {}
+    with open_store(location) as opened:
+        for s, p, o in opened.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }}"):
+            value = o.value if o.kind == "bnode" else o.n3()
+            if p.value.endswith(("#articles", "#claims")):
+                value = " ".join(sorted(o.value.split("/" if p.value.endswith("#articles") else " | ")))
+            rows.setdefault(s.value if s.kind == "bnode" else s.n3(), []).append((p.n3(), value))
+    return sorted(((key,) if key.startswith("<") else ("",)) + tuple(sorted(cells))
+                  for key, cells in rows.items())
+
+
+KG_NS, RDF_NS = "https://w3id.org/kg-news/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _random_share(quads: list, seed: int, share: float) -> tuple[list, set]:
+    rng = random.Random(seed)
+    return quads, {quad for quad in quads if rng.random() < share}
+
+
+def _article_nodes(quads: list) -> tuple[list, set]:
+    """The triples of the articles themselves (their file names): the rows of the evidence derived from them change."""
+    return quads, {quad for quad in quads if "/article/" in quad.subject.value}
+
+
+def _reversed_symmetric(quads: list) -> tuple[list, set]:
+    """Of a competesWith relation stated both ways (two statements, as kg writes a symmetric one), the way
+    from the larger IRI, given the evidence of another article instead of its own: its row is keyed from the
+    smaller IRI, by the other way, and counts the articles of both."""
+    derived = {q.subject: q.object for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"}
+
+    def value(node, name):
+        return next(q.object for q in quads if q.subject == node and q.predicate.value == name)
+
+    stated = {(value(q.subject, RDF_NS + "subject"), value(q.subject, RDF_NS + "object")): q.subject for q in quads
+              if q.predicate.value == RDF_NS + "predicate" and q.object.value == KG_NS + "competesWith"}
+    later = next(statement for (s, o), statement in sorted(stated.items(), key=str) if s.value > o.value)
+    evidence = ox.NamedNode(KG_NS + "evidence")
+    own = {derived[q.object] for q in quads if q.subject == later and q.predicate == evidence}
+    other = next(q.object for q in sorted(quads, key=str) if q.predicate == evidence and derived[q.object] not in own)
+    changed = [q for q in quads if not (q.subject == later and q.predicate == evidence)] + [ox.Quad(later, evidence, other)]
+    return changed, {q for q in changed if q.subject == later}
+
+
+@pytest.mark.parametrize(("part", "ext"), [(lambda q: _random_share(q, 1, 0.02), "trig"),
+                                           (lambda q: _random_share(q, 2, 0.3), "nt"),
+                                           (lambda q: _random_share(q, 3, 0.7), "ttl"),
+                                           (_article_nodes, "nq"), (_reversed_symmetric, "trig"),
+                                           (lambda q: _random_share(q, 4, 0.1), "jsonld")])  # (written whole)
+def test_adding_triples_refreshes_the_rows_they_touch_as_the_whole_summary_would(tmp_path, monkeypatch, part, ext):
+    """Triples added to a store of a graph (kg add adds an article's share, a part of what makes the whole)
+    give the summary graph that filling it whole from the graph gives; and the graph file, appended to,
+    parses to the whole graph."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    quads, added = part(list(ox.parse(path=str(NEWS), format=ox.RdfFormat.TRIG)))
+    whole = _ntriples(tmp_path / "whole.nt", quads)
+    base = tmp_path / f"base.{ext}"
+    save_ntriples_as(_ntriples(tmp_path / "base.nt", [q for q in quads if q not in added]), base)
+    lines = sorted(added, key=str)
+    store = add_to_graph(base, _ntriples(tmp_path / "part.nt", lines[:50] + lines), build_store(base))  # lines repeat
+    assert _summary_rows(store) == _summary_rows(build_store(whole, tmp_path / "whole"))
+    assert isomorphic(load_graph(base), load_graph(whole))
+    assert store == build_store(base)  # the store kg add made is the one the file's cache key names
+
+
+def _ntriples(path, quads):
+    ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], output=str(path),
+                 format=ox.RdfFormat.N_TRIPLES)
+    return path
