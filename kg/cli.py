@@ -377,8 +377,7 @@ def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only, by_rul
 
     A gold file a01.tsv scores the article whose own id (a JSON Lines "id")
     is a01, else the article read from a file named a01.*."""
-    from .evaluate import evaluate, read_gold, select_gold
-    from .model import read_records
+    from .evaluate import evaluate, read_gold, read_records, select_gold
 
     paths = sorted(gold_dir.glob("*.tsv"))
     if only:
@@ -389,7 +388,8 @@ def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only, by_rul
     golds = [read_gold(p) for p in paths]
     if not golds:
         raise click.ClickException(f"no .tsv gold files in {gold_dir}")
-    result = evaluate(read_records(_load(graph)), golds, drop_ambiguous=drop_ambiguous)
+    # from the graph's store, the articles the gold names only
+    result = evaluate(read_records(_read(graph), [gold.name for gold in golds]), golds, drop_ambiguous=drop_ambiguous)
     click.echo(json.dumps(result.as_dict(), indent=2) if as_json else result.report(details=details))
     if by_rule and not as_json:
         click.echo("\n" + result.rule_report())

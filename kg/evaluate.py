@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .model import ArticleRecord
-from .schema import RELATIONS
+from .model import KG, ArticleRecord
+from .schema import CLASSES, RELATIONS
+from .store import select_values
 
-__all__ = ["Score", "Gold", "read_gold", "select_gold", "Evaluation", "evaluate"]
+__all__ = ["Score", "Gold", "read_gold", "select_gold", "read_records", "Evaluation", "evaluate"]
 
 
 @dataclass
@@ -217,6 +218,110 @@ def _match_entities(gold: Gold, record: ArticleRecord, ev: Evaluation, name: str
     else:
         ev.entities_untyped.add(score)
     return mapping
+
+
+_PREFIXES = f"""PREFIX kg: <{KG}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+"""
+
+
+def _select(source, query: str):
+    return select_values(source, _PREFIXES + query)
+
+
+def _iris(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def read_records(source, names: Iterable[str] | None = None) -> dict[str, ArticleRecord]:
+    """Per article (its own id, else its file name): the entities it mentions, the relations and the
+    facts with evidence from it, all by label. ``source`` is an rdflib Graph or a store
+    (:func:`kg.store.select_values` reads either); ``names`` (gold names, as :func:`evaluate` pairs
+    them: without extension) keeps the articles so named, and only their evidence is read, so that
+    scoring a few articles of a big store costs what those articles hold."""
+    file_of = {}
+    for article, own_id, file in _select(source, """
+            SELECT ?article ?id ?file WHERE {
+              ?article a kg:Article .
+              OPTIONAL { ?article schema:identifier ?id }
+              OPTIONAL { ?article kg:fileName ?file }
+            }"""):
+        file_of.setdefault(article, str(own_id if own_id is not None else file))
+    if names is not None:
+        wanted = set(names)
+        file_of = {article: name for article, name in file_of.items() if Path(name).stem in wanted}
+    if not file_of:
+        return {}
+    # the evidence of the articles read, from each kind of node it supports
+    of_articles = f"VALUES ?article {{ {_iris(file_of)} }} ?ev prov:wasDerivedFrom ?article ."
+    mentions = list(_select(source, f"""
+            SELECT ?article ?entity WHERE {{ {of_articles} ?mention kg:evidence ?ev ; a kg:Mention ;
+                                                                   kg:denotes ?entity }}"""))
+    statements = list(_select(source, f"""
+            SELECT ?article ?s ?p ?o ?rule ?extractor WHERE {{
+              {of_articles} ?statement kg:evidence ?ev ; a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ;
+                                       rdf:object ?o .
+              OPTIONAL {{ ?ev kg:rule ?rule }}
+              OPTIONAL {{ ?ev kg:extractor ?extractor }}
+            }}"""))
+    facts = list(_select(source, f"""
+            SELECT ?article ?subject ?metric ?value ?unit ?period WHERE {{
+              {of_articles} ?fact kg:evidence ?ev ; a kg:Fact ; kg:subject ?subject ; kg:value ?value .
+              OPTIONAL {{ ?fact kg:metric ?metric }}
+              OPTIONAL {{ ?fact kg:unit ?unit }}
+              OPTIONAL {{ ?fact kg:period ?period }}
+            }}"""))
+    entities = _entity_names(source, {row[1] for row in mentions} | {e for row in statements for e in row[1:4:2]}
+                             | {row[1] for row in facts})
+
+    records: dict[str, ArticleRecord] = {}
+
+    def note(article: str, entity: str) -> tuple[ArticleRecord, str]:
+        name = file_of[article]
+        record = records.setdefault(name, ArticleRecord(name))
+        label, cls, aliases = entities[entity]
+        record.entities[label] = (cls, aliases)
+        return record, label
+
+    for article, entity in mentions:
+        if entity in entities:
+            note(article, entity)
+    for article, s, p, o, rule, extractor in statements:
+        if s in entities and o in entities:
+            record, subject = note(article, s)
+            triple = (subject, str(p).removeprefix(str(KG)), note(article, o)[1])
+            record.relations.add(triple)
+            record.rules[triple].add(str(rule or extractor))
+    for article, subject, metric, value, unit, period in facts:
+        if subject in entities:
+            record, label = note(article, subject)
+            record.facts.add((label, str(metric), Decimal(str(value)), str(unit), str(period) if period else None))
+    return records
+
+
+def _entity_names(source, iris: set[str]) -> dict[str, tuple[str, str, frozenset[str]]]:
+    """Of these IRIs, those of an entity of one of the five classes: IRI -> (label, class, its names)."""
+    if not iris:
+        return {}
+    classes = {str(KG[c]): c for c in CLASSES}
+    kinds, labels, aliases = defaultdict(set), {}, defaultdict(set)
+    for node, cls, label, alias in _select(source, f"""
+            SELECT ?node ?class ?label ?alias WHERE {{
+              VALUES ?node {{ {_iris(iris)} }}
+              {{ ?node a ?class }} UNION {{ ?node rdfs:label ?label }} UNION {{ ?node skos:altLabel ?alias }}
+            }}"""):
+        if cls in classes:
+            kinds[node].add(classes[cls])
+        if label is not None:
+            labels.setdefault(node, str(label))
+        if alias is not None:
+            aliases[node].add(str(alias))
+    return {node: (labels.get(node, "None"), min(found, key=CLASSES.index),
+                   frozenset(aliases[node] | {labels.get(node, "None")})) for node, found in kinds.items()}
 
 
 def evaluate(records: dict[str, ArticleRecord], golds: Iterable[Gold], *, drop_ambiguous: bool = False) -> Evaluation:
