@@ -682,11 +682,11 @@ def _read(graph: str | Path | None):
         raise click.ClickException(f"cannot parse {path}: {exc}") from None
 
 
-def _project(source, relations, classes, articles, since, until, evidence=True):
+def _project(source, relations, classes, articles, since, until, evidence=True, counts=True):
     from .analyse import project
 
     return _calling(project, source, relations=relations or None, classes=classes or None,
-                    articles=articles or None, since=since, until=until, evidence=evidence)
+                    articles=articles or None, since=since, until=until, evidence=evidence, counts=counts)
 
 
 def _calling(fn, *args, **kwargs):
@@ -824,9 +824,11 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
-    # every measure reads the edges and their sources alone, unless the evidence picks the edges (by article or date)
+    # every measure reads the edges alone, unless the evidence picks the edges (by article or date);
+    # pagerank weighs them by their sources
     picked = bool(articles or since or until)
-    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked)
+    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked,
+                 counts=by == "pagerank")
     rows = analyse.rank(G, by, top=top or None)
     columns = ["rank", "entity", "class", by, "neighbours"]
     _emit(fmt, columns, rows, lambda: _table(
@@ -993,13 +995,14 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
         if timeline:
             written = _calling(drawing.draw_timeline, store, timeline, output)
         else:
-            # the part drawn is chosen on the edges and their articles; the evidence (the HTML view's
-            # tooltips) is read for that part only, unless it picks the edges (by article or date)
+            # the part drawn is chosen on the edges alone (communities weigh them by their sources); their
+            # counts, and the evidence of the HTML view's tooltips, are read for that part only, unless the
+            # evidence picks the edges (by article or date)
             picked = bool(articles or since or until)
-            G = _view(_project(store, relations, classes, articles, since, until, evidence=picked), focus, depth,
-                      community, top, seed)
-            if html and not picked:
-                G = analyse.with_evidence(store, G)
+            G = _view(_project(store, relations, classes, articles, since, until, evidence=picked,
+                               counts=community is not None), focus, depth, community, top, seed)
+            if not picked:
+                G = analyse.with_evidence(store, G, evidence=html)
             if html:
                 written = drawing.write_html(G, output, title=title, size_by=size_by)
             else:
