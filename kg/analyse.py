@@ -448,7 +448,7 @@ def shortest_path_graph(source: Source, a: str, b: str, limit: int = 5) -> nx.Mu
     >>> sorted(G), G["Jane Roe"]["Acme Corp"]["ceoOf"]["sources"]
     (['Acme Corp', 'Globex', 'Jane Roe'], 1)
     """
-    skeleton = project(source, evidence=False)
+    skeleton = project(source, evidence=False, counts=False)  # the paths are counted in hops, not sources
     start, end = find_entity(skeleton, a), find_entity(skeleton, b)
     if start == end:
         raise ValueError(f"{a!r} and {b!r} are the same entity")

@@ -827,6 +827,9 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
             for path in (graph_path, ontology):
                 _bulk_load(store, path)
             store.update(summary_update())
+            # the write-ahead log written out: a reader opening the store would otherwise replay it
+            # (417 MB, 7 s for every analysis command on 10,000 articles)
+            store.flush()
             store.optimize()
             del store  # closes the database before readers may open it
         except BaseException:
