@@ -329,6 +329,7 @@ def project(
     entities: Iterable[str] | None = None,
     evidence: bool = True,
     counts: bool = True,
+    known: dict[str, dict] | None = None,
 ) -> nx.MultiDiGraph:
     """Project the RDF graph (an rdflib Graph or a :class:`kg.store.GraphStore`)
     onto a networkx ``MultiDiGraph``.
@@ -360,7 +361,9 @@ def project(
     ``articles`` or ``confidence`` either (what a rank by degree or
     betweenness, or the choice of a part to draw, needs; a graph of 10,000
     articles reads in a fraction of the time; :func:`with_evidence` with
-    ``evidence=False`` adds the counts of the part shown).
+    ``evidence=False`` adds the counts of the part shown). ``known``: the
+    entities (IRI -> node attributes) when the caller has them already from
+    a projection of the same source, which then are not read again.
 
     >>> G = project(example_graph(), relations=["supplies"])
     >>> sorted(G.edges())
@@ -379,7 +382,7 @@ def project(
     filtering = wanted_articles is not None or since is not None or until is not None
     if filtering and not evidence:
         raise ValueError("filters by article or date need the evidence: project with evidence=True")
-    known = _entities(source)
+    known = _entities(source) if known is None else known
     kept_entities = None if entities is None else set(entities)
     entities = {iri: attrs for iri, attrs in known.items() if kept_entities is None or attrs["label"] in kept_entities}
     article_table = _articles(source) if evidence else {}
@@ -457,7 +460,7 @@ def shortest_path_graph(source: Source, a: str, b: str, limit: int = 5) -> nx.Mu
         found = list(itertools.islice(nx.all_shortest_paths(undirected(skeleton), start, end), limit))
     except nx.NetworkXNoPath:
         found = [[start, end]]  # no way: the two alone, unconnected
-    return project(source, entities={node for path in found for node in path})
+    return project(source, entities={node for path in found for node in path}, known=_known(skeleton))
 
 
 def with_evidence(source: Source, G: nx.MultiDiGraph, evidence: bool = True) -> nx.MultiDiGraph:
@@ -479,11 +482,16 @@ def with_evidence(source: Source, G: nx.MultiDiGraph, evidence: bool = True) -> 
     """
     filters = G.graph.get("filters", {})
     read = project(source, relations=filters.get("relations"), classes=filters.get("classes"), entities=set(G),
-                   evidence=evidence)
+                   evidence=evidence, known=_known(G))
     shown = nx.MultiDiGraph(**{**G.graph, "evidence": read.graph["evidence"], "articles": read.graph["articles"]})
     shown.add_nodes_from(G.nodes(data=True))
     shown.add_edges_from((u, v, key, read[u][v][key]) for u, v, key in G.edges(keys=True))
     return shown
+
+
+def _known(G: nx.MultiDiGraph) -> dict[str, dict]:
+    """The entities of a projection as :func:`_entities` read them (IRI -> node attributes)."""
+    return {attrs["iri"]: attrs for _, attrs in G.nodes(data=True)}
 
 
 def _one_per_sentence(ids: set[str], table: dict[str, dict]) -> list[str]:
