@@ -253,9 +253,10 @@ def _write_section(path: Path, table: str, argv: list[str], words: int) -> None:
              f"{os.getloadavg()[0]:.1f} at the end). Each command run once as `python -m kg COMMAND ... --graph STORE` "
              "in a new process (start-up included), with the lines it printed, on a store built from generated "
              f"news (bench/corpus.py, {f'about {words} words' if words else 'whole templates'} an article, "
-             "built without NLP as `bench_memory.py --synthetic` builds it); in brackets, the time as a ratio of "
-             "the rdflib parse of the same graph in the same run, which every analysis command paid before "
-             "it started.\n\n")
+             "built without NLP as `bench_memory.py --synthetic` builds it). A cell: the wall-clock time, the "
+             "CPU time of the process in brackets (user and system), the wall-clock time as a ratio of the rdflib "
+             "parse of the same graph in the same run (which every analysis command paid before it started), "
+             "and the lines printed.\n\n")
     write_section(path, HEADING, intro + table)
 
 
