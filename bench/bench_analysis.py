@@ -126,7 +126,8 @@ def asked_about(store: Path) -> dict[str, str]:
     return {"hub": hub, "far": min(hops, key=lambda n: (-hops[n], n))}
 
 
-def time_command(name: str, store: Path, out: Path, timeout: float, names: dict[str, str]) -> tuple[float | None, float, int]:
+def time_command(name: str, store: Path, out: Path, timeout: float,
+                 names: dict[str, str]) -> tuple[float | None, float, int]:
     args = [arg.format(out=out, gold=GOLD, **names) for arg in COMMANDS[name]]
     graph = [str(store)] if name in POSITIONAL else ["--graph", str(store)]
     return _timed([sys.executable, "-m", "kg", *args, *graph], timeout)

@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 from .model import KG, TRIPLES_DIR
 from .schema import CLASSES, RELATIONS, plain_decimal
-from .store import SUMMARY_GRAPH, has_summary, load_graph, select_values
+from .store import SUMMARY_GRAPH, has_summary, iri_list, load_graph, select_rows
 
 __all__ = [
     "MEASURES",
@@ -102,28 +102,12 @@ class EntityNotFound(LookupError):
 
 # ------------------------------------------------------------ reading RDF
 #
-# Each table is one SPARQL query, read through kg.store.select_values: the same
+# Each table is one SPARQL query, read through kg.store.select_rows: the same
 # text runs on an rdflib Graph parsed from a file and on the Oxigraph store of
 # a graph of any size, which reads only what the query names.
 
-_PREFIXES = f"""PREFIX kg: <{KG}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-"""
-
 #: Any source :func:`select_values` reads: an rdflib Graph or a :class:`kg.store.GraphStore`.
 Source = Any
-
-
-def _select(source: Source, query: str) -> Iterator[tuple]:
-    return select_values(source, _PREFIXES + query)
-
-
-def _iris(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)
 
 
 def _local_name(iri: str) -> str:
@@ -132,7 +116,7 @@ def _local_name(iri: str) -> str:
 
 def _articles(source: Source) -> dict[str, dict]:
     table = {}
-    for article, file, headline, day in _select(source, """
+    for article, file, headline, day in select_rows(source, """
             SELECT ?article ?file ?headline ?date WHERE {
               ?article a kg:Article .
               OPTIONAL { ?article kg:fileName ?file }
@@ -148,13 +132,13 @@ def _entities(source: Source) -> dict[str, dict]:
     local name appended so that labels stay unique node keys."""
     classes = {str(KG[c]): c for c in CLASSES}
     kinds = {}
-    for node, cls_iri in _select(source, f"SELECT ?node ?class WHERE {{ VALUES ?class {{ {_iris(classes)} }} "
+    for node, cls_iri in select_rows(source, f"SELECT ?node ?class WHERE {{ VALUES ?class {{ {iri_list(classes)} }} "
                                          "?node a ?class }"):
         kinds.setdefault(node, set()).add(classes[cls_iri])
     names = defaultdict(lambda: defaultdict(set))
     # one pattern a query, joined here: Oxigraph reads a single pattern several times faster than a join
     for name, prop in (("label", "rdfs:label"), ("altLabel", "skos:altLabel"), ("wikidata", "kg:wikidata")):
-        for node, value in _select(source, f"SELECT ?node ?value WHERE {{ ?node {prop} ?value }}"):
+        for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ ?node {prop} ?value }}"):
             if node in kinds:
                 names[node][name].add(str(value))
     found = {}
@@ -178,7 +162,7 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
     details of each of those evidence nodes, in one read. Evidence the shapes
     reject (no article, offsets or extractor) is left out."""
     stated, table = defaultdict(set), {}
-    for s, p, o, ev, article, start, end, extractor, conf, quote in _select(source, f"""
+    for s, p, o, ev, article, start, end, extractor, conf, quote in select_rows(source, f"""
             SELECT ?s ?p ?o ?ev ?article ?start ?end ?extractor ?confidence ?quote WHERE {{
               # the entities first, when given: Oxigraph then starts from them (17× faster on 10,000 articles)
               {_among(among)}
@@ -190,7 +174,7 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
               OPTIONAL {{ ?ev kg:confidence ?confidence }}
               OPTIONAL {{ ?ev kg:quote ?quote }}
               # VALUES last: rdflib's engine joins them first otherwise, 13× slower on the shipped graph
-              VALUES ?p {{ {_iris(predicates)} }}
+              VALUES ?p {{ {iri_list(predicates)} }}
             }}"""):
         stated[(s, p, o)].add(ev)
         if ev in table:
@@ -218,13 +202,13 @@ def _among(among: Iterable[str] | None) -> str:
     if among is None:
         return ""
     among = list(among)
-    return f"VALUES ?s {{ {_iris(among)} }} FILTER(?o IN ({', '.join(f'<{iri}>' for iri in among)}))"
+    return f"VALUES ?s {{ {iri_list(among)} }} FILTER(?o IN ({', '.join(f'<{iri}>' for iri in among)}))"
 
 
 def _relation_triples(source: Source, predicates: Iterable[str],
                       among: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
     """The relation triples of these predicates (between the entity IRIs ``among`` only, if given)."""
-    return sorted(set(_select(source, f"SELECT ?s ?p ?o WHERE {{ {_among(among)} VALUES ?p {{ {_iris(predicates)} }} "
+    return sorted(set(select_rows(source, f"SELECT ?s ?p ?o WHERE {{ {_among(among)} VALUES ?p {{ {iri_list(predicates)} }} "
                                       "?s ?p ?o }")))
 
 
@@ -249,7 +233,7 @@ def _summarised(source: Source) -> bool:
     """Whether ``source`` holds the counts of ``triples/summary.ru`` that the
     analysis reads: a store does (one that an older kg filled does not, and is
     then counted from its evidence, slowly); a graph parsed from a file never."""
-    return has_summary(source) and any(_select(source, f"""
+    return has_summary(source) and any(select_rows(source, f"""
             SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount }} }} LIMIT 1"""))
 
 
@@ -278,12 +262,12 @@ def _edge_counts(source: Source, predicates: Iterable[str], among: Iterable[str]
         return {key: {k: described[k] for k in ("sources", "articles", "confidence")}
                 for key, (described, _) in _counted_from_evidence(source, predicates).items()}
     counts = {}
-    for s, p, o, joined, confidence in _select(source, f"""
+    for s, p, o, joined, confidence in select_rows(source, f"""
             SELECT ?s ?p ?o ?articles ?confidence WHERE {{
               {_among(among)}
               GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:edgeSubject ?s ; kg:edgeObject ?o ; a kg:EdgeCount ;
                                            kg:edgeRelation ?p ; kg:articles ?articles ; kg:confidence ?confidence }}
-              VALUES ?p {{ {_iris(predicates)} }}
+              VALUES ?p {{ {iri_list(predicates)} }}
             }}"""):
         files = sorted({file for file in str(joined).split("/") if file})  # "/": in no file name
         # -1: none of the edge's evidence has a confidence
@@ -299,11 +283,11 @@ def _extractor_counts(source: Source, predicates: Iterable[str]) -> dict[tuple, 
     if not _summarised(source):
         return {key: extractors for key, (_, extractors) in _counted_from_evidence(source, predicates).items()}
     counts = defaultdict(Counter)
-    for s, p, o, extractor, sentences in _select(source, f"""
+    for s, p, o, extractor, sentences in select_rows(source, f"""
             SELECT ?s ?p ?o ?extractor ?sentences WHERE {{
               GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:ExtractorCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ;
                                            kg:edgeObject ?o ; kg:extractor ?extractor ; kg:sentences ?sentences }}
-              VALUES ?p {{ {_iris(predicates)} }}
+              VALUES ?p {{ {iri_list(predicates)} }}
             }}"""):
         counts[(s, p, o)][str(extractor)] += int(sentences)
     return counts
@@ -475,8 +459,8 @@ def with_evidence(source: Source, G: nx.MultiDiGraph, evidence: bool = True) -> 
     >>> shown = with_evidence(example_graph(), G)
     >>> shown["Globex"]["Initech"]["supplies"]["articles"], shown.graph["cut"]["of"]
     (['example-2.txt'], 10)
-    >>> counted = with_evidence(example_graph(), most_connected(project(example_graph(), evidence=False, counts=False), 3),
-    ...                         evidence=False)
+    >>> part = most_connected(project(example_graph(), evidence=False, counts=False), 3)
+    >>> counted = with_evidence(example_graph(), part, evidence=False)
     >>> counted["Globex"]["Initech"]["supplies"]["sources"]
     1
     """
@@ -787,10 +771,10 @@ def _fact_counts(source: Source, articles: dict[str, dict]) -> tuple[Counter, in
         fact_rows = _fact_rows(source, _entities(source))
         return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
     by_article = Counter()
-    for article, stated in _select(source, f"""
+    for article, stated in select_rows(source, f"""
             SELECT ?article ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?article kg:factsStated ?facts }} }}"""):
         by_article[articles[article]["file"] if article in articles else _local_name(article)] += int(stated)
-    total = sum(int(n) for n, in _select(source, f"""
+    total = sum(int(n) for n, in select_rows(source, f"""
             SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
     return by_article, total
 
@@ -877,7 +861,7 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
     # the subject written into the pattern, not as VALUES: Oxigraph then starts from it
     about = f"<{subject}>" if subject else "?subject"
     facts_found = {}
-    for fact, subj, metric, value, unit, period in _select(source, f"""
+    for fact, subj, metric, value, unit, period in select_rows(source, f"""
             SELECT ?fact ({about} AS ?subj) ?metric ?value ?unit ?period WHERE {{
               ?fact kg:subject {about} ; a kg:Fact ; kg:value ?value .
               OPTIONAL {{ ?fact kg:metric ?metric_term }}
@@ -888,7 +872,7 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
             }}"""):
         facts_found.setdefault(fact, (subj, metric, value, unit, period))
     evidence_of = defaultdict(dict)
-    for fact, ev, article, file, quote, start, end in _select(source, f"""
+    for fact, ev, article, file, quote, start, end in select_rows(source, f"""
             SELECT ?fact ?ev ?article ?file ?quote ?start ?end WHERE {{
               ?fact kg:subject {about} ; a kg:Fact ; kg:evidence ?ev .
               ?ev prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end .

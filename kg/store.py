@@ -77,6 +77,8 @@ __all__ = [
     "is_store_url",
     "server_endpoints",
     "select_values",
+    "select_rows",
+    "iri_list",
     "SUMMARY_GRAPH",
     "summary_update",
     "has_summary",
@@ -703,6 +705,25 @@ def select_values(source: Graph | GraphStore, sparql: str) -> Iterator[tuple]:
         return
     for row in source.query(sparql):
         yield tuple(None if term is None else _python_value(term.kind, term.value, term.datatype) for term in row)
+
+
+_SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
+
+def select_rows(source: Graph | GraphStore, sparql: str) -> Iterator[tuple]:
+    """:func:`select_values` of a query written with the project's prefixes
+    (``kg:``, ``rdf:``, ``rdfs:``, ``skos:``, ``prov:``, ``schema:``, ...: :data:`kg.model.PREFIXES`),
+    which it declares: how the analysis and the evaluation read a graph."""
+    return select_values(source, _SPARQL_PREFIXES + sparql)
+
+
+def iri_list(iris: Iterable[str]) -> str:
+    """IRIs as SPARQL terms, separated by spaces: the inside of a VALUES block.
+
+    >>> iri_list(["https://w3id.org/kg-news/entity/a"])
+    '<https://w3id.org/kg-news/entity/a>'
+    """
+    return " ".join(f"<{iri}>" for iri in iris)
 
 
 def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
