@@ -24,7 +24,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .model import KG, ArticleRecord
-from .schema import CLASSES, RELATIONS
+from .model import _entity as entity_of
+from .schema import RELATIONS
 from .store import iri_list, select_rows
 
 __all__ = ["Score", "Gold", "read_gold", "select_gold", "read_records", "Evaluation", "evaluate"]
@@ -289,21 +290,21 @@ def _entity_names(source, iris: set[str]) -> dict[str, tuple[str, str, frozenset
     """Of these IRIs, those of an entity of one of the five classes: IRI -> (label, class, its names)."""
     if not iris:
         return {}
-    classes = {str(KG[c]): c for c in CLASSES}
-    kinds, labels, aliases = defaultdict(set), {}, defaultdict(set)
+    types, labels, aliases = defaultdict(set), {}, defaultdict(set)
     for node, cls, label, alias in select_rows(source, f"""
             SELECT ?node ?class ?label ?alias WHERE {{
               VALUES ?node {{ {iri_list(iris)} }}
               {{ ?node a ?class }} UNION {{ ?node rdfs:label ?label }} UNION {{ ?node skos:altLabel ?alias }}
             }}"""):
-        if cls in classes:
-            kinds[node].add(classes[cls])
+        if cls is not None:
+            types[node].add(str(cls))
         if label is not None:
             labels.setdefault(node, str(label))
         if alias is not None:
             aliases[node].add(str(alias))
-    return {node: (labels.get(node, "None"), min(found, key=CLASSES.index),
-                   frozenset(aliases[node] | {labels.get(node, "None")})) for node, found in kinds.items()}
+    # the Entity each node was written from, as kg.model reads it back (None: no entity)
+    entities = {node: entity_of(types[node], [labels.get(node, "None")], aliases[node], ()) for node in types}
+    return {node: (e.label, e.type, e.aliases | {e.label}) for node, e in entities.items() if e is not None}
 
 
 def evaluate(records: dict[str, ArticleRecord], golds: Iterable[Gold], *, drop_ambiguous: bool = False) -> Evaluation:
