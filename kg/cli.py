@@ -363,7 +363,7 @@ def train(sources, gold_dirs, skip, output, seed, catalogue, quiet):
 @cli.command(name="eval")
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of gold .tsv files (SCHEMA.md format).")
-@_graph_argument()
+@click.argument("graph", required=False, type=click.Path())
 @click.option("--drop-ambiguous", is_flag=True, help="Neither require nor penalise rows marked '# ambiguous'.")
 @click.option("--details", default=25, show_default=True, help="How many misses and errors to list (0: none).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -372,13 +372,12 @@ def train(sources, gold_dirs, skip, output, seed, catalogue, quiet):
                    "file (tests/data/splits.toml:check).")
 @click.option("--by-rule", is_flag=True, help="Also print the precision of each rule that stated a relation.")
 def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only, by_rule):
-    """Score GRAPH (default: the shipped graph) against gold annotations:
+    """Score GRAPH (a graph file or store folder; default: the shipped graph) against gold annotations:
     precision, recall and F1 for entities, relations and facts.
 
     A gold file a01.tsv scores the article whose own id (a JSON Lines "id")
     is a01, else the article read from a file named a01.*."""
-    from .evaluate import evaluate, read_gold, select_gold
-    from .model import read_records
+    from .evaluate import evaluate, read_gold, read_records, select_gold
 
     paths = sorted(gold_dir.glob("*.tsv"))
     if only:
@@ -389,7 +388,8 @@ def eval_command(gold_dir, graph, drop_ambiguous, details, as_json, only, by_rul
     golds = [read_gold(p) for p in paths]
     if not golds:
         raise click.ClickException(f"no .tsv gold files in {gold_dir}")
-    result = evaluate(read_records(_load(graph)), golds, drop_ambiguous=drop_ambiguous)
+    # from the graph's store, the articles the gold names only
+    result = evaluate(read_records(_read(graph), [gold.name for gold in golds]), golds, drop_ambiguous=drop_ambiguous)
     click.echo(json.dumps(result.as_dict(), indent=2) if as_json else result.report(details=details))
     if by_rule and not as_json:
         click.echo("\n" + result.rule_report())
@@ -682,11 +682,11 @@ def _read(graph: str | Path | None):
         raise click.ClickException(f"cannot parse {path}: {exc}") from None
 
 
-def _project(source, relations, classes, articles, since, until, evidence=True):
+def _project(source, relations, classes, articles, since, until, evidence=True, counts=True):
     from .analyse import project
 
     return _calling(project, source, relations=relations or None, classes=classes or None,
-                    articles=articles or None, since=since, until=until, evidence=evidence)
+                    articles=articles or None, since=since, until=until, evidence=evidence, counts=counts)
 
 
 def _calling(fn, *args, **kwargs):
@@ -751,16 +751,35 @@ def _emit(fmt: str, columns: list[str], rows: list[dict], print_table) -> None:
         click.echo(out.getvalue(), nl=False)
 
 
+def _limit_option(default: int, what: str):
+    """``--limit N``: an answer that grows with the graph is cut at N rows by default."""
+    return click.option("--limit", type=click.IntRange(min=0), default=default, show_default=True,
+                        help=f"Print at most this many {what} (0: all); the rest are counted.")
+
+
+def _first(rows: list, limit: int) -> tuple[list, int]:
+    """The first ``limit`` rows (all with 0) and how many are left out."""
+    return (rows[:limit], len(rows) - limit) if limit and len(rows) > limit else (rows, 0)
+
+
+def _more(left: int, fmt: str, what: str, option: str = "--limit") -> None:
+    """Say what a limit left out: in the table, or on stderr beside CSV or JSON (which stay clean for pipes)."""
+    if left:
+        click.echo(f"... and {left:,} more {what}; {option} 0 for all", err=fmt != "table")
+
+
 @cli.command()
 @click.argument("source")
 @click.argument("target")
 @click.option("--limit", default=3, show_default=True, help="How many shortest paths to show.")
+@click.option("--sentences", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Sentences to show for each relation of a hop (0: all); the rest are counted.")
 @_format_option
 @_graph_option
-def path(source, target, limit, fmt, graph_path):
-    """Show how SOURCE is connected to TARGET: each hop, its relation and the sentence it came from.
+def path(source, target, limit, sentences, fmt, graph_path):
+    """Show how SOURCE is connected to TARGET: each hop, its relation and the sentences it came from.
 
-    As CSV or JSON: one row per sentence behind each relation of each hop."""
+    As CSV or JSON: one row per sentence shown behind each relation of each hop."""
     from . import analyse
 
     G = _calling(analyse.shortest_path_graph, _read(graph_path), source, target, limit=limit)
@@ -768,11 +787,12 @@ def path(source, target, limit, fmt, graph_path):
     a, b = analyse.find_entity(G, source), analyse.find_entity(G, target)
     if not found:
         raise click.ClickException(f"{a} and {b} are not connected")
+    shown = {id(rel): _first(rel["evidence"], sentences) for hops in found for hop in hops for rel in hop["relations"]}
     # a triple that no sentence states (a hand-written graph) still gets its row, with no place
     rows = [{"path": i, "hop": n, **{k: rel[k] for k in ("subject", "relation", "object", "symmetric", "sources")},
              **{k: ev.get(k) for k in ("file", "start", "end", "quote")}}
             for i, hops in enumerate(found, start=1) for n, hop in enumerate(hops, start=1)
-            for rel in hop["relations"] for ev in rel["evidence"] or [{}]]
+            for rel in hop["relations"] for ev in shown[id(rel)][0] or [{}]]
 
     def print_table():
         click.echo(f"{a} -> {b}: {len(found)} shortest path(s) of {len(found[0])} hop(s)")
@@ -783,11 +803,15 @@ def path(source, target, limit, fmt, graph_path):
                     plural = "s" if rel["sources"] != 1 else ""
                     arrow = f"<--{rel['relation']}-->" if rel["symmetric"] else f"--{rel['relation']}-->"
                     click.echo(f"  {rel['subject']} {arrow} {rel['object']}  ({rel['sources']} source{plural})")
-                    for ev in rel["evidence"]:
+                    evidence, left = shown[id(rel)]
+                    for ev in evidence:
                         click.echo(f"      {_where(ev)}")
+                    if left:
+                        click.echo(f"      ... and {left:,} more sentences; --sentences 0 for all")
 
     _emit(fmt, ["path", "hop", "subject", "relation", "object", "symmetric", "sources", "file", "start", "end",
                 "quote"], rows, print_table)
+    _more(sum(left for _, left in shown.values()) if fmt != "table" else 0, fmt, "sentences", "--sentences")
 
 
 @cli.command()
@@ -800,9 +824,11 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     """List the most central entities by a chosen measure."""
     from . import analyse
 
-    # every measure reads the edges and their sources alone, unless the evidence picks the edges (by article or date)
+    # every measure reads the edges alone, unless the evidence picks the edges (by article or date);
+    # pagerank weighs them by their sources
     picked = bool(articles or since or until)
-    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked)
+    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked,
+                 counts=by == "pagerank")
     rows = analyse.rank(G, by, top=top or None)
     columns = ["rank", "entity", "class", by, "neighbours"]
     _emit(fmt, columns, rows, lambda: _table(
@@ -811,9 +837,10 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
 
 
 @cli.command()
+@_limit_option(20, "articles in the count by article")
 @_format_option
 @_graph_option
-def stats(fmt, graph_path):
+def stats(limit, fmt, graph_path):
     """Count entities by class, relations by type, triples and facts by article, sources per triple, and
     evidence by extractor.
 
@@ -823,11 +850,12 @@ def stats(fmt, graph_path):
     from . import analyse
 
     s = analyse.stats(_read(graph_path))
+    articles, left = _first(list(s["articles"].items()), limit)
     rows = [
         *({"what": what, "by": None, "key": None, "count": s[what]} for what in ("entities", "relations", "facts")),
         *({"what": "entities", "by": "class", "key": k, "count": n} for k, n in s["classes"].items()),
         *({"what": "triples", "by": "relation", "key": k, "count": n} for k, n in s["relation_types"].items()),
-        *({"what": what, "by": "article", "key": k, "count": v[what]} for k, v in s["articles"].items()
+        *({"what": what, "by": "article", "key": k, "count": v[what]} for k, v in articles
           for what in ("relations", "facts")),
         *({"what": "triples", "by": "sources", "key": str(k), "count": n} for k, n in s["sources"].items()),
         *({"what": "evidence", "by": "extractor", "key": k, "count": n} for k, n in s["extractors"].items()),
@@ -840,13 +868,16 @@ def stats(fmt, graph_path):
         click.echo()
         _table([[k, v] for k, v in s["relation_types"].items()], ["relation", "triples"])
         click.echo()
-        _table([[k, v["relations"], v["facts"]] for k, v in s["articles"].items()], ["article", "relations", "facts"])
+        _table([[k, v["relations"], v["facts"]] for k, v in articles], ["article", "relations", "facts"])
+        _more(left, fmt, "articles")
         click.echo()
         _table([[k, v] for k, v in s["sources"].items()], ["sources", "triples"])
         click.echo(f"triples with more than one source: {s['multi_source']:.1%}\n")
         _table([[k, v] for k, v in s["extractors"].items()], ["extractor", "evidence"])
 
     _emit(fmt, ["what", "by", "key", "count"], rows, print_table)
+    if fmt != "table":
+        _more(left, fmt, "articles")
 
 
 def _amount(value, unit: str) -> str:
@@ -860,31 +891,35 @@ def _amount(value, unit: str) -> str:
 
 @cli.command()
 @click.argument("entity")
+@_limit_option(50, "facts")
 @_format_option
 @_graph_option
-def facts(entity, fmt, graph_path):
+def facts(entity, limit, fmt, graph_path):
     """Print ENTITY's measured facts as a time series (by metric, then period)."""
     from . import analyse
 
-    rows = _calling(analyse.facts, _read(graph_path), entity)
+    found = _calling(analyse.facts, _read(graph_path), entity)
+    rows, left = _first(found, limit)
 
     def print_table():
         if not rows:
             click.echo(f"no measured facts about {entity}")
             return
-        click.echo(f"{rows[0]['entity']}: {len(rows)} facts")
+        click.echo(f"{rows[0]['entity']}: {len(found)} facts")
         _table([[r["metric"], r["period"] or "-", _amount(r["value"], r["unit"]), ", ".join(r["sources"])]
                 for r in rows], ["metric", "period", "value", "sources"])
 
     _emit(fmt, ["entity", "metric", "period", "value", "unit", "sources"], rows, print_table)
+    _more(left, fmt, "facts")
 
 
 @cli.command()
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["conversion", "rounding", "disagreement"]),
               help="Show only this kind (repeatable). Default: all.")
+@_limit_option(20, "pairs")
 @_format_option
 @_graph_option
-def conflicts(kinds, fmt, graph_path):
+def conflicts(kinds, limit, fmt, graph_path):
     """List facts on the same subject, metric and period that differ across articles, with their sources.
 
     Each pair is a conversion (two currencies, plausible exchange rate), a
@@ -893,26 +928,30 @@ def conflicts(kinds, fmt, graph_path):
     from . import analyse
 
     found = analyse.conflicts(_read(graph_path), kinds=kinds or None)
+    shown, left = _first(found, limit)
     sides = ("value", "unit", "sources", "evidence")
     rows = [{**{k: c[k] for k in ("entity", "metric", "period", "kind", "reason")},
-             **{f"{k}_{side}": c[side][k] for side in ("a", "b") for k in sides}} for c in found]
+             **{f"{k}_{side}": c[side][k] for side in ("a", "b") for k in sides}} for c in shown]
 
     def print_table():
         if not found:
             click.echo("no conflicting facts")
             return
-        for c in found:
+        for c in shown:
             click.echo(f"{c['entity']} / {c['metric']} / {c['period'] or 'no period'}: {c['kind'].upper()} "
                        f"({c['reason']})")
             for side in (c["a"], c["b"]):
                 click.echo(f"    {_amount(side['value'], side['unit'])}  from {', '.join(side['sources'])}")
                 for quote in side["evidence"]:
                     click.echo(f"        {quote}")
+        _more(left, fmt, "pairs")
         counts = {k: sum(c["kind"] == k for c in found) for k in ("disagreement", "rounding", "conversion")}
         click.echo("\n" + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
 
     _emit(fmt, ["entity", "metric", "period", "kind", "reason",
                 *(f"{k}_{side}" for side in ("a", "b") for k in sides)], rows, print_table)
+    if fmt != "table":
+        _more(left, fmt, "pairs")
 
 
 def _view(G, focus, depth, community, top, seed):
@@ -956,13 +995,14 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
         if timeline:
             written = _calling(drawing.draw_timeline, store, timeline, output)
         else:
-            # the part drawn is chosen on the edges and their articles; the evidence (the HTML view's
-            # tooltips) is read for that part only, unless it picks the edges (by article or date)
+            # the part drawn is chosen on the edges alone (communities weigh them by their sources); their
+            # counts, and the evidence of the HTML view's tooltips, are read for that part only, unless the
+            # evidence picks the edges (by article or date)
             picked = bool(articles or since or until)
-            G = _view(_project(store, relations, classes, articles, since, until, evidence=picked), focus, depth,
-                      community, top, seed)
-            if html and not picked:
-                G = analyse.with_evidence(store, G)
+            G = _view(_project(store, relations, classes, articles, since, until, evidence=picked,
+                               counts=community is not None), focus, depth, community, top, seed)
+            if not picked:
+                G = analyse.with_evidence(store, G, evidence=html)
             if html:
                 written = drawing.write_html(G, output, title=title, size_by=size_by)
             else:

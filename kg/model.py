@@ -44,7 +44,6 @@ __all__ = [
     "graph_triples",
     "load_catalogue",
     "ArticleRecord",
-    "read_records",
     "GraphContent",
     "read_content",
 ]
@@ -383,51 +382,6 @@ class ArticleRecord:
     #: the rules (else extractors) whose evidence states each relation
     rules: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     facts: set[tuple[str, str, Decimal, str, str | None]] = field(default_factory=set)
-
-
-def read_records(graph: Graph) -> dict[str, ArticleRecord]:
-    """Per article (its own id, else its file name): the entities it mentions, the relations and the
-    facts with evidence from it, all by label."""
-    names = {node: (e.label, e.type, e.aliases | {e.label}) for node, e in _read_entities(graph).items()}
-    # an article's own id (a JSON Lines "id") names it where there is one, else its file
-    file_of = {a: str(graph.value(a, SDO.identifier) or graph.value(a, KG.fileName))
-               for a in graph.subjects(RDF.type, KG.Article)}
-    records: dict[str, ArticleRecord] = defaultdict(lambda: ArticleRecord(""))
-
-    def record(ev) -> ArticleRecord:
-        name = file_of.get(graph.value(ev, PROV.wasDerivedFrom), "")
-        rec = records[name]
-        rec.file_name = name
-        return rec
-
-    def note(rec: ArticleRecord, node) -> str:
-        label, type_, alts = names[node]
-        rec.entities[label] = (type_, alts)
-        return label
-
-    for mention in graph.subjects(RDF.type, KG.Mention):
-        ent = graph.value(mention, KG.denotes)
-        if ent in names:
-            note(record(graph.value(mention, KG.evidence)), ent)
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
-        if s not in names or o not in names:
-            continue
-        for ev in graph.objects(st, KG.evidence):
-            rec = record(ev)
-            triple = (note(rec, s), str(p).removeprefix(str(KG)), note(rec, o))
-            rec.relations.add(triple)
-            rec.rules[triple].add(str(graph.value(ev, KG.rule) or graph.value(ev, KG.extractor)))
-    for fact in graph.subjects(RDF.type, KG.Fact):
-        subj = graph.value(fact, KG.subject)
-        if subj not in names:
-            continue
-        period = graph.value(fact, KG.period)
-        for ev in graph.objects(fact, KG.evidence):
-            rec = record(ev)
-            rec.facts.add((note(rec, subj), str(graph.value(fact, KG.metric)), Decimal(str(graph.value(fact, KG.value))),
-                           str(graph.value(fact, KG.unit)), str(period) if period else None))
-    return dict(records)
 
 
 @dataclass(frozen=True, slots=True)

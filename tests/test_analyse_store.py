@@ -91,6 +91,8 @@ def test_ranks_need_no_evidence(sources, by, filters):
     rdf, store = sources
     whole = analyse.rank(analyse.project(rdf, **filters), by, top=None)
     assert len(whole) > 5 and analyse.rank(analyse.project(store, evidence=False, **filters), by, top=None) == whole
+    if by != "pagerank":  # the others count neighbours: the structure alone gives them (kg rank reads no more)
+        assert analyse.rank(analyse.project(store, evidence=False, counts=False, **filters), by, top=None) == whole
     with pytest.raises(ValueError, match="need the evidence"):
         analyse.project(store, evidence=False, since="2025-01-01")
 
@@ -108,6 +110,20 @@ def test_the_part_drawn_gets_the_evidence_of_the_whole_graph(sources, filters, t
     shown = set(part.graph["evidence"])
     assert shown >= {ev for _, _, evs in whole.edges(data="evidence") for ev in evs}
     assert len(shown) < len(whole.graph["evidence"])  # the whole graph's, which the cut part keeps
+
+
+@pytest.mark.parametrize(("filters", "top"), [({}, 12), ({"relations": ["partnerOf", "supplies"]}, 4)])
+def test_the_part_drawn_gets_the_counts_of_the_whole_graph(sources, filters, top):
+    """kg draw picks its part on the structure alone and reads the counts of that part only."""
+    rdf, store = sources
+    whole = analyse.most_connected(analyse.project(rdf, evidence=False, **filters), top)
+    structure = analyse.project(store, evidence=False, counts=False, **filters)
+    assert not any("sources" in data for _, _, data in structure.edges(data=True))
+    part = analyse.with_evidence(store, analyse.most_connected(structure, top), evidence=False)
+    assert part.number_of_edges() > 2 and part.graph["cut"] == whole.graph["cut"]
+    assert sorted(part.nodes(data=True)) == sorted(whole.nodes(data=True))
+    assert sorted(part.edges(keys=True, data=True), key=lambda e: e[:3]) == \
+        sorted(whole.edges(keys=True, data=True), key=lambda e: e[:3])
 
 
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])

@@ -84,6 +84,34 @@ def test_conflicts_kinds(graph_file):
     assert "ROUNDING" not in only.output and "84%  from a3.txt" in only.output
 
 
+@pytest.mark.issue(9)
+def test_answers_that_grow_with_the_graph_are_cut_and_counted(graph_file):
+    """--limit (--sentences for path) cuts what is printed, in every format, and says how much is left."""
+    cut = run("conflicts", "--limit", "2", "--graph", graph_file)
+    assert len(re.findall(r"^\S.* / .*: [A-Z]+ \(", cut.output, re.M)) == 2
+    assert "... and 3 more pairs; --limit 0 for all" in cut.output
+    assert cut.output.strip().endswith("1 disagreement, 1 rounding, 3 conversion")  # counted over all pairs
+    as_csv = run("conflicts", "--limit", "2", "--format", "csv", "--graph", graph_file)
+    assert len(list(csv.DictReader(io.StringIO(as_csv.stdout)))) == 2
+    assert as_csv.stderr == "... and 3 more pairs; --limit 0 for all\n"
+    assert len(json.loads(run("conflicts", "--limit", "0", "--format", "json", "--graph", graph_file).stdout)) == 5
+
+    facts = run("facts", "big cloud", "--limit", "2", "--graph", graph_file)
+    assert facts.output.splitlines()[0] == "Big Cloud: 5 facts"
+    assert len(table_rows(facts.output, skip=1)) == 3  # two facts and the line saying what was left
+    assert facts.output.endswith("... and 3 more facts; --limit 0 for all\n")
+
+    stats = run("stats", "--limit", "1", "--graph", graph_file)
+    assert "a1.txt" in stats.output and "a2.txt" not in stats.output
+    assert "... and 2 more articles; --limit 0 for all" in stats.output
+
+    path = run("path", "apple", "China Unicom", "--sentences", "1", "--graph", graph_file)
+    assert path.output.count("(a2.txt [") + path.output.count("(a1.txt [") == 1
+    assert "      ... and 1 more sentences; --sentences 0 for all" in path.output
+    rows = json.loads(run("path", "apple", "China Unicom", "--sentences", "0", "--format", "json",
+                          "--graph", graph_file).stdout)
+    assert len(rows) == 3
+
 @pytest.mark.parametrize("name, options", [
     ("whole.png", []),
     ("focus.svg", ["--focus", "Big", "--depth", "1"]),

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kg.evaluate import Score, evaluate, read_gold
-from kg.model import ArticleRecord, read_records
+from kg.evaluate import Score, evaluate, read_gold, read_records
+from kg.model import ArticleRecord
 from rdflib.namespace import SDO
 
 
@@ -159,6 +159,19 @@ def test_examples_graph_against_gold(examples_graph, data_dir):
     assert counts(ev.facts_lenient) == (3, 0, 0)
     assert counts(ev.facts_strict) == (2, 1, 1)  # period 2025-01/2025-03 vs gold 2025
 
+
+
+@pytest.mark.issue(9)
+def test_records_from_the_store_equal_those_of_the_file(examples_graph, examples_dir, tmp_path):
+    """kg eval reads its store, and only the articles the gold names."""
+    from kg.store import build_store, open_store
+
+    store = open_store(build_store(examples_dir / "valid.ttl", tmp_path / "store"))
+    everything = read_records(examples_graph)
+    assert set(everything) == {"example-1.txt", "example-2.txt"}
+    assert read_records(store) == everything
+    assert read_records(store, ["example-2"]) == {"example-2.txt": everything["example-2.txt"]}
+    assert read_records(store, ["no-such-article"]) == {}
 
 @pytest.mark.issue(7)
 def test_jsonl_articles_are_named_by_their_id(tmp_path):

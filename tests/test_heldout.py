@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import evaluate, read_gold
-from kg.model import read_records
+from kg.evaluate import evaluate, read_gold, read_records
 
 HELDOUT = Path(__file__).parent / "data" / "heldout"
 

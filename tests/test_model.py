@@ -8,7 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal
 from rdflib.namespace import PROV, SDO
 
-from kg.model import KG, WD, article_iri, entity_iri, load_catalogue, period_start_end, read_records, to_graph
+from kg.evaluate import read_records
+from kg.model import KG, WD, article_iri, entity_iri, load_catalogue, period_start_end, to_graph
 from kg.schema import CLASSES, Entity, Statement
 
 

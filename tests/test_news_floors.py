@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import evaluate, read_gold, select_gold
-from kg.model import read_records
+from kg.evaluate import evaluate, read_gold, read_records, select_gold
 from kg.store import load_graph
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from kg.evaluate import evaluate, read_gold
-from kg.model import KG, entity_iri, read_records
+from kg.evaluate import evaluate, read_gold, read_records
+from kg.model import KG, entity_iri
 from kg.schema import Entity
 from kg.store import load_graph
 

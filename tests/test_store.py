@@ -173,3 +173,12 @@ ex:a ex:p ex:e .
 """)
     g = load_graph(p)
     assert len(g) == 3
+
+
+@pytest.mark.issue(9)
+def test_a_built_store_leaves_no_log_for_readers_to_replay(tmp_path):
+    """Every reader of a store replays the write-ahead log its builder left (417 MB, 7 s for each analysis
+    command at 10,000 articles): a build writes it out before readers may open the store."""
+    store = kg.store.build_store(default_graph_path(), tmp_path / "store")
+    logs = list(Path(store).resolve().glob("*.log"))
+    assert logs and sum(log.stat().st_size for log in logs) < 1_000
