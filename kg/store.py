@@ -1004,14 +1004,12 @@ def _build(graph_path: Path, ontology: Path, target: Path, *, replace: bool) -> 
             # like the ontology more than its triples (0.09 s of each build)
             store.load(path=str(ontology), format=_rdf_format(ontology))
             store.update(summary_update())
-            # the update's rows out of the write-ahead log: else each copy (kg add) and each reader opening the
-            # store replays it (6 s at 3,000 articles)
             store.flush()
             store.optimize()
             del store  # closes the database before readers may open it
-            # opened once more, writable: opening replays the write-ahead log the update left (flush()
-            # keeps it) into the store's files, which every reader would otherwise replay again
-            # (417 MB, 7 s for each analysis command on 10,000 articles)
+            # opened once more, writable: opening replays the write-ahead log the update left into the
+            # store's files, which every reader and every copy `kg add` makes would otherwise replay again
+            # (417 MB, 7 s for each analysis command at 10,000 articles; 6 s for each copy at 3,000)
             reopened = ox.Store(str(version))
             del reopened
         except BaseException:
