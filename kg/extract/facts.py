@@ -271,8 +271,8 @@ _METRIC_NOUN = re.compile(r"(?:revenues?|sales|profits?|income|earnings|shares|s
                           r"investments?|margins?|valuation|price|turnover)$")
 _PRONOUNS = {"it", "its", "they", "their", "he", "she", "we", "our", "which", "who", "that"}
 _PEOPLE = frozenset(word_list("people_nouns"))
-#: What :func:`_syntactic_subject` returns when people own the number: nobody kg tracks
-_PEOPLES = Found(0, 0, "", "", "")
+#: What :func:`_syntactic_subject` returns when people own the number: no one kg tracks
+_UNTRACKED = Found(0, 0, "", "", "")
 
 
 def _syntactic_subject(c: Clause, start: int) -> Found | None:
@@ -298,7 +298,7 @@ def _syntactic_subject(c: Clause, start: int) -> Found | None:
         if token.pos_ in {"VERB", "AUX"}:
             for child in token.children:
                 if child.dep_ in {"nsubj", "nsubjpass"} and child.lemma_ in _PEOPLE:
-                    return _PEOPLES  # "Capital One shareholders will own 60%": theirs, not Capital One's
+                    return _UNTRACKED  # "Capital One shareholders will own 60%": theirs, not Capital One's
                 if child.dep_ in {"nsubj", "nsubjpass"}:
                     found = mention_in(child)
                     if found is not None:
@@ -344,7 +344,7 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     doc = c.doc_text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)]
     syntactic = _syntactic_subject(c, start)
-    if syntactic is _PEOPLES:
+    if syntactic is _UNTRACKED:
         return None
     # "34% surge in revenue from its artificial intelligence division"
     if metric == "stake":
@@ -385,7 +385,8 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
                 and not any(m.start <= t.idx < m.end for m in c.mentions if m.label in ("Organization", "Product")
                             for t in token.subtree):
             return None
-    return c.row or c.lead or c.previous or c.main
+    # (what the context names, if it can own a number: not a person the sentence before was about)
+    return next((m for m in (c.row, c.lead, c.previous, c.main) if m is not None and m.label in ("Organization", "Product")), None)
 
 
 def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str, Decimal, str, str | None, float]]:
@@ -456,11 +457,17 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
         readings.append((m.start(), m.end(), metric, value, unit))
     # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
     if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:
-        subjects = [x for x in c.mentions if x.label in ("Organization", "Product") and x.end <= readings[0][0]]
-        subjects = subjects[-len(readings):]
+        named = {}  # each subject once: "Palo Alto Networks (PANW.O) and CrowdStrike (CRWD.O)" names two
+        for x in c.mentions:
+            if x.label in ("Organization", "Product") and x.end <= readings[0][0]:
+                named.pop(x.key, None)
+                named[x.key] = x
+        subjects = list(named.values())[-len(readings):]
         if len(subjects) == len(readings):
+            # "whose shares fell 2.3% and 1.8% respectively": the move word before the first is every one's
+            falls = readings[0][3] < 0 and all(r[2] == readings[0][2] for r in readings)
             for subj, (s, e, metric, value, unit) in zip(subjects, readings):
-                yield subj, metric, value, unit, period_of(c, s, year), 0.7
+                yield subj, metric, -abs(value) if falls else value, unit, period_of(c, s, year), 0.7
             return
     for s, e, metric, value, unit in readings:
         subject = _subject_for(c, s, e, metric)

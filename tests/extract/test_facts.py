@@ -141,3 +141,10 @@ def test_what_a_companys_shareholders_will_own_is_not_the_companys_stake(trained
     measured = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer).measurements
     found = {(m.subject.key, m.metric, m.value) for m in measured}
     assert ("Globex", "stake", Decimal("5")) in found and not {f for f in found if f[0] == "Hooli"}
+
+
+@pytest.mark.issue(7)
+def test_respectively_pairs_each_company_once_and_a_fall_with_every_figure(extract):
+    text = "Rivals Globex (GLBX) and Initech (INTC), whose shares fell 2.3% and 1.8% respectively, were hit."
+    found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
+    assert {("Globex", "sharepriceChange", Decimal("-2.3")), ("Initech", "sharepriceChange", Decimal("-1.8"))} <= found
