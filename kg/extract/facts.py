@@ -254,7 +254,7 @@ _NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds
                            r"cut(?:ting)?\s+(?:its\s+|their\s+)?costs|cost[- ](?:cuts?|cutting|savings|reductions?)|savings)\b", re.I)
 _DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
                    r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
-_DOWN_AFTER = re.compile(r"\s*(?:fall|drop|decline|decrease|slump|plunge|slide|dip|contraction|reduction|cut|loss)\b", re.I)
+_DOWN_AFTER = re.compile(r"\s*(?:fall|drop|decline|decrease|slump|plunge|slide|dip|contraction|reduction|cut|loss|below|lower|down)\b", re.I)
 # "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
 _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
                        r"|\s*(?:consensus|estimates?\b)", re.I)
@@ -336,6 +336,17 @@ def _nearest_metric(table, before: str, after: str) -> str | None:
 
 
 def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
+    found = _owner_of_number(c, start, end, metric)
+    if found is not None and metric == "stake" and _STAKE_IN.fullmatch(c.doc_text[end:found.start]):
+        return None  # "which owns 50.1% of Ørsted", "an 80% interest in X": never the company's own stake
+    return found
+
+
+# between a stake and the company it is in
+_STAKE_IN = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:of|in)\s+(?:the\s+)?")
+
+
+def _owner_of_number(c: Clause, start: int, end: int, metric: str) -> Found | None:
     """Whose number this is: the organisation or product named in the words
     that own the metric ("Alibaba Cloud's revenue", "revenue from its AI
     division"), else the clause's subject, else what the context names, but
@@ -359,8 +370,7 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
         return owner
     after = [m for m in candidates if end <= m.start <= end + 45
              and re.search(r"\b(?:from|in|of|for|at)\b", doc[end:m.start])
-             # "owns 50.1% of Ørsted", "an 80% interest in X": the owner's stake, not the company's
-             and not (metric == "stake" and re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:of|in)\s+(?:the\s+)?", doc[end:m.start]))]
+             and not (metric == "stake" and _STAKE_IN.fullmatch(doc[end:m.start]))]
     if after and (after[0].kind == "description" or re.fullmatch(r"\s+(?:for|at)\s+", doc[end:after[0].start])):
         return after[0]  # "... against 17.8% for BYD"
     if syntactic is not None and not c.is_source(syntactic):

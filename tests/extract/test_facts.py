@@ -148,3 +148,11 @@ def test_respectively_pairs_each_company_once_and_a_fall_with_every_figure(extra
     text = "Rivals Globex (GLBX) and Initech (INTC), whose shares fell 2.3% and 1.8% respectively, were hit."
     found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
     assert {("Globex", "sharepriceChange", Decimal("-2.3")), ("Initech", "sharepriceChange", Decimal("-1.8"))} <= found
+
+
+@pytest.mark.issue(7)
+def test_a_stake_in_a_company_is_never_its_own_and_below_a_peak_is_down(extract):
+    text = "The state fund, which owns 50.1% of Globex, took up its share. Initech shares remain about 80% below their peak."
+    found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
+    assert not {f for f in found if f[:2] == ("Globex", "stake")}
+    assert ("Initech", "sharepriceChange", Decimal("-80")) in found
