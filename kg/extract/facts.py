@@ -450,8 +450,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             if metric is None and _MOVES.search(near_before[-30:]) and re.search(r"%\s+to\s*$", near_before) \
                     and re.search(r"\b(?:shares|stocks?)\b", doc[c.start:sentence_end]):
                 metric = "shareprice"  # "shares of A rose 2%, while B fell 0.7% to A$42.10"
-            if metric == "shareprice" and re.search(r"\bfor\s+$", near_before):
-                continue  # "buying X for $229 per share": the offer's terms, not a share price
+            if metric == "shareprice" and (re.search(r"\bfor\s+$", near_before) or m.group("scale")):
+                continue  # "buying X for $229 per share": the offer's terms; "$8 billion": no price of a share
             if metric == "valuation" and _CONTRACT.search(near_before[-60:]):
                 continue  # "a contract valued at $59 million" values the contract, not a company
             # a table column or the section heading can name the metric

@@ -156,3 +156,9 @@ def test_a_stake_in_a_company_is_never_its_own_and_below_a_peak_is_down(extract)
     found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
     assert not {f for f in found if f[:2] == ("Globex", "stake")}
     assert ("Initech", "sharepriceChange", Decimal("-80")) in found
+
+
+@pytest.mark.issue(7)
+def test_a_scaled_amount_is_no_share_price(extract):
+    text = "Globex paid $25 in cash for each Initech share, giving the deal an equity value of about $8 billion."
+    assert not {f for f in facts(extract, text) if f[1] == "shareprice" and f[2] >= 1_000_000}
