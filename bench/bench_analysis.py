@@ -33,7 +33,7 @@ import pyoxigraph as ox  # noqa: E402
 from bench_saved_queries import copies_store  # noqa: E402
 from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
-from kg.store import default_graph_path, summary_update  # noqa: E402
+from kg.store import default_graph_path, fill_summary  # noqa: E402
 
 __all__ = ["COMMANDS", "main"]
 
@@ -78,7 +78,7 @@ def time_summary(store: Path) -> float:
     update of a store runs (``kg build``, ``kg add``, ``kg remove``, ``kg serve`` writes)."""
     writable = ox.Store(str(store.resolve()))
     start = time.perf_counter()
-    writable.update(summary_update())
+    fill_summary(writable)
     seconds = time.perf_counter() - start
     writable.optimize()  # as kg.store leaves a store it built, for the commands timed next
     del writable
