@@ -45,7 +45,7 @@ from bench_saved_queries import copies_store  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
-from kg.store import GraphStore, default_graph_path, summary_update  # noqa: E402
+from kg.store import GraphStore, default_graph_path, fill_summary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,7 +138,7 @@ def time_summary(store: Path) -> float:
     update of a store runs (``kg build``, ``kg add``, ``kg remove``, ``kg serve`` writes)."""
     writable = ox.Store(str(store.resolve()))
     start = time.perf_counter()
-    writable.update(summary_update())
+    fill_summary(writable)
     seconds = time.perf_counter() - start
     # as kg.store leaves a store it built, for the commands timed next: its write-ahead log written
     # out (a reader opening the store otherwise replays it, 1.6 s for 1,000 articles) and compacted

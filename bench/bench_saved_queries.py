@@ -34,7 +34,7 @@ import pyoxigraph as ox  # noqa: E402
 from sections import write_section  # noqa: E402 - bench/sections.py, beside this script
 
 from kg.query import check_query, run_query, saved_queries  # noqa: E402
-from kg.store import GraphStore, default_graph_path, ontology_path, open_store, summary_update  # noqa: E402
+from kg.store import GraphStore, default_graph_path, fill_summary, ontology_path, open_store  # noqa: E402
 
 __all__ = ["SAMPLES", "copies_ntriples", "write_copies", "copies_store", "time_query", "main"]
 
@@ -91,7 +91,7 @@ def write_copies(graph: Path, copies: int, folder: Path) -> int:
             store.bulk_load(input="".join(batch).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
             batch = []
     store.bulk_load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-    store.update(summary_update())  # as kg.store does after every load
+    fill_summary(store)  # as kg.store does after every load
     store.optimize()
     size = len(store)
     del store
