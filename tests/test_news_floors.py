@@ -73,16 +73,16 @@ def test_the_split_keeps_two_articles_of_each_sector_in_each_half():
 def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
     assert result.articles == 8
-    assert result.entities.f1 >= 0.70
-    assert result.relations.f1 >= 0.44
-    assert result.facts_lenient.f1 >= 0.42
+    assert result.entities.f1 >= 0.71
+    assert result.relations.f1 >= 0.45
+    assert result.facts_lenient.f1 >= 0.44
 
 
 def test_tune_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:tune")
     assert result.entities.f1 >= 0.90
-    assert result.relations.f1 >= 0.61
-    assert result.facts_lenient.f1 >= 0.63
+    assert result.relations.f1 >= 0.62
+    assert result.facts_lenient.f1 >= 0.66
 
 
 def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
@@ -94,8 +94,8 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
     assert result.facts_lenient.f1 >= 0.77
 
 
-@pytest.mark.parametrize("round_, floors", [("round1", (0.86, 0.59, 0.72)), ("round2", (0.81, 0.55, 0.66)),
-                                           ("round3", (0.85, 0.56, 0.73))])
+@pytest.mark.parametrize("round_, floors", [("round1", (0.86, 0.60, 0.72)), ("round2", (0.81, 0.56, 0.68)),
+                                           ("round3", (0.85, 0.58, 0.76))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
