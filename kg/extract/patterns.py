@@ -276,6 +276,12 @@ def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
         i += 2
         if doc[i - 1].text[:1].isupper():
             end = i
+    # a plural's bare apostrophe inside a name: "Ontario Teachers' Pension Plan"
+    if (end + 1 < len(doc) and doc[end].text in {"'", "’"} and not doc[end - 1].whitespace_
+            and doc[end - 1].text.endswith("s") and doc[end + 1].pos_ == "PROPN" and doc[end + 1].text[:1].isupper()):
+        end += 2
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and not doc[end]._.kg:
+            end += 1
     return doc[start:end]
 
 

@@ -184,3 +184,9 @@ def test_a_dateline_with_two_hyphens_and_a_one_letter_ticker(trained_nlp, gazett
     found = mentions(trained_nlp, gazetteer, "CHICAGO -- Harbor Hotels Corp. (NYSE: H) agreed to buy Playa Resorts.")
     assert ("Chicago", "Place") in found
     assert not {k for k, label in found if label == "Organization" and k in {"CHICAGO", "NYSE", "New York Stock Exchange"}}
+
+
+@pytest.mark.issue(7)
+def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole(trained_nlp, gazetteer):
+    text = "Canadian pension fund Ontario Teachers' Pension Plan, which owns a stake of about 5% in Tricon, backed the deal."
+    assert ("Ontario Teachers' Pension Plan", "Organization") in mentions(trained_nlp, gazetteer, text)
