@@ -9,7 +9,8 @@ name is often also a word or a surname ("Mobile", "Orange", "Lincoln"), so
 a city counts only where the text treats it as a place: after "in", "at",
 "near"...; before ", <place>" ("Lewisville, Texas"); before
 "-based"; or in a list that another place began ("Anagni, Italy,
-Bloomington, Indiana").
+Bloomington, Indiana"). A region named with its kind ("Aichi prefecture",
+"Ascension Parish") is a place wherever it stands.
 
 >>> [(p.text, p.canonical) for p in find_places("Work will take place in Fort Worth, Texas, and Japan.")]
 [('Fort Worth', 'Fort Worth'), ('Texas', 'Texas'), ('Japan', 'Japan')]
@@ -17,6 +18,8 @@ Bloomington, Indiana").
 ['Mobile', 'Alabama']
 >>> [(p.text, p.canonical) for p in find_places("ZURICH (Reuters) - Shares rose in Frankfurt and Cologne.")]
 [('ZURICH', 'Zurich'), ('Frankfurt', 'Frankfurt'), ('Cologne', 'Cologne')]
+>>> [p.text for p in find_places("A power station in Aichi prefecture, a plant in Ascension Parish.")]
+['Aichi', 'Ascension Parish']
 """
 
 from __future__ import annotations
@@ -143,7 +146,16 @@ def find_places(text: str) -> Iterator[Place]:
         name = (m.group("place") or "").title()
         if name in names:
             found.append(Place(m.start("place"), m.end("place"), m.group("place"), names[name][0], names[name][1]))
+    # a region named by its kind: "Aichi prefecture" (Aichi), "Ascension Parish" (the whole name)
+    for m in _REGION.finditer(text):
+        if m.group("name").split()[0] not in {"The", "A", "An", "In", "Its"} and not any(
+                p.start < m.end() and m.start() < p.end for p in found):
+            end = m.end() if m.group("kind")[0].isupper() else m.end("name")
+            found.append(Place(m.start(), end, text[m.start():end], text[m.start():end], "state"))
     yield from sorted(found, key=lambda p: p.start)
+
+
+_REGION = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:prefecture|province|county|parish|district|oblast|governorate))\b")
 
 
 def _region_follows(after: str) -> bool:
