@@ -843,10 +843,16 @@ def _summary_counts(source: Source, shown: dict[str, set[str]]) -> tuple[dict, d
     triples by relation (a symmetric pair once), the summary graph's rows by number of sources and
     by extractor, and the relations and facts of the articles in ``shown`` (file -> IRIs) alone."""
     classes = {str(KG[c]): c for c in CLASSES}
-    kinds = defaultdict(set)
-    for node, cls_iri in select_rows(source, f"SELECT ?node ?class WHERE {{ VALUES ?class {{ {iri_list(classes)} }} "
-                                         "?node a ?class }"):
-        kinds[node].add(classes[cls_iri])
+    typed = f"VALUES ?class {{ {iri_list(classes)} }} ?node a ?class"
+    by_class = Counter({classes[c]: int(n) for c, n in select_rows(
+        source, f"SELECT ?class (COUNT(*) AS ?n) WHERE {{ {typed} }} GROUP BY ?class")})
+    entities = sum(by_class.values())
+    # an entity of several classes counts once, under the last of CLASSES (as a projection's node)
+    for joined, in select_rows(source, f"SELECT (GROUP_CONCAT(STR(?class)) AS ?classes) WHERE {{ {typed} }} "
+                                       "GROUP BY ?node HAVING (COUNT(*) > 1)"):
+        kinds = [classes[c] for c in str(joined).split()]
+        entities -= len(kinds) - 1
+        by_class.subtract(k for k in kinds if k != max(kinds, key=CLASSES.index))
     symmetric = [str(KG[name]) for name, spec in RELATIONS.items() if spec.symmetric]
     directed = [str(KG[name]) for name, spec in RELATIONS.items() if not spec.symmetric]
     by_relation = Counter()
@@ -868,15 +874,15 @@ def _summary_counts(source: Source, shown: dict[str, set[str]]) -> tuple[dict, d
         sources[0] += edges - sum(sources.values())
     extractors = {str(e): int(n) for e, n in select_rows(source, f"""
             SELECT ?extractor (SUM(?sentences) AS ?n) WHERE {{
-              GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:sentences ?sentences ; kg:extractor ?extractor }} }}
+              GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:extractor ?extractor ; kg:sentences ?sentences }} }}
             GROUP BY ?extractor""")}
     fact_count = sum(int(n) for n, in select_rows(source, f"""
             SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
     return {
-        "entities": len(kinds),
+        "entities": entities,
         "relations": edges,
         "facts": fact_count,
-        "classes": dict(sorted(Counter(max(k, key=CLASSES.index) for k in kinds.values()).items())),
+        "classes": dict(sorted((c, n) for c, n in by_class.items() if n)),
         "relation_types": dict(sorted(by_relation.items())),
         "sources": dict(sorted(sources.items())),
         "extractors": dict(sorted(extractors.items())),
