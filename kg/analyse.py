@@ -560,6 +560,11 @@ def centrality(G: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
     >>> max(scores, key=scores.get)
     'Acme Corp'
     """
+    return _centrality(G, undirected(G), by)
+
+
+def _centrality(G: nx.MultiDiGraph, U: nx.Graph, by: str) -> dict[str, float]:
+    """:func:`centrality` given ``U``, the :func:`undirected` graph of ``G`` (built once for a rank)."""
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}: use one of {', '.join(MEASURES)}")
     if G.number_of_nodes() == 0:
@@ -572,7 +577,6 @@ def centrality(G: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
                 weight = max(data.get("sources", 1), 1)
                 D.add_edge(a, b, weight=D[a][b]["weight"] + weight if D.has_edge(a, b) else weight)
         return nx.pagerank(D, weight="weight")
-    U = undirected(G)
     if by == "degree":
         return nx.degree_centrality(U)
     return nx.betweenness_centrality(U)
@@ -584,8 +588,9 @@ def rank(G: nx.MultiDiGraph, by: str = "degree", top: int | None = 10) -> list[d
     >>> [row["entity"] for row in rank(project(example_graph()), "degree", top=2)]
     ['Acme Corp', 'Globex']
     """
-    scores = centrality(G, by)
-    degree = dict(undirected(G).degree())
+    U = undirected(G)
+    scores = _centrality(G, U, by)
+    degree = dict(U.degree())
     order = sorted(scores, key=lambda n: (-scores[n], n))
     return [
         {"rank": i, "entity": n, "class": G.nodes[n].get("cls"), by: scores[n], "neighbours": degree[n]}
