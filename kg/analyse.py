@@ -560,6 +560,11 @@ def centrality(G: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
     >>> max(scores, key=scores.get)
     'Acme Corp'
     """
+    return _centrality(G, undirected(G), by)
+
+
+def _centrality(G: nx.MultiDiGraph, U: nx.Graph, by: str) -> dict[str, float]:
+    """:func:`centrality` given ``U``, the :func:`undirected` graph of ``G`` (built once for a rank)."""
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}: use one of {', '.join(MEASURES)}")
     if G.number_of_nodes() == 0:
@@ -572,7 +577,6 @@ def centrality(G: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
                 weight = max(data.get("sources", 1), 1)
                 D.add_edge(a, b, weight=D[a][b]["weight"] + weight if D.has_edge(a, b) else weight)
         return nx.pagerank(D, weight="weight")
-    U = undirected(G)
     if by == "degree":
         return nx.degree_centrality(U)
     return nx.betweenness_centrality(U)
@@ -584,8 +588,9 @@ def rank(G: nx.MultiDiGraph, by: str = "degree", top: int | None = 10) -> list[d
     >>> [row["entity"] for row in rank(project(example_graph()), "degree", top=2)]
     ['Acme Corp', 'Globex']
     """
-    scores = centrality(G, by)
-    degree = dict(undirected(G).degree())
+    U = undirected(G)
+    scores = _centrality(G, U, by)
+    degree = dict(U.degree())
     order = sorted(scores, key=lambda n: (-scores[n], n))
     return [
         {"rank": i, "entity": n, "class": G.nodes[n].get("cls"), by: scores[n], "neighbours": degree[n]}
@@ -762,64 +767,155 @@ def _hop(G: nx.MultiDiGraph, u: str, v: str) -> dict:
 
 # ------------------------------------------------------------ counts
 
-def _fact_counts(source: Source, articles: dict[str, dict]) -> tuple[Counter, int]:
-    """The facts each article file states (``articles`` as :func:`_articles`
-    gives them), and the number of facts. A store has them in its summary
-    graph (``triples/summary.ru``); a graph parsed from a file is counted
-    from its facts."""
-    if not _summarised(source):
-        fact_rows = _fact_rows(source, _entities(source))
-        return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
-    by_article = Counter()
-    for article, stated in select_rows(source, f"""
-            SELECT ?article ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?article kg:factsStated ?facts }} }}"""):
-        by_article[articles[article]["file"] if article in articles else _local_name(article)] += int(stated)
-    total = sum(int(n) for n, in select_rows(source, f"""
-            SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
-    return by_article, total
+def _fact_counts(source: Source) -> tuple[Counter, int]:
+    """The facts each article file states, and the number of facts, counted from the facts (a graph
+    with no summary; a store has them in its summary graph)."""
+    fact_rows = _fact_rows(source, _entities(source))
+    return Counter(file for row in fact_rows for file in row["sources"]), len(fact_rows)
 
 
-def stats(source: Source) -> dict:
+def stats(source: Source, articles: int | None = None) -> dict:
     """Counts by class, relation, article, number of sources, and extractor
     (evidence sentences behind the relation triples).
 
     ``multi_source`` is the fraction of relation triples (a symmetric pair
-    once) stated by more than one article.
+    once) stated by more than one article. ``articles``: how many of the
+    graph's articles (first by file name) to count relations and facts of,
+    all with None; ``article_count`` says how many there are. A store is
+    counted with SPARQL aggregates on its summary graph (``triples/summary.ru``),
+    reading a few rows whatever its size; a graph parsed from a file from its
+    projection.
 
     >>> s = stats(example_graph())
     >>> s["entities"], s["relations"], s["facts"], s["classes"]["Organization"]
     (10, 11, 4, 5)
     >>> s["sources"], s["multi_source"], s["extractors"]
     ({1: 10, 2: 1}, 0.09090909090909091, {'kg.example.v1': 12})
-    >>> s["articles"]["example-2.txt"]
-    {'relations': 5, 'facts': 2}
+    >>> s["articles"]["example-2.txt"], s["article_count"]
+    ({'relations': 5, 'facts': 2}, 2)
     """
+    files = _article_files(source)
+    shown = sorted(files)[:articles] if articles is not None else sorted(files)
+    counted = _summary_counts if _summarised(source) else _projected_counts
+    counts, per_article = counted(source, {file: files[file] for file in shown})
+    edges = counts["relations"]
+    return {
+        **counts,
+        "articles": {file: per_article[file] for file in shown},
+        "article_count": len(files),
+        "multi_source": sum(n for k, n in counts["sources"].items() if k > 1) / edges if edges else 0.0,
+    }
+
+
+def _article_files(source: Source) -> dict[str, set[str]]:
+    """File name (else the IRI's last part) -> the IRIs of the graph's articles called so: two
+    single-pattern reads, several times faster in Oxigraph than one with an OPTIONAL."""
+    named = dict(select_rows(source, "SELECT ?article ?file WHERE { ?article kg:fileName ?file }"))
+    files = defaultdict(set)
+    for article, in select_rows(source, "SELECT ?article WHERE { ?article a kg:Article }"):
+        files[named.get(article) or _local_name(article)].add(article)
+    return files
+
+
+def _projected_counts(source: Source, shown: dict[str, set[str]]) -> tuple[dict, dict[str, dict]]:
+    """:func:`stats`' counts from the projection of the whole graph and its evidence (a graph with no
+    summary): the counts of the articles in ``shown`` (file -> IRIs)."""
     G = project(source, evidence=False)
-    articles = _articles(source)
-    facts_by_article, fact_count = _fact_counts(source, articles)
-    per_article = {meta["file"]: {"relations": 0, "facts": 0} for meta in articles.values()}
+    facts_by_article, fact_count = _fact_counts(source)
+    per_article = {file: {"relations": 0, "facts": facts_by_article[file]} for file in shown}
     for _, _, data in G.edges(data=True):
         for file in data["articles"]:
-            per_article.setdefault(file, {"relations": 0, "facts": 0})["relations"] += 1
-    for file, stated in facts_by_article.items():
-        per_article.setdefault(file, {"relations": 0, "facts": 0})["facts"] += stated
-    counts = _extractor_counts(source, [str(KG[name]) for name in RELATIONS])
-    sources = Counter(data["sources"] for _, _, data in G.edges(data=True))
+            if file in per_article:
+                per_article[file]["relations"] += 1
+    by_edge = _extractor_counts(source, [str(KG[name]) for name in RELATIONS])
     extractors = Counter()
     for u, v, key in G.edges(keys=True):
-        extractors.update(counts.get((G.nodes[u]["iri"], str(KG[key]), G.nodes[v]["iri"]), {}))
-    edges = G.number_of_edges()
+        extractors.update(by_edge.get((G.nodes[u]["iri"], str(KG[key]), G.nodes[v]["iri"]), {}))
     return {
         "entities": G.number_of_nodes(),
-        "relations": edges,
+        "relations": G.number_of_edges(),
         "facts": fact_count,
         "classes": dict(sorted(Counter(c for _, c in G.nodes(data="cls")).items())),
         "relation_types": dict(sorted(Counter(k for _, _, k in G.edges(keys=True)).items())),
-        "articles": dict(sorted(per_article.items())),
+        "sources": dict(sorted(Counter(data["sources"] for _, _, data in G.edges(data=True)).items())),
+        "extractors": dict(sorted(extractors.items())),
+    }, per_article
+
+
+def _summary_counts(source: Source, shown: dict[str, set[str]]) -> tuple[dict, dict[str, dict]]:
+    """:func:`stats`' counts of a store, as SPARQL aggregates (Oxigraph counts rows far faster than
+    it hands them to Python: 0.04 s to count 58,523 relation triples, 0.8 s to read them): relation
+    triples by relation (a symmetric pair once), the summary graph's rows by number of sources and
+    by extractor, and the relations and facts of the articles in ``shown`` (file -> IRIs) alone."""
+    classes = {str(KG[c]): c for c in CLASSES}
+    typed = f"VALUES ?class {{ {iri_list(classes)} }} ?node a ?class"
+    by_class = Counter({classes[c]: int(n) for c, n in select_rows(
+        source, f"SELECT ?class (COUNT(*) AS ?n) WHERE {{ {typed} }} GROUP BY ?class")})
+    entities = sum(by_class.values())
+    # an entity of several classes counts once, under the last of CLASSES (as a projection's node)
+    for joined, in select_rows(source, f"SELECT (GROUP_CONCAT(STR(?class)) AS ?classes) WHERE {{ {typed} }} "
+                                       "GROUP BY ?node HAVING (COUNT(*) > 1)"):
+        kinds = [classes[c] for c in str(joined).split()]
+        entities -= len(kinds) - 1
+        by_class.subtract(k for k in kinds if k != max(kinds, key=CLASSES.index))
+    symmetric = [str(KG[name]) for name, spec in RELATIONS.items() if spec.symmetric]
+    directed = [str(KG[name]) for name, spec in RELATIONS.items() if not spec.symmetric]
+    by_relation = Counter()
+    for p, n in itertools.chain(
+            select_rows(source, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {iri_list(directed)} }} "
+                                "?s ?p ?o } GROUP BY ?p"),
+            # a symmetric pair once: the triple from the smaller IRI, or the only one
+            select_rows(source, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {iri_list(symmetric)} }} ?s ?p ?o "
+                                "FILTER NOT EXISTS { ?o ?p ?s FILTER(STR(?o) < STR(?s)) } } GROUP BY ?p")):
+        by_relation[_local_name(p)] += int(n)
+    edges = sum(by_relation.values())
+    sources = Counter()
+    # the articles of an edge are joined by "/": one more file than slashes
+    for n, counted in select_rows(source, f"""
+            SELECT ?n (COUNT(*) AS ?edges) WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:articles ?articles }}
+              BIND(STRLEN(?articles) - STRLEN(REPLACE(?articles, "/", "")) + 1 AS ?n) }} GROUP BY ?n"""):
+        sources[int(n)] += int(counted)
+    if edges > sum(sources.values()):  # edges no evidence states
+        sources[0] += edges - sum(sources.values())
+    extractors = {str(e): int(n) for e, n in select_rows(source, f"""
+            SELECT ?extractor (SUM(?sentences) AS ?n) WHERE {{
+              GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:extractor ?extractor ; kg:sentences ?sentences }} }}
+            GROUP BY ?extractor""")}
+    fact_count = sum(int(n) for n, in select_rows(source, f"""
+            SELECT ?facts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount ; kg:facts ?facts }} }}"""))
+    return {
+        "entities": entities,
+        "relations": edges,
+        "facts": fact_count,
+        "classes": dict(sorted((c, n) for c, n in by_class.items() if n)),
+        "relation_types": dict(sorted(by_relation.items())),
         "sources": dict(sorted(sources.items())),
         "extractors": dict(sorted(extractors.items())),
-        "multi_source": sum(n for k, n in sources.items() if k > 1) / edges if edges else 0.0,
-    }
+    }, _article_counts(source, shown)
+
+
+def _article_counts(source: Source, shown: dict[str, set[str]]) -> dict[str, dict]:
+    """The relation triples (a symmetric pair once) and facts of the articles in ``shown`` (file ->
+    IRIs), from their evidence as the summary graph counts it, and the facts the summary holds."""
+    file_of = {article: file for file, articles in shown.items() for article in articles}
+    per_article = {file: {"relations": 0, "facts": 0} for file in shown}
+    if not file_of:
+        return per_article
+    edges = defaultdict(set)
+    for article, s, p, o in select_rows(source, f"""
+            SELECT DISTINCT ?article ?s ?p ?o WHERE {{
+              VALUES ?article {{ {iri_list(file_of)} }}
+              ?ev prov:wasDerivedFrom ?article ; a kg:Evidence ; kg:start ?start ; kg:end ?end ; kg:extractor ?x .
+              ?statement kg:evidence ?ev ; a rdf:Statement ; rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o .
+            }}"""):
+        edges[file_of[article]].add(_edge_key(s, p, o))
+    for file, keys in edges.items():
+        per_article[file]["relations"] = len(keys)
+    for article, stated in select_rows(source, f"""
+            SELECT ?article ?facts WHERE {{ VALUES ?article {{ {iri_list(file_of)} }}
+              GRAPH <{SUMMARY_GRAPH}> {{ ?article kg:factsStated ?facts }} }}"""):
+        per_article[file_of[article]]["facts"] += int(stated)
+    return per_article
 
 
 # ------------------------------------------------------------ facts

@@ -849,8 +849,8 @@ def stats(limit, fmt, graph_path):
     which key. The share of triples with more than one source follows from the counts by sources."""
     from . import analyse
 
-    s = analyse.stats(_read(graph_path))
-    articles, left = _first(list(s["articles"].items()), limit)
+    s = analyse.stats(_read(graph_path), articles=limit or None)
+    articles, left = list(s["articles"].items()), s["article_count"] - len(s["articles"])
     rows = [
         *({"what": what, "by": None, "key": None, "count": s[what]} for what in ("entities", "relations", "facts")),
         *({"what": "entities", "by": "class", "key": k, "count": n} for k, n in s["classes"].items()),

@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from kg import analyse
+from kg.model import TRIPLES_DIR
 from kg.query import PREFIXES
 from kg.store import (SUMMARY_GRAPH, build_store, default_graph_path, load_graph, open_store,
                       summary_update)
@@ -146,3 +147,26 @@ def test_analysis_commands_do_not_import_spacy(args, tmp_path):
     command = [sys.executable, "-c", code, *(arg.format(tmp=tmp_path) for arg in args)]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_stats_of_a_store_counts_what_it_shows_as_the_projection_does(tmp_path):
+    """`kg stats` counts a store with aggregates and reads only the articles it
+    shows: the same counts as the projection of the parsed file, an entity of
+    two classes once (under the later class), and the first articles by file name."""
+    graph = tmp_path / "two-classes.ttl"
+    graph.write_text((TRIPLES_DIR / "examples" / "valid.ttl").read_text()
+                     + "\n<https://w3id.org/kg-news/entity/acme-corp> a kg:Product .\n")
+    rdf = load_graph(graph)
+    store = open_store(build_store(graph, tmp_path / "store"))
+    try:
+        whole, example = analyse.stats(rdf), analyse.stats(analyse.example_graph())
+        assert whole["entities"] == example["entities"]
+        assert whole["classes"]["Organization"] == example["classes"]["Organization"] - 1
+        assert whole["classes"]["Product"] == example["classes"]["Product"] + 1
+        assert analyse.stats(store) == whole
+        first = analyse.stats(store, articles=1)
+        assert first == analyse.stats(rdf, articles=1)
+        assert first["articles"] == dict(list(whole["articles"].items())[:1])
+        assert first["article_count"] == len(whole["articles"]) == 2
+    finally:
+        store.close()
