@@ -166,14 +166,8 @@ class _Index:
                 if cat is None or cat.type == label:
                     self._remember(form, canon)
                     return canon
-        # a new entity's name without the legal form its first mention gave: "Fidelity National Information
-        # Services Inc." is "Fidelity National Information Services" (not "Mitsui & Co": a name ends in "& Co")
-        key = _LEGAL_TAIL.sub("", key) or key
         self._remember(form, key)
         return key
-
-
-_LEGAL_TAIL = re.compile(r"(?<![&\s])(?:,?\s+(?:Inc\.?|Corp\.|Ltd\.?|LLC|plc|PLC))$")
 
 
 def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:

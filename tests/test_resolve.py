@@ -221,12 +221,3 @@ def test_fuzzy_matching_joins_small_typos(make_evidence, mention, fake_extractio
     ex = fake_extraction(((mention("Umbrella Robotics", "Organization"), ev1),
                           (mention("Umbrela Robotics", "Organization"), ev2)))
     assert [e.label for e in resolve([ex]).entities] == ["Umbrella Robotics"]
-
-
-@pytest.mark.issue(7)
-def test_a_new_entity_is_named_without_the_legal_form_of_its_first_mention(make_evidence, mention, fake_extraction):
-    ev = make_evidence("a1", 0, "Kestrel Water Inc. sold pumps to Mitsui & Co and Arden Corp.")
-    found = [mention("Kestrel Water Inc.", "Organization", 0), mention("Mitsui & Co", "Organization", 33),
-             mention("Arden Corp.", "Organization", 49)]
-    r = resolve([fake_extraction(tuple((m, ev) for m in found), ())])
-    assert sorted(e.label for e in r.entities) == ["Arden", "Kestrel Water", "Mitsui & Co"]
