@@ -752,6 +752,17 @@ _STAKE_OF = re.compile(r"['’]s?\s+(?:[\d.]+\s*(?:%|percent)\s+|remaining\s+|en
                        r"(?:stake|shareholding|holding|interest)\b", re.I)
 
 
+def _buys(c: Clause, trigger: re.Match[str], target: Found) -> bool:
+    """Whether the buying word ``trigger`` buys the name after it: not a
+    lone noun ("the purchase dwarfs X's takeover", "merchant acquiring"), not
+    across a clause that goes on ("... just as Adyen"), and not a name whose
+    stake is bought ("buy out X's 30% stake in Y": Y, as the stake rules read)."""
+    doc = c.doc_text
+    word = c.sent.doc.char_span(trigger.start(), trigger.end(), alignment_mode="expand")
+    lone_noun = " " not in trigger.group().strip() and word is not None and word.root.pos_ == "NOUN"
+    return not (lone_noun or _NOT_THE_TARGET.match(doc, trigger.end(), target.start) or _STAKE_OF.match(doc, target.end))
+
+
 @rule("acquisitions")
 def acquisition(c: Clause) -> Iterable[Triple]:
     """Buying or holding part of a company is investing in it: "the $4.9
@@ -764,11 +775,7 @@ def acquisition(c: Clause) -> Iterable[Triple]:
         target = next((o for o in c.after(t.end() - 1, "Organization") if o.start - t.end() <= 12), None)
         if target is None or re.search(r"\bfrom\b", doc[t.end():target.start]) or c.is_modifier(target):
             continue  # "buys cells from Panasonic": a supplier; "acquire three CTLT sites": its sites
-        if (" " not in t.group().strip() and (word := c.sent.doc.char_span(t.start(), t.end(), alignment_mode="expand"))
-                and word.root.pos_ == "NOUN" or _NOT_THE_TARGET.match(doc, t.end(), target.start)
-                or _STAKE_OF.match(doc, target.end)):
-            # "the purchase dwarfs X's takeover", "merchant acquiring, just as Adyen ...": no
-            # buying of what follows; "buy out X's 30% stake in Y": Y is bought, as the stake rules read
+        if not _buys(c, t, target):
             continue
         buyers = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and o.key != target.key
                   and not c.is_modifier(o)]
