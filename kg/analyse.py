@@ -853,7 +853,7 @@ def _summary_counts(source: Source, shown: dict[str, set[str]]) -> tuple[dict, d
         source, f"SELECT ?class (COUNT(*) AS ?n) WHERE {{ {typed} }} GROUP BY ?class")})
     entities = sum(by_class.values())
     # an entity of several classes counts once, under the last of CLASSES (as a projection's node)
-    for joined, in select_rows(source, f"SELECT (GROUP_CONCAT(STR(?class)) AS ?classes) WHERE {{ {typed} }} "
+    for joined, in select_rows(source, f"SELECT (GROUP_CONCAT(STR(?class); separator=\" \") AS ?classes) WHERE {{ {typed} }} "
                                        "GROUP BY ?node HAVING (COUNT(*) > 1)"):
         kinds = [classes[c] for c in str(joined).split()]
         entities -= len(kinds) - 1
