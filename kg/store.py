@@ -423,18 +423,25 @@ def _restricted_summary(values: dict[tuple[str, ...], Iterable[tuple[str, ...]]]
     inserts only the rows of some keys: each aggregate's inner SELECT begins
     with a VALUES clause of ``values[its keys]`` (terms in SPARQL syntax),
     which its patterns are matched from (:data:`_SUMMARY_KEYS`)."""
-    text = summary_update()
-    aggregates = re.findall(r"^INSERT\b.*?(?=^INSERT\b|\Z)", text, re.S | re.M)
+    prologue, aggregates = _summary_inserts()
     if len(aggregates) != len(_SUMMARY_KEYS):
         raise ValueError(f"summary.ru has {len(aggregates)} aggregates where kg.store._SUMMARY_KEYS names the keys "
                          f"of {len(_SUMMARY_KEYS)}: give each its keys there, and its rows to _remove_summary_rows")
     inserts = []
-    for aggregate, variables in zip(aggregates, _SUMMARY_KEYS):
+    for statement, variables in zip(aggregates, _SUMMARY_KEYS):
         block = _values_block(variables, values[variables]) if variables else ""
-        statement = re.sub(r"^\s*#.*\n", "", aggregate, flags=re.M).rstrip().removesuffix(";").rstrip()
         inserts.append(re.sub(r"(\bSELECT\b.*?\bWHERE \{)", lambda m: f"{m[1]}\n    {block}", statement,
                               count=1, flags=re.S))
-    return "".join(re.findall(r"^PREFIX .*\n", text, re.M)) + " ;\n".join(inserts)
+    return prologue + " ;\n".join(inserts)
+
+
+def _summary_inserts() -> tuple[str, list[str]]:
+    """``triples/summary.ru`` cut in its parts: the PREFIX lines, and each
+    INSERT on its own, without comment lines or the ";" between them."""
+    text = summary_update()
+    inserts = [re.sub(r"^\s*#.*\n", "", part, flags=re.M).rstrip().removesuffix(";").rstrip()
+               for part in re.findall(r"^INSERT\b.*?(?=^INSERT\b|\Z)", text, re.S | re.M)]
+    return "".join(re.findall(r"^PREFIX .*\n", text, re.M)), inserts
 
 
 def _values_block(variables: Sequence[str], rows: Iterable[tuple[str, ...]]) -> str:
@@ -555,15 +562,14 @@ def fill_summary(store: ox.Store) -> None:
     transaction, through which the whole graph is read: at 10,000 articles
     the update held several hundred MB more than its queries do, and took
     minutes longer."""
-    text = summary_update()
-    prologue = "\n".join(re.findall(r"^PREFIX .*$", text, re.MULTILINE))
-    inserts = _SUMMARY_INSERT.findall(text)
-    if len(inserts) != len(re.findall(r"^INSERT\b", text, re.MULTILINE)):
+    prologue, statements = _summary_inserts()
+    inserts = [_SUMMARY_INSERT.match(statement) for statement in statements]
+    if not all(inserts):
         raise ValueError("an INSERT of the summary update is not INSERT { GRAPH <summary> { ... } } WHERE { ... }")
     graph = ox.NamedNode(SUMMARY_GRAPH)
     store.remove_graph(graph)  # (not summary.ru's DROP: in a copy of a store Oxigraph's DROP GRAPH leaves its triples)
-    for template, where in inserts:
-        triples = iter(store.query(f"{prologue}\nCONSTRUCT {{{template}}}\nWHERE {{{where}}}"))
+    for template, where in (insert.groups() for insert in inserts):
+        triples = iter(store.query(f"{prologue}CONSTRUCT {{{template}}}\nWHERE {{{where}}}"))
         while chunk := [ox.Quad(t.subject, t.predicate, t.object, graph) for t in itertools.islice(triples, _SUMMARY_CHUNK)]:
             store.bulk_extend(chunk)
         _give_back_freed_memory()  # the query's
