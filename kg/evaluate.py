@@ -146,6 +146,10 @@ def select_gold(paths: Iterable[Path], only: str) -> list[Path]:
 class Evaluation:
     entities: Score = field(default_factory=Score)
     entities_untyped: Score = field(default_factory=Score)
+    #: per class: gold entities found with that class (tp), entities given
+    #: that class that gold has not, or has with another class (fp), and gold
+    #: entities of that class not found with it (fn)
+    per_class: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     relations: Score = field(default_factory=Score)
     per_relation: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     #: per rule, the relations it stated that gold has (tp) and has not (fp)
@@ -169,7 +173,9 @@ class Evaluation:
         def row(name: str, x: Score) -> str:
             return f"{name:<22}{x.precision:>10.3f}{x.recall:>8.3f}{x.f1:>8.3f}{x.tp:>6}{x.fp:>5}{x.fn:>5}"
         lines = [f"{self.articles} articles", f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>5}{'fn':>5}",
-                 row("entities", self.entities), row("relations", self.relations)]
+                 row("entities", self.entities)]
+        lines += [row(f"  {name}", score) for name, score in sorted(self.per_class.items())]
+        lines.append(row("relations", self.relations))
         lines += [row(f"  {name}", score) for name, score in sorted(self.per_relation.items())]
         lines += [row("facts (lenient)", self.facts_lenient), row("facts (strict)", self.facts_strict)]
         for title, items in (("missed", self.missed), ("wrong", self.wrong)):
@@ -186,6 +192,7 @@ class Evaluation:
             "articles": self.articles,
             "entities": s(self.entities),
             "entities_untyped": s(self.entities_untyped),
+            "per_class": {k: s(v) for k, v in sorted(self.per_class.items())},
             "relations": s(self.relations),
             "per_relation": {k: s(v) for k, v in sorted(self.per_relation.items())},
             "facts_lenient": s(self.facts_lenient),
@@ -207,13 +214,18 @@ def _match_entities(gold: Gold, record: ArticleRecord, ev: Evaluation, name: str
         if g is not None and g not in taken and (not typed or gold.entities[g][0] == type_):
             taken.add(g)
             score.tp += 1
+            if typed:
+                ev.per_class[type_].tp += 1
         else:
             score.fp += 1
             if typed:
+                ev.per_class[type_].fp += 1
                 ev.wrong.append((name, "entity", f"{label} ({type_})" + (f" ~ gold {g} ({gold.entities[g][0]})" if g else "")))
     missing = [g for g in gold.entities if g not in taken]
     score.fn += len(missing)
     if typed:
+        for g in missing:
+            ev.per_class[gold.entities[g][0]].fn += 1
         ev.missed.extend((name, "entity", f"{g} ({gold.entities[g][0]})") for g in missing)
         ev.entities.add(score)
     else:

@@ -89,6 +89,16 @@ def test_entities(gold, record):
     assert missed == ["Jane Roe (Person)", "Widget-7 (Product)"]
 
 
+def test_entities_per_class(gold, record):
+    ev = evaluate({"acme-news.txt": record}, [gold])
+    # the mistyped Roe counts against the class it was given and the one it has in gold
+    assert counts(ev.per_class["Organization"]) == (2, 2, 0)
+    assert counts(ev.per_class["Person"]) == (0, 0, 1)
+    assert counts(ev.per_class["Product"]) == (0, 0, 1)
+    assert "  Person  " in ev.report(details=0)
+    assert ev.as_dict()["per_class"]["Organization"]["precision"] == 0.5
+
+
 def test_relations_keep_ambiguous(gold, record):
     ev = evaluate({"acme-news.txt": record}, [gold])
     assert counts(ev.relations) == (3, 1, 1)
