@@ -1128,8 +1128,9 @@ def _origin(ctx, param, value: str | None) -> str | None:
               help="Bytes a request body may have (413 beyond).")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(min=1),
               help="Queries that may run at once (one process each).")
-@click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(min=256), metavar="MIB",
-              help="Address space each worker may use, in MiB; a query that needs more is stopped and answered 503.")
+@click.option("--worker-memory", default=1536, show_default=True, type=click.IntRange(min=256), metavar="MIB",
+              help="Address space a query may add to a ready worker, in MiB; a query that needs more is stopped "
+                   "and answered 503.")
 @click.option("--per-client", default=2, show_default=True, type=click.IntRange(min=1),
               help="Queries one client (IP address) may have in flight; more are answered 429.")
 @click.option("--read-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),

@@ -144,9 +144,9 @@ class Limits:
     max_body: int = 1 << 20
     #: Worker processes, i.e. queries that run at the same time.
     workers: int = 4
-    #: Bytes of address space each worker may map (its memory cap); a query
-    #: that needs more stops its worker and is answered 503.
-    worker_memory: int = 2048 << 20
+    #: Bytes of address space a query may add to a ready worker (its memory
+    #: cap); a query that needs more stops its worker and is answered 503.
+    worker_memory: int = 1536 << 20
     #: Queries one client (IP address) may have in flight; more are answered 429.
     per_client: int = 2
     #: Seconds the server waits for a client to send (or take) data; slower
@@ -196,8 +196,7 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
     # load it now, not within the time limit of the first such query
     import rdflib.plugins.sparql.algebra  # noqa: F401
     import rdflib.plugins.sparql.parser  # noqa: F401
-    # capped after start-up, so that the cap counts what a query adds to a ready worker
-    resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+    ready = _cap_memory(memory_cap)
     pickle.dump(("ready", offline), channel_out)
     channel_out.flush()
     while True:
@@ -224,8 +223,30 @@ def _worker_main(store_path: str, memory_cap: int) -> None:
             answer = ("memory", "")
         except Exception as error:  # the engine's own errors become a 500 with its message
             answer = ("error", f"{type(error).__name__}: {error}")
-        pickle.dump(answer, channel_out)
+        # a worker that kept more than half its cap after a query is replaced:
+        # the next query must find the room the cap promises
+        retire = _address_space() > ready + memory_cap // 2
+        pickle.dump((answer, retire), channel_out)
         channel_out.flush()
+
+
+def _cap_memory(memory_cap: int) -> int:
+    """Let this process map ``memory_cap`` bytes more than it does now; the
+    bytes it maps now. A worker is capped once started, so that the cap
+    counts what a query adds: how much a ready worker maps varies by a few
+    malloc arenas (64 MiB each) from one start to the next."""
+    ready = _address_space()
+    resource.setrlimit(resource.RLIMIT_AS, (ready + memory_cap, ready + memory_cap))
+    return ready
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except OSError:
+        return 0
 
 
 class _Worker:
@@ -252,8 +273,9 @@ class _Worker:
                 raise RuntimeError("a query worker did not start")
             self.started, self.offline = True, greeting[1]
 
-    def ask(self, job: tuple, timeout: float) -> tuple | None:
-        """The worker's answer to ``job``, or None if it took longer than ``timeout``."""
+    def ask(self, job: tuple, timeout: float) -> tuple[tuple, bool] | None:
+        """(the worker's answer to ``job``, whether the worker should be
+        replaced), or None if it took longer than ``timeout``."""
         self.wait_started()
         pickle.dump(job, self.process.stdin)
         self.process.stdin.flush()
@@ -305,15 +327,15 @@ class QueryPool:
             raise PoolBusy(f"all {self.size} workers stayed busy for {timeout:g} s") from None
         try:
             # the time limit counts from when the query starts, not from when it queued
-            answer = worker.ask((sparql, params, select_fmt, graph_fmt, max_rows), timeout)
+            answer, retire = worker.ask((sparql, params, select_fmt, graph_fmt, max_rows), timeout) or (None, True)
         except (EOFError, OSError, RuntimeError, pickle.UnpicklingError):
-            answer = ("stopped", "")
-        if answer is not None and answer[0] not in ("stopped", "memory"):
-            self._idle.put(worker)
-        else:
-            # cancel by ending the process; a fresh one takes its place
+            answer, retire = ("stopped", ""), True
+        if retire or answer[0] == "memory":
+            # cancel (or renew) by ending the process; a fresh one takes its place
             worker.stop()
             self._idle.put(_Worker(self.store_path, self.memory_cap))
+        else:
+            self._idle.put(worker)
         if answer is None:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was cancelled")
         kind, *rest = answer

@@ -225,6 +225,21 @@ def test_a_query_over_the_memory_cap_is_503_and_the_pool_recovers(capped_endpoin
         assert ask(capped_endpoint, SUPPLIERS)[0] == 200
 
 
+_ALLOCATE_UNDER_THE_CAP = """
+import kg.server, rdflib.plugins.sparql.parser
+kg.server._cap_memory(256 << 20)
+block = bytearray(200 << 20)
+print("allocated")
+"""
+
+
+def test_the_memory_cap_counts_from_the_ready_worker():
+    """A ready worker maps some 400-560 MiB (its malloc arenas vary from one
+    start to the next): its cap is what a query may add to that."""
+    child = subprocess.run([sys.executable, "-c", _ALLOCATE_UNDER_THE_CAP], capture_output=True, text=True, cwd=ROOT)
+    assert child.stdout.strip() == "allocated", child.stderr[-300:]
+
+
 # ------------------------------------------------------------ item 11: per-client limit
 
 def _in_background(fn, *args, **kwargs):
