@@ -697,6 +697,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     _apply_acronyms(text, found)
     _apply_former_names(text, found)
     _apply_tickers(text, found)
+    _apply_initials(found)
     found.sort(key=lambda f: f.start)
     _resolve_appositions(text, found)
     # "Novo" for "Novo Nordisk": the first word of the main company's name
@@ -885,3 +886,42 @@ def _apply_tickers(text: str, found: list[Found]) -> None:
                     found.remove(f)
                 found.append(cand)
     found.sort(key=lambda x: x.start)
+
+
+#: Words an acronym leaves out: "Fidelity National Information Services Inc." is FIS
+_NOT_INITIALS = frozenset({"of", "and", "&", "the", "for", "Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.",
+                           "Limited", "plc", "PLC", "LLC", "SA", "AG", "NV", "N.V.", "SE"})
+
+
+def _initials_of(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` spells the initials of ``name``'s words from its
+    first one, leaving out at most one of them ("FIS" for "Fidelity National
+    Information Services", "MSC" for "Mediterranean Shipping Company").
+
+    >>> _initials_of("FIS", "Fidelity National Information Services Inc."), _initials_of("FS", "Fidelity National Information Services")
+    (True, False)
+    """
+    words = [w for w in name.split() if w not in _NOT_INITIALS]
+    if len(words) < 2 or not acronym or words[0][0] != acronym[0]:
+        return False
+    letters, skipped = iter(acronym), 0
+    wanted = next(letters)
+    for word in words:
+        if wanted is not None and word[0] == wanted:
+            wanted = next(letters, None)
+        else:
+            skipped += 1
+    return wanted is None and skipped <= 1
+
+
+def _apply_initials(found: list[Found]) -> None:
+    """"FIS" after "Fidelity National Information Services": an acronym no
+    other source explains names the one organisation of the article whose
+    initials it spells, when there is exactly one."""
+    names = {f.key for f in found if f.label == "Organization" and " " in f.key}
+    for f in found:
+        if f.kind in {"ner", "structure"} and f.key == f.text and re.fullmatch(r"[A-Z]{2,5}", f.text):
+            owners = [name for name in names if _initials_of(f.text, name)]
+            if len(owners) == 1:
+                f.key, f.label = owners[0], "Organization"
+
