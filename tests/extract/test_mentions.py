@@ -190,3 +190,14 @@ def test_a_dateline_with_two_hyphens_and_a_one_letter_ticker(trained_nlp, gazett
 def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole(trained_nlp, gazetteer):
     text = "Canadian pension fund Ontario Teachers' Pension Plan, which owns a stake of about 5% in Tricon, backed the deal."
     assert ("Ontario Teachers' Pension Plan", "Organization") in mentions(trained_nlp, gazetteer, text)
+
+
+@pytest.mark.model
+def test_an_acronym_names_the_one_organisation_whose_initials_it_spells(trained_nlp, gazetteer):
+    text = ("Halvard Partners sold its card unit to Marlow National Payment Services Inc. for $2 billion. "
+            "On Monday, MPS said the deal would close in June.")
+    found = {f.text: f.key for f in find_mentions(trained_nlp(text), gazetteer)}
+    assert found["MPS"] == "Marlow National Payment Services Inc."
+    # two organisations whose initials it spells: it names neither
+    both = text.replace("Halvard Partners", "Marlow Payment Systems")
+    assert {f.text: f.key for f in find_mentions(trained_nlp(both), gazetteer)}["MPS"] == "MPS"
