@@ -162,3 +162,11 @@ def test_a_stake_in_a_company_is_never_its_own_and_below_a_peak_is_down(extract)
 def test_a_scaled_amount_is_no_share_price(extract):
     text = "Globex paid $25 in cash for each Initech share, giving the deal an equity value of about $8 billion."
     assert not {f for f in facts(extract, text) if f[1] == "shareprice" and f[2] >= 1_000_000}
+
+
+@pytest.mark.issue(7)
+def test_the_market_a_share_trades_on_owns_no_number(extract):
+    text = "Globex reported higher revenue last week. Its shares rose 1.9% to $11.85 on the Hooli Stock Exchange."
+    found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
+    assert ("Globex", "shareprice", Decimal("11.85")) in found
+    assert not {f for f in found if f[0].startswith("Hooli")}
