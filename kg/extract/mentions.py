@@ -512,6 +512,12 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
     # Economy and Finance")
     cuts = [t.i for t in ent[1:-1] if t.lower_ == "and" and ent.label_ == "ORG" and not any(w.lower_ == "of" for w in ent)
             and doc[t.i - 1].dep_ not in {"compound", "nmod", "amod"}]
+    # "Alphabet's Google": the owner and the company it owns, when the text
+    # names the owner on its own too (not "Sam's Club", "Moody's Investors Service")
+    if ent.label_ == "ORG" and gaz.lookup(ent.text) is None:
+        cuts += [t.i for t in ent[1:-1] if t.text in {"'s", "’s"} and doc[t.i + 1].is_title
+                 and re.search(rf"(?<![\w&-]){re.escape(doc[ent.start:t.i].text)}(?![\w&-]|['’]s)", text)]
+        cuts.sort()
     bounds = zip([ent.start, *(i + 1 for i in cuts)], [*cuts, ent.end])
     for span in (doc[a:b] for a, b in bounds):
         # Drop leading determiners and trailing possessives/punctuation.

@@ -201,3 +201,12 @@ def test_an_acronym_names_the_one_organisation_whose_initials_it_spells(trained_
     # two organisations whose initials it spells: it names neither
     both = text.replace("Halvard Partners", "Marlow Payment Systems")
     assert {f.text: f.key for f in find_mentions(trained_nlp(both), gazetteer)}["MPS"] == "MPS"
+
+
+@pytest.mark.model
+def test_a_possessive_inside_a_model_name_splits_owner_and_company_when_the_owner_stands_alone(trained_nlp, gazetteer):
+    text = "Zenmark's Halvard said on Tuesday it would acquire Quistor for $3 billion. Zenmark shares rose 2%."
+    keys = {f.key for f in find_mentions(trained_nlp(text), gazetteer)}
+    assert {"Zenmark", "Halvard"} <= keys and "Zenmark's Halvard" not in keys
+    keys = {f.key for f in find_mentions(trained_nlp("Analysts expect Sam's Club to open 12 stores."), gazetteer)}
+    assert "Sam" not in keys
