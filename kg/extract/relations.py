@@ -421,6 +421,8 @@ def role_relation(role: str) -> str:
 
     >>> role_relation("Chief Executive Officer"), role_relation("equity analyst"), role_relation("chairs")
     ('ceoOf', 'worksFor', 'chairOf')
+    >>> role_relation("co-managing director"), role_relation("non-executive director")
+    ('worksFor', 'boardMemberOf')
     """
     r = role.lower()
     if re.search(r"founde[dr]|co-?founder", r):
@@ -429,8 +431,8 @@ def role_relation(role: str) -> str:
         return "ceoOf"
     if re.search(r"chair", r):
         return "chairOf"
-    if re.search(r"board member|board of directors|sits on the board|director", r):
-        return "boardMemberOf"
+    if re.search(r"board member|board of directors|sits on the board|(?<!managing )director", r):
+        return "boardMemberOf"  # (a managing director runs a business; the board is another thing)
     return "worksFor"
 
 
