@@ -153,6 +153,8 @@ def _wins(c: Found, f: Found) -> bool:
     longer mention that contains the other wins unless it is much less
     trusted; otherwise the more trusted, then the longer, wins."""
     pc, pf, lc, lf = _PRIORITY[c.kind], _PRIORITY[f.kind], c.end - c.start, f.end - f.start
+    if _surname_is_a_firm(c, f) or _surname_is_a_firm(f, c):
+        return c.label == "Person"
     if (c.label == "Organization" and f.label == "Place" and c.start == f.start and lc > lf
             and place_names().get(f.text, ("", ""))[1] == "city" and c.text[lf:lf + 2].strip()[:1].isupper()):
         return True  # a company named after its city: "Tokyo Electric Power", "Boston Scientific"
@@ -161,6 +163,13 @@ def _wins(c: Found, f: Found) -> bool:
     if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
         return False
     return (pc, -lc) < (pf, -lf)
+
+
+def _surname_is_a_firm(person: Found, firm: Found) -> bool:
+    """"John Baird", "Kirstjen Nielsen": a person's name whose last word the
+    catalogue knows as a firm's one-word name is still the person's."""
+    return (person.label == "Person" and firm.label == "Organization" and firm.kind == "name" and " " not in firm.text
+            and person.end == firm.end and person.start < firm.start)
 
 
 class Mentions:

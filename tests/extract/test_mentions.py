@@ -210,3 +210,13 @@ def test_a_possessive_inside_a_model_name_splits_owner_and_company_when_the_owne
     assert {"Zenmark", "Halvard"} <= keys and "Zenmark's Halvard" not in keys
     keys = {f.key for f in find_mentions(trained_nlp("Analysts expect Sam's Club to open 12 stores."), gazetteer)}
     assert "Sam" not in keys
+
+
+def test_a_persons_surname_that_names_a_firm_stays_the_persons():
+    from kg.extract.mentions import Found, Mentions
+
+    found = Mentions()
+    found.add(Found(8, 13, "Baird", "Organization", "Baird", "name"))  # the catalogue's broker
+    found.add(Found(3, 13, "John Baird", "Person", "John Baird", "ner"))
+    found.add(Found(20, 25, "Baird", "Organization", "Baird", "name"))  # "Baird analysts"
+    assert [(f.text, f.label) for f in found] == [("John Baird", "Person"), ("Baird", "Organization")]
