@@ -624,7 +624,9 @@ def presence(c: Clause) -> Iterable[Triple]:
         pre = doc[max(c.start, p.start - 30):p.start]
         if re.search(r"(?:based|headquartered|listed)\s+in\s+$|-$", pre) or re.match(r"-(?:based|listed)", doc[p.end:p.end + 8]):
             continue
-        prep = re.search(r"\b(?:in|into|across|throughout)\s+(?:the\s+)?(?:[\w-]+\s*(?:and|&|,)\s+(?:and\s+)?)*(?:the\s+)?$|\bon\s+the\s+$", pre)
+        # "in Spain", "across Italy and France", "its core markets of Spain, Italy and Poland"
+        prep = re.search(r"\b(?:in|into|across|throughout|markets?\s+(?:of|such\s+as|including|like))\s+(?:the\s+)?"
+                         r"(?:[\w-]+\s*(?:and|&|,)\s+(?:and\s+)?)*(?:the\s+)?$|\bon\s+the\s+$", pre)
         if not prep:
             continue
         trigger = _OPERATE.search(doc[max(c.start, p.start - 90):min(c.sent.end_char, p.end + 25)])
