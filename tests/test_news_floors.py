@@ -72,10 +72,13 @@ def test_the_split_keeps_two_articles_of_each_sector_in_each_half():
 
 def test_check_half_floors(news):
     result = score(news, NEWS / "gold", f"{SPLITS}:check")
-    assert result.articles == 8
-    assert result.entities.f1 >= 0.71
-    assert result.relations.f1 >= 0.45
-    assert result.facts_lenient.f1 >= 0.44
+    # only the aggregate numbers: a failing assertion must not print the check half's errors
+    articles, entities, relations, facts = (result.articles, result.entities.f1, result.relations.f1,
+                                            result.facts_lenient.f1)
+    assert articles == 8
+    assert entities >= 0.71
+    assert relations >= 0.45
+    assert facts >= 0.44
 
 
 def test_tune_half_floors(news):
