@@ -88,6 +88,7 @@ NOT_NAMES = {
     "ipo", "etf", "gdp", "suv", "suvs", "ev", "evs", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
     "photo", "file photo", "image", "video", "caption", "courtesy", "advertisement",  # page furniture
+    "shares", "stocks", "rivals", "analysts", "investors", "regulators", "officials",  # capitalised starting a sentence
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
     "gmt", "utc", "est", "edt", "pst", "pdt", "cet", "bst",
@@ -646,6 +647,26 @@ def _gazetteer_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
             yield Found(p.start, p.end, p.text, "Place", known[0] if known else p.canonical, "gazetteer")
 
 
+# "HONG KONG/BASEL, July 8 (Reuters) -", "TEL AVIV/SAN FRANCISCO --": the
+# capitals of a wire dateline at the start of a line, before its date or agency
+_DATELINE = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.' -]*[A-Z.])*)(?=,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d|\()|\s+--?\s)",
+                       re.MULTILINE)
+
+
+def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    """The places of a wire dateline, which the model reads in capitals as
+    an organisation ("BASEL") or runs together ("HONG KONG/BASEL")."""
+    for m in _DATELINE.finditer(text):
+        start = m.start("places")
+        for part in m.group("places").split("/"):
+            name = part.title()
+            known = gaz.lookup(name)
+            if known is not None and known[1] == "Place" or known is None and name in place_names():
+                yield Found(start, start + len(part), part, "Place",
+                            known[0] if known else place_names()[name][0], "name")
+            start += len(part) + 1
+
+
 def _demonym_mentions(text: str) -> Iterable[Found]:
     pattern = re.compile(r"\b(" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
     for m in pattern.finditer(text):
@@ -677,7 +698,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     """
     text = doc.text
     mentions = Mentions()
-    sources = (_catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
+    sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
                _gazetteer_places(text, gaz), _ner_mentions(doc, gaz, text))
     for source in sources:

@@ -220,3 +220,9 @@ def test_a_persons_surname_that_names_a_firm_stays_the_persons():
     found.add(Found(3, 13, "John Baird", "Person", "John Baird", "ner"))
     found.add(Found(20, 25, "Baird", "Organization", "Baird", "name"))  # "Baird analysts"
     assert [(f.text, f.label) for f in found] == [("John Baird", "Person"), ("Baird", "Organization")]
+
+
+def test_the_places_of_a_wire_dateline_are_places(nlp, gazetteer):
+    text = "HONG KONG/BASEL, July 8 (Reuters) - Globex has licensed rights to a pill.\nTEL AVIV -- Hooli said it would buy Initech."
+    found = {(f.text, f.key, f.label) for f in find_mentions(nlp(text), gazetteer)}
+    assert {("HONG KONG", "Hong Kong", "Place"), ("BASEL", "Basel", "Place"), ("TEL AVIV", "Tel Aviv", "Place")} <= found

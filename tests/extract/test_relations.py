@@ -69,3 +69,13 @@ def test_no_relation_without_a_cue(triples):
 ])
 def test_role_relation(role, relation):
     assert role_relation(role) == relation
+
+
+@pytest.mark.model
+def test_shares_starting_a_sentence_hold_no_stake(trained_nlp, gazetteer):
+    from kg.extract.base import extract_article
+    from kg.ingest import article_from_text
+
+    text = "Globex sold its towers. Shares in Globex rose 2.7% to 31.40 euros in Madrid, valuing the company at 22 billion euros."
+    extraction = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
+    assert not [r for r in extraction.relations if r.subject.key == "Shares"]
