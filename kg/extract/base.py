@@ -268,6 +268,12 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
             if r.evidence.extractor == PatternRelations.name}
     relations = [r for r in relations if r.evidence.extractor == PatternRelations.name or RELATIONS[r.predicate].symmetric
                  or (r.evidence.start, r.predicate, r.object.name, r.subject.name) not in read]
+    # Two firms a sentence calls rivals are not partners there: "Ares competes
+    # for such deals with Blackstone" is no deal with Blackstone.
+    rivals = {(r.evidence.start, frozenset((r.subject.key, r.object.key))) for r in relations
+              if r.predicate == "competesWith"}
+    relations = [r for r in relations if r.predicate != "partnerOf"
+                 or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals]
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}

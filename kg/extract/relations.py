@@ -60,7 +60,12 @@ def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) ->
 
 
 def _near_trigger(c: Clause, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
-    return pattern.finditer(c.doc_text, c.sent.start_char, c.sent.end_char)
+    """The cue words of ``pattern`` in the sentence, but not inside a name
+    ("Quistor Partners", "Star Alliance" cue no partnership)."""
+    for m in pattern.finditer(c.doc_text, c.sent.start_char, c.sent.end_char):
+        if m.end() == m.start() or not any(f.start <= m.start() and m.end() <= f.end for f in c.orgs()
+                                           if f.kind not in {"anaphor", "description"}):
+            yield m
 
 
 # ------------------------------------------------------------ competition
