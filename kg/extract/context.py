@@ -101,6 +101,11 @@ class Clause:
             if (token is not None and token.dep_ in {"compound", "poss"} and token.head.dep_ in {"nsubj", "nsubjpass"}
                     and token.head.lemma_.lower() in _ORG_ATTRIBUTES):
                 return m
+        # "It also runs plants in Dresden and won a grant from the Commerce
+        # Department": a pronoun the sentence is about, not the first name in it
+        said = next((t for t in self.sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        if said is not None and said.lower_ in {"it", "they"} and said.idx < limit and (self.previous or self.main):
+            return self.row or self.lead or self.previous or self.main
         # "Nvidia chips", "T-Head semiconductors": a name used as a modifier
         # is not what the clause is about.
         orgs = [m for m in self.orgs() if m.end <= limit and not self.is_source(m) and not self.is_modifier(m)]

@@ -92,3 +92,16 @@ def test_rivals_in_a_sentence_are_not_its_partners_and_a_partners_name_cues_noth
     read = {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations}
     assert ("Hooli", "competesWith", "Globex") in read
     assert not {r for r in read if r[1] == "partnerOf"}
+
+
+@pytest.mark.model
+def test_a_pronoun_subject_is_the_firm_before_not_the_first_name_in_the_sentence(trained_nlp, gazetteer):
+    from kg.extract.base import extract_article
+    from kg.ingest import article_from_text
+
+    text = ("Globex makes chips. It also operates plants in Brazil and France, and last year received "
+            "a $1.5 billion grant from Hooli.")
+    extraction = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
+    read = {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations}
+    assert {("Globex", "operatesIn", "Brazil"), ("Globex", "operatesIn", "France")} <= read
+    assert not {r for r in read if r[0] == "Hooli" and r[1] == "operatesIn"}
