@@ -67,6 +67,16 @@ def triples(extract):
     return run
 
 
+@pytest.fixture
+def trained_triples(trained_nlp, gazetteer):
+    """The (subject key, relation, object key) set every extractor reads in
+    text, with the trained pipeline and the invented catalogue."""
+    def run(text):
+        extraction = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
+        return {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations}
+    return run
+
+
 @pytest.fixture(scope="session")
 def trained_nlp():
     """The trained English pipeline; skips on a laptop without it, fails under CI."""

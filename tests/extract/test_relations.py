@@ -72,36 +72,23 @@ def test_role_relation(role, relation):
 
 
 @pytest.mark.model
-def test_shares_starting_a_sentence_hold_no_stake(trained_nlp, gazetteer):
-    from kg.extract.base import extract_article
-    from kg.ingest import article_from_text
-
-    text = "Globex sold its towers. Shares in Globex rose 2.7% to 31.40 euros in Madrid, valuing the company at 22 billion euros."
-    extraction = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
-    assert not [r for r in extraction.relations if r.subject.key == "Shares"]
+def test_shares_starting_a_sentence_hold_no_stake(trained_triples):
+    read = trained_triples("Globex sold its towers. Shares in Globex rose 2.7% to 31.40 euros in Madrid, "
+                           "valuing the company at 22 billion euros.")
+    assert not {r for r in read if r[0] == "Shares"}
 
 
 @pytest.mark.model
-def test_rivals_in_a_sentence_are_not_its_partners_and_a_partners_name_cues_nothing(trained_nlp, gazetteer):
-    from kg.extract.base import extract_article
-    from kg.ingest import article_from_text
-
-    text = ("Hooli competes for such deals with Globex and Umbrella Partners, which Initech agreed to buy "
-            "for $12 billion last year.")
-    extraction = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
-    read = {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations}
+def test_rivals_in_a_sentence_are_not_its_partners_and_a_partners_name_cues_nothing(trained_triples):
+    read = trained_triples("Hooli competes for such deals with Globex and Umbrella Partners, which Initech agreed "
+                           "to buy for $12 billion last year.")
     assert ("Hooli", "competesWith", "Globex") in read
     assert not {r for r in read if r[1] == "partnerOf"}
 
 
 @pytest.mark.model
-def test_a_pronoun_subject_is_the_firm_before_not_the_first_name_in_the_sentence(trained_nlp, gazetteer):
-    from kg.extract.base import extract_article
-    from kg.ingest import article_from_text
-
-    text = ("Globex makes chips. It also operates plants in Brazil and France, and last year received "
-            "a $1.5 billion grant from Hooli.")
-    extraction = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
-    read = {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations}
+def test_a_pronoun_subject_is_the_firm_before_not_the_first_name_in_the_sentence(trained_triples):
+    read = trained_triples("Globex makes chips. It also operates plants in Brazil and France, and last year "
+                           "received a $1.5 billion grant from Hooli.")
     assert {("Globex", "operatesIn", "Brazil"), ("Globex", "operatesIn", "France")} <= read
     assert not {r for r in read if r[0] == "Hooli" and r[1] == "operatesIn"}
