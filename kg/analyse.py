@@ -115,15 +115,19 @@ def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _articles(source: Source) -> dict[str, dict]:
+def _articles(source: Source, among: Iterable[str] | None = None) -> dict[str, dict]:
+    """Article IRI -> its file name, headline and date (of the IRIs ``among`` only, if given)."""
     table = {}
-    for article, file, headline, day in select_rows(source, """
-            SELECT ?article ?file ?headline ?date WHERE {
+    named = "" if among is None else f"VALUES ?article {{ {iri_list(among)} }}"
+    for article, file, headline, day in select_rows(source, f"""
+            SELECT ?article ?file ?headline ?date WHERE {{
+              # the articles named first: Oxigraph then starts from them (4× faster for 900 of 10,000)
+              {named}
               ?article a kg:Article .
-              OPTIONAL { ?article kg:fileName ?file }
-              OPTIONAL { ?article schema:headline ?headline }
-              OPTIONAL { ?article schema:datePublished ?date }
-            }"""):
+              OPTIONAL {{ ?article kg:fileName ?file }}
+              OPTIONAL {{ ?article schema:headline ?headline }}
+              OPTIONAL {{ ?article schema:datePublished ?date }}
+            }}"""):
         table.setdefault(article, {"file": file or _local_name(article), "headline": headline, "date": day})
     return table
 
@@ -157,17 +161,18 @@ def _entities(source: Source) -> dict[str, dict]:
     return found
 
 
-def _statements(source: Source, predicates: Iterable[str], articles: dict[str, dict],
-                among: Iterable[str] | None = None) -> tuple[dict[tuple, set[str]], dict[str, dict]]:
+def _statements(source: Source, predicates: Iterable[str],
+                among: Iterable[str] | None = None) -> tuple[dict[tuple, set[str]], dict[str, dict], dict[str, dict]]:
     """The evidence ids of each reified (subject, predicate, object) of these
-    predicates (between the entity IRIs ``among`` only, if given), and the
-    details of each of those evidence nodes, in one read. Evidence the shapes
-    reject (no article, offsets or extractor) is left out."""
+    predicates (between the entity IRIs ``among`` only, if given), the
+    details of each of those evidence nodes, in one read, and the articles
+    (:func:`_articles`: all of them, or among entities those of the evidence
+    read). Evidence the shapes reject (no article, offsets or extractor) is left out."""
     stated, table = defaultdict(set), {}
     # among entities, the statements named first: in one query with the entities, Oxigraph joined
     # the evidence of the whole graph (2× slower for the 8 entities of a path on 10,000 articles)
     named = "" if among is None else f"VALUES ?statement {{ {iri_list(_statement_nodes(source, predicates, among))} }}"
-    for s, p, o, ev, article, start, end, extractor, conf, quote in select_rows(source, f"""
+    rows = list(select_rows(source, f"""
             SELECT ?s ?p ?o ?ev ?article ?start ?end ?extractor ?confidence ?quote WHERE {{
               {named}
               ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
@@ -179,7 +184,10 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
               OPTIONAL {{ ?ev kg:quote ?quote }}
               # VALUES last: rdflib's engine joins them first otherwise, 13× slower on the shipped graph
               VALUES ?p {{ {iri_list(predicates)} }}
-            }}"""):
+            }}"""))
+    # among entities, only the articles their evidence names (all 10,000 took 0.5 s for a path)
+    articles = _articles(source, None if among is None else {row[4] for row in rows})
+    for s, p, o, ev, article, start, end, extractor, conf, quote in rows:
         stated[(s, p, o)].add(ev)
         if ev in table:
             continue
@@ -196,7 +204,7 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
             "extractor": str(extractor),
             "confidence": None if conf is None else float(conf),
         }
-    return stated, table
+    return stated, table, articles
 
 
 def _statement_nodes(source: Source, predicates: Iterable[str], among: Iterable[str]) -> list[str]:
@@ -255,7 +263,7 @@ def _summarised(source: Source) -> bool:
 def _counted_from_evidence(source: Source, predicates: list[str]) -> dict[tuple, tuple[dict, Counter]]:
     """Per edge (:func:`_edge_key`) of these predicates, what :func:`_described`
     finds, and its sentences by extractor: what a store's summary graph holds."""
-    stated, table = _statements(source, predicates, _articles(source))
+    stated, table, _ = _statements(source, predicates)
     both_ways = defaultdict(set)
     for (s, p, o), ids in stated.items():
         both_ways[_edge_key(s, p, o)] |= ids
@@ -384,9 +392,8 @@ def project(
     known = _entities(source) if known is None else known
     kept_entities = None if entities is None else set(entities)
     entities = {iri: attrs for iri, attrs in known.items() if kept_entities is None or attrs["label"] in kept_entities}
-    article_table = _articles(source) if evidence else {}
-    stated, evidence_table = (_statements(source, names, article_table, None if kept_entities is None else entities)
-                              if evidence else ({}, {}))
+    stated, evidence_table, article_table = (
+        _statements(source, names, None if kept_entities is None else entities) if evidence else ({}, {}, {}))
     counted = {} if evidence or not counts else _edge_counts(
         source, names, None if kept_entities is None else entities)
 
