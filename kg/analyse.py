@@ -51,6 +51,7 @@ __all__ = [
     "most_connected",
     "subgraph",
     "undirected",
+    "connections",
     "paths",
     "shortest_path_graph",
     "with_evidence",
@@ -114,15 +115,19 @@ def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _articles(source: Source) -> dict[str, dict]:
+def _articles(source: Source, among: Iterable[str] | None = None) -> dict[str, dict]:
+    """Article IRI -> its file name, headline and date (of the IRIs ``among`` only, if given)."""
     table = {}
-    for article, file, headline, day in select_rows(source, """
-            SELECT ?article ?file ?headline ?date WHERE {
+    named = "" if among is None else f"VALUES ?article {{ {iri_list(among)} }}"
+    for article, file, headline, day in select_rows(source, f"""
+            SELECT ?article ?file ?headline ?date WHERE {{
+              # the articles named first: Oxigraph then starts from them (4× faster for 900 of 10,000)
+              {named}
               ?article a kg:Article .
-              OPTIONAL { ?article kg:fileName ?file }
-              OPTIONAL { ?article schema:headline ?headline }
-              OPTIONAL { ?article schema:datePublished ?date }
-            }"""):
+              OPTIONAL {{ ?article kg:fileName ?file }}
+              OPTIONAL {{ ?article schema:headline ?headline }}
+              OPTIONAL {{ ?article schema:datePublished ?date }}
+            }}"""):
         table.setdefault(article, {"file": file or _local_name(article), "headline": headline, "date": day})
     return table
 
@@ -130,11 +135,12 @@ def _articles(source: Source) -> dict[str, dict]:
 def _entities(source: Source) -> dict[str, dict]:
     """IRI -> node attributes; a label shared by two IRIs gets the IRI's
     local name appended so that labels stay unique node keys."""
-    classes = {str(KG[c]): c for c in CLASSES}
-    kinds = {}
-    for node, cls_iri in select_rows(source, f"SELECT ?node ?class WHERE {{ VALUES ?class {{ {iri_list(classes)} }} "
-                                         "?node a ?class }"):
-        kinds.setdefault(node, set()).add(classes[cls_iri])
+    kinds = defaultdict(set)
+    # a query per class, which then is not read back with each of its entities (the reading, not the
+    # matching, is what a store's answer costs: 14,167 entities on 10,000 articles)
+    for cls in CLASSES:
+        for node, in select_rows(source, f"SELECT ?node WHERE {{ ?node a kg:{cls} }}"):
+            kinds[node].add(cls)
     names = defaultdict(lambda: defaultdict(set))
     # one pattern a query, joined here: Oxigraph reads a single pattern several times faster than a join
     for name, prop in (("label", "rdfs:label"), ("altLabel", "skos:altLabel"), ("wikidata", "kg:wikidata")):
@@ -155,17 +161,20 @@ def _entities(source: Source) -> dict[str, dict]:
     return found
 
 
-def _statements(source: Source, predicates: Iterable[str], articles: dict[str, dict],
-                among: Iterable[str] | None = None) -> tuple[dict[tuple, set[str]], dict[str, dict]]:
+def _statements(source: Source, predicates: Iterable[str],
+                among: Iterable[str] | None = None) -> tuple[dict[tuple, set[str]], dict[str, dict], dict[str, dict]]:
     """The evidence ids of each reified (subject, predicate, object) of these
-    predicates (between the entity IRIs ``among`` only, if given), and the
-    details of each of those evidence nodes, in one read. Evidence the shapes
-    reject (no article, offsets or extractor) is left out."""
+    predicates (between the entity IRIs ``among`` only, if given), the
+    details of each of those evidence nodes, in one read, and the articles
+    (:func:`_articles`: all of them, or among entities those of the evidence
+    read). Evidence the shapes reject (no article, offsets or extractor) is left out."""
     stated, table = defaultdict(set), {}
-    for s, p, o, ev, article, start, end, extractor, conf, quote in select_rows(source, f"""
+    # among entities, the statements named first: in one query with the entities, Oxigraph joined
+    # the evidence of the whole graph (2× slower for the 8 entities of a path on 10,000 articles)
+    named = "" if among is None else f"VALUES ?statement {{ {iri_list(_statement_nodes(source, predicates, among))} }}"
+    rows = list(select_rows(source, f"""
             SELECT ?s ?p ?o ?ev ?article ?start ?end ?extractor ?confidence ?quote WHERE {{
-              # the entities first, when given: Oxigraph then starts from them (17× faster on 10,000 articles)
-              {_among(among)}
+              {named}
               ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
               # what the shapes require of evidence is joined, not OPTIONAL: Oxigraph
               # joins faster (3× on 36,000 evidence nodes), and kg validate checks it
@@ -175,7 +184,10 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
               OPTIONAL {{ ?ev kg:quote ?quote }}
               # VALUES last: rdflib's engine joins them first otherwise, 13× slower on the shipped graph
               VALUES ?p {{ {iri_list(predicates)} }}
-            }}"""):
+            }}"""))
+    # among entities, only the articles their evidence names (all 10,000 took 0.5 s for a path)
+    articles = _articles(source, None if among is None else {row[4] for row in rows})
+    for s, p, o, ev, article, start, end, extractor, conf, quote in rows:
         stated[(s, p, o)].add(ev)
         if ev in table:
             continue
@@ -192,7 +204,18 @@ def _statements(source: Source, predicates: Iterable[str], articles: dict[str, d
             "extractor": str(extractor),
             "confidence": None if conf is None else float(conf),
         }
-    return stated, table
+    return stated, table, articles
+
+
+def _statement_nodes(source: Source, predicates: Iterable[str], among: Iterable[str]) -> list[str]:
+    """The reified statements of these predicates between the entity IRIs ``among``."""
+    return [statement for statement, in select_rows(source, f"""
+            SELECT ?statement WHERE {{
+              # the entities first: Oxigraph then starts from them (17× faster on 10,000 articles)
+              {_among(among)}
+              ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement .
+              VALUES ?p {{ {iri_list(predicates)} }}
+            }}""")]
 
 
 def _among(among: Iterable[str] | None) -> str:
@@ -240,7 +263,7 @@ def _summarised(source: Source) -> bool:
 def _counted_from_evidence(source: Source, predicates: list[str]) -> dict[tuple, tuple[dict, Counter]]:
     """Per edge (:func:`_edge_key`) of these predicates, what :func:`_described`
     finds, and its sentences by extractor: what a store's summary graph holds."""
-    stated, table = _statements(source, predicates, _articles(source))
+    stated, table, _ = _statements(source, predicates)
     both_ways = defaultdict(set)
     for (s, p, o), ids in stated.items():
         both_ways[_edge_key(s, p, o)] |= ids
@@ -369,9 +392,8 @@ def project(
     known = _entities(source) if known is None else known
     kept_entities = None if entities is None else set(entities)
     entities = {iri: attrs for iri, attrs in known.items() if kept_entities is None or attrs["label"] in kept_entities}
-    article_table = _articles(source) if evidence else {}
-    stated, evidence_table = (_statements(source, names, article_table, None if kept_entities is None else entities)
-                              if evidence else ({}, {}))
+    stated, evidence_table, article_table = (
+        _statements(source, names, None if kept_entities is None else entities) if evidence else ({}, {}, {}))
     counted = {} if evidence or not counts else _edge_counts(
         source, names, None if kept_entities is None else entities)
 
@@ -384,14 +406,9 @@ def project(
         return _in_window(ev["date"], since, until)
 
     edge_data = {}
-    for s, p, o in _relation_triples(source, names, None if kept_entities is None else entities):
+    for s, p, o in _edges(source, names, entities, classes, None if kept_entities is None else entities):
         name = names[p]
         spec = RELATIONS[name]
-        if s not in entities or o not in entities:
-            continue
-        if classes and not (entities[s]["cls"] in classes and entities[o]["cls"] in classes):
-            continue
-        s, p, o = _edge_key(s, p, o)  # one undirected edge: store it from the smaller IRI
         if evidence:
             both_ways = stated.get((s, p, o), set()) | (stated.get((o, p, s), set()) if spec.symmetric else set())
             described = _described({ev for ev in both_ways if keep_evidence(ev)}, evidence_table)
@@ -411,18 +428,74 @@ def project(
     label = {node: attrs["label"] for node, attrs in entities.items()}
     edges = sorted(((label[s], label[o], data["relation"], data) for (s, _, o), data in edge_data.items()),
                    key=lambda edge: edge[:3])
-    linked = {end for u, v, _, _ in edges for end in (u, v)}
-    prune = relations is not None or filtering
+    linked = {end for u, v, _, _ in edges for end in (u, v)} if relations is not None or filtering else None
     chosen = {"relations": relations, "classes": classes, "articles": None if articles is None else sorted(articles),
               "since": since, "until": until}
     G = nx.MultiDiGraph(evidence=evidence_table, articles=article_table,
                         filters={name: value for name, value in chosen.items() if value})
-    for attrs in sorted(entities.values(), key=lambda a: a["label"]):
-        if (classes and attrs["cls"] not in classes) or (prune and attrs["label"] not in linked):
-            continue
-        G.add_node(attrs["label"], **attrs)
+    G.add_nodes_from((attrs["label"], attrs) for attrs in _nodes(entities, classes, linked))
     G.add_edges_from(edges)
     return G
+
+
+def _edges(source: Source, predicates: Iterable[str], entities: dict[str, dict], classes: list[str] | None,
+           among: Iterable[str] | None = None) -> set[tuple[str, str, str]]:
+    """The relation triples of these predicates between two of the ``entities`` (IRI -> node
+    attributes), both of ``classes`` if given (between the IRIs ``among`` only, if given), each as
+    its edge (:func:`_edge_key`): a symmetric relation written both ways once."""
+    return {_edge_key(s, p, o) for s, p, o in _relation_triples(source, predicates, among)
+            if _joins(entities, classes, s, o)}
+
+
+def _joins(entities: dict[str, dict], classes: list[str] | None, s: str, o: str) -> bool:
+    """Whether a relation from the IRI ``s`` to ``o`` joins two of the ``entities``, both of ``classes`` if given."""
+    return s in entities and o in entities and not (
+        classes and (entities[s]["cls"] not in classes or entities[o]["cls"] not in classes))
+
+
+def _nodes(entities: dict[str, dict], classes: list[str] | None, linked: set[str] | None) -> list[dict]:
+    """The attributes of the entities a projection keeps, by label: those of ``classes`` if given,
+    and of those the labels ``linked`` by an edge if given (a filter by relation, article or date
+    drops the entities it leaves without edges)."""
+    return [attrs for attrs in sorted(entities.values(), key=lambda a: a["label"])
+            if not (classes and attrs["cls"] not in classes) and (linked is None or attrs["label"] in linked)]
+
+
+def connections(source: Source, *, relations: Iterable[str] | None = None,
+                classes: Iterable[str] | None = None) -> nx.Graph:
+    """Who is related to whom, and not how: the :func:`undirected` graph of
+    ``project(source, relations=..., classes=..., evidence=False, counts=False)``,
+    its nodes (with their attributes) and edges in the same order, but with no
+    weight on the edges, and read without building the projection (what a rank
+    by degree or betweenness and the search for a path need, in a fraction of
+    the time on a big store).
+
+    >>> U = connections(example_graph(), relations=["supplies"])
+    >>> sorted(U.edges()), U.nodes["Globex"]["cls"]
+    ([('Acme Cloud', 'Globex'), ('Globex', 'Initech'), ('Initech', 'Umbrella')], 'Organization')
+    """
+    relations = _checked(relations, RELATIONS, "relation")
+    classes = _checked(classes, CLASSES, "class")
+    entities = _entities(source)
+    label = {node: attrs["label"] for node, attrs in entities.items()}
+    names = relations or list(RELATIONS)
+    pairs = set()
+    # the pairs alone, not the relation joining them: two terms a row where the triples have three
+    # (reading the answer is what a store's query costs); a symmetric relation from the smaller IRI,
+    # as _edge_key writes its edge
+    for symmetric in (False, True):
+        predicates = [str(KG[name]) for name in names if RELATIONS[name].symmetric == symmetric]
+        for s, o in select_rows(source, f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {iri_list(predicates)} }} "
+                                        "?s ?p ?o }") if predicates else ():
+            if _joins(entities, classes, s, o):
+                pairs.add((label[min(s, o)], label[max(s, o)]) if symmetric else (label[s], label[o]))
+    # in the order undirected() adds a projection's edges: by the labels of their two ends as written
+    pairs = sorted(pairs)
+    U = nx.Graph()
+    U.add_nodes_from((attrs["label"], attrs) for attrs in _nodes(
+        entities, classes, {end for pair in pairs for end in pair} if relations is not None else None))
+    U.add_edges_from((u, v) for u, v in pairs if u != v)
+    return U
 
 
 def shortest_path_graph(source: Source, a: str, b: str, limit: int = 5) -> nx.MultiDiGraph:
@@ -436,15 +509,15 @@ def shortest_path_graph(source: Source, a: str, b: str, limit: int = 5) -> nx.Mu
     >>> sorted(G), G["Jane Roe"]["Acme Corp"]["ceoOf"]["sources"]
     (['Acme Corp', 'Globex', 'Jane Roe'], 1)
     """
-    skeleton = project(source, evidence=False, counts=False)  # the paths are counted in hops, not sources
-    start, end = find_entity(skeleton, a), find_entity(skeleton, b)
+    U = connections(source)  # the paths are counted in hops, not sources
+    start, end = find_entity(U, a), find_entity(U, b)
     if start == end:
         raise ValueError(f"{a!r} and {b!r} are the same entity")
     try:
-        found = list(itertools.islice(nx.all_shortest_paths(undirected(skeleton), start, end), limit))
+        found = list(itertools.islice(nx.all_shortest_paths(U, start, end), limit))
     except nx.NetworkXNoPath:
         found = [[start, end]]  # no way: the two alone, unconnected
-    return project(source, entities={node for path in found for node in path}, known=_known(skeleton))
+    return project(source, entities={node for path in found for node in path}, known=_known(U))
 
 
 def with_evidence(source: Source, G: nx.MultiDiGraph, evidence: bool = True) -> nx.MultiDiGraph:
@@ -473,8 +546,8 @@ def with_evidence(source: Source, G: nx.MultiDiGraph, evidence: bool = True) -> 
     return shown
 
 
-def _known(G: nx.MultiDiGraph) -> dict[str, dict]:
-    """The entities of a projection as :func:`_entities` read them (IRI -> node attributes)."""
+def _known(G: nx.MultiDiGraph | nx.Graph) -> dict[str, dict]:
+    """The entities of a projection (or of its :func:`connections`) as :func:`_entities` read them (IRI -> node attributes)."""
     return {attrs["iri"]: attrs for _, attrs in G.nodes(data=True)}
 
 
@@ -501,7 +574,7 @@ def _checked(names: Iterable[str] | None, known, what: str) -> list[str] | None:
 
 # ------------------------------------------------------------ names
 
-def find_entity(G: nx.MultiDiGraph, name: str) -> str:
+def find_entity(G: nx.MultiDiGraph | nx.Graph, name: str) -> str:
     """The node whose label or alias is ``name``, ignoring case.
 
     >>> G = project(example_graph())
@@ -582,18 +655,24 @@ def _centrality(G: nx.MultiDiGraph, U: nx.Graph, by: str) -> dict[str, float]:
     return nx.betweenness_centrality(U)
 
 
-def rank(G: nx.MultiDiGraph, by: str = "degree", top: int | None = 10) -> list[dict]:
+def rank(G: nx.MultiDiGraph | nx.Graph, by: str = "degree", top: int | None = 10) -> list[dict]:
     """The ``top`` entities by a centrality measure, best first (ties by name).
+    ``G``: a projection, or for ``degree`` and ``betweenness``, which measure
+    the undirected graph alone, its :func:`connections` (read faster).
 
     >>> [row["entity"] for row in rank(project(example_graph()), "degree", top=2)]
     ['Acme Corp', 'Globex']
+    >>> rank(connections(example_graph()), "degree", top=2) == rank(project(example_graph()), "degree", top=2)
+    True
     """
-    U = undirected(G)
+    if not G.is_directed() and by == "pagerank":
+        raise ValueError("pagerank follows the relations' directions and sources: rank a projection")
+    U = undirected(G) if G.is_directed() else G
     scores = _centrality(G, U, by)
     degree = dict(U.degree())
     order = sorted(scores, key=lambda n: (-scores[n], n))
     return [
-        {"rank": i, "entity": n, "class": G.nodes[n].get("cls"), by: scores[n], "neighbours": degree[n]}
+        {"rank": i, "entity": n, "class": U.nodes[n].get("cls"), by: scores[n], "neighbours": degree[n]}
         for i, n in enumerate(order[:top] if top else order, start=1)
     ]
 
@@ -951,9 +1030,9 @@ def _day(text: str, end: bool) -> date:
     raise ValueError(text)
 
 
-def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = None) -> list[dict]:
-    """Every measured fact (or only those about the entity IRI ``subject``)
-    with the files and sentences behind it."""
+def _facts(source: Source, subject: str | None = None) -> dict[str, tuple]:
+    """Each measured fact (or only those about the entity IRI ``subject``): its
+    subject, metric, value, unit and period, without what states it."""
     # the subject written into the pattern, not as VALUES: Oxigraph then starts from it
     about = f"<{subject}>" if subject else "?subject"
     facts_found = {}
@@ -967,6 +1046,19 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
               BIND(IF(isIRI(?metric_term), REPLACE(STR(?metric_term), "^.*[#/]", ""), ?metric_term) AS ?metric)
             }}"""):
         facts_found.setdefault(fact, (subj, metric, value, unit, period))
+    return facts_found
+
+
+def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = None,
+               facts_found: dict[str, tuple] | None = None) -> list[dict]:
+    """Every measured fact (or only those about the entity IRI ``subject``, or
+    those of ``facts_found`` as :func:`_facts` reads them, whose evidence alone
+    is then read) with the files and sentences behind it."""
+    about = f"<{subject}>" if subject else "?subject"
+    # some facts: named last (rdflib's engine joins VALUES first otherwise), which Oxigraph reads in
+    # half the time of all facts' evidence for the 43% of facts of 10,000 articles kg conflicts compares
+    among = "" if facts_found is None else f"VALUES ?fact {{ {iri_list(facts_found)} }}"
+    facts_found = _facts(source, subject) if facts_found is None else facts_found
     evidence_of = defaultdict(dict)
     for fact, ev, article, file, quote, start, end in select_rows(source, f"""
             SELECT ?fact ?ev ?article ?file ?quote ?start ?end WHERE {{
@@ -974,7 +1066,8 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
               ?ev prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end .
               OPTIONAL {{ ?article kg:fileName ?file }}
               OPTIONAL {{ ?ev kg:quote ?quote }}
-            }}"""):
+              {among}
+            }}""") if facts_found else ():
         file = file or (_local_name(article) if article else None)
         evidence_of[fact].setdefault(ev, (file, quote if quote is None else str(quote), start, end))
     rows = []
@@ -988,7 +1081,7 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
         first, last = period_bounds(period)
         rows.append({
             "fact": fact,
-            "entity": entities[subj]["label"] if subj in entities else _local_name(subj),
+            "entity": _subject_label(entities, subj),
             "metric": None if metric is None else str(metric),
             "value": plain_decimal(Decimal(str(value))),
             "unit": "" if unit is None else str(unit),
@@ -999,6 +1092,11 @@ def _fact_rows(source: Source, entities: dict[str, dict], subject: str | None = 
             "evidence": quotes,
         })
     return rows
+
+
+def _subject_label(entities: dict[str, dict], subject: str) -> str:
+    """The name a fact's subject IRI goes by: its entity's label, else the IRI's last part."""
+    return entities[subject]["label"] if subject in entities else _local_name(subject)
 
 
 def _entity_names(entities: dict[str, dict]) -> nx.MultiDiGraph:
@@ -1098,6 +1196,13 @@ def compare_values(a: Decimal, unit_a: str, b: Decimal, unit_b: str) -> dict | N
             "reason": f"differ by {difference:.1%}, more than rounding ({ROUNDING_TOLERANCE:.1%})"}
 
 
+def _compared_within(entity: str, metric, period) -> tuple[str, str | None, str | None] | None:
+    """The group of facts a fact is compared within: its entity (label), metric and period; None for a
+    figure that belongs to a span of time (:data:`PERIODIC_METRICS`) stated with no period."""
+    metric, period = None if metric is None else str(metric), None if period is None else str(period)
+    return None if period is None and metric in PERIODIC_METRICS else (entity, metric, period)
+
+
 def _side(row: dict) -> dict:
     return {key: row[key] for key in ("value", "unit", "sources", "evidence")}
 
@@ -1118,11 +1223,18 @@ def conflicts(source: Source, kinds: Iterable[str] | None = None) -> list[dict]:
     >>> [(c["entity"], c["metric"], c["period"], c["kind"]) for c in conflicts(example_graph())]
     [('Acme Cloud', 'revenueGrowth', '2025-04/2025-06', 'disagreement')]
     """
+    entities, facts_found = _entities(source), _facts(source)
+    group_of = {}
+    for fact, (subject, metric, _, _, period) in facts_found.items():
+        group = _compared_within(_subject_label(entities, subject), metric, period)
+        if group is not None:
+            group_of[fact] = group
+    sizes = Counter(group_of.values())
+    # the evidence (most of the time) is read only for the facts that have another fact to be compared with
+    compared = {fact: facts_found[fact] for fact, group in group_of.items() if sizes[group] > 1}
     groups = defaultdict(list)
-    for row in _fact_rows(source, _entities(source)):
-        if row["period"] is None and row["metric"] in PERIODIC_METRICS:
-            continue
-        groups[(row["entity"], row["metric"], row["period"])].append(row)
+    for row in _fact_rows(source, entities, facts_found=compared):
+        groups[_compared_within(row["entity"], row["metric"], row["period"])].append(row)
     found = []
     for (entity, metric, period), rows in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         rows.sort(key=lambda r: (r["unit"], r["value"]))

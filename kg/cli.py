@@ -825,10 +825,14 @@ def rank(by, top, relations, classes, articles, since, until, fmt, graph_path):
     from . import analyse
 
     # every measure reads the edges alone, unless the evidence picks the edges (by article or date);
-    # pagerank weighs them by their sources
+    # pagerank weighs them by their sources and follows their directions; degree and betweenness need
+    # only who is connected to whom
     picked = bool(articles or since or until)
-    G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked,
-                 counts=by == "pagerank")
+    if picked or by == "pagerank":
+        G = _project(_read(graph_path), relations, classes, articles, since, until, evidence=picked,
+                     counts=by == "pagerank")
+    else:
+        G = _calling(analyse.connections, _read(graph_path), relations=relations or None, classes=classes or None)
     rows = analyse.rank(G, by, top=top or None)
     columns = ["rank", "entity", "class", by, "neighbours"]
     _emit(fmt, columns, rows, lambda: _table(

@@ -98,6 +98,20 @@ def test_ranks_need_no_evidence(sources, by, filters):
         analyse.project(store, evidence=False, since="2025-01-01")
 
 
+@pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]},
+                                     {"relations": ["worksFor", "ceoOf"], "classes": ["Person", "Organization"]}])
+def test_connections_are_the_undirected_structure(sources, filters):
+    """kg rank (by degree or betweenness) and kg path read who is connected to whom without projecting:
+    the same nodes, attributes and edges, in the same order (which the order of ties and of paths follows)."""
+    for source in sources:
+        U = analyse.undirected(analyse.project(source, evidence=False, counts=False, **filters))
+        C = analyse.connections(source, **filters)
+        assert C.number_of_edges() > 2
+        assert list(C.nodes(data=True)) == list(U.nodes(data=True))
+        assert list(C.edges()) == list(U.edges())
+        assert [list(C[n]) for n in C] == [list(U[n]) for n in U]
+
+
 @pytest.mark.parametrize(("filters", "top"), [({}, 12), ({"relations": ["partnerOf", "supplies"]}, 4)])
 def test_the_part_drawn_gets_the_evidence_of_the_whole_graph(sources, filters, top):
     """kg draw picks its part without the evidence and reads it for that part only."""
