@@ -666,10 +666,13 @@ def presence(c: Clause) -> Iterable[Triple]:
             subject = c.subject(p.start) or c.previous
             if subject is not None:
                 yield subject, "operatesIn", p, 0.55
-        # "its China business", "its British unit", "15% of China's online retail market"
-        own = re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$", doc[max(c.start, p.start - 20):p.start])
-        if own and re.match(r"(?:'s)?\s+(?:[\w-]+\s+){0,2}?(?:business|operations?|market|unit|arm|sales|subsidiary)\b", doc[p.end:p.end + 40]):
-            subject = c.subject(p.start) or c.previous or c.main
+        # "its China business", "its British unit", "Rheinmetall's Swiss plants", "15% of China's online retail market"
+        own = re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$|['’]s\s+$", doc[max(c.start, p.start - 20):p.start])
+        if own and re.match(r"(?:'s)?\s+(?:[\w-]+\s+){0,2}?(?:business|operations?|market|unit|arm|sales|subsidiary|"
+                            r"plants?|factory|factories|fabs?|mines?|stores?|offices?|sites?)\b", doc[p.end:p.end + 40]):
+            possessor = next((o for o in c.orgs() if o.end == p.start - len(own.group())), None) \
+                if own.group().startswith(("'", "’")) else None
+            subject = possessor if own.group().startswith(("'", "’")) else c.subject(p.start) or c.previous or c.main
             if subject is not None:
                 yield subject, "operatesIn", p, 0.55
         if re.search(r"%\s+of\s+$", doc[max(c.start, p.start - 8):p.start]) and re.match(r"'s\s+(?:[\w-]+\s+){0,3}market\b", doc[p.end:p.end + 50]):

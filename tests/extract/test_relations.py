@@ -92,3 +92,9 @@ def test_a_pronoun_subject_is_the_firm_before_not_the_first_name_in_the_sentence
                            "received a $1.5 billion grant from Hooli.")
     assert {("Globex", "operatesIn", "Brazil"), ("Globex", "operatesIn", "France")} <= read
     assert not {r for r in read if r[0] == "Hooli" and r[1] == "operatesIn"}
+
+
+@pytest.mark.model
+def test_a_firms_plants_named_by_a_nationality_are_where_it_operates(trained_triples):
+    read = trained_triples("Brazil has blocked the export of ammunition made at Globex's French plants.")
+    assert ("Globex", "operatesIn", "France") in read
