@@ -698,9 +698,11 @@ class _Arguments:
                              and product.text.startswith((f.text + " ", f.text + "'s ", f.text + "’s "))), None)
             if prefixed is not None:
                 return prefixed
+        # "Halvard's HX-30 system": goods a product names are goods too
+        named = any(child.dep_ in {"compound", "nmod", "nummod"} and child._.kg == "Product" for child in token.children)
         for child in token.children:
             if child.dep_ in {"compound", "nmod"} and child._.kg == "Organization" \
-                    or child.dep_ == "poss" and child._.kg == "Organization" and product is not None:
+                    or child.dep_ == "poss" and child._.kg == "Organization" and (product is not None or named):
                 return self.mention(child)  # "Airbus jets", "Apple's iPhones" (not "Apple's business")
             if child.dep_ in {"compound", "nmod"} and child._.kg == "Product":
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
