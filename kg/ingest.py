@@ -243,7 +243,7 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
 
 
 _DATELINE = re.compile(
-    r"^(\W*(?:[A-Z][A-Za-z.' ]{1,30},\s+)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?"
+    r"^(\W*(?:[A-Z][A-Za-z.'/ ]{1,40},\s+)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+)?"
     r"\((?:Reuters|AP|AFP|Bloomberg|Xinhua|Dow Jones|CNBC|MarketWatch|IANS|PTI|Yonhap|Kyodo)\)\s*[-–—]+)\s*(\S)",
     re.MULTILINE,
 )

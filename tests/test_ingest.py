@@ -338,3 +338,10 @@ def test_headline_before_standfirst_is_not_alt_text():
     a = article_from_text(text, "x.txt")
     assert a.title == "Globex Profit Doubles As Robot Sales Surge In Europe"
     assert a.clean.startswith("Globex Profit Doubles")
+
+
+def test_a_dateline_of_two_places_ends_a_sentence_of_its_own():
+    from kg.ingest import clean_text
+
+    text, _ = clean_text("NEW YORK/LONDON, May 5 (Reuters) - Globex said on Monday it closed its fund.")
+    assert text.startswith("NEW YORK/LONDON, May 5 (Reuters) -\nGlobex said")

@@ -766,6 +766,8 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
     common word has ("DeepSeek", "BYD"), or a company's one-word name read
     inside a sentence, where a common word would not be capitalised
     ("a boost for Rivian"); never a place's name."""
+    # "Ares" beside "Ares Management": a short name of a longer one in the article
+    longer = {f.key for f in found if f.label == "Organization" and " " in f.key}
     names = {}
     for f in found:
         if (f.label in ("Organization", "Person", "Product") and f.kind in {"ner", "structure", "pattern"}
@@ -774,7 +776,8 @@ def _repeated_names(text: str, found: Mentions, gaz: Gazetteer) -> Iterable[Foun
                 and (not _is_place(f.text) or f.kind == "structure")
                 and (" " in f.text or re.search(r"\d|.[A-Z]", f.text)
                      or f.label == "Organization" and f.text.isalpha() and f.text.lower() not in NOT_NAMES
-                     and re.search(r"[a-z,]\s+$", text[max(0, f.start - 20):f.start]))):
+                     and (re.search(r"[a-z,]\s+$", text[max(0, f.start - 20):f.start])
+                          or any(key.startswith(f.text + " ") for key in longer)))):
             names.setdefault(f.text, f)
     for name, f in sorted(names.items()):
         # not where it is part of a longer name ("the Novo Nordisk Foundation")

@@ -226,3 +226,11 @@ def test_the_places_of_a_wire_dateline_are_places(nlp, gazetteer):
     text = "HONG KONG/BASEL, July 8 (Reuters) - Globex has licensed rights to a pill.\nTEL AVIV -- Hooli said it would buy Initech."
     found = {(f.text, f.key, f.label) for f in find_mentions(nlp(text), gazetteer)}
     assert {("HONG KONG", "Hong Kong", "Place"), ("BASEL", "Basel", "Place"), ("TEL AVIV", "Tel Aviv", "Place")} <= found
+
+
+@pytest.mark.model
+def test_a_short_name_of_a_longer_one_is_found_wherever_the_text_writes_it(trained_nlp, gazetteer):
+    text = ("Halvard Management closed its sixth fund on Monday. \"We lend,\" Halvard boss Ada Lyle said. "
+            "Halvard shares rose 1.9% to $162.30.")
+    found = [f for f in find_mentions(trained_nlp(text), gazetteer) if f.text == "Halvard"]
+    assert len(found) == 2 and {f.key for f in found} == {"Halvard Management"}
