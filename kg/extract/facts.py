@@ -275,12 +275,10 @@ _PEOPLE = frozenset(word_list("people_nouns"))
 _UNTRACKED = Found(0, 0, "", "", "")
 
 
-def _syntactic_subject(c: Clause, start: int, through_relatives: bool = False) -> Found | None:
+def _syntactic_subject(c: Clause, start: int) -> Found | None:
     """The organisation or product that is the subject of the verb the number
     depends on: climb from the number to each governing verb and look at its
-    subject ("Amazon said it would invest $4 billion": Amazon). With
-    ``through_relatives``, a relative pronoun stands for the name it follows
-    ("Brookfield, which holds 51%": Brookfield)."""
+    subject ("Amazon said it would invest $4 billion": Amazon)."""
     tokens = [t for t in c.sent if t.idx >= start]
     if not tokens or not tokens[0].dep_:
         return None  # no parse (blank pipeline)
@@ -302,8 +300,7 @@ def _syntactic_subject(c: Clause, start: int, through_relatives: bool = False) -
                 if child.dep_ in {"nsubj", "nsubjpass"} and child.lemma_ in _PEOPLE:
                     return _UNTRACKED  # "Capital One shareholders will own 60%": theirs, not Capital One's
                 if child.dep_ in {"nsubj", "nsubjpass"}:
-                    relative = through_relatives and child.lower_ in {"which", "that", "who"} and token.dep_ == "relcl"
-                    found = mention_in(token.head if relative else child)
+                    found = mention_in(child)
                     if found is not None:
                         return found
                     if (child.lower_ not in _PRONOUNS and not _METRIC_NOUN.match(child.lower_)
@@ -361,9 +358,7 @@ def _owner_of_number(c: Clause, start: int, end: int, metric: str) -> Found | No
     doc = c.doc_text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)
                   and not _ON_A_MARKET.search(doc[max(0, m.start - 8):m.start])]
-    # (for a holder's stake only: the other numbers of a relative clause are
-    # as often the clause's object's as its antecedent's)
-    syntactic = _syntactic_subject(c, start, through_relatives=metric == "stake")
+    syntactic = _syntactic_subject(c, start)
     if syntactic is _UNTRACKED:
         return None
     # "34% surge in revenue from its artificial intelligence division"
