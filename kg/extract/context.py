@@ -103,8 +103,9 @@ class Clause:
                 return m
         # "It also runs plants in Dresden and won a grant from the Commerce
         # Department": a pronoun the sentence is about, not the first name in it
-        said = next((t for t in self.sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
-        if said is not None and said.lower_ in {"it", "they"} and said.idx < limit and (self.previous or self.main):
+        pronoun = next((t for t in self.sent.root.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        if (pronoun is not None and pronoun.lower_ in {"it", "they"} and pronoun.idx < limit
+                and (self.previous or self.main)):
             return self.row or self.lead or self.previous or self.main
         # "Nvidia chips", "T-Head semiconductors": a name used as a modifier
         # is not what the clause is about.

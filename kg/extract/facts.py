@@ -342,8 +342,10 @@ def _subject_for(c: Clause, start: int, end: int, metric: str) -> Found | None:
     return found
 
 
-# "rose 1.9% to ₹1,185 on the National Stock Exchange": where shares trade, not whose they are
-_ON_A_MARKET = re.compile(r"\bon\s+(?:the\s+)?$")
+def _on_a_market(doc: str, m: Found) -> bool:
+    """"rose 1.9% to ₹1,185 on the National Stock Exchange": the name is where
+    shares trade, not whose they are."""
+    return re.search(r"\bon\s+(?:the\s+)?$", doc[max(0, m.start - 8):m.start]) is not None
 
 # between a stake and the company it is in
 _STAKE_IN = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:of|in)\s+(?:the\s+)?")
@@ -357,7 +359,7 @@ def _owner_of_number(c: Clause, start: int, end: int, metric: str) -> Found | No
     majors are expected to spend ...")."""
     doc = c.doc_text
     candidates = [m for m in c.mentions if m.label in ("Organization", "Product") and not c.is_source(m)
-                  and not _ON_A_MARKET.search(doc[max(0, m.start - 8):m.start])]
+                  and not _on_a_market(doc, m)]
     syntactic = _syntactic_subject(c, start)
     if syntactic is _UNTRACKED:
         return None
@@ -388,7 +390,7 @@ def _owner_of_number(c: Clause, start: int, end: int, metric: str) -> Found | No
         prods = [m for m in c.mentions if m.label == "Product"]
         return prods[-1] if prods else None
     subject = c.subject()
-    if subject is not None and not _ON_A_MARKET.search(doc[max(0, subject.start - 8):subject.start]):
+    if subject is not None and not _on_a_market(doc, subject):
         return subject
     # a subject the text names but kg does not track ("The S&P 500 rose
     # 0.8%", "Brent crude fell", "Oil prices slipped") owns the number

@@ -649,14 +649,14 @@ def _gazetteer_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 # "HONG KONG/BASEL, July 8 (Reuters) -", "TEL AVIV/SAN FRANCISCO --": the
 # capitals of a wire dateline at the start of a line, before its date or agency
-_DATELINE = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.' -]*[A-Z.])*)(?=,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d|\()|\s+--?\s)",
+_DATELINE_PLACES = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.' -]*[A-Z.])*)(?=,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d|\()|\s+--?\s)",
                        re.MULTILINE)
 
 
 def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
     """The places of a wire dateline, which the model reads in capitals as
     an organisation ("BASEL") or runs together ("HONG KONG/BASEL")."""
-    for m in _DATELINE.finditer(text):
+    for m in _DATELINE_PLACES.finditer(text):
         start = m.start("places")
         for part in m.group("places").split("/"):
             name = part.title()

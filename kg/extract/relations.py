@@ -62,9 +62,9 @@ def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) ->
 def _near_trigger(c: Clause, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
     """The cue words of ``pattern`` in the sentence, but not inside a name
     ("Quistor Partners", "Star Alliance" cue no partnership)."""
+    names = [f for f in c.orgs() if f.kind not in {"anaphor", "description"}]
     for m in pattern.finditer(c.doc_text, c.sent.start_char, c.sent.end_char):
-        if m.end() == m.start() or not any(f.start <= m.start() and m.end() <= f.end for f in c.orgs()
-                                           if f.kind not in {"anaphor", "description"}):
+        if m.end() == m.start() or not any(f.start <= m.start() and m.end() <= f.end for f in names):
             yield m
 
 
@@ -670,9 +670,10 @@ def presence(c: Clause) -> Iterable[Triple]:
         own = re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$|['’]s\s+$", doc[max(c.start, p.start - 20):p.start])
         if own and re.match(r"(?:'s)?\s+(?:[\w-]+\s+){0,2}?(?:business|operations?|market|unit|arm|sales|subsidiary|"
                             r"plants?|factory|factories|fabs?|mines?|stores?|offices?|sites?)\b", doc[p.end:p.end + 40]):
-            possessor = next((o for o in c.orgs() if o.end == p.start - len(own.group())), None) \
-                if own.group().startswith(("'", "’")) else None
-            subject = possessor if own.group().startswith(("'", "’")) else c.subject(p.start) or c.previous or c.main
+            if own.group().startswith(("'", "’")):  # the possessor's
+                subject = next((o for o in c.orgs() if o.end == p.start - len(own.group())), None)
+            else:
+                subject = c.subject(p.start) or c.previous or c.main
             if subject is not None:
                 yield subject, "operatesIn", p, 0.55
         if re.search(r"%\s+of\s+$", doc[max(c.start, p.start - 8):p.start]) and re.match(r"'s\s+(?:[\w-]+\s+){0,3}market\b", doc[p.end:p.end + 50]):
