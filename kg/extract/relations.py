@@ -470,10 +470,13 @@ def roles(c: Clause) -> Iterable[Triple]:
         post = doc[p.end:min(c.sent.end_char, p.end + 140)]
         base = p.start - len(pre)
         found = False
-        # [ORG['s | , whose]] TITLES[,] PERSON
+        # "Vivek Arya of Bank of America"
+        of = re.match(r"\s+(?:of|at|from)\s+", post)
+        of_org = next((o for o in c.after(p.end, "Organization") if o.start == p.end + of.end()), None) if of else None
+        # [ORG['s | , whose]] TITLES[,] PERSON [of ORG]
         m = re.search(rf"(?:(?P<poss>'s?)\s+|,\s*whose\s+|\s)?(?P<titles>{_ROLES}),?\s*$", pre, flags)
         if m and re.search(_ROLE, m.group("titles"), flags):
-            org = _org_ending_at(c, base + m.start())
+            org = _org_ending_at(c, base + m.start()) or of_org
             if org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()]):
                 # "Chief executive X said Y had ...": X speaks for the company the text is about, not for Y
                 speaks = re.match(rf"\s+(?:{SPEECH})\b", post)
@@ -496,8 +499,11 @@ def roles(c: Clause) -> Iterable[Triple]:
                 org = _org_ending_at(c, owner_end) if not m.group("owner").lower().startswith(("its", "their")) \
                     else c.subject(p.start) or c.row or c.previous or c.main
             if org is not None:
+                # "head of research at X" is a job at X, "head of X" leads it
+                function = re.match(r"\s+(?:of|for)\s+(?-i:[a-z])", post[m.end("titles"):])
                 for title in _titles(m.group("titles")):
-                    yield p, role_relation(title), org, 0.7
+                    relation = role_relation(title)
+                    yield p, "worksFor" if function and relation == "ceoOf" else relation, org, 0.7
         # ORG, the conglomerate chaired by PERSON / founded in 1995 by PERSON
         m = _BY.search(pre)
         if m:
@@ -509,12 +515,8 @@ def roles(c: Clause) -> Iterable[Triple]:
             org = org or c.subject(base + m.start())
             if org is not None:
                 yield p, role_relation(m.group(1).replace("chaired", "chair").replace("led", "head").replace("run", "runs")), org, 0.65
-        # Vivek Arya of Bank of America
-        m = re.match(r"\s+(?:of|at|from)\s+", post)
-        if m:
-            org = next((o for o in c.after(p.end, "Organization") if o.start == p.end + m.end()), None)
-            if org is not None:
-                yield p, "worksFor", org, 0.6
+        if of_org is not None and not found:
+            yield p, "worksFor", of_org, 0.6
         # PERSON ... (took over as|was appointed|assumed leadership of) ...
         for m in re.finditer(r"\b(?:take over as|took over as|appointed(?: as)?|named(?: as)?|became|become|"
                              r"assumed|assume|to head|heads|leads|runs|founded|co-founded|chairs)\s+", post, flags):

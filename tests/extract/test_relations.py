@@ -39,6 +39,19 @@ def test_roles(triples):
             ("Li Wei", "boardMemberOf", "Acme Group")} <= found
 
 
+def test_a_title_before_a_name_belongs_to_the_firm_after_it(trained_triples):
+    # not to the firm the sentence is about
+    found = trained_triples("Acme will buy Globex. Analyst John Doe of Initech said the price was high. CEO Jane Roe of Globex agreed.")
+    people = {t for t in found if t[0] in {"John Doe", "Jane Roe"}}
+    assert people == {("John Doe", "worksFor", "Initech"), ("Jane Roe", "ceoOf", "Globex")}
+
+
+def test_head_of_a_function_works_for_the_firm(trained_triples):
+    found = trained_triples("Acme will buy Globex. Jane Roe, Acme's head of research, said so. John Doe, head of Initech, agreed.")
+    people = {t for t in found if t[0] in {"John Doe", "Jane Roe"}}
+    assert people == {("Jane Roe", "worksFor", "Acme Group"), ("John Doe", "ceoOf", "Initech")}
+
+
 def test_bullets_continue_their_lead_in_line(triples):
     text = "Acme makes tools.\nKey rivals include:\n- Globex (Widget model)\n- Initech\n"
     found = triples(text)
