@@ -20,6 +20,8 @@ Bloomington, Indiana"). A region named with its kind ("Aichi prefecture",
 [('ZURICH', 'Zurich'), ('Frankfurt', 'Frankfurt'), ('Cologne', 'Cologne')]
 >>> [p.text for p in find_places("A power station in Aichi prefecture, a plant in Ascension Parish.")]
 ['Aichi', 'Ascension Parish']
+>>> [p.canonical for p in find_places("Plants in Gujarat, Guangdong and Hokkaido, an office in Wales.")]
+['Gujarat', 'Guangdong', 'Hokkaido', 'Wales']
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?: [A-ZÀ-Þ][A-Z
                       r"\s*(?:\([^)\n]*\)\s*)?(?:--|[-–—])(?=\s)", re.M)
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der|do|dos|das|da))*")
+
+
+_REGION_KINDS = {"State", "Province", "Country", "Nation"}
+_FIRST_LEVEL_KINDS = {"Region", "Autonomous region", "Autonomous community", "Land", "Prefecture", "Voivodship",
+                      "Metropolitan region", "Special administrative region", "Municipality"}
+# what pycountry writes after a region's name: another name in brackets, China's "Sheng" (province), "Shi" (city)...
+_REGION_NAME_TAIL = re.compile(r"\s*\[.*\]$| (?:Sheng|Shi|Zizhiqu|Huizu Zizhiqu|Uygur Zizhiqu|Zhuangzu Zizhiqu|SAR)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +97,14 @@ def place_names() -> dict[str, tuple[str, str]]:
         names[state["name"]] = (state["name"], "state")
     generic = set(load_words()["generic_region_words"])  # "Western" province: a word before it is a place
     for sub in pycountry.subdivisions:
-        if (sub.type in {"State", "Province", "Country", "Nation"} and sub.name.isascii() and "," not in sub.name
-                and sub.name not in generic):
-            names.setdefault(sub.name, (sub.name, "state"))  # England, Ontario, Bavaria's "Bayern"...
+        # a country's first-level regions of every kind (Japan's prefectures,
+        # Poland's voivodships, Germany's Länder); deeper ones only as states
+        # and provinces, since districts and municipalities share names with words
+        if sub.type in _REGION_KINDS or sub.parent_code is None and sub.type in _FIRST_LEVEL_KINDS:
+            name = _REGION_NAME_TAIL.sub("", sub.name)  # "Wales [Cymru GB-CYM]", "Guangdong Sheng"
+            if "," not in name and name not in generic:
+                for form in {name, _ascii(name)} - {""}:  # "Pará" and "Para", "Gujarāt" and "Gujarat"
+                    names.setdefault(form, (form, "state"))  # (a namesake city keeps the gate: "Ontario Teachers'")
     for alias, canonical in load_words()["place_aliases"].items():  # "U.S.", "UK", "EU": words.json
         names[alias] = (canonical, "country")
     for continent in gc.get_continents().values():
