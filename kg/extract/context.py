@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from .mentions import SPEECH, Found, is_heading
+from .places import country_of
 from .words import load_words
 
 #: What only a company has (its shares, chief executive, revenue...): words.json
@@ -196,6 +197,45 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
     return token.i == verb.i
 
 
+# a place word and an organisation it describes: "U.S. cereal maker X", "Canada's X", "the Seoul-based X"
+_HOME_BEFORE = re.compile(r"(?:['’]s|-based|-headquartered)?\s+(?:(?:the|a|an)\s+)?(?:(?-i:[a-z][\w-]*)\s+){0,3}")
+# "X, the Italian confectioner", "X, based in Luxembourg"
+_HOME_AFTER = re.compile(r",\s+(?:(?:the|a|an)\s+(?:(?-i:[a-z][\w-]*)\s+){0,2}|(?:which\s+is\s+)?(?:based|headquartered)\s+in\s+)")
+
+
+def _homes(text: str, found: list[Found]) -> dict[str, set[str]]:
+    """The countries the article places each organisation in, from the place
+    words that describe a mention of it."""
+    places = [f for f in found if f.label == "Place" and f.kind in {"name", "demonym", "gazetteer"}]
+    homes: dict[str, set[str]] = {}
+    for o in found:
+        if o.label != "Organization" or o.kind not in {"name", "pattern", "ner", "structure"}:
+            continue
+        for p in places:
+            if (p.end <= o.start and o.start - p.end < 40 and _HOME_BEFORE.fullmatch(text, p.end, o.start)
+                    or o.end <= p.start and p.start - o.end < 40 and _HOME_AFTER.fullmatch(text, o.end, p.start)):
+                home = country_of(p.key)
+                if home:
+                    homes.setdefault(o.key, set()).add(home)
+    return homes
+
+
+def _placed_antecedent(text: str, anaphor: Found, found: list[Found], homes: dict[str, set[str]], main: Found) -> str:
+    """"the Battle Creek, Michigan-based company": of the organisations named
+    so far, the latest the article places in that country; when the one
+    chosen is placed elsewhere and none is placed there, the article's main
+    company (a firm's nationality and its head office may differ)."""
+    start = anaphor.end - len(anaphor.text)
+    here = {country_of(p.key) for p in found if p.label == "Place" and start <= p.start and p.end <= anaphor.end} - {None}
+    if not here or homes.get(anaphor.key, set()) & here:
+        return anaphor.key
+    earlier = [o for o in found if o.label == "Organization" and o.end <= start and o.kind != "anaphor"]
+    placed = next((o.key for o in reversed(earlier) if homes.get(o.key, set()) & here), None)
+    if placed is not None:
+        return placed
+    return main.key if anaphor.key in homes else anaphor.key
+
+
 def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None = None) -> Iterator[Clause]:
     """Yield one :class:`Clause` per sentence, with its context filled in;
     ``text`` is ``doc.text`` where the caller has it already.
@@ -207,6 +247,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
         first = next((f for f in found if f.key == main_key), None)
         main = Found(first.start, first.end, first.text, first.label, main_key, "anaphor") if first else None
     text = doc.text if text is None else text
+    homes = _homes(text, found)
     places = Counter(f.key for f in found if f.label == "Place" and f.kind in {"name", "demonym"})
     country = places.most_common(1)[0][0] if places else None
     by_start = sorted(found, key=lambda f: f.start)  # find_mentions gives them in this order already
@@ -240,6 +281,7 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
                 f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
             elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
                 f.key = previous.key
+            f.key = _placed_antecedent(text, f, found, homes, main)
         span = _line_at(text, newlines, sent.start_char)
         if span != line_span:  # the sentences of one line share its reading: a long line is read once
             line_span = span

@@ -304,7 +304,7 @@ _UNIT = re.compile(
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
 _ANAPHOR = re.compile(
-    rf"\b(?:[Tt]he\s+(?:(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-based|US|U\.S\.)"
+    rf"\b(?:[Tt]he\s+(?:(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-(?:based|headquartered)|US|U\.S\.)"
     # "the Maryland-based defense contractor", "the Swedish streaming
     # company": one word of trade after a place word
     rf"(?:\s+(?!(?:rival|parent|combined|merged|new|other|target|joint|state-owned)\b)[a-z]+(?=\s+(?:{ANAPHOR_NOUNS})\b))?"

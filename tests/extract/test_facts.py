@@ -170,3 +170,14 @@ def test_the_market_a_share_trades_on_owns_no_number(extract):
     found = {(s, m, v) for s, m, v, *_ in facts(extract, text)}
     assert ("Globex", "shareprice", Decimal("11.85")) in found
     assert not {f for f in found if f[0].startswith("Hooli")}
+
+
+@pytest.mark.issue(7)
+def test_a_company_named_by_its_home_is_the_one_the_article_places_there(extract):
+    # not the sentence's buyer, nor the company the sentence before was about
+    text = ("Globex, the French maker of valves, agreed to buy U.S. pump maker Initech. "
+            "Globex will pay $40 per share. Shares of the Ohio-based company jumped 25%. "
+            "Initech will keep its plant. The Paris-headquartered group reported revenue of 3 billion euros.")
+    read = facts(extract, text)
+    assert ("Initech", "sharepriceChange", Decimal("25"), "percent", None) in read
+    assert {m[0] for m in read if m[1] == "revenue"} == {"Globex"}
