@@ -203,11 +203,11 @@ _HOME_BEFORE = re.compile(r"(?:['’]s|-based|-headquartered)?\s+(?:(?:the|a|an)
 _HOME_AFTER = re.compile(r",\s+(?:(?:the|a|an)\s+(?:(?-i:[a-z][\w-]*)\s+){0,2}|(?:which\s+is\s+)?(?:based|headquartered)\s+in\s+)")
 
 
-def _homes(text: str, found: list[Found]) -> dict[str, set[str]]:
+def _homes(text: str, found: list[Found]) -> dict[str, set[tuple[str, int]]]:
     """The countries the article places each organisation in, from the place
-    words that describe a mention of it."""
+    words that describe a mention of it: (country, where the place word is)."""
     places = [f for f in found if f.label == "Place" and f.kind in {"name", "demonym", "gazetteer"}]
-    homes: dict[str, set[str]] = {}
+    homes: dict[str, set[tuple[str, int]]] = {}
     for o in found:
         if o.label != "Organization" or o.kind not in {"name", "pattern", "ner", "structure"}:
             continue
@@ -216,24 +216,29 @@ def _homes(text: str, found: list[Found]) -> dict[str, set[str]]:
                     or o.end <= p.start and p.start - o.end < 40 and _HOME_AFTER.fullmatch(text, o.end, p.start)):
                 home = country_of(p.key)
                 if home:
-                    homes.setdefault(o.key, set()).add(home)
+                    homes.setdefault(o.key, set()).add((home, p.start))
     return homes
 
 
-def _placed_antecedent(text: str, anaphor: Found, found: list[Found], homes: dict[str, set[str]], main: Found) -> str:
+def _placed_antecedent(text: str, anaphor: Found, found: list[Found], homes: dict[str, set[tuple[str, int]]],
+                       main: Found) -> str:
     """"the Battle Creek, Michigan-based company": of the organisations named
     so far, the latest the article places in that country; when the one
     chosen is placed elsewhere and none is placed there, the article's main
     company (a firm's nationality and its head office may differ)."""
     start = anaphor.end - len(anaphor.text)
     here = {country_of(p.key) for p in found if p.label == "Place" and start <= p.start and p.end <= anaphor.end} - {None}
-    if not here or homes.get(anaphor.key, set()) & here:
+
+    def home(key: str) -> set[str]:  # (what the description itself says does not count: "X, the Swedish company said")
+        return {country for country, at in homes.get(key, ()) if not start <= at < anaphor.end}
+
+    if not here or home(anaphor.key) & here:
         return anaphor.key
     earlier = [o for o in found if o.label == "Organization" and o.end <= start and o.kind != "anaphor"]
-    placed = next((o.key for o in reversed(earlier) if homes.get(o.key, set()) & here), None)
+    placed = next((o.key for o in reversed(earlier) if home(o.key) & here), None)
     if placed is not None:
         return placed
-    return main.key if anaphor.key in homes else anaphor.key
+    return main.key if home(anaphor.key) else anaphor.key
 
 
 def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None = None) -> Iterator[Clause]:
