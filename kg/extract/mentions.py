@@ -583,9 +583,16 @@ ROLE_WORDS = (
 )
 _PERSON = r"[A-Z][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
+# "Vela Capital Partners": a name a person does not have
+_ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
-    (re.compile(rf"(?P<person>{_PERSON}),\s+(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
+    # "Assaf Rappaport, Wiz's chief executive"
+    (re.compile(rf"(?P<person>{_PERSON}),\s+(?:(?:[A-Z][\w&.-]*\s+){{0,3}}[A-Z][\w&.-]*['’]s?\s+)?"
+                rf"(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
+    # "Wiz, founded in 2020 by Assaf Rappaport", "Tower, headed by Russell Ellwanger" ("led by" and
+    # "run by" name firms as often: "a consortium led by X")
+    (re.compile(rf"\b(?:founded|co-founded|headed|chaired)(?:\s+(?:in|since)\s+\d{{4}})?\s+by\s+(?P<person>{_PERSON})"), "person"),
     # "equity analyst Thomas Chong", "CEO Eddie Wu"
     (re.compile(rf"\b(?:{ROLE_WORDS}),?\s+(?P<person>{_PERSON})\b"), "person"),
     # "Amit Walia, who has led Informatica since 2020"
@@ -612,7 +619,8 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
             # (an acronym is no part of a person's name; an initial is: "Jens H. Lund")
-            if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 for w in name.split())):
+            if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 for w in name.split())
+                                     or _ORG_ENDING.search(name)):
                 continue
             start = m.start(kind)
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")

@@ -150,6 +150,15 @@ def test_bylines_and_photo_credits_name_each_person(nlp, gazetteer):
 
 
 @pytest.mark.issue(7)
+def test_a_founder_a_head_and_a_titled_name_are_people_and_a_firm_that_founds_is_not(nlp, gazetteer):
+    text = ("Zorvex, founded in 2020 by Ada Lyle, joined Acme. Hollin, headed by Bo Chen since 2005, grew. "
+            "Cara Dunn, Globex's chief executive, spoke. Pell was founded by Vela Capital Partners.")
+    found = set(mentions(nlp, gazetteer, text))
+    assert {("Ada Lyle", "Person"), ("Bo Chen", "Person"), ("Cara Dunn", "Person")} <= found
+    assert ("Vela Capital Partners", "Person") not in found
+
+
+@pytest.mark.issue(7)
 def test_a_nationality_after_a_role_is_no_company(trained_nlp, gazetteer):
     found = mentions(trained_nlp, gazetteer, "Jo Witt, a former chief executive of British drugmaker Glaxo, joined Acme.")
     assert ("United Kingdom", "Place") in found and not {k for k, label in found if k == "British"}
