@@ -47,7 +47,8 @@ Entity rules (``"label"`` instead of ``"yields"``) find organisations that
 the statistical model misses: the proper noun at node ``name`` becomes a
 mention of that class. A full name the model calls a person stays one
 ("people have shares too") unless the rule says ``"overrules_people": true``
-(nothing but a company is "the division, X").
+(nothing but a company is "the division, X"). A rule with ``"lowercase_names": true``
+also takes a lower-case word at ``name`` as the whole name (a generic drug's).
 
 >>> rules = load_rules()
 >>> rules.get("acquisition.buy-verb").yields[0]
@@ -132,6 +133,7 @@ class EntityRule:
     label: str
     examples: tuple[Example, ...]
     overrules_people: bool = False
+    lowercase_names: bool = False
 
 
 def _expand(value, words: dict[str, list[str]], where: str):
@@ -185,7 +187,7 @@ class RuleSet:
         examples = tuple(Example(e["text"], tuple(tuple(x) for x in e["expect"])) for e in raw["examples"])
         if "label" in raw:
             self.entity_rules.append(EntityRule(raw["id"], raw.get("doc", ""), patterns, raw["label"], examples,
-                                                raw.get("overrules_people", False)))
+                                                raw.get("overrules_people", False), raw.get("lowercase_names", False)))
             return
         yields = tuple(tuple(y) for y in raw.get("yields", ()))
         facts = tuple(tuple(f) for f in raw.get("facts", ()))
@@ -324,9 +326,11 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
         # a proper noun, or a capitalised word the tagger took for a noun
         # that a possessive marks as a name ("Wing's chief executive")
         possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
-        if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (token.pos_ == "PROPN" and token.text[:1].isupper() or possessor):
+        lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
+        if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
+                token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
             continue
-        span = _name_span(token, rules.common_nouns)
+        span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns)
         start, end = span.start_char, span.end_char
         if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
             continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
