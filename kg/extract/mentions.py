@@ -752,7 +752,14 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
                 f.key, f.label = main, "Organization"
     _short_names(found, text)
     unify_labels(found)  # again: appositions may have settled a class
+    for f in found:
+        if f.label == "Product" and _PLURAL_MODEL.fullmatch(f.key.rsplit(" ", 1)[-1]):
+            f.key = f.key[:-1]  # "150 A321neos", "its 737s": the model, not its plural
     return _without_lone_people(found)
+
+
+# a model's name with a number in it, written in the plural: "A321neos", "Boeing 737s", "H100s"
+_PLURAL_MODEL = re.compile(r"[A-Z0-9][\w.-]*\d[\w.-]*[a-z0-9]s")
 
 
 def _without_lone_people(found: list[Found]) -> list[Found]:

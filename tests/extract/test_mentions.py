@@ -159,6 +159,12 @@ def test_a_founder_a_head_and_a_titled_name_are_people_and_a_firm_that_founds_is
 
 
 @pytest.mark.issue(7)
+def test_a_model_named_in_the_plural_is_the_model(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "Globex ordered 150 Acme Z321neos and ten Initech X500s on Monday.")
+    assert {("Acme Z321neo", "Product"), ("Initech X500", "Product")} <= set(found)
+
+
+@pytest.mark.issue(7)
 def test_a_nationality_after_a_role_is_no_company(trained_nlp, gazetteer):
     found = mentions(trained_nlp, gazetteer, "Jo Witt, a former chief executive of British drugmaker Glaxo, joined Acme.")
     assert ("United Kingdom", "Place") in found and not {k for k, label in found if k == "British"}
