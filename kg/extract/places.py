@@ -70,7 +70,6 @@ class Place:
     kind: str  # country | state | continent | city
 
 
-@lru_cache(maxsize=1)
 def place_names() -> dict[str, tuple[str, str]]:
     """Every known place name -> (canonical name, kind). Built once."""
     return _gazetteer()[0]
