@@ -243,7 +243,8 @@ _MONEY_METRICS = (
     ("capex", r"\bcapex\b|capital expenditure|capital spending"),
     ("operatingProfit", r"operating (?:profit|income|loss)"),
     ("profit", r"\bnet (?:profit|income|loss)\b|\bprofits?\b|\bearnings\b|\b(?:a|quarterly|annual) loss\b"),
-    ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b|\b(?:shares|stock)\b[^.]{0,60}\bvaluing\b"),
+    # (a full stop inside a number is no sentence's end: "shares rose 5.1%, valuing")
+    ("marketValue", r"market (?:value|capitali[sz]ation|cap)\b|\b(?:shares|stock)\b(?:[^.]|\.\d){0,60}\bvaluing\b"),
     ("valuation", r"\bvaluation\b|\bvalued at\b|\bvaluing\b"),
     ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b|\bbrought in\b|\btook in\b|\bgenerated\b"),
     ("investment", r"\binvest\w*|\bcommit\w*|\bspend\w*|\bspent\b|\bpledg\w*|\bearmark\w*|\boutlay\b|\bpour\w*|"
@@ -261,7 +262,7 @@ _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|
 # "beating analysts' estimates of $9.5 billion", "a consensus forecast of ..."
 _ESTIMATE_BEFORE = re.compile(r"\b(?:estimates?|expectations?|forecasts?|consensus|projections?|guidance)\s+(?:of|for|at)\s+"
                               r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", re.I)
-_CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreements?|awards?)\b[^.]*\bvalued\b", re.I)
+_CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreements?|awards?)\b(?:[^.]|\.\d)*\bvalued\b", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 # the nouns a count keeps as its unit ("about 50 sites"), from words.json
 _COUNT_UNITS = "|".join(sorted(word_list("count_nouns"), key=len, reverse=True))

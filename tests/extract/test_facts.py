@@ -181,3 +181,9 @@ def test_a_company_named_by_its_home_is_the_one_the_article_places_there(extract
     read = facts(extract, text)
     assert ("Initech", "sharepriceChange", Decimal("25"), "percent", None) in read
     assert {m[0] for m in read if m[1] == "revenue"} == {"Globex"}
+
+
+@pytest.mark.issue(7)
+def test_shares_valuing_the_company_give_its_market_value_past_a_decimal_point(extract):
+    read = facts(extract, "Globex shares rose 5.1% in Paris, valuing the company at about 2.6 billion euros.")
+    assert ("Globex", "marketValue", Decimal("2600000000"), "EUR", None) in read
