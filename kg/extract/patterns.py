@@ -395,6 +395,8 @@ def _amount(token: Token, ent: Span | None, unit: Token | None = None,
     # ("3.7 billion pound takeover": the model calls some sums a quantity)
     if ent is None or ent.label_ not in {"MONEY", "PERCENT", "QUANTITY"}:
         ent = token.doc[token.left_edge.i:token.i + 1]  # "$ 4.7 billion": the words up to the head
+        if parse_amount(ent.text) is None:
+            ent = token.doc[token.left_edge.i:token.right_edge.i + 1]  # "RUB 34 billion": a currency word heads it
         if len(ent) > 6:
             return None
     parsed = parse_amount(ent.text)
