@@ -327,6 +327,8 @@ def _nearest_metric(table, before: str, after: str) -> str | None:
                 best = (distance, rank, name)
     if best is not None and not re.match(r"\s*(?:billion|million|trillion|crore|bln|mln|bn|m)?\s*(?:in|of|from)\b", after, re.I):
         return best[2]  # words after the number belong to it only as "$5 billion in revenue"
+    # and only up to the phrase's end: "up 6.4% from a year earlier, and a net profit of ..." is no profit growth
+    after = re.split(r"[,;]|\s(?:and|while|but|whereas)\s", after, maxsplit=1)[0]
     for rank, (name, pattern) in enumerate(table):
         m = re.search(pattern, after, re.I)
         if m:

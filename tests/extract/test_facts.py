@@ -187,3 +187,10 @@ def test_a_company_named_by_its_home_is_the_one_the_article_places_there(extract
 def test_shares_valuing_the_company_give_its_market_value_past_a_decimal_point(extract):
     read = facts(extract, "Globex shares rose 5.1% in Paris, valuing the company at about 2.6 billion euros.")
     assert ("Globex", "marketValue", Decimal("2600000000"), "EUR", None) in read
+
+
+@pytest.mark.issue(7)
+def test_a_metric_word_after_the_phrase_of_a_number_is_the_next_numbers(extract):
+    read = facts(extract, "Acme Cloud reported revenue of 2.05 billion euros for the first half of 2025, "
+                          "up 6.4% from a year earlier, and a net profit of 12 million euros.")
+    assert {m[1] for m in read} == {"revenue", "revenueGrowth", "profit"}
