@@ -303,6 +303,9 @@ _UNIT = re.compile(
     re.MULTILINE,
 )
 _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "whole", "this", "that", "various", "several"}
+_SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+")
+# "The unit", "the chip division": a unit the text named before
+_UNIT_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:[a-z-]+\s+)?(?P<head>unit|division|subsidiary)\b(?!\s+of\b)")
 _ANAPHOR = re.compile(
     rf"\b(?:[Tt]he\s+(?:(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-(?:based|headquartered)|US|U\.S\.)"
     # "the Maryland-based defense contractor", "the Swedish streaming
@@ -485,6 +488,24 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
                 continue  # "Apple's biggest supplier" is another company
             head = "head" if m.group("head") else "head2" if m.group("head2") else "head3"
             yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
+
+
+def _unit_anaphors(text: str, found: list[Found], main: str) -> Iterable[Found]:
+    """"The unit had sales of ...": what the sentence before was about
+    besides the main company ("X acquired Y in 2021. The unit runs ..."),
+    above all a unit of the main company (one that bears its name, or that
+    it called its unit); never the main company itself."""
+    for m in _UNIT_ANAPHOR.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        ends = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        before = ends[-2] if len(ends) > 1 else 0
+        others = [f for f in found if f.end <= m.start() and f.label == "Organization" and f.key != main and f.kind != "anaphor"]
+        own = [f for f in others if f.kind == "description" and f.parent == main or f.key.split()[0] == main.split()[0]]
+        last = [f for f in others if f.start >= before]
+        unit = next((f for f in last if f in own), last[0] if last else own[-1] if own else None)
+        if unit is not None:
+            yield Found(m.start("head"), m.end("head"), m.group(), "Organization", unit.key, "anaphor", parent=main)
 
 
 _PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "al", "le", "la", "for"}
@@ -752,6 +773,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
                 f.key, f.label = main, "Organization"
     _short_names(found, text)
     unify_labels(found)  # again: appositions may have settled a class
+    if main:  # (once every name has its final key)
+        found = sorted(found + list(_unit_anaphors(text, found, main)), key=lambda f: f.start)
     for f in found:
         if f.label == "Product" and _PLURAL_MODEL.fullmatch(f.key.rsplit(" ", 1)[-1]):
             f.key = f.key[:-1]  # "150 A321neos", "its 737s": the model, not its plural

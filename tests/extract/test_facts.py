@@ -194,3 +194,12 @@ def test_a_metric_word_after_the_phrase_of_a_number_is_the_next_numbers(extract)
     read = facts(extract, "Acme Cloud reported revenue of 2.05 billion euros for the first half of 2025, "
                           "up 6.4% from a year earlier, and a net profit of 12 million euros.")
     assert {m[1] for m in read} == {"revenue", "revenueGrowth", "profit"}
+
+
+@pytest.mark.issue(7)
+def test_the_unit_is_what_the_sentence_before_was_about_besides_the_main_company(extract):
+    text = ("Acme Group agreed to sell Acme Cloud to Globex. Acme Group said the sale of Acme Cloud should close soon. "
+            "The unit had sales of $5 billion last year. Acme Group bought Initech in 2021. The unit runs 12 plants.")
+    read = facts(extract, text)
+    assert {(m[0], m[1]) for m in read} >= {("Acme Cloud", "revenue"), ("Initech", "count")}
+    assert not {m for m in read if m[0] == "Acme Group"}
