@@ -138,7 +138,7 @@ class EntityRule:
 
 def _expand(value, words: dict[str, list[str]], where: str):
     """Replace every ``"$name"`` string in a pattern by the word list of that name."""
-    if isinstance(value, str) and value.startswith("$"):
+    if isinstance(value, str) and value.startswith("$") and value[1:].isidentifier():  # (not the "$--" sibling operator)
         if value[1:] not in words:
             raise ValueError(f"{where}: no word list {value!r} (known: {', '.join(sorted(words))})")
         return list(words[value[1:]])
@@ -331,6 +331,11 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
                 token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
             continue
         span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns)
+        if rule.label == "Product":  # a model's number is part of its name: "Mirex 5", "Skyranger 30"
+            end = span.end
+            while end < len(doc) and doc[end].like_num and doc[end].head == token.head and doc[end].dep_ == "nummod":
+                end += 1
+            span = doc[span.start:end]
         start, end = span.start_char, span.end_char
         if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
             continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
