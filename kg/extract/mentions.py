@@ -604,6 +604,7 @@ ROLE_WORDS = (
 )
 _PERSON = r"[A-Z][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
+_HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 # "Vela Capital Partners": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
 _ROLE_PATTERNS = (
@@ -631,9 +632,12 @@ _ROLE_PATTERNS = (
 def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for pattern, kind in _ROLE_PATTERNS:
         for m in pattern.finditer(text):
-            name = m.group(kind)
+            name, start = m.group(kind), m.start(kind)
             # A role word can itself start with a capital ("Founder & CEO"): cut it off.
             name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
+            honorific = _HONORIFIC.match(name) if kind == "person" else None
+            if honorific and " " in name[honorific.end():]:  # "Sir Martin Sorrell" is Martin Sorrell ("Lord Browne" stays)
+                name, start = name[honorific.end():], start + honorific.end()
             if (not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE)
                     or name in DEMONYMS):  # "chief executive of British drugmaker X"
                 continue
@@ -643,7 +647,6 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 for w in name.split())
                                      or _ORG_ENDING.search(name)):
                 continue
-            start = m.start(kind)
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
 
 

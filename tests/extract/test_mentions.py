@@ -249,3 +249,10 @@ def test_a_short_name_of_a_longer_one_is_found_wherever_the_text_writes_it(train
             "Halvard shares rose 1.9% to $162.30.")
     found = [f for f in find_mentions(trained_nlp(text), gazetteer) if f.text == "Halvard"]
     assert len(found) == 2 and {f.key for f in found} == {"Halvard Management"}
+
+
+@pytest.mark.issue(7)
+def test_an_honorific_is_no_part_of_a_persons_name(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Sir Ada Lyle, chairman of Globex, spoke. Dame Cara Dunn, chief executive of Initech, agreed.")
+    people = {key for key, label in found if label == "Person"}
+    assert people == {"Ada Lyle", "Cara Dunn"}
