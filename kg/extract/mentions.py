@@ -490,6 +490,21 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
             yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
 
 
+# "the Danish government", "the Italian Army": a country's body, named by its nationality;
+# a lower-case word after it must be a verb's ("the French state holds"), since
+# otherwise the body only describes a noun ("German state railway operator X",
+# "Chinese state media"); not "the Indian state of Odisha" or "state-owned"
+_PUBLIC_BODY_NAME = re.compile(
+    rf"\b(?:{'|'.join(map(re.escape, DEMONYMS))})\s+(?i:{'|'.join(load_words()['public_body_nouns'])})(?![\w-])"
+    rf"(?!\s+(?!(?:[a-z]+ed|will|would|has|had|have|is|was|are|were|said|says|holds|owns|controls|plans|wants|"
+    rf"must|can|could|may|also|still|and|or|to|in|on|for|with|at|by)\b)[a-z])(?!\s+of\b)")
+
+
+def _public_bodies(text: str) -> Iterable[Found]:
+    for m in _PUBLIC_BODY_NAME.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Organization", m.group(), "pattern")
+
+
 def _unit_anaphors(text: str, found: list[Found], main: str) -> Iterable[Found]:
     """"The unit had sales of ...": what the sentence before was about
     besides the main company ("X acquired Y in 2021. The unit runs ..."),
@@ -732,7 +747,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
-               _gazetteer_places(text, gaz), _ner_mentions(doc, gaz, text))
+               _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text))
     for source in sources:
         for cand in source:
             mentions.add(cand)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 
 from .context import Clause
 from .mentions import DEMONYMS, ROLE_WORDS, SPEECH, Found
+from .places import place_names
+from .words import word_list
 
 __all__ = ["RULES", "apply_rules", "name_parts", "role_relation"]
 
@@ -545,6 +547,8 @@ def roles(c: Clause) -> Iterable[Triple]:
 
 
 # ------------------------------------------------------------ places
+_PUBLIC_BODY = re.compile(rf"(?P<place>[A-Z][\w.]*(?:\s[A-Z][a-z]+)?)\s+(?:[A-Z][\w&-]*\s+)*?"
+                          rf"(?i:{'|'.join(word_list('public_body_nouns'))})\b")
 _BASED = re.compile(r"\b(?:based|headquartered|head-quartered)\s+in\s+", re.IGNORECASE)
 _DEMONYM_GROUP = re.compile(
     rf"\b(?P<dem>{'|'.join(DEMONYMS)})\s+(?:[\w-]+\s+){{0,2}}?(?:giants|companies|firms|rivals|players|majors|groups|"
@@ -559,6 +563,13 @@ def headquarters(c: Clause) -> Iterable[Triple]:
     doc = c.doc_text
     for o in c.orgs():
         pre = doc[max(c.start, o.start - 50):o.start]
+        # "the U.S. Department of Justice", "the Danish government": a public body named with its country
+        body = _PUBLIC_BODY.match(o.text)
+        if body and o.kind != "anaphor":
+            word = body.group("place")
+            home = DEMONYMS.get(word) or place_names().get(word, ("",))[0]
+            if home and place_names().get(home, ("", ""))[1] != "continent":  # (the European Commission)
+                yield o, "headquarteredIn", Found(o.start, o.start + len(word), word, "Place", home, "name"), 0.7
         # "Seattle-based Amazon", "the Santa Clara, California-based chipmaker"
         # the words between "-based" and the name describe it; a verb among
         # them ("the X-based company will use Y") means the name is another's

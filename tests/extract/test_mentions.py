@@ -256,3 +256,11 @@ def test_an_honorific_is_no_part_of_a_persons_name(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Sir Ada Lyle, chairman of Globex, spoke. Dame Cara Dunn, chief executive of Initech, agreed.")
     people = {key for key, label in found if label == "Person"}
     assert people == {"Ada Lyle", "Cara Dunn"}
+
+
+@pytest.mark.issue(7)
+def test_a_countrys_body_named_by_its_nationality_is_an_organisation(nlp, gazetteer):
+    found = set(mentions(nlp, gazetteer, "The French state holds 29% of Globex. The German government said so. "
+                                         "Acme sold Initech to German state railway operator Umbrella. Chinese state media agreed."))
+    bodies = {key for key, label in found if label == "Organization" and key.split()[0] in {"French", "German", "Chinese"}}
+    assert bodies == {"French state", "German government"}

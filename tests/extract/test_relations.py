@@ -52,6 +52,14 @@ def test_head_of_a_function_works_for_the_firm(trained_triples):
     assert people == {("Jane Roe", "worksFor", "Acme Group"), ("John Doe", "ceoOf", "Initech")}
 
 
+def test_a_public_body_named_with_its_country_is_based_there(trained_triples):
+    found = trained_triples("The U.S. Department of Justice sued Acme. The Danish government owns 50% of Globex. "
+                            "The European Commission approved it.")
+    based = {t for t in found if t[1] == "headquarteredIn"}
+    assert based == {("U.S. Department of Justice", "headquarteredIn", "United States"),
+                     ("Danish government", "headquarteredIn", "Denmark")}
+
+
 def test_bullets_continue_their_lead_in_line(triples):
     text = "Acme makes tools.\nKey rivals include:\n- Globex (Widget model)\n- Initech\n"
     found = triples(text)
