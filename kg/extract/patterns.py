@@ -304,6 +304,10 @@ def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
         not token.is_sent_start or common_words and not {token.lower_, token.lemma_.lower()} & common_words)
 
 
+# a word that ends firms' names ("Securities", "Exchange"): "X and Y" around it is one name
+_NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
+
+
 def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> list[Found]:
     """Mentions of organisations (or other classes) that the entity rules
     find from structure, for proper nouns no other source named: the
@@ -322,38 +326,41 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
         rule_id, n = key.rsplit("#", 1)
         rule = rules.get(rule_id)
         nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.patterns[int(n)], tokens)}
-        token = nodes["name"]
-        # a proper noun, or a capitalised word the tagger took for a noun
-        # that a possessive marks as a name ("Wing's chief executive")
-        possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
-        lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
-        if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
-                token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
-            continue
-        span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns)
-        if rule.label == "Product":  # a model's number is part of its name: "Mirex 5", "Skyranger 30"
-            end = span.end
-            while end < len(doc) and doc[end].like_num and doc[end].head == token.head and doc[end].dep_ == "nummod":
-                end += 1
-            span = doc[span.start:end]
-        start, end = span.start_char, span.end_char
-        if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
-            continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
-        known = next(iter(found.overlapping(start, end)), None)
-        if known is not None:
-            # the statistical model's guess gives way (its class, or a span
-            # that took in a word before the name: "Chipmaker Qorvex"),
-            # except for a person's full name: people have shares too
-            # (a nationality word inside a longer name gives way too: "Anglo American")
-            longer = known.kind == "demonym" and (known.start, known.end) != (start, end)
-            if (known.kind != "ner" and not longer or known.label == rule.label
-                    or known.label == "Person" and " " in span.text and not rule.overrules_people):
+        # the name, and the names listed with it: "brands such as Cilacar and Nicardia"
+        # (not the halves of one name: "Securities and Exchange")
+        name = nodes["name"]
+        for token in (name, *(t for t in name.conjuncts if t.pos_ == "PROPN" and not _NAME_WORD.fullmatch(t.text))):
+            # a proper noun, or a capitalised word the tagger took for a noun
+            # that a possessive marks as a name ("Wing's chief executive")
+            possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
+            lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
+            if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
+                    token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
                 continue
-            found.remove(known)
-        if not taken.isdisjoint(range(start, end)):
-            continue
-        out.append(Found(start, end, span.text, rule.label, span.text, "structure"))
-        taken.update(range(start, end))
+            span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns)
+            if rule.label == "Product":  # a model's number is part of its name: "Mirex 5", "Skyranger 30"
+                end = span.end
+                while end < len(doc) and doc[end].like_num and doc[end].head == token.head and doc[end].dep_ == "nummod":
+                    end += 1
+                span = doc[span.start:end]
+            start, end = span.start_char, span.end_char
+            if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
+                continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
+            known = next(iter(found.overlapping(start, end)), None)
+            if known is not None:
+                # the statistical model's guess gives way (its class, or a span
+                # that took in a word before the name: "Chipmaker Qorvex"),
+                # except for a person's full name: people have shares too
+                # (a nationality word inside a longer name gives way too: "Anglo American")
+                longer = known.kind == "demonym" and (known.start, known.end) != (start, end)
+                if (known.kind != "ner" and not longer or known.label == rule.label
+                        or known.label == "Person" and " " in span.text and not rule.overrules_people):
+                    continue
+                found.remove(known)
+            if not taken.isdisjoint(range(start, end)):
+                continue
+            out.append(Found(start, end, span.text, rule.label, span.text, "structure"))
+            taken.update(range(start, end))
     return out
 
 

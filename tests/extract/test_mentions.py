@@ -264,3 +264,9 @@ def test_a_countrys_body_named_by_its_nationality_is_an_organisation(nlp, gazett
                                          "Acme sold Initech to German state railway operator Umbrella. Chinese state media agreed."))
     bodies = {key for key, label in found if label == "Organization" and key.split()[0] in {"French", "German", "Chinese"}}
     assert bodies == {"French state", "German government"}
+
+
+@pytest.mark.issue(7)
+def test_the_names_listed_with_a_name_a_rule_reads_take_its_class(trained_nlp, gazetteer):
+    found = set(mentions(trained_nlp, gazetteer, "Globex said its cardiac brands such as Cilacar and Nicardia sell well."))
+    assert {("Cilacar", "Product"), ("Nicardia", "Product")} <= found
