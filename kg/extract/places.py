@@ -22,6 +22,8 @@ Bloomington, Indiana"). A region named with its kind ("Aichi prefecture",
 ['Aichi', 'Ascension Parish']
 >>> [p.canonical for p in find_places("Plants in Gujarat, Guangdong and Hokkaido, an office in Wales.")]
 ['Gujarat', 'Guangdong', 'Hokkaido', 'Wales']
+>>> [p.text for p in find_places("Yards in Wolgast and Hamburg, a port in the state of Pará, the Pomerania region.")]
+['Wolgast', 'Hamburg', 'Pará', 'Pomerania']
 """
 
 from __future__ import annotations
@@ -174,7 +176,9 @@ def find_places(text: str) -> Iterator[Place]:
                 # a town too small for the gazetteer, written as towns are:
                 # "in Cameri, Italy", "; Warton, England"
                 start, end = words[i][0], words[-1][1]
-                if end - start < 40 and _region_follows(text[end:end + 40]) and _placed(text, start, end, found, own=False):
+                # "yards in Wolgast and Hamburg"
+                if end - start < 40 and (_region_follows(text[end:end + 40]) or _place_follows(text[end:end + 40])) \
+                        and _placed(text, start, end, found, own=False):
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
                     i = len(words)
             i += 1
@@ -182,6 +186,12 @@ def find_places(text: str) -> Iterator[Place]:
         name = (m.group("place") or "").title()
         if name in names:
             found.append(Place(m.start("place"), m.end("place"), m.group("place"), names[name][0], names[name][1]))
+    # a region or town named by its kind: "the state of Pará"
+    for m in _KIND_OF.finditer(text):
+        if not any(p.start < m.end() and m.start("name") < p.end for p in found):
+            name = m.group("name")
+            known = names.get(name)
+            found.append(Place(m.start("name"), m.end("name"), name, known[0] if known else name, "state"))
     # a region named by its kind: "Aichi prefecture" (Aichi), "Ascension Parish" (the whole name)
     for m in _REGION.finditer(text):
         if m.group("name").split()[0] not in {"The", "A", "An", "In", "Its"} and not any(
@@ -191,7 +201,15 @@ def find_places(text: str) -> Iterator[Place]:
     yield from sorted(found, key=lambda p: p.start)
 
 
-_REGION = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:prefecture|province|county|parish|district|oblast|governorate))\b")
+_REGION = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:prefecture|province|county|parish|district|oblast|governorate|region))\b")
+_KIND_OF = re.compile(r"\b(?:state|province|region|prefecture|county|emirate|city|town|village|municipality)\s+of\s+"
+                      r"(?P<name>[A-Z][\w'’-]+(?:\s(?:[A-Z][\w'’-]+|de|do|da|del))*)")
+
+
+def _place_follows(after: str) -> bool:
+    """Whether "and <place>" follows: "in Wolgast and Hamburg"."""
+    nxt = re.match(r"\s+and\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", after)
+    return bool(nxt) and any(n in place_names() for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
 
 
 def _region_follows(after: str) -> bool:
@@ -216,6 +234,9 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
         return True
     after = text[end:end + 40]
     if own and (after.startswith("-based") or _region_follows(after)):
+        return True
+    # "grain from Rondonópolis to the port": a route between places
+    if own and previous_words and previous_words.group(2).lower() == "from" and re.match(r"\s+to\s+(?:the\s+)?[A-Z]", after):
         return True
     # a list another place began: "Anagni, Italy, Bloomington, Indiana"
     return bool(before) and re.fullmatch(r"\s*(?:,|;|,?\s*and)\s*", text[before[-1].end:start]) is not None
