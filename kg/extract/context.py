@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from .mentions import SPEECH, Found, is_heading
-from .places import country_of
+from .places import country_of, place_names
 from .words import load_words
 
 #: What only a company has (its shares, chief executive, revenue...): words.json
@@ -203,24 +203,32 @@ _HOME_BEFORE = re.compile(r"(?:['’]s|-based|-headquartered)?\s+(?:(?:the|a|an)
 _HOME_AFTER = re.compile(r",\s+(?:(?:the|a|an)\s+(?:(?-i:[a-z][\w-]*)\s+){0,2}|(?:which\s+is\s+)?(?:based|headquartered)\s+in\s+)")
 
 
-def _homes(text: str, found: list[Found]) -> dict[str, set[tuple[str, int]]]:
+def _homes(text: str, found: list[Found]) -> dict[str, set[tuple[str, int, bool]]]:
     """The countries the article places each organisation in, from the place
-    words that describe a mention of it: (country, where the place word is)."""
+    words that describe a mention of it: (country, where the place word is,
+    whether a description says it; a place word the name begins with only
+    suggests it: "U.S. Army", "Ontario Teachers' Pension Plan")."""
     places = [f for f in found if f.label == "Place" and f.kind in {"name", "demonym", "gazetteer"}]
-    homes: dict[str, set[tuple[str, int]]] = {}
+    homes: dict[str, set[tuple[str, int, bool]]] = {}
+    names = place_names()
     for o in found:
         if o.label != "Organization" or o.kind not in {"name", "pattern", "ner", "structure"}:
             continue
+        # a name that begins with its place's: "Tokyo Electric Power", "Canada Pension Plan Investment Board"
+        words = o.text.split()
+        first = next((" ".join(words[:n]) for n in (2, 1) if len(words) > n and " ".join(words[:n]) in names), None)
+        if first and country_of(names[first][0]):
+            homes.setdefault(o.key, set()).add((country_of(names[first][0]), o.start, False))
         for p in places:
             if (p.end <= o.start and o.start - p.end < 40 and _HOME_BEFORE.fullmatch(text, p.end, o.start)
                     or o.end <= p.start and p.start - o.end < 40 and _HOME_AFTER.fullmatch(text, o.end, p.start)):
                 home = country_of(p.key)
                 if home:
-                    homes.setdefault(o.key, set()).add((home, p.start))
+                    homes.setdefault(o.key, set()).add((home, p.start, True))
     return homes
 
 
-def _placed_antecedent(text: str, anaphor: Found, found: list[Found], homes: dict[str, set[tuple[str, int]]],
+def _placed_antecedent(text: str, anaphor: Found, found: list[Found], homes: dict[str, set[tuple[str, int, bool]]],
                        main: Found) -> str:
     """"the Battle Creek, Michigan-based company": of the organisations named
     so far, the latest the article places in that country; when the one
@@ -229,13 +237,14 @@ def _placed_antecedent(text: str, anaphor: Found, found: list[Found], homes: dic
     start = anaphor.end - len(anaphor.text)
     here = {country_of(p.key) for p in found if p.label == "Place" and start <= p.start and p.end <= anaphor.end} - {None}
 
-    def home(key: str) -> set[str]:  # (what the description itself says does not count: "X, the Swedish company said")
-        return {country for country, at in homes.get(key, ()) if not start <= at < anaphor.end}
+    def home(key: str, described: bool = False) -> set[str]:
+        # (what the description itself says does not count: "X, the Swedish company said")
+        return {country for country, at, said in homes.get(key, ()) if not start <= at < anaphor.end and (said or not described)}
 
     if not here or home(anaphor.key) & here:
         return anaphor.key
     earlier = [o for o in found if o.label == "Organization" and o.end <= start and o.kind != "anaphor"]
-    placed = next((o.key for o in reversed(earlier) if home(o.key) & here), None)
+    placed = next((o.key for o in reversed(earlier) if home(o.key, described=True) & here), None)
     if placed is not None:
         return placed
     return main.key if home(anaphor.key) else anaphor.key

@@ -59,6 +59,9 @@ _ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+(?:&[ \t]+)?){{0,4}
                        rf"(?![ \t]+{_NOT_NAME_WORD}[A-Z][\w&-]*(?![\w-]))")
 _BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"
                         rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office))\b")
+# "Ministry of Economy and Finance", "Department of Health and Human Services": "and" inside what a ministry is of
+_BODY_OF_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+)?(?:Ministry|Department)[ \t]+of[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+{_CAP}){{0,2}}"
+                           rf"[ \t]+and[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,2}})(?![\w-])")
 # Model and chip names: a capitalised word with a digit in it, or
 # hyphenated parts one of which has a digit (Qwen3-Max, QwQ-32B, GPT-4o).
 _MODEL_NAME = re.compile(
@@ -156,9 +159,11 @@ def _wins(c: Found, f: Found) -> bool:
     pc, pf, lc, lf = _PRIORITY[c.kind], _PRIORITY[f.kind], c.end - c.start, f.end - f.start
     if _surname_is_a_firm(c, f) or _surname_is_a_firm(f, c):
         return c.label == "Person"
-    if (c.label == "Organization" and f.label == "Place" and c.start == f.start and lc > lf
-            and place_names().get(f.text, ("", ""))[1] == "city" and c.text[lf:lf + 2].strip()[:1].isupper()):
-        return True  # a company named after its city: "Tokyo Electric Power", "Boston Scientific"
+    if (c.label == "Organization" and f.label == "Place" and c.start == f.start and lc > lf and c.text[lf:lf + 2].strip()[:1].isupper()
+            and (place_names().get(f.text, ("", ""))[1] == "city" or len(c.text[lf:].split()) >= 3)):
+        # a company named after its city: "Tokyo Electric Power", "Boston Scientific"; a long
+        # name that begins with its country's: "Canada Pension Plan Investment Board"
+        return True
     if c.start <= f.start and f.end <= c.end and lc > lf and pc <= pf + 2:
         return True
     if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
@@ -255,7 +260,7 @@ def _catalogue_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 
 def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
-    for m in _BODY_NAME.finditer(text):
+    for m in (*_BODY_NAME.finditer(text), *_BODY_OF_NAME.finditer(text)):
         lead = _LEADING.match(m.group(1)).end()
         yield Found(m.start(1) + lead, m.end(1), m.group(1)[lead:], "Organization", m.group(1)[lead:], "pattern")
     for m in _ORG_NAME.finditer(text):

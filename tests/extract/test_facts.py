@@ -203,3 +203,4 @@ def test_the_unit_is_what_the_sentence_before_was_about_besides_the_main_company
     read = facts(extract, text)
     assert {(m[0], m[1]) for m in read} >= {("Acme Cloud", "revenue"), ("Initech", "count")}
     assert not {m for m in read if m[0] == "Acme Group"}
+

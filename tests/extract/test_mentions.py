@@ -270,3 +270,10 @@ def test_a_countrys_body_named_by_its_nationality_is_an_organisation(nlp, gazett
 def test_the_names_listed_with_a_name_a_rule_reads_take_its_class(trained_nlp, gazetteer):
     found = set(mentions(trained_nlp, gazetteer, "Globex said its cardiac brands such as Cilacar and Nicardia sell well."))
     assert {("Cilacar", "Product"), ("Nicardia", "Product")} <= found
+
+
+@pytest.mark.issue(7)
+def test_a_long_name_keeps_the_country_it_begins_with_and_a_ministry_its_and(trained_nlp, gazetteer):
+    found = set(mentions(trained_nlp, gazetteer, "Backers include the Canada Pension Plan Investment Board, while Italy's "
+                                                 "Ministry of Economy and Finance keeps 59%."))
+    assert {("Canada Pension Plan Investment Board", "Organization"), ("Ministry of Economy and Finance", "Organization")} <= found

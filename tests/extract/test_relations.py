@@ -60,6 +60,13 @@ def test_a_public_body_named_with_its_country_is_based_there(trained_triples):
                      ("Danish government", "headquarteredIn", "Denmark")}
 
 
+def test_a_firm_named_by_its_home_is_not_one_whose_name_begins_with_another_country(trained_triples):
+    found = trained_triples("Globex Capital said on Monday it had closed its third fund. Investors include the Canada "
+                            "Pension Plan Investment Board and Dutch pension manager APG, Globex said. "
+                            "The Ohio-based firm manages about $90 billion of assets.")
+    assert {t for t in found if t[2] == "Ohio"} == {("Globex Capital", "headquarteredIn", "Ohio")}
+
+
 def test_bullets_continue_their_lead_in_line(triples):
     text = "Acme makes tools.\nKey rivals include:\n- Globex (Widget model)\n- Initech\n"
     found = triples(text)
