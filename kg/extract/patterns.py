@@ -524,7 +524,7 @@ class _Arguments:
             return m
         low = token.lower_
         if low in _RELATIVE:
-            verb = token.head
+            verb = token.head.head if low == "whose" else token.head  # "X, whose brands include": the clause's verb
             while verb.dep_ in {"prep", "pobj"} and verb.head.i != verb.i:
                 verb = verb.head  # "X, in which Y will own a stake"
             return self.stand_in(verb.head, want) if verb.dep_ in {"relcl", "acl"} else None
