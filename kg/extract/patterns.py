@@ -249,7 +249,7 @@ def load_rules(folder: str | Path = RULES_DIR) -> RuleSet:
 
 # ------------------------------------------------------------------ entities
 
-def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
+def _name_span(token: Token, common: frozenset[str] = frozenset(), written_lower: frozenset[str] = frozenset()) -> Span:
     """The proper name a token ends: itself and the proper nouns (and "&")
     on its left, and words joined to it by hyphens without spaces
     ("Coca-Cola", "Rolls-Royce", "Net-a-Porter"); a capitalised word in ``common``
@@ -266,7 +266,9 @@ def _name_span(token: Token, common: frozenset[str] = frozenset()) -> Span:
                      or doc[start - 2].is_alpha and start >= 4 and doc[start - 3].text == "-" and not doc[start - 4].whitespace_):
             start -= 2  # "Coca-Cola", "Net-a-Porter"
         elif (prev.text[:1].isupper() and prev.pos_ in {"ADJ", "NOUN"} and prev.dep_ in {"amod", "compound"}
-              and prev.head.i == start and not prev.is_sent_start and not prev._.kg and prev.text not in DEMONYMS):
+              and prev.head.i == start and not prev._.kg and prev.text not in DEMONYMS
+              # at a sentence's start only a word the article never writes in lower case ("Direct Line, whose ...")
+              and (not prev.is_sent_start or written_lower and prev.lower_ not in written_lower)):
             start -= 1  # a capitalised word the tagger took for another part of speech: "Direct Line"
         else:
             break
@@ -319,6 +321,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
         return []  # the rules read a dependency parse; a blank pipeline has none
     _, matcher, _ = rules.matchers(doc.vocab)
     text = doc.text
+    written_lower = frozenset(t.lower_ for t in doc if t.is_lower)
     out: list[Found] = []
     taken: set[int] = set()  # the characters ``out`` covers
     for match_id, tokens in matcher(doc):
@@ -337,7 +340,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
             if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
                     token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
                 continue
-            span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns)
+            span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns, written_lower)
             if rule.label == "Product":  # a model's number is part of its name: "Mirex 5", "Skyranger 30"
                 end = span.end
                 while end < len(doc) and doc[end].like_num and doc[end].head == token.head and doc[end].dep_ == "nummod":
@@ -545,7 +548,7 @@ class _Arguments:
             if named is not None and named.label in want and named.label != "Organization":
                 return named
         if _is_name(token, self.common_words):
-            span = _name_span(token, self.common)
+            span = _name_span(token, self.common, self.common_words)
             if all(t._.kg == "" for t in span):
                 return Found(span.start_char, span.end_char, span.text, want[0], self._fuller(span.text), "structure")
         return None

@@ -277,3 +277,11 @@ def test_a_long_name_keeps_the_country_it_begins_with_and_a_ministry_its_and(tra
     found = set(mentions(trained_nlp, gazetteer, "Backers include the Canada Pension Plan Investment Board, while Italy's "
                                                  "Ministry of Economy and Finance keeps 59%."))
     assert {("Canada Pension Plan Investment Board", "Organization"), ("Ministry of Economy and Finance", "Organization")} <= found
+
+
+@pytest.mark.issue(7)
+def test_a_capitalised_adjective_starting_a_sentence_stays_in_a_name_the_article_never_writes_lower(trained_nlp, gazetteer):
+    text = ("Acme on Tuesday completed its takeover of Direct Line. "
+            "Direct Line, whose brands include Kelvira, is now a unit of Acme.")
+    found = set(mentions(trained_nlp, gazetteer, text))
+    assert ("Direct Line", "Organization") in found and ("Line", "Organization") not in found
