@@ -48,8 +48,9 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "a": 1, "hundreds of": None}
 
 NUMBER = re.compile(
-    rf"(?:(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB))\s?)?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    # (not inside a word: "AP1000", "A350", "often")
+    rf"(?<![\w.])(?:(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB))\s?)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)"
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bln|mln|trn|bn|tn|mn|[BMTK])\b(?:\s(?P<crore>crore)\b)?)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"

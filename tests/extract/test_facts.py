@@ -204,3 +204,9 @@ def test_the_unit_is_what_the_sentence_before_was_about_besides_the_main_company
     assert {(m[0], m[1]) for m in read} >= {("Acme Cloud", "revenue"), ("Initech", "count")}
     assert not {m for m in read if m[0] == "Acme Group"}
 
+
+
+@pytest.mark.issue(7)
+def test_a_number_inside_a_model_name_counts_nothing(extract):
+    read = facts(extract, "Acme will use Globex's AP1000 reactors and often flies ten A350 jets.")
+    assert {(m[2], m[3]) for m in read if m[1] == "count"} == {(Decimal("10"), "jets")}
