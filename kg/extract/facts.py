@@ -263,6 +263,7 @@ _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|
 # "beating analysts' estimates of $9.5 billion", "a consensus forecast of ..."
 _ESTIMATE_BEFORE = re.compile(r"\b(?:estimates?|expectations?|forecasts?|consensus|projections?|guidance)\s+(?:of|for|at)\s+"
                               r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", re.I)
+_CONVERSION = re.compile(r"\s*\(\s*(?:about|around|roughly|approximately|nearly|some|almost|over|more than)?\s*")
 _CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreements?|awards?)\b(?:[^.]|\.\d)*\bvalued\b", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 # the nouns a count keeps as its unit ("about 50 sites"), from words.json
@@ -414,11 +415,18 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
     doc = c.doc_text
     sentence_end = c.sent.end_char
     readings = []
+    money_end = -1  # where the last sum of money ended
     for m in NUMBER.finditer(doc, c.start, sentence_end):
         parsed = _value(m)
         if parsed is None:
             continue
         value, unit = parsed
+        if unit and unit != "percent":
+            # "1.2 trillion won ($900 million)": one figure in two currencies, the first stated
+            converted = _CONVERSION.fullmatch(doc, money_end, m.start()) is not None
+            money_end = m.end()
+            if converted:
+                continue
         near_before = doc[max(c.start, m.start() - 100):m.start()]
         near_after = doc[m.end():min(sentence_end, m.end() + 45)]
         # Years, dates, list numbers and ordinals are not measurements.

@@ -210,3 +210,9 @@ def test_the_unit_is_what_the_sentence_before_was_about_besides_the_main_company
 def test_a_number_inside_a_model_name_counts_nothing(extract):
     read = facts(extract, "Acme will use Globex's AP1000 reactors and often flies ten A350 jets.")
     assert {(m[2], m[3]) for m in read if m[1] == "count"} == {(Decimal("10"), "jets")}
+
+
+@pytest.mark.issue(7)
+def test_a_figure_in_two_currencies_is_one_fact_in_the_first(extract):
+    read = facts(extract, "Acme Cloud reported revenue of 3.1 billion euros (about $3.4 billion) and profit of $1 billion.")
+    assert {(m[1], m[3]) for m in read} == {("revenue", "EUR"), ("profit", "USD")}
