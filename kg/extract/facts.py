@@ -263,6 +263,8 @@ _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|
 # "beating analysts' estimates of $9.5 billion", "a consensus forecast of ..."
 _ESTIMATE_BEFORE = re.compile(r"\b(?:estimates?|expectations?|forecasts?|consensus|projections?|guidance)\s+(?:of|for|at)\s+"
                               r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", re.I)
+_PER_SHARE = re.compile(r"\s*(?:per|a)\s+(?:diluted\s+|ordinary\s+|common\s+)?share\b", re.I)
+_OFFER = re.compile(r"\b(?:pay|pays|paying|paid|offer\w*|bid|bidding|cash|dividend|earnings|income|profit)\b", re.I)
 _CONVERSION = re.compile(r"\s*\(\s*(?:about|around|roughly|approximately|nearly|some|almost|over|more than)?\s*")
 _CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreements?|awards?)\b(?:[^.]|\.\d)*\bvalued\b", re.I)
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
@@ -470,6 +472,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
                 metric = "shareprice"  # "shares of A rose 2%, while B fell 0.7% to A$42.10"
             if metric == "shareprice" and (re.search(r"\bfor\s+$", near_before) or m.group("scale")):
                 continue  # "buying X for $229 per share": the offer's terms; "$8 billion": no price of a share
+            if _PER_SHARE.match(near_after) and (metric != "shareprice" or _OFFER.search(near_before[-40:])):
+                continue  # "$4.3 billion, or $1.20 per share": earnings per share; "will pay $23 per share": an offer
             if metric == "valuation" and _CONTRACT.search(near_before[-60:]):
                 continue  # "a contract valued at $59 million" values the contract, not a company
             # a table column or the section heading can name the metric

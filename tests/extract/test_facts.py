@@ -216,3 +216,10 @@ def test_a_number_inside_a_model_name_counts_nothing(extract):
 def test_a_figure_in_two_currencies_is_one_fact_in_the_first(extract):
     read = facts(extract, "Acme Cloud reported revenue of 3.1 billion euros (about $3.4 billion) and profit of $1 billion.")
     assert {(m[1], m[3]) for m in read} == {("revenue", "EUR"), ("profit", "USD")}
+
+
+@pytest.mark.issue(7)
+def test_a_sum_per_share_is_no_profit_and_an_offer_per_share_no_share_price(extract):
+    read = facts(extract, "Acme Cloud said its net income rose to $4.3 billion, or $1.20 per share. "
+                          "Acme Cloud will pay $23 per share in cash for Globex.")
+    assert {(m[1], m[2]) for m in read} == {("profit", Decimal("4300000000"))}
