@@ -306,6 +306,7 @@ def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
         not token.is_sent_start or common_words and not {token.lower_, token.lemma_.lower()} & common_words)
 
 
+_MARKET_SHARE_AFTER = re.compile(r"\s*(?:%|percent|per cent)?\s*(?:[\w-]+\s+)?market\s+share", re.I)
 # a word that ends firms' names ("Securities", "Exchange"): "X and Y" around it is one name
 _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
 
@@ -805,6 +806,8 @@ def match_rules(doc: Doc, found: list[Found], context,
             if amount is None:
                 continue
             value, unit, start = amount
+            if metric == "stake" and _MARKET_SHARE_AFTER.match(token.doc.text, token.idx + len(token.text)):
+                continue  # "holds a 30% market share": a share of a market, no stake
             for s in args.resolve(whose, nodes, ("Organization",)):
                 if s.label == "Organization":
                     numbers.setdefault((start, metric), FactMatch(s, metric, value, unit, rule.id, rule.confidence,
