@@ -614,6 +614,14 @@ class _Arguments:
             m = self.stand_in(other, want, settled)  # a list's members are what its first is
             if m is not None and m.label == first.label:
                 out.append(m)
+        # "include Tarvik Auto and Marlow Cars", parsed as one name that "Tarvik Auto and" modifies
+        for child in token.lefts:
+            if (child.dep_ in {"nmod", "compound"} and child.i + 1 < token.i
+                    and all(t.lower_ in _LIST_WORDS or t.dep_ == "conj" and t.head == child and t.pos_ == "PROPN"
+                            for t in self.doc[child.i + 1:token.i])):
+                m = self.stand_in(child, want, settled)
+                if m is not None and m.label == first.label and not m.overlaps(first):
+                    out.append(m)
         # "Anagni, Italy, Bloomington, Indiana and Brussels": a run of names of
         # one class joined by commas, semicolons and "and" (the parse of such
         # lists is unreliable, so they are read from the words)
