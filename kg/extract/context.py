@@ -217,8 +217,9 @@ def _homes(text: str, found: list[Found]) -> dict[str, set[tuple[str, int, bool]
         # a name that begins with its place's: "Tokyo Electric Power", "Canada Pension Plan Investment Board"
         words = o.text.split()
         first = next((" ".join(words[:n]) for n in (2, 1) if len(words) > n and " ".join(words[:n]) in names), None)
-        if first and country_of(names[first][0]):
-            homes.setdefault(o.key, set()).add((country_of(names[first][0]), o.start, False))
+        home = country_of(names[first][0]) if first else None
+        if home:
+            homes.setdefault(o.key, set()).add((home, o.start, False))
         for p in places:
             if (p.end <= o.start and o.start - p.end < 40 and _HOME_BEFORE.fullmatch(text, p.end, o.start)
                     or o.end <= p.start and p.start - o.end < 40 and _HOME_AFTER.fullmatch(text, o.end, p.start)):

@@ -17,6 +17,7 @@ Every mention gets a ``key``: the name resolution should file it under.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -495,12 +496,14 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
             yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
 
 
+#: The nouns that make a country's or a place's name a public body's ("government", "ministry"): words.json
+PUBLIC_BODY_NOUNS: tuple[str, ...] = tuple(load_words()["public_body_nouns"])
 # "the Danish government", "the Italian Army": a country's body, named by its nationality;
 # a lower-case word after it must be a verb's ("the French state holds"), since
 # otherwise the body only describes a noun ("German state railway operator X",
 # "Chinese state media"); not "the Indian state of Odisha" or "state-owned"
 _PUBLIC_BODY_NAME = re.compile(
-    rf"\b(?:{'|'.join(map(re.escape, DEMONYMS))})\s+(?i:{'|'.join(load_words()['public_body_nouns'])})(?![\w-])"
+    rf"\b(?:{'|'.join(map(re.escape, DEMONYMS))})\s+(?i:{'|'.join(PUBLIC_BODY_NOUNS)})(?![\w-])"
     rf"(?!\s+(?!(?:[a-z]+ed|will|would|has|had|have|is|was|are|were|said|says|holds|owns|controls|plans|wants|"
     rf"must|can|could|may|also|still|and|or|to|in|on|for|with|at|by)\b)[a-z])(?!\s+of\b)")
 
@@ -515,11 +518,12 @@ def _unit_anaphors(text: str, found: list[Found], main: str) -> Iterable[Found]:
     besides the main company ("X acquired Y in 2021. The unit runs ..."),
     above all a unit of the main company (one that bears its name, or that
     it called its unit); never the main company itself."""
+    ends = [e.end() for e in _SENTENCE_END.finditer(text)]  # where each sentence's successor starts
     for m in _UNIT_ANAPHOR.finditer(text):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
-        ends = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
-        before = ends[-2] if len(ends) > 1 else 0
+        k = bisect_right(ends, m.start())  # the sentence ends before the anaphor
+        before = ends[k - 2] if k > 1 else 0
         others = [f for f in found if f.end <= m.start() and f.label == "Organization" and f.key != main and f.kind != "anaphor"]
         own = [f for f in others if f.kind == "description" and f.parent == main or f.key.split()[0] == main.split()[0]]
         last = [f for f in others if f.start >= before]

@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 
 from .context import Clause
-from .mentions import DEMONYMS, ROLE_WORDS, SPEECH, Found
+from .mentions import DEMONYMS, PUBLIC_BODY_NOUNS, ROLE_WORDS, SPEECH, Found
 from .places import place_names
-from .words import word_list
 
 __all__ = ["RULES", "apply_rules", "name_parts", "role_relation"]
 
@@ -548,7 +547,7 @@ def roles(c: Clause) -> Iterable[Triple]:
 
 # ------------------------------------------------------------ places
 _PUBLIC_BODY = re.compile(rf"(?P<place>[A-Z][\w.]*(?:\s[A-Z][a-z]+)?)\s+(?:[A-Z][\w&-]*\s+)*?"
-                          rf"(?i:{'|'.join(word_list('public_body_nouns'))})\b")
+                          rf"(?i:{'|'.join(PUBLIC_BODY_NOUNS)})\b")
 _BASED = re.compile(r"\b(?:based|headquartered|head-quartered)\s+in\s+", re.IGNORECASE)
 _DEMONYM_GROUP = re.compile(
     rf"\b(?P<dem>{'|'.join(DEMONYMS)})\s+(?:[\w-]+\s+){{0,2}}?(?:giants|companies|firms|rivals|players|majors|groups|"
