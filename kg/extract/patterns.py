@@ -60,6 +60,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -500,6 +501,10 @@ class _Arguments:
         self.doc, self.found, self.context, self.common, self.people = doc, found, context, common, people
         # the words the article writes in lower case somewhere
         self.common_words = frozenset(w for t in doc if t.is_lower for w in (t.text, t.lemma_))
+        # the investments in companies the rules have read so far, in the
+        # text's order ("the deal" points back to the last)
+        self.deals: list[Match] = []
+        self.sentence_starts = [s.start_char for s in doc.sents]
 
     def mention(self, token: Token) -> Found | None:
         n = token._.kg_mention
@@ -738,12 +743,24 @@ class _Arguments:
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
         return None
 
+    def dealer(self, token: Token) -> Found | None:
+        """"X agreed to buy Y. The deal is valued at $5 billion": the buyer
+        (or investor) of the deal the rules read last, in this sentence or the
+        three before. Only "the deal" as a clause's subject points back; an
+        object is a new deal ("signed a deal worth $5 billion")."""
+        if (token.dep_ not in {"nsubj", "nsubjpass"} or any(c.dep_ == "poss" for c in token.children)
+                or not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in token.children)):
+            return None
+        since = self.sentence_starts[max(bisect_right(self.sentence_starts, token.idx) - 4, 0)]
+        deal = next((d for d in reversed(self.deals) if d.sentence >= since and d.subject.start < token.idx), None)
+        return deal.subject if deal is not None else None
+
     def resolve(self, role: str, nodes: dict[str, Token], want: tuple[str, ...], settled: bool = False,
                 alone: bool = False) -> list[Found]:
         finder, _, node = role.rpartition(" ")
         token = nodes.get(node)  # a rule's patterns need not all bind every role
-        if token is not None and finder == "maker":
-            found = self.maker(token)
+        if token is not None and finder in {"maker", "dealer"}:  # (these find a mention, not a token)
+            found = getattr(self, finder)(token)
             return [found] if found is not None else []
         if token is not None and finder:
             token = getattr(self, finder)(token)
@@ -802,9 +819,10 @@ def match_rules(doc: Doc, found: list[Found], context,
                 objects = args.resolve(object_role, nodes, spec.range, object_role in rule.asserts, object_role in rule.alone)
                 for s in subjects:
                     for o in objects:
-                        if _fits(rel, s, o):
-                            out.setdefault((s.key, rel, o.key, sentence),
-                                           Match(s, rel, o, rule.id, rule.confidence, sentence))
+                        if _fits(rel, s, o) and (s.key, rel, o.key, sentence) not in out:
+                            out[s.key, rel, o.key, sentence] = Match(s, rel, o, rule.id, rule.confidence, sentence)
+                            if rel == "investsIn" and o.label == "Organization":
+                                args.deals.append(out[s.key, rel, o.key, sentence])
         for metric, whose, amount_node, *unit_node in rule.facts:
             unit_token = nodes.get(unit_node[0]) if unit_node else None
             amount = None

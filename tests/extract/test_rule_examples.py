@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from kg.extract.mentions import Found
 from kg.extract.nlp import blank_pipeline
-from kg.extract.patterns import load_rules, match_relations
+from kg.extract.patterns import load_rules, match_relations, match_rules
 
 RULES = load_rules()
 
@@ -50,11 +50,11 @@ class _About:
         return self.found
 
 
-def _doc(words, heads, deps, pos, lemmas):
+def _doc(words, heads, deps, pos, lemmas, sent_starts=None):
     vocab = blank_pipeline().vocab
     tags = {"VERB": "VB", "PROPN": "NNP", "NOUN": "NN"}
     return Doc(vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas,
-               tags=[tags.get(p, p) for p in pos], sent_starts=[True] + [False] * (len(words) - 1))
+               tags=[tags.get(p, p) for p in pos], sent_starts=sent_starts or [True] + [False] * (len(words) - 1))
 
 
 def test_subject_climbs_agreed_to_and_reads_the_object_list():
@@ -79,6 +79,28 @@ def test_a_pronoun_subject_is_the_company_the_text_is_about():
     found = [Found(12, 18, "Globex", "Organization", "Globex")]
     got = {(m.subject.key, m.relation, m.object.key) for m in match_relations(doc, found, _About(acme))}
     assert ("Acme", "investsIn", "Globex") in got
+
+
+def _deal_doc(first_verb: str, first_lemma: str) -> Doc:
+    """"Acme <verb> Globex . The deal is valued at $ 5 billion .", two sentences."""
+    return _doc(["Acme", first_verb, "Globex", ".", "The", "deal", "is", "valued", "at", "$", "5", "billion", "."],
+               [1, 1, 1, 1, 5, 7, 7, 7, 7, 11, 11, 8, 7],
+               ["nsubj", "ROOT", "dobj", "punct", "det", "nsubjpass", "auxpass", "ROOT", "prep", "quantmod", "compound",
+                "pobj", "punct"],
+               ["PROPN", "VERB", "PROPN", "PUNCT", "DET", "NOUN", "AUX", "VERB", "ADP", "SYM", "NUM", "NUM", "PUNCT"],
+               ["Acme", first_lemma, "Globex", ".", "the", "deal", "be", "value", "at", "$", "5", "billion", "."],
+               [True, False, False, False, True] + [False] * 8)
+
+
+def test_the_deal_of_a_later_sentence_is_the_last_buyers():
+    """No trained model: "The deal is valued at $5 billion" after "Acme bought Globex" is Acme's investment;
+    after a sentence that reads no deal, it is no one's."""
+    found = [Found(0, 4, "Acme", "Organization", "Acme"), Found(12, 18, "Globex", "Organization", "Globex")]
+    _, numbers = match_rules(_deal_doc("bought", "buy"), found, _About(None))
+    assert [(n.subject.key, n.metric, n.value, n.unit, n.rule) for n in numbers] == [
+        ("Acme", "investment", 5_000_000_000, "USD", "price.deal-noun")]
+    _, numbers = match_rules(_deal_doc("praised", "praise"), found, _About(None))
+    assert numbers == []
 
 
 def test_a_blank_pipeline_reads_no_relations():
