@@ -29,10 +29,14 @@ every rule:
 - ``subject NODE``: the grammatical subject of a verb or of a noun's verb,
   climbing "agreed to buy", "X announced it will buy", "X's purchase of".
 - ``agent NODE``: the "by X" of a passive verb or a noun.
+- ``actor NODE``: the agent where there is one, else the subject: who pays
+  in "X was bought by Y for $5 billion" (Y).
 - ``owner NODE``: the possessor of a noun ("X's unit", "its unit") or the
   name written before it ("Acme CEO").
 - ``maker NODE``: the organisation a product is named after ("Airbus
   A350-1000") or that modifies the goods ("Boeing jets").
+- ``dealer NODE``: for "the deal" as a clause's subject, the buyer of the
+  deal the rules read last ("X agreed to buy Y. The deal is valued at ...").
 
 A relation is ``"role NODE"`` to take the relations a title token stands for
 (``ceoOf`` for "boss", ``founderOf`` and ``ceoOf`` for "founder and CEO").
@@ -94,6 +98,8 @@ _LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
 # "X agreed a deal to buy Y", "X made an offer to acquire Y": X still does it
 _PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort",
                "talk", "negotiation", "discussion"}
+# the argument finders a role may name ("subject verb"): methods of _Arguments
+_FINDERS = {"subject", "agent", "actor", "owner", "maker", "dealer"}
 _PERCENT_METRICS = {"stake", "marketShare", "revenueGrowth", "profitGrowth", "sharepriceChange"}
 
 
@@ -204,6 +210,10 @@ class RuleSet:
                 raise ValueError(f"{where}: unknown metric {metric!r} (known: {', '.join(METRICS)})")
             if whose.split()[-1] not in nodes or amount not in nodes or not set(unit) <= nodes:
                 raise ValueError(f"{where}: fact {metric} names no pattern node")
+        for role in [r for _, *roles in yields for r in roles] + [whose for _, whose, *_ in facts]:
+            finder = role.rpartition(" ")[0]
+            if finder and finder not in _FINDERS:
+                raise ValueError(f"{where}: role {role!r}: no argument finder {finder!r} (known: {', '.join(sorted(_FINDERS))})")
         asserts, alone = frozenset(raw.get("asserts", ())), frozenset(raw.get("alone", ()))
         if not asserts <= nodes or not alone <= {role for _, *roles in yields for role in roles}:
             raise ValueError(f"{where}: asserts names no pattern node, or alone no role")
@@ -688,6 +698,11 @@ class _Arguments:
                 continue
             break
         return None
+
+    def actor(self, token: Token) -> Token | None:
+        """Who does what a verb or noun says: "X was bought by Y for $5
+        billion", "the takeover of X by Y" (Y); else the subject."""
+        return self.agent(token) or self.subject(token)
 
     def agent(self, token: Token) -> Token | None:
         """"acquired by X", "the acquisition of Y by X"."""

@@ -40,6 +40,17 @@ def test_a_malformed_rule_is_named(tmp_path):
         RuleSet(tmp_path)
 
 
+def test_a_role_through_an_unknown_finder_is_named(tmp_path):
+    (tmp_path / "words.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "bad.json").write_text(
+        '{"rules": [{"id": "x.bad", "patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": "buy"}}]],'
+        ' "facts": [["investment", "buyer v", "v"]], "examples": []}]}', encoding="utf-8")
+    from kg.extract.patterns import RuleSet
+
+    with pytest.raises(ValueError, match=r"rule x.bad: role 'buyer v': no argument finder 'buyer' \(known: actor, agent"):
+        RuleSet(tmp_path)
+
+
 class _About:
     anaphor_nouns = frozenset({"company"})
 
