@@ -254,8 +254,11 @@ _MONEY_METRICS = (
 # Money that is no schema metric, and totals of a whole market.
 _NOT_A_METRIC = re.compile(r"\b(?:outflows?|inflows?|cash flow|debt|loans?|bonds?|fines?|penalt(?:y|ies)|losses|plus or minus|charges?|"
                            r"cut(?:ting)?\s+(?:its\s+|their\s+)?costs|cost[- ](?:cuts?|cutting|savings|reductions?)|savings)\b", re.I)
-_DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|down|decreased?|"
-                   r"slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank)\b[^.%\d]{0,20}$", re.I)
+_DOWN = re.compile(r"\b(?:fell|fall(?:s|ing)?|dropped|drop(?:s|ping)?|declined?|declining|slid|slipped|lost|los(?:e|es|ing)|down|"
+                   r"decreased?|slumped|tumbled|sank|plunged|shed|retreated|contracted|shrank|wip(?:e|ed|es|ing)|"
+                   r"eras(?:e|ed|es|ing))\b[^.%\d]{0,20}$", re.I)
+# "fell to $80 billion": where the figure ends up, not by how much it moved
+_LEVEL = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+)?$", re.I)
 _DOWN_AFTER = re.compile(r"\s*(?:fall|drop|decline|decrease|slump|plunge|slide|dip|contraction|reduction|cut|loss|below|lower|down)\b", re.I)
 # "ahead of the $7.42 billion analysts had expected": someone's estimate, not the figure
 _ESTIMATE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:analysts?|economists?|the market|investors)\s+(?:had\s+)?(?:expected|estimated|forecast|predicted)"
@@ -486,6 +489,8 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
             value = -value  # "fell 12%", "a 12% fall"
         elif metric in {"profit", "operatingProfit"} and re.search(r"\bloss\b[^.%\d]{0,20}$", near_before[-40:]):
             value = -value  # "a net loss of $45 million"
+        elif metric == "marketValue" and _DOWN.search(near_before[-40:]) and not _LEVEL.search(near_before):
+            value = -value  # "wiped $30 billion off its market value", "lost $30 billion in market value"
         readings.append((m.start(), m.end(), metric, value, unit))
     # "A and B grew 10% and 12% respectively": pair subjects and numbers in order
     if re.search(r"\brespectively\b", doc[c.start:sentence_end]) and len(readings) >= 2:

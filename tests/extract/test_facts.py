@@ -98,6 +98,19 @@ def test_a_decline_written_after_the_number_is_negative(extract):
     assert ("Acme Group", "profitGrowth", Decimal("-12"), "percent", "2024") in found
 
 
+@pytest.mark.issue(7)
+@pytest.mark.parametrize("text,value", [
+    ("The slump wiped $30 billion off Acme's market value.", "-30000000000"),
+    ("Acme lost $30 billion in market value.", "-30000000000"),
+    ("Acme shares fell 8%, erasing about $30 billion of market value.", "-30000000000"),
+    ("Acme's market value fell to $30 billion.", "30000000000"),
+    ("Acme shares rose 8%, adding $30 billion to its market value.", "30000000000"),
+])
+def test_market_value_lost_is_negative_and_a_level_is_not(extract, text, value):
+    found = {f for f in facts(extract, text) if f[1] == "marketValue"}
+    assert found == {("Acme Group", "marketValue", Decimal(value), "USD", None)}
+
+
 def test_an_estimate_is_not_the_figure(extract):
     """"beating analysts' estimates of $9.5 billion": the analysts' number, not Acme's revenue."""
     found = facts(extract, "Acme's revenue rose 6% to $9.8 billion, beating analysts' estimates of $9.5 billion.")
