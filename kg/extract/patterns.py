@@ -529,6 +529,10 @@ class _Arguments:
         m = self.mention(token)
         if m is not None and m.kind in {"description", "anaphor"} and token.dep_ == "appos" and token.head.pos_ == "PROPN":
             return self.stand_in(token.head, want, settled)  # "Quenca, the Chilean producer": Quenca
+        named = next((c for c in token.children if c.dep_ == "appos" and c._.kg_mention is not None
+                      and self.found[c._.kg_mention].kind not in {"description", "anaphor"}), None)
+        if named is not None and (m is None or m.kind in {"description", "anaphor"}):
+            return self.stand_in(named, want)  # "the unit, Cellnex Nordics, owns": the name, not what "the unit" points back to
         if m is not None and m.label == "Place" and "Place" not in want:
             # "Irvine, California-based Edwards agreed": the parser heads the phrase with the place
             named = next((c for c in token.children if c.dep_ == "appos" and c._.kg in want), None)
@@ -547,10 +551,6 @@ class _Arguments:
             while verb.dep_ in {"prep", "pobj"} and verb.head.i != verb.i:
                 verb = verb.head  # "X, in which Y will own a stake"
             return self.stand_in(verb.head, want) if verb.dep_ in {"relcl", "acl"} else None
-        for child in token.children:
-            if child.dep_ == "appos" and child._.kg_mention is not None \
-                    and self.found[child._.kg_mention].kind not in {"description", "anaphor"}:
-                return self.stand_in(child, want)
         if token.dep_ == "appos" and token.pos_ == "NOUN":
             return self.stand_in(token.head, want)  # "X, the Singapore-based retailer": X
         # "it", "its"; "the company" only where it is what the sentence is

@@ -126,3 +126,12 @@ def test_a_pronoun_subject_is_the_firm_before_not_the_first_name_in_the_sentence
 def test_a_firms_plants_named_by_a_nationality_are_where_it_operates(trained_triples):
     read = trained_triples("Brazil has blocked the export of ammunition made at Globex's French plants.")
     assert ("Globex", "operatesIn", "France") in read
+
+
+@pytest.mark.issue(7)
+def test_a_description_with_a_name_in_apposition_is_that_name(trained_triples):
+    """"the unit, Tarn Towers, owns ...": Tarn Towers, not the unit that "the unit" would point back to."""
+    found = trained_triples("Halvard Group agreed to sell a unit to Pell Capital. "
+                            "Halvard said the unit, Tarn Towers, owns about 6,900 towers in Sweden.")
+    assert ("Tarn Towers", "operatesIn", "Sweden") in found
+    assert ("Pell Capital", "operatesIn", "Sweden") not in found
