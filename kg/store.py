@@ -1024,12 +1024,38 @@ _STORE_VERSION = "3"  # 2: a link to versions; 3: the summary graph
 
 
 def _store_key(graph_path: Path, ontology: Path) -> str:
-    digest = hashlib.sha256(f"{_STORE_VERSION} {ox.__version__}".encode())
-    for path in (graph_path, ontology, TRIPLES_DIR / "summary.ru"):
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+    """The cached store of a graph file: named by the files' contents, so a
+    rebuild that writes the same bytes finds its store again."""
+    digest = hashlib.sha256(f"{_STORE_VERSION} {ox.__version__} {_file_digest(graph_path)}".encode())
+    for path in (ontology, TRIPLES_DIR / "summary.ru"):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
+
+
+def _file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, remembered in the cache under its path,
+    size and modification time: every command that opens a graph asks, and
+    reading a 10,000-article graph's 240 MB again each time took 0.2 s of a
+    command's 2 s (2 s at 100,000 articles)."""
+    stat = path.stat()
+    seen = f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+    memo = cache_dir() / "digests" / hashlib.sha256(seen.encode()).hexdigest()[:32]
+    try:
+        return memo.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        pass
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_suffix(f".{os.getpid()}")
+        partial.write_text(digest.hexdigest(), encoding="ascii")
+        partial.replace(memo)  # (whole or not at all, whoever else asks at once)
+    except OSError:
+        pass  # an unwritable cache: the digest is read again next time
+    return digest.hexdigest()
 
 
 def _is_store(path: Path) -> bool:

@@ -33,6 +33,30 @@ def test_a_changed_graph_file_gets_a_new_store(example_graph, tmp_path):
     assert after.path != before.path and len(after) == len(before) + 1
 
 
+def test_a_graph_files_digest_is_read_once_per_version_of_the_file(example_graph, tmp_path):
+    """Opening a graph hashes the file once; later opens of the same unchanged
+    file read its digest from the cache (a 10,000-article graph is 240 MB)."""
+    import hashlib
+
+    from kg.store import cache_dir
+
+    graph = tmp_path / "g.ttl"
+    shutil.copy(example_graph, graph)
+    open_store(graph).close()
+    digest = hashlib.sha256(graph.read_bytes()).hexdigest()
+    memos = [m for m in (cache_dir() / "digests").glob("*") if m.read_text() == digest]
+    assert memos
+    for memo in memos:
+        memo.write_text("0" * 64)  # what the cache says counts while the file is unchanged
+    first = open_store(graph)
+    for memo in memos:
+        memo.write_text(digest)
+    second = open_store(graph)
+    assert first.path != second.path
+    first.close()
+    second.close()
+
+
 def test_build_store_into_a_folder_holds_the_graph_and_the_ontology(example_graph, tmp_path):
     folder = build_store(example_graph, tmp_path / "store")
     store = open_store(folder)
