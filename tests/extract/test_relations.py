@@ -135,3 +135,10 @@ def test_a_description_with_a_name_in_apposition_is_that_name(trained_triples):
                             "Halvard said the unit, Tarn Towers, owns about 6,900 towers in Sweden.")
     assert ("Tarn Towers", "operatesIn", "Sweden") in found
     assert ("Pell Capital", "operatesIn", "Sweden") not in found
+
+
+@pytest.mark.issue(7)
+def test_each_title_in_a_list_of_titled_names_is_its_neighbours(trained_triples):
+    found = trained_triples("The deal was agreed by Zenmark Chairman John Doe and Halvard CFO Jane Roe.")
+    people = {t for t in found if t[0] in {"John Doe", "Jane Roe"}}
+    assert people == {("John Doe", "chairOf", "Zenmark"), ("Jane Roe", "worksFor", "Halvard")}
