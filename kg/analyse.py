@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 from .model import KG, TRIPLES_DIR
 from .schema import CLASSES, RELATIONS, plain_decimal
-from .store import SUMMARY_GRAPH, has_summary, iri_list, load_graph, select_rows
+from .store import SUMMARY_GRAPH, has_summary, iri_list, literal_list, load_graph, select_rows
 
 __all__ = [
     "MEASURES",
@@ -132,33 +132,55 @@ def _articles(source: Source, among: Iterable[str] | None = None) -> dict[str, d
     return table
 
 
-def _entities(source: Source) -> dict[str, dict]:
+def _entities(source: Source, among: Iterable[str] | None = None) -> dict[str, dict]:
     """IRI -> node attributes; a label shared by two IRIs gets the IRI's
-    local name appended so that labels stay unique node keys."""
+    local name appended so that labels stay unique node keys. ``among``:
+    only these IRIs (their labels made unique against every entity's)."""
     kinds = defaultdict(set)
+    # among some, they are named first (a VALUES), and only their names are read
+    among = None if among is None else sorted(set(among))
+    named = "" if among is None else f"VALUES ?node {{ {iri_list(among)} }}"
+    if among == []:
+        return {}
     # a query per class, which then is not read back with each of its entities (the reading, not the
     # matching, is what a store's answer costs: 14,167 entities on 10,000 articles)
     for cls in CLASSES:
-        for node, in select_rows(source, f"SELECT ?node WHERE {{ ?node a kg:{cls} }}"):
+        for node, in select_rows(source, f"SELECT ?node WHERE {{ {named} ?node a kg:{cls} }}"):
             kinds[node].add(cls)
     names = defaultdict(lambda: defaultdict(set))
     # one pattern a query, joined here: Oxigraph reads a single pattern several times faster than a join
     for name, prop in (("label", "rdfs:label"), ("altLabel", "skos:altLabel"), ("wikidata", "kg:wikidata")):
-        for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ ?node {prop} ?value }}"):
+        for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ {named} ?node {prop} ?value }}"):
             if node in kinds:
                 names[node][name].add(str(value))
+    if among is not None:
+        # the other entities that go by one of these labels (each entity has one rdfs:label)
+        labels = sorted({min(names[node]["label"]) for node in kinds if names[node]["label"]})
+        others = defaultdict(set)
+        for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ VALUES ?value {{ {literal_list(labels)} }} "
+                                               f"?node rdfs:label ?value }}") if labels else ():
+            if node not in kinds:
+                others[node].add(str(value))
+        # (each of them counts if it is an entity: one of the classes)
+        class_iris = {f"{KG}{cls}" for cls in CLASSES}
+        typed = {node for node, cls in select_rows(source, f"SELECT ?node ?cls WHERE {{ VALUES ?node {{ {iri_list(others)} }} "
+                                                           f"?node a ?cls }}") if cls in class_iris} if others else set()
+        for node in typed:
+            names[node]["label"] |= others[node]
+            kinds[node] = set()
     found = {}
     for node in sorted(kinds):
         labels = sorted(names[node]["label"])
         label = labels[0] if labels else _local_name(node)
         qids = sorted(names[node]["wikidata"])
-        found[node] = {"label": label, "cls": max(kinds[node], key=CLASSES.index), "iri": node,
+        found[node] = {"label": label, "cls": max(kinds[node], key=CLASSES.index, default=None), "iri": node,
                        "aliases": sorted(names[node]["altLabel"] | set(labels[1:])), "wikidata": qids[0] if qids else ""}
     counts = Counter(attrs["label"] for attrs in found.values())
     for node, attrs in found.items():
         if counts[attrs["label"]] > 1:
             attrs["label"] = f"{attrs['label']} ({_local_name(node)})"
-    return found
+    # (the entities read only to count a label they share are not asked for)
+    return found if among is None else {node: attrs for node, attrs in found.items() if node in among}
 
 
 def _statements(source: Source, predicates: Iterable[str],
@@ -1223,15 +1245,18 @@ def conflicts(source: Source, kinds: Iterable[str] | None = None) -> list[dict]:
     >>> [(c["entity"], c["metric"], c["period"], c["kind"]) for c in conflicts(example_graph())]
     [('Acme Cloud', 'revenueGrowth', '2025-04/2025-06', 'disagreement')]
     """
-    entities, facts_found = _entities(source), _facts(source)
+    facts_found = _facts(source)
     group_of = {}
     for fact, (subject, metric, _, _, period) in facts_found.items():
-        group = _compared_within(_subject_label(entities, subject), metric, period)
+        # (by IRI here: an entity's label is as much its own as its IRI)
+        group = _compared_within(subject, metric, period)
         if group is not None:
             group_of[fact] = group
     sizes = Counter(group_of.values())
-    # the evidence (most of the time) is read only for the facts that have another fact to be compared with
+    # the evidence and the names (most of the time) are read only for the facts that have another
+    # fact to be compared with
     compared = {fact: facts_found[fact] for fact, group in group_of.items() if sizes[group] > 1}
+    entities = _entities(source, among={subject for subject, *_ in compared.values()})
     groups = defaultdict(list)
     for row in _fact_rows(source, entities, facts_found=compared):
         groups[_compared_within(row["entity"], row["metric"], row["period"])].append(row)

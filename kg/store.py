@@ -956,6 +956,16 @@ def iri_list(iris: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris)
 
 
+def literal_list(texts: Iterable[str]) -> str:
+    r"""Strings as SPARQL string literals, separated by spaces: the inside of a VALUES block.
+
+    >>> print(literal_list(['Acme "Cloud"', "a\\b"]))
+    "Acme \"Cloud\"" "a\\b"
+    """
+    escapes = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+    return " ".join(f'"{text.translate(escapes)}"' for text in texts)
+
+
 def apply_update(store_dir: str | Path, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
     """Run a SPARQL Update on the store in ``store_dir`` (or at a server's URL).
     Stores already open read-only keep their old view until they are opened

@@ -50,6 +50,28 @@ def test_stats_facts_and_conflicts_are_the_same_from_the_store(sources):
     assert found and found == analyse.conflicts(rdf)
 
 
+def test_the_entities_of_some_iris_are_those_of_the_whole_table(sources, tmp_path):
+    """``_entities(source, among=...)`` (what kg conflicts reads) gives the
+    rows the whole table gives, a label two entities share made unique
+    against the entity not asked for."""
+    rdf, _ = sources
+    whole = analyse._entities(rdf)
+    some = sorted(whole)[::7]
+    assert analyse._entities(rdf, among=some) == {iri: whole[iri] for iri in some}
+    assert analyse._entities(rdf, among=[]) == {}
+    graph = tmp_path / "twins.ttl"
+    graph.write_text("""@prefix kg: <https://w3id.org/kg-news/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/kg-news/entity/acme-1> a kg:Organization ; rdfs:label "Acme" .
+<https://w3id.org/kg-news/entity/acme-2> a kg:Product ; rdfs:label "Acme" .
+<https://w3id.org/kg-news/ontology#Acme> rdfs:label "Acme" .
+""", encoding="utf-8")
+    twins = load_graph(graph)
+    asked = analyse._entities(twins, among=["https://w3id.org/kg-news/entity/acme-1"])
+    assert [row["label"] for row in asked.values()] == ["Acme (acme-1)"]
+    assert asked == {iri: row for iri, row in analyse._entities(twins).items() if iri in asked}
+
+
 @pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
 def test_edges_without_evidence_are_those_of_the_evidence(sources, filters):
     """Without the evidence, each edge still carries its sources, articles and
