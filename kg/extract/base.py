@@ -231,13 +231,14 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer, doc: Do
 _ROLES = {"ceoOf", "chairOf", "founderOf", "boardMemberOf", "worksFor"}
 
 
-def _grammar_fills(relations: list[Relation], predicates, slot_and_filler) -> list[Relation]:
+def _grammar_fills(relations: list[Relation], predicates, slot_and_filler, named=False) -> list[Relation]:
     """``relations`` without the word rules' ones of ``predicates`` whose slot
     (``slot_and_filler(r)[0]``, within one sentence) a grammar rule filled
-    with something else."""
+    with something else (``named``: with a name, not a pronoun's guess)."""
     filled: dict[tuple, set[str]] = {}
     for r in relations:
-        if r.evidence.extractor == PatternRelations.name and r.predicate in predicates:
+        if (r.evidence.extractor == PatternRelations.name and r.predicate in predicates
+                and not (named and "anaphor" in (r.subject.source, r.object.source))):
             slot, filler = slot_and_filler(r)
             filled.setdefault((r.evidence.start, slot), set()).add(filler)
     kept = []
@@ -261,6 +262,10 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # maker ("a boost for Rivian, as the company brings its R2 SUV to market").
     relations = _grammar_fills(relations, _ROLES, lambda r: (r.subject.key, r.object.key))
     relations = _grammar_fills(relations, {"develops"}, lambda r: (r.object.key, r.subject.key))
+    # ... and a company's buyer ("Chevron's rival Exxon agreed to buy Pioneer": not Chevron; a
+    # field many invest in is each one's slot)
+    relations = _grammar_fills(relations, {"investsIn"}, lambda r: (
+        r.object.key if r.object.label == "Organization" else (r.object.key, r.subject.key), r.subject.key), named=True)
     # Where a grammar rule reads a relation one way round in a sentence, the
     # word rules' reading of it the other way round there gives way ("Tarn
     # was bought by Marlow": the parse knows who bought whom).

@@ -180,6 +180,8 @@ class RuleSet:
         self.common_nouns = frozenset(w.lower() for w in self.words.get("org_nouns", ()))
         #: groups of people a company has, who are not the company ("X's shareholders")
         self.people_nouns = frozenset(self.words.get("people_nouns", ()))
+        # "Chevron's rival Exxon": a noun for another party than its owner
+        self.counterpart_nouns = frozenset(self.words.get("counterpart_nouns", ()))
         self._matchers: dict[int, tuple] = {}
 
     def _add(self, raw: dict, file: str) -> None:
@@ -507,8 +509,10 @@ def _title_phrases(text: str, titles: dict[str, str]) -> list[str]:
 class _Arguments:
     """Finds the mentions a matched token stands for (written once for every rule)."""
 
-    def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str], people: frozenset[str]):
+    def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str], people: frozenset[str],
+                 counterparts: frozenset[str] = frozenset()):
         self.doc, self.found, self.context, self.common, self.people = doc, found, context, common, people
+        self.counterparts = counterparts
         # the words the article writes in lower case somewhere
         self.common_words = frozenset(w for t in doc if t.is_lower for w in (t.text, t.lemma_))
         # the investments in companies the rules have read so far, in the
@@ -664,7 +668,9 @@ class _Arguments:
                 owner = self.owner(node)
                 if owner is not None:
                     return owner
-            subject = next((c for c in node.children if c.dep_ in {"nsubj", "csubj"}), None) \
+            # (a named subject first: "Chevron's rival Exxon agreed" is parsed with two)
+            subject = next((c for c in node.children if c.dep_ in {"nsubj", "csubj"} and c._.kg_mention is not None), None) \
+                or next((c for c in node.children if c.dep_ in {"nsubj", "csubj"}), None) \
                 or next((c for c in node.children if c.dep_ == "nsubjpass"), None)
             if subject is not None:
                 if subject.lower_ in _RELATIVE and node.dep_ in {"relcl", "acl"}:
@@ -673,6 +679,8 @@ class _Arguments:
                     if subject.lemma_ in self.people:
                         return None  # "X's shareholders will own 60%": not X
                     named = next((c for c in subject.children if c.dep_ == "appos" and c._.kg_mention is not None), None)
+                    if named is None and subject.lemma_ in self.counterparts:
+                        return None  # "Chevron's rival agreed": not Chevron
                     return named or self.owner(subject) or subject  # "its parent company, X, agreed": X
                 return subject
             if node.dep_ == "pcomp" and node.head.lower_ == "from":
@@ -813,7 +821,7 @@ def match_rules(doc: Doc, found: list[Found], context,
         return [], []  # the rules read a dependency parse; a blank pipeline has none
     merged = _merged(doc, found, rules)
     matcher, _, _ = rules.matchers(doc.vocab)
-    args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns)
+    args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns, rules.counterpart_nouns)
     out: dict[tuple, Match] = {}
     numbers: dict[tuple, FactMatch] = {}
     # Doc.ents builds every entity span anew: look them up once per article, not once per number

@@ -142,3 +142,12 @@ def test_each_title_in_a_list_of_titled_names_is_its_neighbours(trained_triples)
     found = trained_triples("The deal was agreed by Zenmark Chairman John Doe and Halvard CFO Jane Roe.")
     people = {t for t in found if t[0] in {"John Doe", "Jane Roe"}}
     assert people == {("John Doe", "chairOf", "Zenmark"), ("Jane Roe", "worksFor", "Halvard")}
+
+
+@pytest.mark.issue(7)
+def test_a_rival_named_as_subject_is_the_buyer_not_its_owner(trained_triples):
+    """"Chevron's rival Exxon agreed to buy Pioneer": the parse gives the verb two
+    subjects; the named one buys, and the word rules' guess of Chevron gives way."""
+    found = trained_triples("Chevron's rival Exxon agreed to buy Pioneer.")
+    buyers = {t[0] for t in found if t[1:] == ("investsIn", "Pioneer")}
+    assert buyers == {"Exxon"}
