@@ -357,7 +357,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
             span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns, written_lower)
             if rule.label == "Product":  # a model's number is part of its name: "Mirex 5", "Skyranger 30"
                 end = span.end
-                while end < len(doc) and doc[end].like_num and doc[end].head == token.head and doc[end].dep_ == "nummod":
+                while (end < len(doc) and doc[end].like_num and doc[end].dep_ == "nummod"
+                       and doc[end].head in (token.head, token)):  # ("the Skyhawk 200": the number is the name's)
                     end += 1
                 span = doc[span.start:end]
             start, end = span.start_char, span.end_char
