@@ -151,3 +151,13 @@ def test_a_rival_named_as_subject_is_the_buyer_not_its_owner(trained_triples):
     found = trained_triples("Chevron's rival Exxon agreed to buy Pioneer.")
     buyers = {t[0] for t in found if t[1:] == ("investsIn", "Pioneer")}
     assert buyers == {"Exxon"}
+
+
+@pytest.mark.issue(7)
+def test_a_participle_after_a_list_describes_its_last_name_alone(trained_triples):
+    """"A, the market leader, and B, owned by C and D": C and D own B, not A, and A and B not each other."""
+    found = trained_triples("Tarn Mobile, the market leader, and Quenca Telecom, owned by Halvard Group and Zenmark, "
+                            "are its main rivals.")
+    owned = {t for t in found if t[1] in {"subsidiaryOf", "investsIn"}}
+    assert owned == {("Quenca Telecom", "subsidiaryOf", "Halvard Group"), ("Quenca Telecom", "subsidiaryOf", "Zenmark"),
+                     ("Halvard Group", "investsIn", "Quenca Telecom"), ("Zenmark", "investsIn", "Quenca Telecom")}
