@@ -9,8 +9,9 @@ graph of each set, every gold row counted.
 - the four rounds of invented development articles in tests/data/invented.
 
 The floors sit a little under the scores measured when they were set. The
-check half reaches the issue's goal for relations (0.45); its floors for
-entities and facts are below the goals (0.88, 0.50), which are not reached yet.
+check half reaches the issue's goals for relations (0.45) and facts (0.50:
+its floor is the goal, which it meets exactly, 17 facts found of 41 with 10
+wrong); its floor for entities is below the goal (0.88), not reached yet.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def test_check_half_floors(news):
     assert articles == 8
     assert entities >= 0.72
     assert relations >= 0.46
-    assert facts >= 0.45
+    assert facts >= 0.50
 
 
 def test_tune_half_floors(news):
@@ -97,8 +98,8 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
     assert result.facts_lenient.f1 >= 0.77
 
 
-@pytest.mark.parametrize("round_, floors", [("round1", (0.89, 0.64, 0.80)), ("round2", (0.84, 0.62, 0.74)),
-                                           ("round3", (0.88, 0.62, 0.78)), ("round4", (0.92, 0.60, 0.74))])
+@pytest.mark.parametrize("round_, floors", [("round1", (0.90, 0.65, 0.84)), ("round2", (0.84, 0.62, 0.74)),
+                                           ("round3", (0.89, 0.62, 0.80)), ("round4", (0.92, 0.61, 0.76))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
