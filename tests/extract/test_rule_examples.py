@@ -29,25 +29,19 @@ def test_every_rule_has_positive_and_negative_examples(rule):
     assert rule.doc
 
 
-def test_a_malformed_rule_is_named(tmp_path):
+@pytest.mark.parametrize("words, rule, message", [
+    ('{"verbs": ["buy"]}',
+     '"patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": {"IN": "$nouns"}}}]], "yields": [["investsIn", "subject v", "v"]]',
+     r"bad.json: rule x.bad: no word list '\$nouns'"),
+    ("{}", '"patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": "buy"}}]], "facts": [["investment", "buyer v", "v"]]',
+     r"rule x.bad: role 'buyer v': no argument finder 'buyer' \(known: actor, agent"),
+], ids=["unknown word list", "unknown finder"])
+def test_a_malformed_rule_is_named(tmp_path, words, rule, message):
     from kg.extract.patterns import RuleSet
 
-    (tmp_path / "words.json").write_text('{"verbs": ["buy"]}', encoding="utf-8")
-    (tmp_path / "bad.json").write_text(
-        '{"rules": [{"id": "x.bad", "patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": {"IN": "$nouns"}}}]],'
-        ' "yields": [["investsIn", "subject v", "v"]], "examples": []}]}', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad.json: rule x.bad: no word list '\$nouns'"):
-        RuleSet(tmp_path)
-
-
-def test_a_role_through_an_unknown_finder_is_named(tmp_path):
-    (tmp_path / "words.json").write_text("{}", encoding="utf-8")
-    (tmp_path / "bad.json").write_text(
-        '{"rules": [{"id": "x.bad", "patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": "buy"}}]],'
-        ' "facts": [["investment", "buyer v", "v"]], "examples": []}]}', encoding="utf-8")
-    from kg.extract.patterns import RuleSet
-
-    with pytest.raises(ValueError, match=r"rule x.bad: role 'buyer v': no argument finder 'buyer' \(known: actor, agent"):
+    (tmp_path / "words.json").write_text(words, encoding="utf-8")
+    (tmp_path / "bad.json").write_text(f'{{"rules": [{{"id": "x.bad", {rule}, "examples": []}}]}}', encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         RuleSet(tmp_path)
 
 
