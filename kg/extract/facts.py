@@ -273,6 +273,9 @@ _CONTRACT = re.compile(r"\b(?:contracts?|deals?|orders?|modifications?|agreement
 _MARKET_TOTAL = re.compile(r"^\s*(?:worldwide|globally|in total|industry-wide)\b", re.I)
 # the nouns a count keeps as its unit ("about 50 sites"), from words.json
 _COUNT_UNITS = "|".join(sorted(word_list("count_nouns"), key=len, reverse=True))
+# the count noun right after the number, or after one word that describes it ("50 new stores");
+# not after a preposition ("by 2025 in data centres": a year)
+_COUNT_AFTER = re.compile(rf"\s+(?:(?!(?:in|of|by|to|for|at|on|from|and|or|with)\b)[\w-]+\s+)?({_COUNT_UNITS})\b")
 
 
 _METRIC_NOUN = re.compile(r"(?:revenues?|sales|profits?|income|earnings|shares|stock|growth|spending|capex|"
@@ -436,7 +439,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
         near_after = doc[m.end():min(sentence_end, m.end() + 45)]
         # Years, dates, list numbers and ordinals are not measurements.
         if not unit and not m.group("scale"):
-            count = re.match(rf"\s+(?:[\w-]+\s+)?({_COUNT_UNITS})\b", near_after)
+            count = _COUNT_AFTER.match(near_after)
             if not count:
                 continue
             metric = "parameterCount" if count.group(1) == "parameters" else "count"
@@ -459,7 +462,7 @@ def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str,
                 if metric is None:
                     continue
         elif not unit:
-            count = re.match(rf"\s+(?:[\w-]+\s+)?({_COUNT_UNITS})\b", near_after)
+            count = _COUNT_AFTER.match(near_after)
             if not count:
                 continue
             metric = "parameterCount" if count.group(1) == "parameters" else "count"

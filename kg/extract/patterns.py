@@ -710,8 +710,10 @@ class _Arguments:
 
     def actor(self, token: Token) -> Token | None:
         """Who does what a verb or noun says: "X was bought by Y for $5
-        billion", "the takeover of X by Y" (Y); else the subject."""
-        return self.agent(token) or self.subject(token)
+        billion", "the takeover of X by Y" (Y); else the subject (an active
+        verb's "by" is no agent: "plans to invest $100 billion by 2025")."""
+        passive = token.pos_ not in {"VERB", "AUX"} or any(c.dep_ in {"agent", "auxpass", "nsubjpass"} for c in token.children)
+        return (self.agent(token) if passive else None) or self.subject(token)
 
     def agent(self, token: Token) -> Token | None:
         """"acquired by X", "the acquisition of Y by X"."""

@@ -111,6 +111,13 @@ def test_market_value_lost_is_negative_and_a_level_is_not(extract, text, value):
     assert found == {("Acme Group", "marketValue", Decimal(value), "USD", None)}
 
 
+@pytest.mark.issue(7)
+def test_a_year_after_a_preposition_is_no_count(extract):
+    """"invest $100 billion by 2025 in data centres": no count of 2,025 data centres."""
+    found = facts(extract, "Acme plans to invest over $100 billion by 2025 in data centres.")
+    assert {f[1] for f in found} == {"investment"}
+
+
 def test_an_estimate_is_not_the_figure(extract):
     """"beating analysts' estimates of $9.5 billion": the analysts' number, not Acme's revenue."""
     found = facts(extract, "Acme's revenue rose 6% to $9.8 billion, beating analysts' estimates of $9.5 billion.")

@@ -161,3 +161,10 @@ def test_a_participle_after_a_list_describes_its_last_name_alone(trained_triples
     owned = {t for t in found if t[1] in {"subsidiaryOf", "investsIn"}}
     assert owned == {("Quenca Telecom", "subsidiaryOf", "Halvard Group"), ("Quenca Telecom", "subsidiaryOf", "Zenmark"),
                      ("Halvard Group", "investsIn", "Quenca Telecom"), ("Zenmark", "investsIn", "Quenca Telecom")}
+
+
+@pytest.mark.issue(7)
+def test_an_active_verbs_by_is_no_agent(read):
+    """"plans to invest $100 billion by 2025": the rule gives the investor the sum (not the year)."""
+    got, _ = read("Halvard plans to invest over $100 billion by 2025 in data centres.")
+    assert ("Halvard", "investment", "100000000000", "USD", "price.invest-amount") in got
