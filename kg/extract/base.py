@@ -266,6 +266,9 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # field many invest in is each one's slot)
     relations = _grammar_fills(relations, {"investsIn"}, lambda r: (
         r.object.key if r.object.label == "Organization" else (r.object.key, r.subject.key), r.subject.key), named=True)
+    # ... and who is present in a place ("Aviva would cut roles at Direct Line's head office in Bromley":
+    # Direct Line's office, not Aviva's)
+    relations = _grammar_fills(relations, {"operatesIn"}, lambda r: (r.object.key, r.subject.key), named=True)
     # Where a grammar rule reads a relation one way round in a sentence, the
     # word rules' reading of it the other way round there gives way ("Tarn
     # was bought by Marlow": the parse knows who bought whom).

@@ -168,3 +168,12 @@ def test_an_active_verbs_by_is_no_agent(read):
     """"plans to invest $100 billion by 2025": the rule gives the investor the sum (not the year)."""
     got, _ = read("Halvard plans to invest over $100 billion by 2025 in data centres.")
     assert ("Halvard", "investment", "100000000000", "USD", "price.invest-amount") in got
+
+
+@pytest.mark.issue(7)
+def test_a_place_a_grammar_rule_gives_one_firm_is_not_the_sentence_subjects(trained_triples):
+    """"... would cut roles at Tarn Direct's head office in Bromley": Tarn Direct's office, so no
+    word-rule guess that the sentence's subject operates there."""
+    found = trained_triples("Halvard Insurance chief executive Jane Roe said the insurer would cut about 2,300 roles, "
+                            "many of them at Tarn Direct's head office in Bromley, south-east London.")
+    assert {t for t in found if t[1:] == ("operatesIn", "Bromley")} == {("Tarn Direct", "operatesIn", "Bromley")}
