@@ -153,34 +153,35 @@ def _entities(source: Source, among: Iterable[str] | None = None) -> dict[str, d
         for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ {named} ?node {prop} ?value }}"):
             if node in kinds:
                 names[node][name].add(str(value))
-    if among is not None:
-        # the other entities that go by one of these labels (each entity has one rdfs:label)
-        labels = sorted({min(names[node]["label"]) for node in kinds if names[node]["label"]})
-        others = defaultdict(set)
-        for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ VALUES ?value {{ {literal_list(labels)} }} "
-                                               f"?node rdfs:label ?value }}") if labels else ():
-            if node not in kinds:
-                others[node].add(str(value))
-        # (each of them counts if it is an entity: one of the classes)
-        class_iris = {f"{KG}{cls}" for cls in CLASSES}
-        typed = {node for node, cls in select_rows(source, f"SELECT ?node ?cls WHERE {{ VALUES ?node {{ {iri_list(others)} }} "
-                                                           f"?node a ?cls }}") if cls in class_iris} if others else set()
-        for node in typed:
-            names[node]["label"] |= others[node]
-            kinds[node] = set()
     found = {}
     for node in sorted(kinds):
         labels = sorted(names[node]["label"])
         label = labels[0] if labels else _local_name(node)
         qids = sorted(names[node]["wikidata"])
-        found[node] = {"label": label, "cls": max(kinds[node], key=CLASSES.index, default=None), "iri": node,
+        found[node] = {"label": label, "cls": max(kinds[node], key=CLASSES.index), "iri": node,
                        "aliases": sorted(names[node]["altLabel"] | set(labels[1:])), "wikidata": qids[0] if qids else ""}
     counts = Counter(attrs["label"] for attrs in found.values())
+    if among is not None:
+        counts.update(_labels_of_others(source, {attrs["label"] for attrs in found.values()}, set(found)))
     for node, attrs in found.items():
         if counts[attrs["label"]] > 1:
             attrs["label"] = f"{attrs['label']} ({_local_name(node)})"
-    # (the entities read only to count a label they share are not asked for)
-    return found if among is None else {node: attrs for node, attrs in found.items() if node in among}
+    return found
+
+
+def _labels_of_others(source: Source, labels: set[str], known: set[str]) -> list[str]:
+    """The labels among ``labels`` that entities other than ``known`` go by,
+    once per entity (each entity has one rdfs:label): what makes a label
+    shared when only some entities are read."""
+    others = defaultdict(set)
+    for node, value in select_rows(source, f"SELECT ?node ?value WHERE {{ VALUES ?value {{ {literal_list(sorted(labels))} }} "
+                                           f"?node rdfs:label ?value }}") if labels else ():
+        if node not in known:
+            others[node].add(str(value))
+    class_iris = {f"{KG}{cls}" for cls in CLASSES}  # (an entity is of one of the classes)
+    typed = {node for node, cls in select_rows(source, f"SELECT ?node ?cls WHERE {{ VALUES ?node {{ {iri_list(others)} }} "
+                                                       f"?node a ?cls }}") if cls in class_iris} if others else set()
+    return [min(others[node]) for node in typed]
 
 
 def _statements(source: Source, predicates: Iterable[str],

@@ -29,8 +29,8 @@ every rule:
 - ``subject NODE``: the grammatical subject of a verb or of a noun's verb,
   climbing "agreed to buy", "X announced it will buy", "X's purchase of".
 - ``agent NODE``: the "by X" of a passive verb or a noun.
-- ``actor NODE``: the agent where there is one, else the subject: who pays
-  in "X was bought by Y for $5 billion" (Y).
+- ``actor NODE``: the agent of a passive verb or of a noun, else the
+  subject: who pays in "X was bought by Y for $5 billion" (Y).
 - ``owner NODE``: the possessor of a noun ("X's unit", "its unit") or the
   name written before it ("Acme CEO").
 - ``maker NODE``: the organisation a product is named after ("Airbus
@@ -846,9 +846,9 @@ def match_rules(doc: Doc, found: list[Found], context,
                 for s in subjects:
                     for o in objects:
                         if _fits(rel, s, o) and (s.key, rel, o.key, sentence) not in out:
-                            out[s.key, rel, o.key, sentence] = Match(s, rel, o, rule.id, rule.confidence, sentence)
+                            match = out[s.key, rel, o.key, sentence] = Match(s, rel, o, rule.id, rule.confidence, sentence)
                             if rel == "investsIn" and o.label == "Organization":
-                                args.deals.append(out[s.key, rel, o.key, sentence])
+                                args.deals.append(match)
         for metric, whose, amount_node, *unit_node in rule.facts:
             unit_token = nodes.get(unit_node[0]) if unit_node else None
             amount = None
