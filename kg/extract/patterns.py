@@ -362,6 +362,9 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
                     end += 1
                 span = doc[span.start:end]
             start, end = span.start_char, span.end_char
+            last = span[-1]
+            if re.fullmatch(r"[A-Z]\.", last.text) and last.i > span.start and (last.is_sent_end or last.i + 1 == len(doc)):
+                end -= 1  # the sentence's full stop, which the tokenizer joined to a letter: "... and Oral-B."
             if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
                 continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
             known = next(iter(found.overlapping(start, end)), None)
@@ -377,7 +380,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
                 found.remove(known)
             if not taken.isdisjoint(range(start, end)):
                 continue
-            out.append(Found(start, end, span.text, rule.label, span.text, "structure"))
+            out.append(Found(start, end, text[start:end], rule.label, text[start:end], "structure"))
             taken.update(range(start, end))
     return out
 

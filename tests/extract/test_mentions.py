@@ -285,3 +285,10 @@ def test_a_capitalised_adjective_starting_a_sentence_stays_in_a_name_the_article
             "Direct Line, whose brands include Kelvira, is now a unit of Acme.")
     found = set(mentions(trained_nlp, gazetteer, text))
     assert ("Direct Line", "Organization") in found and ("Line", "Organization") not in found
+
+
+@pytest.mark.issue(7)
+def test_a_name_ending_in_a_letter_keeps_no_full_stop_the_tokenizer_joined_to_it(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "Zorvex owns brands such as Kelvira, Mirex and Halo-B.")
+    assert ("Halo-B", "Product") in found
+    assert ("Halo-B.", "Product") not in found
