@@ -385,10 +385,11 @@ _FACILITY_PLACE = re.compile(
 
 
 # "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name.
+_PRODUCT_NAME = r"[A-Z][\w-]*(?:\s[A-Z0-9][\w.-]*)?"
 _NOUN_THEN_PRODUCT = re.compile(
     r"\b(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
     r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"
-    r"\s+(?P<name>[A-Z][\w-]*(?:\s[A-Z0-9][\w.-]*)?)"
+    r"\s+(?P<name>" + _PRODUCT_NAME + ")"
 )
 
 
@@ -396,9 +397,9 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
         # "the maker of Zepbound and Mounjaro": the list goes on
-        more = re.match(r"(?:(?:,\s*|,?\s+and\s+)[A-Z][\w-]*)+", text[m.end("name"):m.end("name") + 80])
+        more = re.match(rf"(?:(?:,\s*|,?\s+and\s+){_PRODUCT_NAME})+", text[m.end("name"):m.end("name") + 80])
         if more and m.group().lower().startswith(("maker", "developer", "producer", "manufacturer", "creator", "owner")):
-            names += [(m.end("name") + x.start(), x.group()) for x in re.finditer(r"[A-Z][\w-]*", more.group())]
+            names += [(m.end("name") + x.start(1), x.group(1)) for x in re.finditer(rf"(?:,\s*|,?\s+and\s+)({_PRODUCT_NAME})", more.group())]
         for start, name in names:
             known = gaz.lookup(name)
             if known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS:

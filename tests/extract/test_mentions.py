@@ -292,3 +292,10 @@ def test_a_name_ending_in_a_letter_keeps_no_full_stop_the_tokenizer_joined_to_it
     found = mentions(trained_nlp, gazetteer, "Zorvex owns brands such as Kelvira, Mirex and Halo-B.")
     assert ("Halo-B", "Product") in found
     assert ("Halo-B.", "Product") not in found
+
+
+@pytest.mark.issue(7)
+def test_the_products_listed_after_the_maker_of_keep_their_whole_names(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Zorvex, the maker of Kelvira, Blue Mirex and Halo Nine, rose.")
+    assert {("Kelvira", "Product"), ("Blue Mirex", "Product"), ("Halo Nine", "Product")} <= found
+    assert ("Blue", "Product") not in found
