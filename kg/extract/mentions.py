@@ -552,16 +552,24 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str) -> Iterable[Found]:
         return (len(ent) == 1 and token.tag_ == "NNP" and token.text not in DEMONYMS and not _is_place(token.text)
                 and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos"})
 
+    written_lower = frozenset(t.lower_ for t in doc if t.is_lower)
     for ent in doc.ents:
         if ent.label_ == "NORP" and company_not_nationality(ent):
             ent = Span(doc, ent.start, ent.end, label="ORG")
         if ent.label_ in _NER_CLASSES:
-            yield from _ner_parts(ent, text, gaz)
+            yield from _ner_parts(ent, text, gaz, written_lower)
 
 
-def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
+#: the dependencies of a word that modifies a noun
+_MODIFIERS = frozenset({"compound", "nmod", "amod"})
+#: nouns whose modifier is a name: what only a company has ("Seatrium shares"), a maker or owner ("Tylenol maker")
+_NAMED_BY_MODIFIER = frozenset(w for key in ("org_attribute_nouns", "maker_nouns", "parent_nouns") for w in load_words()[key])
+
+
+def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[str] = frozenset()) -> Iterable[Found]:
     """The mentions in one span of the statistical model: two names it ran
-    together over "and" ("Cinven and Providence Equity Partners") are two."""
+    together over "and" ("Cinven and Providence Equity Partners") are two.
+    ``written_lower``: the words the article writes in lower case."""
     doc = ent.doc
     # (not inside one name: "Samsung Research and Development Institute",
     # where the word before "and" modifies a later one, or "Ministry of
@@ -604,8 +612,16 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer) -> Iterable[Found]:
             # ("Bank of America": a particle inside a name is part of it)
             inner = span[1:-1]
             # (an acronym the tagger calls a common noun is still a name: "Austria's OMV")
+            # (nor is a capitalised noun inside a sentence, other than a common noun's modifier, that the article never writes
+            # in lower case: "built by Singapore's Seatrium", where the tagger took it for a common noun,
+            # or before what only a company has or "maker", "Seatrium shares", "Tylenol maker"; not "Brent crude")
             if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not (t.lower_ in _NAME_PARTICLES and t in inner)
-                                        and not (t.is_upper and len(t) > 2 and t.is_alpha) for t in span)
+                                        and not (t.is_upper and len(t) > 2 and t.is_alpha)
+                                        and not (t.pos_ == "NOUN" and t.text[:1].isupper() and (
+                                                     t.dep_ not in _MODIFIERS or t.head.lemma_.lower() in _NAMED_BY_MODIFIER)
+                                                 and not t.is_sent_start and not t.is_stop
+                                                 and t.lower_ not in written_lower and t.lower_ not in NOT_NAMES)
+                                        for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
                     or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):

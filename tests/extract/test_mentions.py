@@ -1,6 +1,6 @@
 import pytest
 
-from kg.extract.mentions import find_mentions, strip_possessive, unit_name
+from kg.extract.mentions import Gazetteer, find_mentions, strip_possessive, unit_name
 
 
 def mentions(nlp, gazetteer, text):
@@ -299,3 +299,31 @@ def test_the_products_listed_after_the_maker_of_keep_their_whole_names(nlp, gaze
     found = mentions(nlp, gazetteer, "Zorvex, the maker of Kelvira, Blue Mirex and Halo Nine, rose.")
     assert {("Kelvira", "Product"), ("Blue Mirex", "Product"), ("Halo Nine", "Product")} <= found
     assert ("Blue", "Product") not in found
+
+
+@pytest.mark.issue(7)
+def test_a_capitalised_word_the_tagger_calls_a_common_noun_inside_a_sentence_is_still_a_name():
+    """A hand-built parse, as the small model gives it for a firm's name that
+    looks like a word: "Units are built by Korea's Vantium ." with Vantium a
+    common noun the entity recogniser calls an organisation."""
+    from spacy.tokens import Doc, Span
+
+    from kg.extract.nlp import blank_pipeline
+
+    words = ["Units", "are", "built", "by", "Korea", "'s", "Vantium", ".", "Vantium", "rose", "."]
+    doc = Doc(blank_pipeline().vocab, words=words, spaces=[True, True, True, True, False, True, False, True, True, False, False],
+              heads=[2, 2, 2, 2, 6, 4, 3, 2, 9, 9, 9],
+              deps=["nsubjpass", "auxpass", "ROOT", "agent", "poss", "case", "pobj", "punct", "nsubj", "ROOT", "punct"],
+              pos=["NOUN", "AUX", "VERB", "ADP", "PROPN", "PART", "NOUN", "PUNCT", "NOUN", "VERB", "PUNCT"],
+              tags=["NNS", "VBP", "VBN", "IN", "NNP", "POS", "NN", ".", "NN", "VBD", "."],
+              lemmas=["unit", "be", "build", "by", "Korea", "'s", "vantium", ".", "vantium", "rise", "."],
+              sent_starts=[True] + [False] * 7 + [True, False, False])
+    doc.ents = [Span(doc, 4, 5, "GPE"), Span(doc, 6, 7, "ORG")]
+    found = {(f.text, f.label, f.start) for f in find_mentions(doc, Gazetteer([]))}
+    assert ("Vantium", "Organization", 27) in found
+    # a capitalised word written in lower case elsewhere in the article stays a word
+    lower = Doc(doc.vocab, words=[*words[:8], "vantium", "rose", "."], spaces=doc.to_array("SPACY").astype(bool).tolist(),
+                heads=[t.head.i for t in doc], deps=[t.dep_ for t in doc], pos=[t.pos_ for t in doc], tags=[t.tag_ for t in doc],
+                lemmas=[t.lemma_ for t in doc], sent_starts=[bool(t.is_sent_start) for t in doc])
+    lower.ents = [Span(lower, 4, 5, "GPE"), Span(lower, 6, 7, "ORG")]
+    assert "Vantium" not in {f.text for f in find_mentions(lower, Gazetteer([]))}
