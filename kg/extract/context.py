@@ -192,7 +192,13 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
     if head is None or there is None or head.root.dep_ != "nsubj":
         return False
     verb, token = head.root.head, there.root
-    while token.i != verb.i and token.dep_ not in {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis"} and token.head.i != token.i:
+    # the one a firm deals with or competes against is another, also in a participle or infinitive
+    # that has no subject of its own: "X agreed to ..., widening a partnership with the drugmaker"
+    counterpart = token.dep_ == "pobj" and token.head.lower_ in {"with", "against"}
+    while token.i != verb.i and token.head.i != token.i and (
+            token.dep_ not in {"ccomp", "advcl", "relcl", "xcomp", "conj", "parataxis"}
+            or counterpart and token.dep_ in {"advcl", "xcomp"} and token.tag_ in {"VBG", "VB"}
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)):
         token = token.head
     return token.i == verb.i
 

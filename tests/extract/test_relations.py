@@ -177,3 +177,13 @@ def test_a_place_a_grammar_rule_gives_one_firm_is_not_the_sentence_subjects(trai
     found = trained_triples("Halvard Insurance chief executive Jane Roe said the insurer would cut about 2,300 roles, "
                             "many of them at Tarn Direct's head office in Bromley, south-east London.")
     assert {t for t in found if t[1:] == ("operatesIn", "Bromley")} == {("Tarn Direct", "operatesIn", "Bromley")}
+
+
+@pytest.mark.issue(7)
+def test_the_firm_a_participle_deals_with_is_not_the_sentences_subject(trained_triples):
+    """"X agreed to ..., widening a partnership with the British drugmaker":
+    the drugmaker is the other firm the sentence names, not X."""
+    found = trained_triples("Halvard Diagnostics has agreed to develop a test for Zorvex Pharma's cancer drug Kelvira, "
+                            "widening a partnership with the British drugmaker.")
+    assert ("Zorvex Pharma", "headquarteredIn", "United Kingdom") in found
+    assert ("Halvard Diagnostics", "headquarteredIn", "United Kingdom") not in found
