@@ -144,16 +144,21 @@ class EntityRule:
 
 
 def _expand(value, words: dict[str, list[str]], where: str):
-    """Replace every ``"$name"`` string in a pattern by the word list of that name."""
-    if isinstance(value, str) and value.startswith("$") and value[1:].isidentifier():  # (not the "$--" sibling operator)
+    """Replace every ``"$name"`` string in a pattern by the word list of that name
+    (inside a list, by its words: ``["brand", "$product_range_nouns"]``)."""
+    if _is_word_list(value):  # (not the "$--" sibling operator)
         if value[1:] not in words:
             raise ValueError(f"{where}: no word list {value!r} (known: {', '.join(sorted(words))})")
         return list(words[value[1:]])
     if isinstance(value, dict):
         return {k: _expand(v, words, where) for k, v in value.items()}
     if isinstance(value, list):
-        return [_expand(v, words, where) for v in value]
+        return [w for v in value for w in (_expand(v, words, where) if _is_word_list(v) else [_expand(v, words, where)])]
     return value
+
+
+def _is_word_list(value) -> bool:
+    return isinstance(value, str) and value.startswith("$") and value[1:].isidentifier()
 
 
 def _titles(words: dict) -> dict[str, str]:
