@@ -203,6 +203,15 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
     return token.i == verb.i
 
 
+def _subject_above(doc: Doc, subject: Found, anaphor: Found) -> bool:
+    """Whether ``subject`` is the subject of a verb that ``anaphor`` depends on."""
+    head = doc.char_span(subject.start, subject.end, alignment_mode="expand")
+    there = doc.char_span(anaphor.start, anaphor.end, alignment_mode="expand")
+    if head is None or there is None or head.root.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    return head.root.head in there.root.ancestors
+
+
 # a place word and an organisation it describes: "U.S. cereal maker X", "Canada's X", "the Seoul-based X"
 _HOME_BEFORE = re.compile(r"(?:['’]s|-based|-headquartered)?\s+(?:(?:the|a|an)\s+)?(?:(?-i:[a-z][\w-]*)\s+){0,3}")
 # "X, the Italian confectioner", "X, based in Luxembourg"
@@ -299,7 +308,9 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
             named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind in {"name", "pattern", "ner"}
                      and not _own_object(doc, o, f)]
             if named:
-                f.key = named[0].key  # "Alibaba CEO Wu said the company ..."
+                # "Alibaba CEO Wu said the company ...", "X said Y will do the work in Z, where the firm
+                # runs a plant": the subject of the nearest clause the description is in, else the first name
+                f.key = next((o.key for o in reversed(named) if _subject_above(doc, o, f)), named[0].key)
             elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
                 f.key = previous.key
             f.key = _placed_antecedent(text, f, found, homes, main)

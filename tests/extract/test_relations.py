@@ -187,3 +187,12 @@ def test_the_firm_a_participle_deals_with_is_not_the_sentences_subject(trained_t
                             "widening a partnership with the British drugmaker.")
     assert ("Zorvex Pharma", "headquarteredIn", "United Kingdom") in found
     assert ("Halvard Diagnostics", "headquarteredIn", "United Kingdom") not in found
+
+
+@pytest.mark.issue(7)
+def test_a_description_in_a_clause_is_its_subject_not_the_first_name_in_the_sentence(trained_triples):
+    """"X said Y will do the work in Z, where the firm runs its factory": Y's factory."""
+    found = trained_triples("The Zenmark Agency said Halvard Defence will carry out the work in Fort Worth, Texas, "
+                            "where the firm runs its main factory.")
+    assert ("Halvard Defence", "operatesIn", "Fort Worth") in found
+    assert ("Zenmark Agency", "operatesIn", "Fort Worth") not in found
