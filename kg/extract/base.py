@@ -280,8 +280,11 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # for such deals with Blackstone" is no deal with Blackstone.
     rivals = {(r.evidence.start, frozenset((r.subject.key, r.object.key))) for r in relations
               if r.predicate == "competesWith"}
+    # Nor is a firm the partner of its parent there: "X, its joint venture with Y" is Y's, no partner of Y.
+    owned = {(r.evidence.start, frozenset((r.subject.key, r.object.key))) for r in relations
+             if r.predicate == "subsidiaryOf" and r.evidence.extractor == PatternRelations.name}
     relations = [r for r in relations if r.predicate != "partnerOf"
-                 or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals]
+                 or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals | owned]
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}

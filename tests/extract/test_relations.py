@@ -196,3 +196,10 @@ def test_a_description_in_a_clause_is_its_subject_not_the_first_name_in_the_sent
                             "where the firm runs its main factory.")
     assert ("Halvard Defence", "operatesIn", "Fort Worth") in found
     assert ("Zenmark Agency", "operatesIn", "Fort Worth") not in found
+
+
+@pytest.mark.issue(7)
+def test_a_joint_venture_is_its_parents_and_no_partner_of_them(trained_triples):
+    found = trained_triples("Halvard Energy said Brightwater, its 50-50 joint venture with Norvale Power, makes cells in Ohio.")
+    assert {("Brightwater", "subsidiaryOf", "Norvale Power"), ("Halvard Energy", "partnerOf", "Norvale Power")} <= found
+    assert ("Brightwater", "partnerOf", "Norvale Power") not in found
