@@ -37,6 +37,8 @@ every rule:
   A350-1000") or that modifies the goods ("Boeing jets").
 - ``dealer NODE``: for "the deal" as a clause's subject, the buyer of the
   deal the rules read last ("X agreed to buy Y. The deal is valued at ...").
+- ``main NODE``: the company the text is about there ("Rivals X and Y":
+  its rivals).
 
 A relation is ``"role NODE"`` to take the relations a title token stands for
 (``ceoOf`` for "boss", ``founderOf`` and ``ceoOf`` for "founder and CEO").
@@ -99,7 +101,7 @@ _LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
 _PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort",
                "talk", "negotiation", "discussion"}
 # the argument finders a role may name ("subject verb"): methods of _Arguments
-_FINDERS = {"subject", "agent", "actor", "owner", "maker", "dealer"}
+_FINDERS = {"subject", "agent", "actor", "owner", "maker", "dealer", "main"}
 _PERCENT_METRICS = {"stake", "marketShare", "revenueGrowth", "profitGrowth", "sharepriceChange"}
 
 
@@ -630,6 +632,14 @@ class _Arguments:
             return None
         return Found(token.idx, token.idx + len(token.text), token.text, ref.label, ref.key, "anaphor")
 
+    def main(self, token: Token) -> Found | None:
+        """The company the text is about where ``token`` is: whose rivals
+        "Rivals X and Y" are."""
+        ref = self.context.about(token.idx)
+        if ref is None:
+            return None
+        return Found(token.idx, token.idx + len(token.text), token.text, ref.label, ref.key, "anaphor")
+
     def expand(self, token: Token, want: tuple[str, ...], settled: bool = False) -> list[Found]:
         """The mentions for ``token``: itself and the members of its list."""
         first = self.stand_in(token, want, settled)
@@ -793,7 +803,7 @@ class _Arguments:
                 alone: bool = False) -> list[Found]:
         finder, _, node = role.rpartition(" ")
         token = nodes.get(node)  # a rule's patterns need not all bind every role
-        if token is not None and finder in {"maker", "dealer"}:  # (these find a mention, not a token)
+        if token is not None and finder in {"maker", "dealer", "main"}:  # (these find a mention, not a token)
             found = getattr(self, finder)(token)
             return [found] if found is not None else []
         if token is not None and finder:
