@@ -153,7 +153,11 @@ def _ascii(name: str) -> str:
 
 
 def find_places(text: str) -> Iterator[Place]:
-    """The places named in ``text``, longest name first at each point."""
+    """The places named in ``text``, longest name first at each point.
+
+    >>> [(p.text, p.canonical) for p in find_places("MOLINE, Ill. — Kinze told Miss. Lyle it builds planters in Iowa.")]
+    [('MOLINE', 'Moline'), ('Ill.', 'Illinois'), ('Iowa', 'Iowa')]
+    """
     names = place_names()
     found: list[Place] = []
     for run in _CANDIDATE.finditer(text):
@@ -186,6 +190,11 @@ def find_places(text: str) -> Iterator[Place]:
         name = (m.group("place") or "").title()
         if name in names:
             found.append(Place(m.start("place"), m.end("place"), m.group("place"), names[name][0], names[name][1]))
+    # a US state in the news agencies' abbreviation, after a town: "MOLINE, Ill.", "in Austin, Tex." (only
+    # there: "Miss." and "Mass." are words too)
+    for m in _US_STATE_AFTER_TOWN.finditer(text):
+        if any(p.end == m.start() for p in found):
+            found.append(Place(m.start("state"), m.end("state"), m.group("state"), _US_STATES[m.group("state")], "state"))
     # a region or town named by its kind: "the state of Pará"
     for m in _KIND_OF.finditer(text):
         if not any(p.start < m.end() and m.start("name") < p.end for p in found):
@@ -201,6 +210,8 @@ def find_places(text: str) -> Iterator[Place]:
     yield from sorted(found, key=lambda p: p.start)
 
 
+_US_STATES: dict[str, str] = load_words()["us_state_abbreviations"]
+_US_STATE_AFTER_TOWN = re.compile(r",\s(?P<state>" + "|".join(map(re.escape, _US_STATES)) + r")(?![\w.])")
 _REGION = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:prefecture|province|county|parish|district|oblast|governorate|region))\b")
 _KIND_OF = re.compile(r"\b(?:state|province|region|prefecture|county|emirate|city|town|village|municipality)\s+of\s+"
                       r"(?P<name>[A-Z][\w'’-]+(?:\s(?:[A-Z][\w'’-]+|de|do|da|del))*)")
