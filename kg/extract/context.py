@@ -176,8 +176,8 @@ def _apposed_name(doc: Doc, anaphor: Found) -> str | None:
         return None  # ("the Santa Clara, California-based chipmaker" is one description)
     end = span.root.left_edge.i - 1  # the comma before "the Chilean producer"
     start = end
-    while start > 0 and doc[start - 1].pos_ == "PROPN":
-        start -= 1
+    while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "&" and start > 1 and doc[start - 2].pos_ == "PROPN"):
+        start -= 1  # ("Deere & Co., the world's largest maker": the whole name)
     if end <= 0 or doc[end].text != "," or start == end or doc[start].ent_type_ in {"GPE", "LOC", "NORP"}:
         return None
     return doc[start:end].text

@@ -203,3 +203,10 @@ def test_a_joint_venture_is_its_parents_and_no_partner_of_them(trained_triples):
     found = trained_triples("Halvard Energy said Brightwater, its 50-50 joint venture with Norvale Power, makes cells in Ohio.")
     assert {("Brightwater", "subsidiaryOf", "Norvale Power"), ("Halvard Energy", "partnerOf", "Norvale Power")} <= found
     assert ("Brightwater", "partnerOf", "Norvale Power") not in found
+
+
+@pytest.mark.issue(7)
+def test_a_description_in_apposition_takes_a_whole_name_with_an_ampersand(trained_triples):
+    found = trained_triples("Zorvex makes tractors. Halvard & Co., the Iowa-based maker of planters, said it would grow.")
+    assert ("Halvard & Co.", "headquarteredIn", "Iowa") in found
+    assert not {r for r in found if r[0] == "Co."}
