@@ -93,6 +93,7 @@ NOT_NAMES = {
     "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
     "photo", "file photo", "image", "video", "caption", "courtesy", "advertisement",  # page furniture
     "shares", "stocks", "rivals", "analysts", "investors", "regulators", "officials",  # capitalised starting a sentence
+    "sales", "revenue", "profit", "profits", "earnings", "orders", "customers", "prices", "demand",
     "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
     "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
     "gmt", "utc", "est", "edt", "pst", "pdt", "cet", "bst",

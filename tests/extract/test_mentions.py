@@ -327,3 +327,14 @@ def test_a_capitalised_word_the_tagger_calls_a_common_noun_inside_a_sentence_is_
                 lemmas=[t.lemma_ for t in doc], sent_starts=[bool(t.is_sent_start) for t in doc])
     lower.ents = [Span(lower, 4, 5, "GPE"), Span(lower, 6, 7, "ORG")]
     assert "Vantium" not in {f.text for f in find_mentions(lower, Gazetteer([]))}
+
+
+@pytest.mark.issue(7)
+def test_a_business_noun_starting_a_sentence_names_nothing(trained_nlp, gazetteer):
+    from kg.extract.base import extract_article
+    from kg.ingest import article_from_text
+
+    text = "Halvard Energy reported results. Sales from Zorvex, the chemicals maker Halvard bought for $7.8 billion, rose 6%."
+    ex = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
+    names = {m.name for m, _ in ex.mentions} | {f.subject.name for f in ex.measurements} | {r.subject.name for r in ex.relations}
+    assert "Sales" not in names
