@@ -281,6 +281,9 @@ def _name_span(token: Token, common: frozenset[str] = frozenset(), written_lower
             break
         if prev.pos_ == "PROPN" and not prev._.kg or prev.text == "&" and start >= 2 and doc[start - 2].pos_ == "PROPN":
             start -= 1
+        elif (prev.text in {"'", "’"} and start >= 2 and not doc[start - 2].whitespace_ and doc[start - 2].text.endswith("s")
+              and doc[start - 2].pos_ == "PROPN"):
+            start -= 2  # a plural's bare apostrophe inside the name: "Ontario Teachers' Pension Plan"
         elif prev.text == "-" and not prev.whitespace_ and start >= 2 and not doc[start - 2].whitespace_ \
                 and (doc[start - 2].text[:1].isupper()
                      or doc[start - 2].is_alpha and start >= 4 and doc[start - 3].text == "-" and not doc[start - 4].whitespace_):
@@ -381,8 +384,10 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> li
                 # except for a person's full name: people have shares too
                 # (a nationality word inside a longer name gives way too: "Anglo American")
                 longer = known.kind == "demonym" and (known.start, known.end) != (start, end)
-                if (known.kind != "ner" and not longer or known.label == rule.label
-                        or known.label == "Person" and " " in span.text and not rule.overrules_people):
+                # (and so does its cut of a longer name: "Halvard Teachers" in "Halvard Teachers' Pension Plan")
+                within = known.kind == "ner" and start <= known.start and known.end <= end and end - start > known.end - known.start
+                if not within and (known.kind != "ner" and not longer or known.label == rule.label
+                                   or known.label == "Person" and " " in span.text and not rule.overrules_people):
                     continue
                 found.remove(known)
             if not taken.isdisjoint(range(start, end)):
