@@ -475,6 +475,8 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
         if any(w[0].isupper() and w not in {"AI", "Cloud"} for w in desc.split()) or any(
                 f.start >= m.start("desc") and f.end <= m.end("desc") and f.label != "Topic" for f in found):
             continue  # "its China business", "its FinDreams Battery unit": a place or a name, not a description
+        if any(f.label == "Organization" and re.fullmatch(r",\s*", text[f.end:m.start()]) for f in found if f.end <= m.start()):
+            continue  # "Spirit AeroSystems, its former fuselage unit": the name before it is the unit
         if m.group("poss") is not None:
             owner = next((f for f in found if f.end == m.start() and f.label == "Organization"), None)
             if owner is None:

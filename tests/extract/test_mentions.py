@@ -338,3 +338,9 @@ def test_a_business_noun_starting_a_sentence_names_nothing(trained_nlp, gazettee
     ex = extract_article(article_from_text(text, "t.txt"), trained_nlp, gazetteer)
     names = {m.name for m, _ in ex.mentions} | {f.subject.name for f in ex.measurements} | {r.subject.name for r in ex.relations}
     assert "Sales" not in names
+
+
+@pytest.mark.issue(7)
+def test_a_unit_description_in_apposition_to_a_name_makes_no_unit_of_its_own(nlp, gazetteer):
+    found = find_mentions(nlp("Acme agreed to buy Globex, its former chip unit, for $4 billion."), gazetteer)
+    assert not [f for f in found if f.kind == "description"]
