@@ -189,6 +189,8 @@ class RuleSet:
         self.people_nouns = frozenset(self.words.get("people_nouns", ()))
         # "Chevron's rival Exxon": a noun for another party than its owner
         self.counterpart_nouns = frozenset(self.words.get("counterpart_nouns", ()))
+        # "a consortium including A and B": a noun for the firms it names
+        self.group_nouns = frozenset(self.words.get("group_nouns", ()))
         self._matchers: dict[int, tuple] = {}
 
     def _add(self, raw: dict, file: str) -> None:
@@ -526,9 +528,9 @@ class _Arguments:
     """Finds the mentions a matched token stands for (written once for every rule)."""
 
     def __init__(self, doc: Doc, found: list[Found], context, common: frozenset[str], people: frozenset[str],
-                 counterparts: frozenset[str] = frozenset()):
+                 counterparts: frozenset[str] = frozenset(), groups: frozenset[str] = frozenset()):
         self.doc, self.found, self.context, self.common, self.people = doc, found, context, common, people
-        self.counterparts = counterparts
+        self.counterparts, self.groups = counterparts, groups
         # the words the article writes in lower case somewhere
         self.common_words = frozenset(w for t in doc if t.is_lower for w in (t.text, t.lemma_))
         # the investments in companies the rules have read so far, in the
@@ -637,6 +639,15 @@ class _Arguments:
             return None
         return Found(token.idx, token.idx + len(token.text), token.text, ref.label, ref.key, "anaphor")
 
+    @staticmethod
+    def member(group: Token) -> Token | None:
+        """The first firm a group names: "a consortium including (of, led by) A, B and C"."""
+        for c in group.children:
+            if c.dep_ in {"prep", "acl"} and c.lower_ in {"including", "of", "led", "comprising"}:
+                heads = [c, *(g for g in c.children if g.dep_ == "agent")]  # "led by A"
+                return next((g for h in heads for g in h.children if g.dep_ == "pobj" and g._.kg_mention is not None), None)
+        return None
+
     def main(self, token: Token) -> Found | None:
         """The company the text is about where ``token`` is: whose rivals
         "Rivals X and Y" are."""
@@ -705,6 +716,8 @@ class _Arguments:
                     named = next((c for c in subject.children if c.dep_ == "appos" and c._.kg_mention is not None), None)
                     if named is None and subject.lemma_ in self.counterparts:
                         return None  # "Chevron's rival agreed": not Chevron
+                    if named is None and subject.lemma_ in self.groups:
+                        named = self.member(subject)  # "a consortium including A, B and C agreed": A (and the list)
                     return named or self.owner(subject) or subject  # "its parent company, X, agreed": X
                 return subject
             if node.dep_ == "pcomp" and node.head.lower_ == "from":
@@ -847,7 +860,7 @@ def match_rules(doc: Doc, found: list[Found], context,
         return [], []  # the rules read a dependency parse; a blank pipeline has none
     merged = _merged(doc, found, rules)
     matcher, _, _ = rules.matchers(doc.vocab)
-    args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns, rules.counterpart_nouns)
+    args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns, rules.counterpart_nouns, rules.group_nouns)
     out: dict[tuple, Match] = {}
     numbers: dict[tuple, FactMatch] = {}
     # Doc.ents builds every entity span anew: look them up once per article, not once per number
