@@ -191,11 +191,11 @@ def test_the_firm_a_participle_deals_with_is_not_the_sentences_subject(trained_t
 
 @pytest.mark.issue(7)
 def test_a_description_in_a_clause_is_its_subject_not_the_first_name_in_the_sentence(trained_triples):
-    """"X said Y will do the work in Z, where the firm runs its factory": Y's factory."""
-    found = trained_triples("The Zenmark Agency said Halvard Defence will carry out the work in Fort Worth, Texas, "
-                            "where the firm runs its main factory.")
-    assert ("Halvard Defence", "operatesIn", "Fort Worth") in found
-    assert ("Zenmark Agency", "operatesIn", "Fort Worth") not in found
+    """"X said Y would make the parts in Z, where the company has its plant": Y's plant."""
+    found = trained_triples("The Zenmark Agency said Halvard Defence would assemble the parts in Tulsa, Oklahoma, "
+                            "where the company operates its largest plant.")
+    assert ("Halvard Defence", "operatesIn", "Tulsa") in found
+    assert ("Zenmark Agency", "operatesIn", "Tulsa") not in found
 
 
 @pytest.mark.issue(7)
