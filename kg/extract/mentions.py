@@ -362,11 +362,13 @@ def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 _HARDWARE = re.compile(r"'s?\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<noun>chips|processors|semiconductors|GPUs|accelerators)\b")
 _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:domain|website|site|platform|app)\b")
 # "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent",
-# "By Ada Lyle and Bo Chen", "Reporting by Ada Lyle; Editing by Bo Chen", a photo credit "REUTERS/Ada Lyle"
-_PERSON_NAME = r"[A-Z][a-z]+(?:-[a-z]+)?(?:[ -][A-Z][a-z]+(?:-[a-z]+)?){1,2}"
+# "By Ada Lyle and Bo Chen", "Reporting by Ada Lyle; Editing by Bo Chen", a photo credit "REUTERS/Ada Lyle",
+# "Photo: Ada Lyle/AFP via Getty Images", "(Photograph: Sebastián Lyle/AFP)"
+_PERSON_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?(?:[ -][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?){1,2}"
 _BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
                      rf"(?P<people>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)[ \t]*(?:[|,;–—-].*)?$"
-                     rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)/(?P<credit>{_PERSON_NAME})\b", re.MULTILINE)
+                     rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)/(?P<credit>{_PERSON_NAME})\b"
+                     rf"|\b(?:Photo(?:graph)?|Image|Picture)(?:[ \t]+by)?[ \t]*:?[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/", re.MULTILINE)
 
 
 # Infrastructure for AI under its many names ("computing and AI
@@ -456,7 +458,7 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
-        group = "people" if m.group("people") else "credit"
+        group = next(g for g in ("people", "credit", "photo") if m.group(g))
         for person in re.finditer(_PERSON_NAME, m.group(group)):
             if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", person.group(), re.IGNORECASE):
                 continue

@@ -150,6 +150,14 @@ def test_bylines_and_photo_credits_name_each_person(nlp, gazetteer):
 
 
 @pytest.mark.issue(7)
+def test_a_photographer_credited_before_the_agency_is_a_person(nlp, gazetteer):
+    text = ("A crane at the port. Photo: Fen Árnason/AFP via Getty Images\nAcme rose.\n"
+            "A truck leaves the plant. (Photograph: Sebastián Lyle/AFP)\n")
+    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
+    assert {"Fen Árnason", "Sebastián Lyle"} <= people
+
+
+@pytest.mark.issue(7)
 def test_a_founder_a_head_and_a_titled_name_are_people_and_a_firm_that_founds_is_not(nlp, gazetteer):
     text = ("Zorvex, founded in 2020 by Ada Lyle, joined Acme. Hollin, headed by Bo Chen since 2005, grew. "
             "Cara Dunn, Globex's chief executive, spoke. Pell was founded by Vela Capital Partners.")
