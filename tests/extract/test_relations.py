@@ -180,33 +180,24 @@ def test_a_place_a_grammar_rule_gives_one_firm_is_not_the_sentence_subjects(trai
 
 
 @pytest.mark.issue(7)
-def test_the_firm_a_participle_deals_with_is_not_the_sentences_subject(trained_triples):
-    """"X agreed to ..., widening a partnership with the British drugmaker":
-    the drugmaker is the other firm the sentence names, not X."""
-    found = trained_triples("Halvard Diagnostics has agreed to develop a test for Zorvex Pharma's cancer drug Kelvira, "
-                            "widening a partnership with the British drugmaker.")
-    assert ("Zorvex Pharma", "headquarteredIn", "United Kingdom") in found
-    assert ("Halvard Diagnostics", "headquarteredIn", "United Kingdom") not in found
-
-
-@pytest.mark.issue(7)
-def test_a_description_in_a_clause_is_its_subject_not_the_first_name_in_the_sentence(trained_triples):
-    """"X said Y would make the parts in Z, where the company has its plant": Y's plant."""
-    found = trained_triples("The Zenmark Agency said Halvard Defence would assemble the parts in Tulsa, Oklahoma, "
-                            "where the company operates its largest plant.")
-    assert ("Halvard Defence", "operatesIn", "Tulsa") in found
-    assert ("Zenmark Agency", "operatesIn", "Tulsa") not in found
-
-
-@pytest.mark.issue(7)
-def test_a_joint_venture_is_its_parents_and_no_partner_of_them(trained_triples):
-    found = trained_triples("Halvard Energy said Brightwater, its 50-50 joint venture with Norvale Power, makes cells in Ohio.")
-    assert {("Brightwater", "subsidiaryOf", "Norvale Power"), ("Halvard Energy", "partnerOf", "Norvale Power")} <= found
-    assert ("Brightwater", "partnerOf", "Norvale Power") not in found
-
-
-@pytest.mark.issue(7)
-def test_a_description_in_apposition_takes_a_whole_name_with_an_ampersand(trained_triples):
-    found = trained_triples("Zorvex makes tractors. Halvard & Co., the Iowa-based maker of planters, said it would grow.")
-    assert ("Halvard & Co.", "headquarteredIn", "Iowa") in found
-    assert not {r for r in found if r[0] == "Co."}
+@pytest.mark.parametrize("text, read, not_read", [
+    # "X agreed to ..., widening a partnership with the British drugmaker": the other firm the sentence names
+    ("Halvard Diagnostics has agreed to develop a test for Zorvex Pharma's cancer drug Kelvira, "
+     "widening a partnership with the British drugmaker.",
+     {("Zorvex Pharma", "headquarteredIn", "United Kingdom")}, {("Halvard Diagnostics", "headquarteredIn", "United Kingdom")}),
+    # "X said Y would make the parts in Z, where the company has its plant": Y's plant
+    ("The Zenmark Agency said Halvard Defence would assemble the parts in Tulsa, Oklahoma, "
+     "where the company operates its largest plant.",
+     {("Halvard Defence", "operatesIn", "Tulsa")}, {("Zenmark Agency", "operatesIn", "Tulsa")}),
+    # a joint venture is each parent's and no partner of them
+    ("Halvard Energy said Brightwater, its 50-50 joint venture with Norvale Power, makes cells in Ohio.",
+     {("Brightwater", "subsidiaryOf", "Norvale Power"), ("Halvard Energy", "partnerOf", "Norvale Power")},
+     {("Brightwater", "partnerOf", "Norvale Power")}),
+    # a description in apposition takes the whole name before it, "&" included
+    ("Zorvex makes tractors. Halvard & Co., the Iowa-based maker of planters, said it would grow.",
+     {("Halvard & Co.", "headquarteredIn", "Iowa")}, {("Co.", "headquarteredIn", "Iowa")}),
+], ids=["participle-counterpart", "clause-subject", "joint-venture", "ampersand-name"])
+def test_who_a_description_or_a_venture_is(trained_triples, text, read, not_read):
+    found = trained_triples(text)
+    assert read <= found
+    assert not not_read & found
