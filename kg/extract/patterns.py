@@ -634,10 +634,7 @@ class _Arguments:
             above = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
             if above is not None and above._.kg_mention is not None:
                 return self.mention(above)
-        ref = self.context.about(token.idx)
-        if ref is None:
-            return None
-        return Found(token.idx, token.idx + len(token.text), token.text, ref.label, ref.key, "anaphor")
+        return self.main(token)
 
     @staticmethod
     def member(group: Token) -> Token | None:
@@ -649,8 +646,8 @@ class _Arguments:
         return None
 
     def main(self, token: Token) -> Found | None:
-        """The company the text is about where ``token`` is: whose rivals
-        "Rivals X and Y" are."""
+        """The company the text is about where ``token`` is: what "it" stands
+        for when nothing nearer does, whose rivals "Rivals X and Y" are."""
         ref = self.context.about(token.idx)
         if ref is None:
             return None

@@ -190,7 +190,7 @@ def find_places(text: str) -> Iterator[Place]:
         name = (m.group("place") or "").title()
         if name in names:
             found.append(Place(m.start("place"), m.end("place"), m.group("place"), names[name][0], names[name][1]))
-    # a US state in the news agencies' abbreviation, after a town: "MOLINE, Ill.", "in Austin, Tex." (only
+    # a US state in the news agencies' abbreviation, after a town: "MOLINE, Ill.", "in Fresno, Calif." (only
     # there: "Miss." and "Mass." are words too)
     for m in _US_STATE_AFTER_TOWN.finditer(text):
         if any(p.end == m.start() for p in found):
