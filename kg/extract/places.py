@@ -157,6 +157,10 @@ def find_places(text: str) -> Iterator[Place]:
 
     >>> [(p.text, p.canonical) for p in find_places("MOLINE, Ill. — Kinze told Miss. Lyle it builds planters in Iowa.")]
     [('MOLINE', 'Moline'), ('Ill.', 'Illinois'), ('Iowa', 'Iowa')]
+    >>> [p.text for p in find_places("It has plants in the regions of Tarapacá, Quillota and Arauco, Zorvex said.")]
+    ['Tarapacá', 'Quillota', 'Arauco']
+    >>> [p.text for p in find_places("It has plants in the regions of Tarapacá, Zorvex said.")]
+    ['Tarapacá']
     """
     names = place_names()
     found: list[Place] = []
@@ -197,10 +201,17 @@ def find_places(text: str) -> Iterator[Place]:
             found.append(Place(m.start("state"), m.end("state"), m.group("state"), _US_STATES[m.group("state")], "state"))
     # a region or town named by its kind: "the state of Pará"
     for m in _KIND_OF.finditer(text):
-        if not any(p.start < m.end() and m.start("name") < p.end for p in found):
-            name = m.group("name")
-            known = names.get(name)
-            found.append(Place(m.start("name"), m.end("name"), name, known[0] if known else name, "state"))
+        spans = [(m.start("name"), m.end("name"))]
+        if m.group("plural"):  # "the regions of La Libertad, Piura and San Martín": each of them
+            more = _LISTED_NAMES.match(text, m.end())
+            if more:
+                spans += [n.span("name") for n in _LISTED_NAME.finditer(more.group())]
+                spans[1:] = [(m.end() + a, m.end() + b) for a, b in spans[1:]]
+        for start, end in spans:
+            if not any(p.start < end and start < p.end for p in found):
+                name = text[start:end]
+                known = names.get(name)
+                found.append(Place(start, end, name, known[0] if known else name, "state"))
     # a region named by its kind: "Aichi prefecture" (Aichi), "Ascension Parish" (the whole name)
     for m in _REGION.finditer(text):
         if m.group("name").split()[0] not in {"The", "A", "An", "In", "Its"} and not any(
@@ -213,8 +224,12 @@ def find_places(text: str) -> Iterator[Place]:
 _US_STATES: dict[str, str] = load_words()["us_state_abbreviations"]
 _US_STATE_AFTER_TOWN = re.compile(r",\s(?P<state>" + "|".join(map(re.escape, _US_STATES)) + r")(?![\w.])")
 _REGION = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:prefecture|province|county|parish|district|oblast|governorate|region))\b")
-_KIND_OF = re.compile(r"\b(?:state|province|region|prefecture|county|emirate|city|town|village|municipality)\s+of\s+"
-                      r"(?P<name>[A-Z][\w'’-]+(?:\s(?:[A-Z][\w'’-]+|de|do|da|del))*)")
+_PLACE_NAME = r"[A-Z][\w'’-]+(?:\s(?:[A-Z][\w'’-]+|de|do|da|del))*"
+_KIND_OF = re.compile(r"\b(?:state|province|region|prefecture|county|emirate|city|town|village|municipality)(?P<plural>s)?\s+of\s+"
+                      rf"(?P<name>{_PLACE_NAME})")
+# the rest of a list of places: ", Piura and San Martín"
+_LISTED_NAME = re.compile(rf"(?:,\s*|,?\s+and\s+)(?P<name>{_PLACE_NAME})")
+_LISTED_NAMES = re.compile(rf"(?:,\s*{_PLACE_NAME})*,?\s+and\s+{_PLACE_NAME}")  # a list ends in "and X"
 
 
 def _place_follows(after: str) -> bool:
