@@ -802,6 +802,13 @@ class _Arguments:
                 return self.maker(child)  # "25 Airbus A350-1000 jets"
         return None
 
+    def co_makers(self, token: Token, first: Found) -> list[Found]:
+        """The other makers listed with ``first`` before the goods noun
+        ``token``: "77 Airbus and Boeing jets" (the parser hangs each on the noun)."""
+        makers = [c for c in token.children if c.dep_ in {"compound", "nmod"} and c._.kg == "Organization"]
+        listed = [b for a, b in zip(makers, makers[1:]) if all(t.lower_ in _LIST_WORDS for t in self.doc[a.i + 1:b.i])]
+        return [m for m in map(self.mention, listed) if m is not None and m.key != first.key]
+
     def dealer(self, token: Token) -> Found | None:
         """"X agreed to buy Y. The deal is valued at $5 billion": the buyer
         (or investor) of the deal the rules read last, in this sentence or the
@@ -820,7 +827,9 @@ class _Arguments:
         token = nodes.get(node)  # a rule's patterns need not all bind every role
         if token is not None and finder in {"maker", "dealer", "main"}:  # (these find a mention, not a token)
             found = getattr(self, finder)(token)
-            return [found] if found is not None else []
+            if found is None:
+                return []
+            return [found, *self.co_makers(token, found)] if finder == "maker" else [found]
         if token is not None and finder:
             token = getattr(self, finder)(token)
         if token is None:
