@@ -547,8 +547,15 @@ _NAME_PARTICLES = _PARTICLES - {"and", "&", "for"}
 _NER_CLASSES = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product"}
 
 
-def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str) -> Iterable[Found]:
-    """``text`` is ``doc.text`` (joined from every token on each access)."""
+def lower_case_words(doc: Doc) -> frozenset[str]:
+    """The words the article writes in lower case somewhere: a capitalised
+    one of them is a word, not a name."""
+    return frozenset(t.lower_ for t in doc if t.is_lower)
+
+
+def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[str]) -> Iterable[Found]:
+    """``text`` is ``doc.text`` (joined from every token on each access);
+    ``written_lower`` is :func:`lower_case_words` of ``doc``."""
     def company_not_nationality(ent) -> bool:
         # the small model calls some one-word company names a nationality
         # ("an investment in Rivian"): a singular proper noun standing as a
@@ -557,7 +564,6 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str) -> Iterable[Found]:
         return (len(ent) == 1 and token.tag_ == "NNP" and token.text not in DEMONYMS and not _is_place(token.text)
                 and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos"})
 
-    written_lower = frozenset(t.lower_ for t in doc if t.is_lower)
     for ent in doc.ents:
         if ent.label_ == "NORP" and company_not_nationality(ent):
             ent = Span(doc, ent.start, ent.end, label="ORG")
@@ -775,10 +781,11 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     Works on ``doc.text``; uses ``doc.ents`` when the pipeline has NER.
     """
     text = doc.text
+    written_lower = lower_case_words(doc)
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
-               _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text))
+               _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:
             mentions.add(cand)
@@ -803,7 +810,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     # kg/extract/rules/entities.json); imported here since the rule
     # interpreter itself builds on this module's Found
     from .patterns import find_entities
-    for cand in find_entities(doc, mentions):
+    for cand in find_entities(doc, mentions, written_lower=written_lower):
         mentions.add(cand)
     for cand in list(_repeated_names(text, mentions, gaz)):
         mentions.add(cand)

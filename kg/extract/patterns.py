@@ -79,7 +79,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at
+from .mentions import DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
 from .treematch import TreeMatcher
 from .words import load_words
 
@@ -336,18 +336,20 @@ _MARKET_SHARE_AFTER = re.compile(r"\s*(?:%|percent|per cent)?\s*(?:[\w-]+\s+)?ma
 _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
 
 
-def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None) -> list[Found]:
+def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
+                  written_lower: frozenset[str] | None = None) -> list[Found]:
     """Mentions of organisations (or other classes) that the entity rules
     find from structure, for proper nouns no other source named: the
     subject of "acquire", the name after "shares of", a name in apposition
     with "the ... maker". A mention the statistical model gave another class
-    takes the rule's class."""
+    takes the rule's class. ``written_lower`` is :func:`lower_case_words`
+    of ``doc`` where the caller has it already."""
     rules = rules or load_rules()
     if not rules.entity_rules or not doc.has_annotation("DEP"):
         return []  # the rules read a dependency parse; a blank pipeline has none
     _, matcher, _ = rules.matchers(doc.vocab)
     text = doc.text
-    written_lower = frozenset(t.lower_ for t in doc if t.is_lower)
+    written_lower = lower_case_words(doc) if written_lower is None else written_lower
     out: list[Found] = []
     taken: set[int] = set()  # the characters ``out`` covers
     for match_id, tokens in matcher(doc):

@@ -205,8 +205,7 @@ def find_places(text: str) -> Iterator[Place]:
         if m.group("plural"):  # "the regions of La Libertad, Piura and San Martín": each of them
             more = _LISTED_NAMES.match(text, m.end())
             if more:
-                spans += [n.span("name") for n in _LISTED_NAME.finditer(more.group())]
-                spans[1:] = [(m.end() + a, m.end() + b) for a, b in spans[1:]]
+                spans += [n.span("name") for n in _LISTED_NAME.finditer(text, m.end(), more.end())]
         for start, end in spans:
             if not any(p.start < end and start < p.end for p in found):
                 name = text[start:end]
