@@ -27,6 +27,7 @@ from .context import Clause, clauses
 from .facts import find_measurements, period_of
 from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company
 from .patterns import match_rules
+from .places import DATELINE
 from .scorer import Scorer
 from .relations import apply_rules, name_parts
 
@@ -250,6 +251,13 @@ def _grammar_fills(relations: list[Relation], predicates, slot_and_filler, named
     return kept
 
 
+def _is_dateline(sentence: str) -> bool:
+    """Whether ``sentence`` is a wire dateline alone, which the parse keeps apart from the story after it."""
+    sentence = sentence.strip()
+    dateline = DATELINE.match(sentence + " ")  # (a dateline's dash has the story after it)
+    return dateline is not None and dateline.end() == len(sentence)
+
+
 def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) -> tuple[list[Relation], list[Measurement]]:
     """The relations and measurements the named extractors read in ``parsed``."""
     relations, measurements = [], []
@@ -260,6 +268,8 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # guesses for it there give way: a person's employer ("AstraZeneca chief
     # executive Pascal Soriot" after a sentence about Eli Lilly), a product's
     # maker ("a boost for Rivian, as the company brings its R2 SUV to market").
+    # A wire dateline ("SEOUL/FRANKFURT (Reuters) -") says where the reporter was: no relation.
+    relations = [r for r in relations if not _is_dateline(r.evidence.quote)]
     relations = _grammar_fills(relations, _ROLES, lambda r: (r.subject.key, r.object.key))
     relations = _grammar_fills(relations, {"develops"}, lambda r: (r.object.key, r.subject.key))
     # ... and a company's buyer ("Chevron's rival Exxon agreed to buy Pioneer": not Chevron; a

@@ -49,8 +49,9 @@ _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 # "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
 #: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
-#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -"; the group ``place`` is the city in capitals.
-DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?: [A-ZÀ-Þ][A-ZÀ-Þ'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
+#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -"; the group
+#: ``place`` is the city in capitals, or the cities with a slash between them.
+DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
                       r"\s*(?:\([^)\n]*\)\s*)?(?:--|[-–—])(?=\s)", re.M)
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der|do|dos|das|da))*")
@@ -191,9 +192,11 @@ def find_places(text: str) -> Iterator[Place]:
                     i = len(words)
             i += 1
     for m in DATELINE.finditer(text):
-        name = (m.group("place") or "").title()
-        if name in names:
-            found.append(Place(m.start("place"), m.end("place"), m.group("place"), names[name][0], names[name][1]))
+        start = m.start("place")
+        for part in (m.group("place") or "").split("/"):
+            if part.title() in names:
+                found.append(Place(start, start + len(part), part, *names[part.title()]))
+            start += len(part) + 1
     # a US state in the news agencies' abbreviation, after a town: "MOLINE, Ill.", "in Fresno, Calif." (only
     # there: "Miss." and "Mass." are words too)
     for m in _US_STATE_AFTER_TOWN.finditer(text):

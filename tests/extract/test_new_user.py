@@ -318,6 +318,9 @@ def test_a_dateline_is_not_part_of_the_first_sentence(trained_nlp):
                                 "by Danish rival DSV on Wednesday.")
     assert ("DSV", "investsIn", "Schenker") in got
     assert not {r for r in got if "Copenhagen" in r or "COPENHAGEN" in r}
+    _, got = _read(trained_nlp, "OSLO/MUNICH (Reuters) - Norway's Halvard said on Tuesday it would supply cells to Initech.")
+    assert ("Halvard", "supplies", "Initech") in got
+    assert not {r for r in got if "Reuters" in r or "Munich" in r or "Oslo" in r}
 
 
 def test_hyphenated_names_and_brands_that_start_a_sentence(trained_nlp):
