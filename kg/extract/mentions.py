@@ -86,19 +86,8 @@ _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w&-]*\s+){1,7}[A-Z][\w&-]*)\s+\(([A-Z][
 _BASED = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)-(?:based|headquartered)\b")
 _VERSIONED = r"\s+\d+(?:\.\d+)*\b"
 
-# Words the statistical NER tags as names in news text that name no entity.
-NOT_NAMES = {
-    "ai", "agi", "llm", "llms", "ceo", "cfo", "cto", "coo", "api", "roi", "gpu", "gpus", "cmr", "ebitda",
-    "ipo", "etf", "gdp", "suv", "suvs", "ev", "evs", "esg", "saas", "iaas", "paas", "b2b", "b2c", "ar", "vr", "ml", "nlp", "faq",
-    "highlights", "industry insight", "key challenges", "source", "reference", "note", "update",
-    "photo", "file photo", "image", "video", "caption", "courtesy", "advertisement",  # page furniture
-    "shares", "stocks", "rivals", "analysts", "investors", "regulators", "officials",  # capitalised starting a sentence
-    "sales", "revenue", "profit", "profits", "earnings", "orders", "customers", "prices", "demand",
-    "bullish", "bearish", "the road ahead", "final thoughts", "holy grail", "internet", "devops",
-    "artificial general intelligence", "artificial intelligence", "new year", "chinese new year",
-    "gmt", "utc", "est", "edt", "pst", "pdt", "cet", "bst",
-    "usd", "cny", "rmb", "hkd", "eur", "gbp", "jpy", "krw", "inr", "brl", "dkk", "sek", "chf", "aud", "cad", "sgd",
-}
+# Words the statistical NER tags as names in news text that name no entity (words.json).
+NOT_NAMES = frozenset(load_words()["not_names"])
 _LEADING = re.compile(r"^(?:(?:The|In|On|At|As|A|An|For|By|With|And|But|Its|Their|Our|New|Latest|This|That|These|Those|Each|Every|Both|Such|Which|Proprietary|Expanding|Custom|Rival|Rivals|Competitor|Partner|Parent|Former|Chipmaker|Carmaker|Automaker|Drugmaker|Retailer|Lender|Insurer|[A-Z][\w-]*'s)\s+)*")
 _TRAILING = re.compile(r"(?:'s|')$")
 

@@ -354,3 +354,12 @@ def test_a_business_noun_starting_a_sentence_names_nothing(trained_nlp, gazettee
 def test_a_unit_description_in_apposition_to_a_name_makes_no_unit_of_its_own(nlp, gazetteer):
     found = find_mentions(nlp("Acme agreed to buy Globex, its former chip unit, for $4 billion."), gazetteer)
     assert not [f for f in found if f.kind == "description"]
+
+
+@pytest.mark.model
+def test_technical_abbreviations_name_no_entity(trained_nlp, gazetteer):
+    text = ("Halvard ordered six LNG carriers and LFP cells for its plants. Initech's PCR tests and LEO satellites "
+            "sold well, and its capex rose.")
+    names = {f.text for f in find_mentions(trained_nlp(text), gazetteer)}
+    assert "Initech" in names
+    assert not names & {"LNG", "LFP", "PCR", "LEO"}
