@@ -318,9 +318,9 @@ def supply(c: Clause) -> Iterable[Triple]:
         supplier = c.subject(t.start())
         if supplier is None:
             continue
-        to = re.compile(r"\b(?:to|for)\s+$")
+        to = re.compile(r"\b(?<!according )(?:to|for)\s+$")  # ("ships on order, according to X": X is the source)
         for o in c.after(t.end(), "Organization"):
-            if o.key != supplier.key and to.search(doc[max(t.end(), o.start - 8):o.start]) and len(doc[t.end():o.start]) < 120:
+            if o.key != supplier.key and to.search(doc[max(t.end(), o.start - 20):o.start]) and len(doc[t.end():o.start]) < 120:
                 yield supplier, "supplies", o, 0.65
                 break
     # "Google supplies Anthropic with chips", "Lazard advised Orange on the deal"

@@ -386,3 +386,10 @@ def test_a_title_without_a_company_speaks_for_the_company_the_text_is_about(trai
     _, got = _read(trained_nlp, "Kestrel Systems Inc. said orders rose. Kestrel Systems shipped 40 scanners. "
                                 "Chief executive Ana Ruiz said Norvale Chips, its biggest customer, had placed more orders.")
     assert ("Ana Ruiz", "ceoOf", "Kestrel Systems Inc.") in got and ("Ana Ruiz", "ceoOf", "Norvale Chips") not in got
+
+
+def test_the_source_of_a_figure_is_no_customer_and_a_consultancy_is_a_firm(trained_nlp):
+    found, got = _read(trained_nlp, "Halvard Shipping Company, the Geneva-based industry leader, has ordered heavily and has more than "
+                                    "120 ships on order, according to Zorvane, a consultancy. Energy regulator Qarbel approved the plan.")
+    assert {("Zorvane", "Organization"), ("Qarbel", "Organization")} <= found
+    assert not {r for r in got if r[1] == "supplies"}
