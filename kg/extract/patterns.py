@@ -318,6 +318,14 @@ def _name_span(token: Token, common: frozenset[str] = frozenset(), written_lower
 _CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
 
 
+def _titled(token: Token) -> bool:
+    """Whether a job title names the person at ``token`` ("NextDC boss Craig
+    Scroggie", "Craig Scroggie, chief executive"): a person, whatever role a rule wants there."""
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return (before is not None and before._.kg == "Title"
+            or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"} for c in token.children))
+
+
 def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
     """A capitalised word that names something: a proper noun, or a
     capitalised word the tagger took for another part of speech, inside a
@@ -566,7 +574,8 @@ class _Arguments:
             # the statistical model's class gives way to "an organisation does
             # this" (the subject of "acquire", the object of "invest in"), not
             # to a product or person reading, which the roles tell less surely
-            if m.label not in want and m.kind in {"ner", "structure"} and (want[0] == "Organization" or settled):
+            if (m.label not in want and m.kind in {"ner", "structure"} and (want[0] == "Organization" or settled)
+                    and not (m.label == "Person" and _titled(token))):
                 return Found(m.start, m.end, m.text, want[0], m.key, "structure")
             return m
         low = token.lower_

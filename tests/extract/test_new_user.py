@@ -393,3 +393,12 @@ def test_the_source_of_a_figure_is_no_customer_and_a_consultancy_is_a_firm(train
                                     "120 ships on order, according to Zorvane, a consultancy. Energy regulator Qarbel approved the plan.")
     assert {("Zorvane", "Organization"), ("Qarbel", "Organization")} <= found
     assert not {r for r in got if r[1] == "supplies"}
+
+
+def test_a_titled_person_stays_a_person_whatever_role_a_rule_wants(trained_nlp):
+    from kg.extract.mentions import Gazetteer
+
+    text = "Data centre operator Qorvex said on Monday that Qorvex boss Ada Lyle will stay on to run the combined Australian business."
+    ex = extract_article(article_from_text(text, "new.txt"), trained_nlp, Gazetteer([]))
+    labels = {(m.name, m.label) for r in ex.relations for m in (r.subject, r.object)}
+    assert ("Ada Lyle", "Person") in labels and ("Ada Lyle", "Organization") not in labels
