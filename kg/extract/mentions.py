@@ -643,7 +643,7 @@ ROLE_WORDS = (
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
-_PERSON = r"[A-Z][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-Z][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
+_PERSON = r"[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 # "Vela Capital Partners": a name a person does not have
@@ -658,6 +658,11 @@ _ROLE_PATTERNS = (
     (re.compile(rf"\b(?:founded|co-founded|headed|chaired)(?:\s+(?:in|since)\s+\d{{4}})?\s+by\s+(?P<person>{_PERSON})"), "person"),
     # "equity analyst Thomas Chong", "CEO Eddie Wu"
     (re.compile(rf"\b(?:{ROLE_WORDS}),?\s+(?P<person>{_PERSON})\b"), "person"),
+    # "Chief Executive Kwak Noh-jung told analysts": a title starting a sentence, the name
+    # followed by a word in lower case (a title-case headline is no sentence)
+    (re.compile(rf"(?:^|(?<=[.!?\"“] ))(?:Chief\s+[Ee]xecutive(?:\s+[Oo]fficer)?|Chief\s+[A-Za-z]+\s+[Oo]fficer|"
+                rf"Chair(?:man|woman)?|President|Co-?[Ff]ounder|Founder|Co-?[Cc]hief\s+[Ee]xecutive)"
+                rf"\s+(?P<person>{_PERSON})(?=,|\s+[a-z])", re.MULTILINE), "person"),
     # "Amit Walia, who has led Informatica since 2020"
     (re.compile(rf"(?P<person>{_PERSON}),\s+who\s+(?:has\s+|had\s+|also\s+)?(?:led|leads|heads|headed|runs|ran|chairs|chaired|"
                 rf"founded|co-founded|oversees|oversaw|joined)\b"), "person"),

@@ -402,3 +402,12 @@ def test_a_titled_person_stays_a_person_whatever_role_a_rule_wants(trained_nlp):
     ex = extract_article(article_from_text(text, "new.txt"), trained_nlp, Gazetteer([]))
     labels = {(m.name, m.label) for r in ex.relations for m in (r.subject, r.object)}
     assert ("Ada Lyle", "Person") in labels and ("Ada Lyle", "Organization") not in labels
+
+
+def test_a_title_that_starts_a_sentence_names_the_person_after_it(trained_nlp):
+    found, got = _read(trained_nlp, "Chief Executive Says Profits Will Rise\n\nHalvard Energy reported record profit. "
+                                    "Chief Executive Kim Soo-jin told analysts the firm had sold out. "
+                                    "Chief executive Óscar Ruiz Marín said sales were up 10%.")
+    people = {name for name, label in found if label == "Person"}
+    assert {"Kim Soo-jin", "Óscar Ruiz Marín"} <= people
+    assert not {name for name in people if "Says" in name or "Profits" in name}
