@@ -363,3 +363,14 @@ def test_technical_abbreviations_name_no_entity(trained_nlp, gazetteer):
     names = {f.text for f in find_mentions(trained_nlp(text), gazetteer)}
     assert "Initech" in names
     assert not names & {"LNG", "LFP", "PCR", "LEO"}
+
+
+@pytest.mark.model
+def test_a_catalogue_acronym_that_begins_a_longer_name_is_no_mention_of_its_own(trained_nlp):
+    from kg.schema import Entity
+
+    cdc = Entity("cdc", "Centers for Disease Control", "Organization", frozenset({"Centers for Disease Control", "CDC"}))
+    found = {(f.text, f.key) for f in find_mentions(trained_nlp(
+        "NextDC competes with Canberra-based CDC Data Centres. The CDC issued a warning."), Gazetteer([cdc]))}
+    assert ("CDC Data Centres", "CDC Data Centres") in found
+    assert ("CDC", "Centers for Disease Control") in found
