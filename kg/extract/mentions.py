@@ -730,8 +730,8 @@ def _gazetteer_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 
 # "HONG KONG/BASEL, July 8 (Reuters) -", "SEOUL/FRANKFURT (Reuters) -", "TEL AVIV/SAN
-# FRANCISCO --": the capitals of a wire dateline at the start of a line, before its date or agency
-_DATELINE_PLACES = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.' -]*[A-Z.])*)(?=,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d|\()|\s+\([A-Z]|\s+--?\s)",
+# FRANCISCO --", "NEW DELHI:": the capitals of a wire dateline at the start of a line, before its date or agency
+_DATELINE_PLACES = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.' -]*[A-Z.])*)(?=,\s+(?:[A-Z][a-z]{2,8}\.?\s+\d|\()|\s+\([A-Z]|\s+--?\s|:\s)",
                        re.MULTILINE)
 
 

@@ -49,10 +49,10 @@ _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 # "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
 #: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
-#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -"; the group
+#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -", "NEW DELHI:"; the group
 #: ``place`` is the city in capitals, or the cities with a slash between them.
 DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
-                      r"\s*(?:\([^)\n]*\)\s*)?(?:--|[-–—])(?=\s)", re.M)
+                      r"\s*(?:\([^)\n]*\)\s*)?(?:--|[-–—:])(?=\s)", re.M)
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der|do|dos|das|da))*")
 

@@ -247,10 +247,10 @@ def test_a_persons_surname_that_names_a_firm_stays_the_persons():
 
 def test_the_places_of_a_wire_dateline_are_places(nlp, gazetteer):
     text = ("HONG KONG/BASEL, July 8 (Reuters) - Globex has licensed rights to a pill.\nTEL AVIV -- Hooli said it would buy Initech."
-            "\nOSLO/MUNICH (Reuters) - Initech said it would sell a unit.")
+            "\nOSLO/MUNICH (Reuters) - Initech said it would sell a unit.\nNEW DELHI: Hooli said it would hire.")
     found = {(f.text, f.key, f.label) for f in find_mentions(nlp(text), gazetteer)}
     assert {("HONG KONG", "Hong Kong", "Place"), ("BASEL", "Basel", "Place"), ("TEL AVIV", "Tel Aviv", "Place"),
-            ("OSLO", "Oslo", "Place"), ("MUNICH", "Munich", "Place")} <= found
+            ("OSLO", "Oslo", "Place"), ("MUNICH", "Munich", "Place"), ("NEW DELHI", "New Delhi", "Place")} <= found
 
 
 @pytest.mark.model
