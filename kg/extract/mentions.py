@@ -158,8 +158,9 @@ def _wins(c: Found, f: Found) -> bool:
     if c.start <= f.start and f.end <= c.end and lc > lf and pc <= pf + 2:
         return True
     if (f.kind == "name" and c.start == f.start and lc > lf and c.label == f.label == "Organization" and c.kind == "ner"
-            and re.fullmatch(r"[A-Z]{2,5}", f.text) and c.text[lf:lf + 1] == " " and c.text[lf + 1:lf + 2].isupper()):
-        # "CDC Data Centres", "CMA CGM": a catalogue's initials that begin a longer name the model reads as one
+            and c.text[lf:lf + 1] == " " and c.text[lf + 1:lf + 2].isupper() and not TITLE_WORDS.search(c.text[lf:])):
+        # "CDC Data Centres", "CMA CGM", "Lufthansa Technik": a catalogue's name that begins a longer
+        # one the model reads as one organisation (not "AT&T Network Chief Technology Officer X")
         return True
     if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
         return False

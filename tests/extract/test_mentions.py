@@ -374,3 +374,13 @@ def test_a_catalogue_acronym_that_begins_a_longer_name_is_no_mention_of_its_own(
         "NextDC competes with Canberra-based CDC Data Centres. The CDC issued a warning."), Gazetteer([cdc]))}
     assert ("CDC Data Centres", "CDC Data Centres") in found
     assert ("CDC", "Centers for Disease Control") in found
+
+
+@pytest.mark.model
+def test_a_catalogue_name_that_begins_a_units_name_gives_way_to_it(trained_nlp, shipped_gazetteer):
+    found = set()
+    for text in ("National Grid Electricity Transmission said on Monday it had ordered cables.",
+                 "Cellnex Nordics said on Monday it had sold 6,900 towers."):
+        found |= {(f.text, f.label) for f in find_mentions(trained_nlp(text), shipped_gazetteer)}
+    assert {("National Grid Electricity Transmission", "Organization"), ("Cellnex Nordics", "Organization")} <= found
+    assert not {name for name, _ in found if name in {"Electricity Transmission", "Nordics", "Cellnex"}}
