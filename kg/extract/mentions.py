@@ -779,9 +779,11 @@ def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
             start += len(part) + 1
 
 
+_DEMONYM = re.compile(r"\b(" + longest_first(DEMONYMS) + r")\b")
+
+
 def _demonym_mentions(text: str) -> Iterable[Found]:
-    pattern = re.compile(r"\b(" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
-    for m in pattern.finditer(text):
+    for m in _DEMONYM.finditer(text):
         yield Found(m.start(), m.end(), m.group(), "Place", DEMONYMS[m.group()], "demonym")
 
 
