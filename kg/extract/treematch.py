@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDS, LEMMA, MORPH, POS, TAG
+from spacy.attrs import DEP, HEAD, IDS, LEMMA, MORPH, POS, SENT_START, TAG
 from spacy.errors import Errors
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.strings import get_string_id
@@ -62,6 +62,9 @@ def _array_tests(attrs: dict, strings) -> list[_Test] | None:
             tests.append((attr, frozenset({strings.add(value)}), False))
         elif name in _FLAG_ATTRS and isinstance(value, bool):
             tests.append((attr, frozenset({int(value)}), False))
+        elif name == "IS_SENT_START" and isinstance(value, bool):
+            # spaCy's Matcher reads it as SENT_START == 1 (the array holds 1, -1 or 0)
+            tests.append((SENT_START, frozenset({1}), not value))
         elif (name in _STRING_ATTRS and isinstance(value, dict) and value
               and all(k in ("IN", "NOT_IN") and isinstance(v, list) and v and all(isinstance(s, str) for s in v)
                       for k, v in value.items())):
