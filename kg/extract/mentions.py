@@ -16,6 +16,7 @@ Every mention gets a ``key``: the name resolution should file it under.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -130,6 +131,16 @@ def longest_first(words: Iterable[str]) -> str:
     return walk(trie)
 
 
+@functools.lru_cache(maxsize=4)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
+    """The catalogue's names where they stand as words (with a possessive
+    or plural ending); kept for the next build with the same catalogue,
+    which makes its own Gazetteer."""
+    if not names:
+        return None
+    return re.compile(r"(?<![\w-])(" + longest_first(sorted(names)) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])")
+
+
 class Gazetteer:
     """Catalogue names indexed for lookup: exact, then case-insensitive."""
 
@@ -141,9 +152,7 @@ class Gazetteer:
                 self.exact.setdefault(alias, (e.label, e.type))
                 self.folded.setdefault(alias.lower(), (e.label, e.type))
         # Built once here rather than for every article.
-        names = [n for n in self.exact if len(n) > 1]
-        self.pattern = re.compile(r"(?<![\w-])(" + longest_first(names) + r")(?:'s|s)?(?![\w$]|-[A-Z0-9])") \
-            if names else None
+        self.pattern = _names_pattern(frozenset(n for n in self.exact if len(n) > 1))
         #: One-word place names, which can follow a company's name as a unit's ("Vodafone Spain").
         self.places = frozenset(n for n, (_, cls) in self.exact.items() if cls == "Place" and n[:1].isupper() and " " not in n)
 
