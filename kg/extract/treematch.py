@@ -14,8 +14,10 @@ prunes what follows it. The order is still spaCy's: patterns in the order
 added, sentences in the order of their first token that some node's test
 passes, each pattern's matches in increasing token order.
 
-A node test the arrays cannot answer (``"_"``, ``"REGEX"``, comparisons,
-``"OP"`` ...) goes to a spaCy ``Matcher``. The operators that look at the
+A ``"REGEX"`` on a string or a comparison on ``"LENGTH"``, which spaCy's
+Matcher makes with a Python call per token, is decided here once per
+distinct value of the attribute. A node test the arrays cannot answer
+(``"_"``, ``"OP"`` ...) goes to a spaCy ``Matcher``. The operators that look at the
 sentence (``.``, ``;``, ``.*``, ``;*``: spaCy climbs to the root for each
 token it asks about) and ``<`` are read here from the heads, with spaCy's
 meaning; the others are spaCy's own (``DependencyMatcher._ops``). Each
@@ -26,6 +28,9 @@ checks it as spaCy does.
 from __future__ import annotations
 
 import json
+import operator
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.attrs import DEP, HEAD, IDS, LEMMA, MORPH, POS, SENT_START, TAG
@@ -49,12 +54,39 @@ _ANNOTATED = {TAG: "tagger", POS: "morphologizer or tagger+attribute_ruler", MOR
 
 _Test = tuple[int, frozenset[int], bool]  # (attribute id, value ids, whether a token passes when its value is *not* one)
 
+#: spaCy's Matcher's comparisons
+_COMPARISONS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
-def _array_tests(attrs: dict, strings) -> list[_Test] | None:
+
+@dataclass(frozen=True)
+class _Check:
+    """A test of a token's value that is no set of values: ``"REGEX"`` on
+    a string attribute (searched in the value's string, as spaCy's Matcher
+    does) or a comparison on a number. Each value is decided once, the first
+    time a document has it."""
+
+    attr: int
+    op: str
+    operand: str | int | float
+    decided: dict[int, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __call__(self, column: np.ndarray, strings) -> np.ndarray:
+        """Which tokens pass, given their values of the attribute."""
+        values, where = np.unique(column, return_inverse=True)
+        return np.array([self._passes(value, strings) for value in values.tolist()], dtype=bool)[where]
+
+    def _passes(self, value: int, strings) -> bool:
+        if value not in self.decided:
+            self.decided[value] = (re.search(self.operand, strings[value]) is not None if self.op == "REGEX"
+                                   else _COMPARISONS[self.op](value, self.operand))
+        return self.decided[value]
+
+
+def _array_tests(attrs: dict, strings) -> list[_Test | _Check] | None:
     """A node's token test as tests on attribute arrays, or None when it
     needs spaCy's Matcher. A string is compared by the id spaCy's Matcher
     gives it (``StringStore.add`` for a value, ``get_string_id`` in a set)."""
-    tests: list[_Test] = []
+    tests: list[_Test | _Check] = []
     for name, value in attrs.items():
         name = name.upper() if isinstance(name, str) else name
         attr = IDS.get("ORTH" if name == "TEXT" else name)
@@ -69,6 +101,11 @@ def _array_tests(attrs: dict, strings) -> list[_Test] | None:
               and all(k in ("IN", "NOT_IN") and isinstance(v, list) and v and all(isinstance(s, str) for s in v)
                       for k, v in value.items())):
             tests += [(attr, frozenset(get_string_id(s) for s in v), k == "NOT_IN") for k, v in value.items()]
+        elif name in _STRING_ATTRS and isinstance(value, dict) and list(value) == ["REGEX"] and isinstance(value["REGEX"], str):
+            tests.append(_Check(attr, "REGEX", value["REGEX"]))
+        elif (name == "LENGTH" and isinstance(value, dict) and value
+              and all(k in _COMPARISONS and isinstance(v, int | float) and not isinstance(v, bool) for k, v in value.items())):
+            tests += [_Check(attr, k, v) for k, v in value.items()]
         else:
             return None
     return tests
@@ -77,20 +114,25 @@ def _array_tests(attrs: dict, strings) -> list[_Test] | None:
 class _Tests:
     """Every array test of the nodes, run on a document in a few array
     operations: per attribute, where each token's value sits among the
-    values the tests name, then per node, whether all its tests pass."""
+    values the tests name (and which values pass the checks), then per
+    node, whether all its tests pass."""
 
-    def __init__(self, nodes: dict[str, list[_Test]]):
-        tests = sorted({t for node in nodes.values() for t in node}, key=lambda t: (t[0], sorted(t[1]), t[2]))
-        self.attrs = sorted({attr for attr, _, _ in tests})
-        number = {t: n for n, t in enumerate(tests)}
-        #: per attribute: the sorted values its tests name, and which test each value passes
+    def __init__(self, nodes: dict[str, list[_Test | _Check]]):
+        everything = {t for node in nodes.values() for t in node}
+        tests = sorted((t for t in everything if not isinstance(t, _Check)), key=lambda t: (t[0], sorted(t[1]), t[2]))
+        checks = sorted((t for t in everything if isinstance(t, _Check)), key=lambda c: (c.attr, c.op, repr(c.operand)))
+        self.attrs = sorted({attr for attr, _, _ in tests} | {c.attr for c in checks})
+        column = {attr: k for k, attr in enumerate(self.attrs)}
+        number = {t: n for n, t in enumerate([*tests, *checks])}  # the tests' columns, then the checks'
+        #: per attribute that sets test: its column, the sorted values its tests name, and which test each value passes
         self.tables = []
-        for attr in self.attrs:
+        for attr in sorted({attr for attr, _, _ in tests}):
             mine = [t for t in tests if t[0] == attr]
             values = sorted(set().union(*(ids for _, ids, _ in mine)))
             member = np.array([[v in ids for _, ids, _ in mine] for v in values], dtype=bool)
-            self.tables.append((np.array(values, dtype=np.uint64), member))
-        self.negated = np.array([negated for _, _, negated in tests], dtype=bool)
+            self.tables.append((column[attr], np.array(values, dtype=np.uint64), member))
+        self.checks = [(column[c.attr], c) for c in checks]
+        self.negated = np.array([negated for _, _, negated in tests] + [False] * len(checks), dtype=bool)
         #: nodes grouped by their number of tests: (node keys, test numbers, one row per node)
         self.groups = []
         for size in sorted({len(node) for node in nodes.values()}):
@@ -103,9 +145,11 @@ class _Tests:
         n = len(doc)
         columns = doc.to_array(self.attrs).reshape(n, len(self.attrs)) if self.attrs else np.zeros((n, 0), np.uint64)
         blocks = []
-        for column, (values, member) in zip(columns.T, self.tables):
+        for k, values, member in self.tables:
+            column = columns[:, k]
             at = np.searchsorted(values, column).clip(max=len(values) - 1)
             blocks.append(member[at] & (values[at] == column)[:, None])
+        blocks += [check(columns[:, k], doc.vocab.strings)[:, None] for k, check in self.checks]
         passed = (np.concatenate(blocks, axis=1) if blocks else np.zeros((n, 0), bool)) ^ self.negated
         keys, masks = [], []
         for group, numbers in self.groups:
@@ -124,7 +168,7 @@ class TreeMatcher:
         self._spacy = DependencyMatcher(vocab)
         #: key id -> [(node keys, (left node index, operator) per node after the first)]
         self._patterns: dict[int, list[tuple[tuple[str, ...], tuple[tuple[int, str], ...]]]] = {}
-        self._nodes: dict[str, list[_Test]] = {}  # node key -> its tests on arrays
+        self._nodes: dict[str, list[_Test | _Check]] = {}  # node key -> its tests on arrays
         self._tests: _Tests | None = None  # made from _nodes when first needed
         self._others = Matcher(vocab)  # node key -> its test, for the nodes the arrays cannot test
         self._other_keys: set[str] = set()

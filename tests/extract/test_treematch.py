@@ -22,12 +22,14 @@ TESTS = [
     {"LOWER": {"IN": ["the", "a", "its"]}},
     {"LEMMA": {"NOT_IN": ["be", "have"]}, "POS": "VERB"},
     {"TEXT": "and"},
-    {"IS_TITLE": True, "IS_SENT_START": False},  # (the second is spaCy's Matcher's)
+    {"IS_TITLE": True, "IS_SENT_START": False},  # (spaCy's Matcher reads the second as SENT_START == 1)
+    {"IS_SENT_START": True, "TAG": {"REGEX": "^NN"}},
     {"LIKE_NUM": True},
     {"ENT_TYPE": "Organization"},
     {"_": {"kg": "Organization"}},
     {"LOWER": {"REGEX": "^a"}},
     {"LENGTH": {">=": 5}},
+    {"LENGTH": {"<": 4, "!=": 2}},
     {"LEMMA": {"IN": ["acquire", "buy"]}, "DEP": {"NOT_IN": ["ROOT"]}},
 ]
 
