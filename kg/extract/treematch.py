@@ -19,8 +19,8 @@ Matcher makes with a Python call per token, is decided here once per
 distinct value of the attribute. A node test the arrays cannot answer
 (``"_"``, ``"OP"`` ...) goes to a spaCy ``Matcher``. The operators that look at the
 sentence (``.``, ``;``, ``.*``, ``;*``: spaCy climbs to the root for each
-token it asks about) and ``<`` are read here from the heads, with spaCy's
-meaning; the others are spaCy's own (``DependencyMatcher._ops``). Each
+token it asks about), ``<`` and ``>`` are read here from the heads, with
+spaCy's meaning; the others are spaCy's own (``DependencyMatcher._ops``). Each
 pattern is also added to the spaCy matcher kept beside this one, which
 checks it as spaCy does.
 """
@@ -240,6 +240,11 @@ class TreeMatcher:
                 break
             roots = further
         root, head = roots.tolist(), head.tolist()
+        # each token's children, in increasing order (spaCy's Token.children, without a Token per child)
+        children: list[list[int]] = [[] for _ in head]
+        for i, h in enumerate(head):
+            if h != i:
+                children[h].append(i)
         # trees in the order of their first token that some node's test passes
         rank: dict[int, int] = {}
         for i in matched:
@@ -261,6 +266,8 @@ class TreeMatcher:
                 return related[i, op]
             if op == "<":
                 found = [head[i]] if head[i] != i else []
+            elif op == ">":
+                found = children[i]
             elif op in (".", ";", ".*", ";*"):
                 first, last = sentence(i)
                 if op == ".":
