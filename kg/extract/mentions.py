@@ -713,7 +713,8 @@ _ROLE_PATTERNS = (
     (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
     # "head of resources research at Morgans"
-    (re.compile(rf"\b(?:(?i:{ROLE_WORDS})(?:\s+of(?:\s+[a-z][\w-]*){{1,3}})?\s+at|(?i:(?:{ROLE_WORDS})\s+of))"
+    # (the lookahead, what both alternatives begin with, rules out most places with one try instead of two)
+    (re.compile(rf"\b(?=(?i:{ROLE_WORDS}))(?:(?i:{ROLE_WORDS})(?:\s+of(?:\s+[a-z][\w-]*){{1,3}})?\s+at|(?i:(?:{ROLE_WORDS})\s+of))"
                 rf"\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&-]*){{0,3}})"), "org"),
 )
 
