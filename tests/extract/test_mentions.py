@@ -384,3 +384,14 @@ def test_a_catalogue_name_that_begins_a_units_name_gives_way_to_it(trained_nlp, 
         found |= {(f.text, f.label) for f in find_mentions(trained_nlp(text), shipped_gazetteer)}
     assert {("National Grid Electricity Transmission", "Organization"), ("Cellnex Nordics", "Organization")} <= found
     assert not {name for name, _ in found if name in {"Electricity Transmission", "Nordics", "Cellnex"}}
+
+
+def test_catalogue_names_are_found_whole_longest_first_with_their_endings():
+    from kg.schema import Entity
+
+    gaz = Gazetteer([Entity("acme", "Acme Group", "Organization", frozenset({"Acme Group", "Acme"})),
+                     Entity("acme-x", "Acme X", "Product", frozenset({"Acme X"}))])
+    text = "Acme Group's unit, Acmes and Acme-based firms grew; Acme-X1, xAcme and Acme$ name none; Acme X sold, Acme Xs too."
+    found = [(text[start:end], text[start:full]) for start, end, full in gaz.names.finditer(text)]
+    assert found == [("Acme Group", "Acme Group's"), ("Acme", "Acmes"), ("Acme", "Acme"), ("Acme X", "Acme X"),
+                     ("Acme X", "Acme Xs")]
