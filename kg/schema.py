@@ -122,6 +122,7 @@ def plain_decimal(value: Decimal) -> Decimal:
 _LATIN_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 #: The longest readable part of an entity's local name; a longer name is cut and hashed.
 _MAX_SLUG = 80
+_SLUG_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _folded(name: str) -> str:
@@ -167,7 +168,7 @@ def slugify(name: str) -> str:
     folded = _folded(name)
     # Every character a hyphen stands for is punctuation unless it tells names apart.
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    lossy = any(_tells_names_apart(ch) and not re.fullmatch(r"[a-z0-9]", ch) for ch in folded)
+    lossy = any(_tells_names_apart(ch) for ch in folded if ch not in _SLUG_CHARACTERS)
     if lossy or len(slug) > _MAX_SLUG:
         readable = slug[:_MAX_SLUG].strip("-")
         slug = "-".join(part for part in (readable, stable_id(name_characters(name), length=8)) if part)
