@@ -129,6 +129,8 @@ def _folded(name: str) -> str:
     """``name`` lower-cased (casefold) and decomposed, without the accents of
     Latin letters ("é" is "e"); the marks of other scripts stay, for there
     they are letters (Devanagari vowel signs)."""
+    if name.isascii():  # (most names: nothing to decompose)
+        return name.lower()
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", name.casefold()).translate(_LATIN_LETTERS):
         if unicodedata.category(ch).startswith("M") and out and out[-1].isascii():
