@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import IS_LOWER, LOWER
 from spacy.tokens import Doc, Span
 
 from ..schema import Entity
@@ -622,7 +623,9 @@ _NER_CLASSES = {"ORG": "Organization", "PERSON": "Person", "GPE": "Place", "LOC"
 def lower_case_words(doc: Doc) -> frozenset[str]:
     """The words the article writes in lower case somewhere: a capitalised
     one of them is a word, not a name."""
-    return frozenset(t.lower_ for t in doc if t.is_lower)
+    # (read from the token arrays: a Token object per word cost more than the rest of this)
+    flags = doc.to_array([IS_LOWER, LOWER])
+    return frozenset(doc.vocab.strings[h] for h in set(flags[flags[:, 0] == 1, 1].tolist()))
 
 
 def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[str]) -> Iterable[Found]:
