@@ -336,16 +336,25 @@ def load_catalogue(path: str | Path | None = None) -> list[Entity]:
     True
     """
     path = Path(path or TRIPLES_DIR / "catalogue.ttl")
+    stat = path.stat()
+    return list(_catalogue_entities(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _catalogue_entities(path: str, mtime_ns: int, size: int) -> tuple[Entity, ...]:
+    """The catalogue file's entities, read again only when the file changes (its
+    modification time and size are part of the key): a notebook, the server or a
+    benchmark builds many times with one catalogue."""
     wanted = {str(RDF.type): 0, str(RDFS.label): 1, str(SKOS.altLabel): 2, str(KG.wikidata): 3}
     nodes: dict[str, tuple[list[str], ...]] = {}
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-    for triple in ox.parse(path=str(path), format=fmt):
+    fmt = ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    for triple in ox.parse(path=path, format=fmt):
         if triple.predicate.value in wanted:
             values = nodes.setdefault(triple.subject.value, ([], [], [], []))
             values[wanted[triple.predicate.value]].append(triple.object.value)
     entities = {node: _entity(*values) for node, values in nodes.items()}
     # a catalogue entry's label is one of the names it is found by
-    return [replace(e, aliases=e.aliases | {e.label}) for _, e in sorted(entities.items()) if e is not None]
+    return tuple(replace(e, aliases=e.aliases | {e.label}) for _, e in sorted(entities.items()) if e is not None)
 
 
 def _entity(types: Iterable[str], labels: Iterable[str], alt_labels: Iterable[str], qids: Iterable[str]) -> Entity | None:

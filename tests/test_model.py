@@ -218,6 +218,18 @@ def test_catalogue_from_given_file(tmp_path):
                                         frozenset({"Q1"}))]
 
 
+
+def test_a_changed_catalogue_file_is_read_again(tmp_path):
+    head = ("@prefix kg: <https://w3id.org/kg-news/ontology#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
+    p = tmp_path / "cat.ttl"
+    p.write_text(head + '<https://w3id.org/kg-news/entity/acme> a kg:Organization ; rdfs:label "Acme Corp" .\n')
+    assert [e.label for e in load_catalogue(p)] == ["Acme Corp"]
+    assert load_catalogue(p) == load_catalogue(p)
+    p.write_text(head + '<https://w3id.org/kg-news/entity/globex> a kg:Organization ; rdfs:label "Globex Holdings" .\n')
+    assert [e.label for e in load_catalogue(p)] == ["Globex Holdings"]
+
+
 # ---------------------------------------------------------------- records
 
 def test_read_records_round_trip(small_graph):
