@@ -6,7 +6,7 @@ graph of each set, every gold row counted.
 - the tune half, whose texts and errors the rules were developed on;
 - the five articles with an empty entity catalogue: what the rules find
   without knowing any name in advance;
-- the five rounds of invented development articles in tests/data/invented.
+- the six rounds of invented development articles in tests/data/invented.
 
 The floors sit a little under the scores measured when they were set. The
 check half reaches the issue's goals for relations (0.45) and facts (0.50:
@@ -77,8 +77,8 @@ def test_check_half_floors(news):
     articles, entities, relations, facts = (result.articles, result.entities.f1, result.relations.f1,
                                             result.facts_lenient.f1)
     assert articles == 8
-    assert entities >= 0.73
-    assert relations >= 0.48
+    assert entities >= 0.77
+    assert relations >= 0.52
     assert facts >= 0.50
 
 
@@ -100,7 +100,7 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
 
 @pytest.mark.parametrize("round_, floors", [("round1", (0.90, 0.65, 0.84)), ("round2", (0.84, 0.62, 0.74)),
                                            ("round3", (0.89, 0.63, 0.82)), ("round4", (0.92, 0.61, 0.76)),
-                                           ("round5", (0.84, 0.52, 0.72))])
+                                           ("round5", (0.89, 0.55, 0.72)), ("round6", (0.88, 0.58, 0.54))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
