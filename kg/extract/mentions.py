@@ -437,10 +437,17 @@ _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:dom
 # "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent",
 # "By Ada Lyle and Bo Chen", "Reporting by Ada Lyle; Editing by Bo Chen", a photo credit "REUTERS/Ada Lyle",
 # "Photo: Ada Lyle/AFP via Getty Images", "(Photograph: Sebastián Lyle/AFP)"
-_PERSON_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?(?:[ -][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?){1,2}"
+# ("Joost de Graaf", "Sophie van den Berg": the particles of Dutch, German and Romance surnames)
+_PERSON_NAME = (r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?"
+                r"(?:[ -](?:(?:van|von|de|der|den|da|di|du|del|la|le) )*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?){1,2}")
+# a byline ("By A and B in Madrid"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP")
+# and a signed line ("A, Aviation Editor | 24 Nov 2026")
 _BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
-                     rf"(?P<people>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)[ \t]*(?:[|,;–—-].*)?$"
-                     rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)/(?P<credit>{_PERSON_NAME})\b"
+                     rf"(?P<people>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)"
+                     rf"(?:[ \t]+in[ \t]+[A-Z][\w'. -]*)?[ \t]*(?:[|,;–—-].*)?$"
+                     rf"|^[ \t]*(?P<signed>{_PERSON_NAME}),[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}"
+                     rf"(?:Editor|Correspondent|Reporter|Writer|Columnist|Contributor)[ \t]*(?:[|,;–—-].*)?$"
+                     rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)(?:[ \t]+Photo)?/(?P<credit>{_PERSON_NAME})\b"
                      rf"|\b(?:Photo(?:graph)?|Image|Picture)(?:[ \t]+by)?[ \t]*:?[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/", re.MULTILINE)
 
 
@@ -531,7 +538,7 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
-        group = next(g for g in ("people", "credit", "photo") if m.group(g))
+        group = next(g for g in ("people", "signed", "credit", "photo") if m.group(g))
         for person in re.finditer(_PERSON_NAME, m.group(group)):
             if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", person.group(), re.IGNORECASE):
                 continue

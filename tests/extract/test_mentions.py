@@ -395,3 +395,11 @@ def test_catalogue_names_are_found_whole_longest_first_with_their_endings():
     found = [(text[start:end], text[start:full]) for start, end, full in gaz.names.finditer(text)]
     assert found == [("Acme Group", "Acme Group's"), ("Acme", "Acmes"), ("Acme", "Acme"), ("Acme X", "Acme X"),
                      ("Acme X", "Acme Xs")]
+
+
+def test_bylines_signed_lines_and_photo_credits_name_people(nlp, gazetteer):
+    text = ("Globex sales rise\n\nBy Ada Lyle in Madrid\nUpdated 3 hours ago\n\nA worker walks past. (AP Photo/Cara Dunn, File)"
+            "\n\nJens Lund, Aviation Editor | 24 Nov 2026, 11:05 IST\n\nA trader works. Photo: Joost de Graaf/Reuters\n\n"
+            "Globex said sales rose.")
+    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
+    assert {"Ada Lyle", "Cara Dunn", "Jens Lund", "Joost de Graaf"} <= people
