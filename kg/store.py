@@ -45,13 +45,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, Graph, Literal  # noqa: F401 - RDFS and KG serve the doctests
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .model import KG, PREFIXES, TRIPLES_DIR, bind_prefixes  # noqa: F401
 
@@ -150,8 +151,14 @@ def append_ntriples(triples: Graph | Iterable[tuple], out: BinaryIO) -> None:
     streaming write, where lines may repeat (a set of triples loaded from
     the file has each once). Each line is the one rdflib's N-Triples
     serialiser writes for the triple."""
-    for triple in triples:
-        out.write(_nt_row(triple).encode())
+    for subject, predicate, obj in triples:
+        out.write(f"{_nt_term(subject)} {_nt_term(predicate)} {_nt_term(obj)} .\n".encode())
+
+
+@lru_cache(maxsize=1 << 16)  # the same predicates, classes and entities come back in every article's triples
+def _nt_term(term) -> str:
+    """A term as rdflib's N-Triples serialiser writes it (its ``_nt_row``, a term at a time)."""
+    return _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
 
 
 #: rdflib format name (:data:`FORMATS`) -> Oxigraph's
