@@ -145,17 +145,20 @@ class EntityRule:
     lowercase_names: bool = False
 
 
-def _expand(value, words: dict[str, list[str]], where: str):
+def _expand(value, words: dict[str, list[str]], where: str, seen: tuple[str, ...] = ()):
     """Replace every ``"$name"`` string in a pattern by the word list of that name
-    (inside a list, by its words: ``["brand", "$product_range_nouns"]``)."""
+    (inside a list, by its words: ``["brand", "$product_range_nouns"]``; a word
+    list may name others in turn)."""
     if _is_word_list(value):  # (not the "$--" sibling operator)
         if value[1:] not in words:
             raise ValueError(f"{where}: no word list {value!r} (known: {', '.join(sorted(words))})")
-        return list(words[value[1:]])
+        if value in seen:
+            raise ValueError(f"{where}: word list {value!r} names itself")
+        return _expand(list(words[value[1:]]), words, where, (*seen, value))
     if isinstance(value, dict):
-        return {k: _expand(v, words, where) for k, v in value.items()}
+        return {k: _expand(v, words, where, seen) for k, v in value.items()}
     if isinstance(value, list):
-        return [w for v in value for w in (_expand(v, words, where) if _is_word_list(v) else [_expand(v, words, where)])]
+        return [w for v in value for w in (_expand(v, words, where, seen) if _is_word_list(v) else [_expand(v, words, where, seen)])]
     return value
 
 

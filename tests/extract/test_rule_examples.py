@@ -35,7 +35,10 @@ def test_every_rule_has_positive_and_negative_examples(rule):
      r"bad.json: rule x.bad: no word list '\$nouns'"),
     ("{}", '"patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": "buy"}}]], "facts": [["investment", "buyer v", "v"]]',
      r"rule x.bad: role 'buyer v': no argument finder 'buyer' \(known: actor, agent"),
-], ids=["unknown word list", "unknown finder"])
+    ('{"verbs": ["buy", "$verbs"]}',
+     '"patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": {"IN": "$verbs"}}}]], "yields": [["investsIn", "subject v", "v"]]',
+     r"bad.json: rule x.bad: word list '\$verbs' names itself"),
+], ids=["unknown word list", "unknown finder", "word list naming itself"])
 def test_a_malformed_rule_is_named(tmp_path, words, rule, message):
     from kg.extract.patterns import RuleSet
 
@@ -43,6 +46,17 @@ def test_a_malformed_rule_is_named(tmp_path, words, rule, message):
     (tmp_path / "bad.json").write_text(f'{{"rules": [{{"id": "x.bad", {rule}, "examples": []}}]}}', encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         RuleSet(tmp_path)
+
+
+def test_a_word_list_may_name_other_lists(tmp_path):
+    from kg.extract.patterns import RuleSet
+
+    words = '{"deal_nouns": ["deal", "$unit_nouns"], "unit_nouns": ["unit", "arm"], "titles": {}}'
+    (tmp_path / "words.json").write_text(words, encoding="utf-8")
+    (tmp_path / "r.json").write_text('{"rules": [{"id": "x.deal", "patterns": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": '
+                                     '{"LEMMA": {"NOT_IN": "$deal_nouns"}}}]], "yields": [["investsIn", "subject v", "v"]], '
+                                     '"examples": []}]}', encoding="utf-8")
+    assert RuleSet(tmp_path).get("x.deal").patterns[0][0]["RIGHT_ATTRS"]["LEMMA"] == {"NOT_IN": ["deal", "unit", "arm"]}
 
 
 class _About:
