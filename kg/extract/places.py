@@ -57,7 +57,7 @@ DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?:[ /][A-ZÀ-Þ][
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der|do|dos|das|da))*")
 
 
-_REGION_KINDS = {"State", "Province", "Country", "Nation"}
+_REGION_KINDS = {"State", "Province", "Country", "Nation", "Two-tier county"}
 _FIRST_LEVEL_KINDS = {"Region", "Autonomous region", "Autonomous community", "Land", "Prefecture", "Voivodship",
                       "Metropolitan region", "Special administrative region", "Municipality"}
 # what pycountry writes after a region's name: another name in brackets, China's "Sheng" (province), "Shi" (city)...

@@ -403,3 +403,8 @@ def test_bylines_signed_lines_and_photo_credits_name_people(nlp, gazetteer):
             "Globex said sales rose.")
     people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
     assert {"Ada Lyle", "Cara Dunn", "Jens Lund", "Joost de Graaf"} <= people
+
+
+def test_english_counties_are_places(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex will land the cable in Lincolnshire and build a converter station in Suffolk.")
+    assert {("Lincolnshire", "Place"), ("Suffolk", "Place")} <= found
