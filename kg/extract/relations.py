@@ -306,6 +306,8 @@ _SUPPLY = re.compile(
     r"\b(?:suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|ship(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
+# the client after a supply word ("ships on order, according to X": X is the source)
+_TO = re.compile(r"\b(?<!according )(?:to|for)\s+$")
 _RELIANCE = re.compile(r"\b(?:reliance|dependence|relying|depending|reliant|dependent)\s+on\s+|\b(?=\w+\s+reliance\b)", re.IGNORECASE)
 
 
@@ -318,9 +320,8 @@ def supply(c: Clause) -> Iterable[Triple]:
         supplier = c.subject(t.start())
         if supplier is None:
             continue
-        to = re.compile(r"\b(?<!according )(?:to|for)\s+$")  # ("ships on order, according to X": X is the source)
         for o in c.after(t.end(), "Organization"):
-            if o.key != supplier.key and to.search(doc[max(t.end(), o.start - 20):o.start]) and len(doc[t.end():o.start]) < 120:
+            if o.key != supplier.key and _TO.search(doc[max(t.end(), o.start - 20):o.start]) and len(doc[t.end():o.start]) < 120:
                 yield supplier, "supplies", o, 0.65
                 break
     # "Google supplies Anthropic with chips", "Lazard advised Orange on the deal"
