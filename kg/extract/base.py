@@ -48,6 +48,11 @@ class Parsed:
     clauses: list[Clause]
     year: int | None
 
+    @property
+    def text(self) -> str:
+        """The text ``doc`` was parsed from."""
+        return self.article.clean or self.article.text
+
     def evidence(self, clause: Clause, extractor: str, confidence: float, rule: str = "") -> Evidence:
         start, end = self.article.raw_span(clause.sent.start_char, clause.sent.end_char)
         quote = " ".join(self.article.text[start:end].split())
@@ -118,7 +123,7 @@ class PatternRelations:
 
     def __call__(self, parsed: Parsed) -> Iterable[Relation | Measurement]:
         context = _Context(parsed.clauses)
-        relations, numbers = match_rules(parsed.doc, parsed.mentions, context)
+        relations, numbers = match_rules(parsed.doc, parsed.mentions, context, text=parsed.text)
         for m in relations:
             clause = context.clause(m.sentence)
             yield Relation(parsed.mention(m.subject), m.relation, parsed.mention(m.object),
@@ -208,7 +213,7 @@ def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer, doc: Do
     ``nlp.pipe``); without it the text is parsed here."""
     text = article.clean or article.text
     doc = nlp(text) if doc is None else doc
-    found = find_mentions(doc, gazetteer)
+    found = find_mentions(doc, gazetteer, text)
     main = main_company(found)
     cls = list(clauses(doc, found, main, text))
     # Carry what a sentence names to the sentences after it: the topic just

@@ -865,12 +865,13 @@ def main_company(found: list[Found]) -> str | None:
     return max(counts, key=lambda k: (counts[k], -order[k]))
 
 
-def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
+def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Found]:
     """All mentions in ``doc``, sorted, without overlaps.
 
-    Works on ``doc.text``; uses ``doc.ents`` when the pipeline has NER.
+    Works on ``doc.text`` (``text``, where the caller has it: spaCy joins it
+    from every token on each access); uses ``doc.ents`` when the pipeline has NER.
     """
-    text = doc.text
+    text = doc.text if text is None else text
     written_lower = lower_case_words(doc)
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
@@ -900,7 +901,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer) -> list[Found]:
     # kg/extract/rules/entities.json); imported here since the rule
     # interpreter itself builds on this module's Found
     from .patterns import find_entities
-    for cand in find_entities(doc, mentions, written_lower=written_lower):
+    for cand in find_entities(doc, mentions, written_lower=written_lower, text=text):
         mentions.add(cand)
     for cand in list(_repeated_names(text, mentions, gaz)):
         mentions.add(cand)

@@ -348,18 +348,18 @@ _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
 
 
 def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
-                  written_lower: frozenset[str] | None = None) -> list[Found]:
+                  written_lower: frozenset[str] | None = None, text: str | None = None) -> list[Found]:
     """Mentions of organisations (or other classes) that the entity rules
     find from structure, for proper nouns no other source named: the
     subject of "acquire", the name after "shares of", a name in apposition
     with "the ... maker". A mention the statistical model gave another class
     takes the rule's class. ``written_lower`` is :func:`lower_case_words`
-    of ``doc`` where the caller has it already."""
+    of ``doc`` and ``text`` its text where the caller has them already."""
     rules = rules or load_rules()
     if not rules.entity_rules or not doc.has_annotation("DEP"):
         return []  # the rules read a dependency parse; a blank pipeline has none
     _, matcher, _ = rules.matchers(doc.vocab)
-    text = doc.text
+    text = doc.text if text is None else text
     written_lower = lower_case_words(doc) if written_lower is None else written_lower
     out: list[Found] = []
     taken: set[int] = set()  # the characters ``out`` covers
@@ -867,9 +867,10 @@ def match_relations(doc: Doc, found: list[Found], context, rules: RuleSet | None
 
 
 def match_rules(doc: Doc, found: list[Found], context,
-                rules: RuleSet | None = None) -> tuple[list[Match], list[FactMatch]]:
+                rules: RuleSet | None = None, text: str | None = None) -> tuple[list[Match], list[FactMatch]]:
     """Every relation and every owned number the rules read in ``doc``
-    whose mentions are ``found``.
+    whose mentions are ``found``. ``text`` is ``doc.text`` where the caller
+    has it (spaCy joins it from every token on each access).
 
     ``context`` answers two questions the words alone cannot:
     ``about(offset)``, the company the text is about at that point (for
@@ -878,6 +879,7 @@ def match_rules(doc: Doc, found: list[Found], context,
     rules = rules or load_rules()
     if not doc.has_annotation("DEP"):
         return [], []  # the rules read a dependency parse; a blank pipeline has none
+    text = doc.text if text is None else text
     merged = _merged(doc, found, rules)
     matcher, _, _ = rules.matchers(doc.vocab)
     args = _Arguments(merged, found, context, rules.common_nouns, rules.people_nouns, rules.counterpart_nouns, rules.group_nouns)
@@ -914,7 +916,7 @@ def match_rules(doc: Doc, found: list[Found], context,
             if amount is None:
                 continue
             value, unit, start = amount
-            if metric == "stake" and _MARKET_SHARE_AFTER.match(token.doc.text, token.idx + len(token.text)):
+            if metric == "stake" and _MARKET_SHARE_AFTER.match(text, token.idx + len(token.text)):
                 continue  # "holds a 30% market share": a share of a market, no stake
             for s in args.resolve(whose, nodes, ("Organization",)):
                 if s.label == "Organization":

@@ -63,9 +63,14 @@ def _listed(c: Clause, start: int, labels=("Organization",), limit: int = 80) ->
 def _near_trigger(c: Clause, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
     """The cue words of ``pattern`` in the sentence, but not inside a name
     ("Quistor Partners", "Star Alliance" cue no partnership)."""
-    names = [f for f in c.orgs() if f.kind not in {"anaphor", "description"}]
+    names = None  # read at the first cue: most sentences have none
     for m in pattern.finditer(c.doc_text, c.sent.start_char, c.sent.end_char):
-        if m.end() == m.start() or not any(f.start <= m.start() and m.end() <= f.end for f in names):
+        if m.end() == m.start():
+            yield m
+            continue
+        if names is None:
+            names = [f for f in c.orgs() if f.kind not in {"anaphor", "description"}]
+        if not any(f.start <= m.start() and m.end() <= f.end for f in names):
             yield m
 
 

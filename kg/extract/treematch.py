@@ -239,12 +239,12 @@ class TreeMatcher:
             if np.array_equal(further, roots):
                 break
             roots = further
+        # each token's children, in increasing order (spaCy's Token.children, without a Token per child):
+        # by_head[child_start[i]:child_start[i + 1]], read only for the tokens a pattern asks (a list per token cost more)
+        by_head = np.argsort(head, kind="stable")
+        child_start = np.searchsorted(head[by_head], np.arange(len(doc) + 1)).tolist()
+        by_head = by_head.tolist()
         root, head = roots.tolist(), head.tolist()
-        # each token's children, in increasing order (spaCy's Token.children, without a Token per child)
-        children: list[list[int]] = [[] for _ in head]
-        for i, h in enumerate(head):
-            if h != i:
-                children[h].append(i)
         # trees in the order of their first token that some node's test passes
         rank: dict[int, int] = {}
         for i in matched:
@@ -267,7 +267,7 @@ class TreeMatcher:
             if op == "<":
                 found = [head[i]] if head[i] != i else []
             elif op == ">":
-                found = children[i]
+                found = [child for child in by_head[child_start[i]:child_start[i + 1]] if child != i]
             elif op in (".", ";", ".*", ";*"):
                 first, last = sentence(i)
                 if op == ".":
