@@ -241,6 +241,11 @@ def _wins(c: Found, f: Found) -> bool:
         # "CDC Data Centres", "CMA CGM", "Lufthansa Technik": a catalogue's name that begins a longer
         # one the model reads as one organisation (not "AT&T Network Chief Technology Officer X")
         return True
+    if (c.kind == "ner" and c.label == "Organization" and f.label == "Place" and f.end == c.end and f.start > c.start
+            and len(c.text[:f.start - c.start].split()) >= 2):
+        # "Coca-Cola Beverages Africa", "Volkswagen Group China": a company's name that ends in the
+        # region it serves (not "Tesla Shanghai", a firm and its city)
+        return True
     if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
         return False
     return (pc, -lc) < (pf, -lf)

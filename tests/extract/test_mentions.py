@@ -408,3 +408,11 @@ def test_bylines_signed_lines_and_photo_credits_name_people(nlp, gazetteer):
 def test_english_counties_are_places(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex will land the cable in Lincolnshire and build a converter station in Suffolk.")
     assert {("Lincolnshire", "Place"), ("Suffolk", "Place")} <= found
+
+
+@pytest.mark.model
+def test_a_company_name_that_ends_in_the_region_it_serves_is_one_name(trained_nlp, shipped_gazetteer):
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Hana Financial agreed to buy Orion Life Insurance Korea for $1.5 billion."), shipped_gazetteer)}
+    assert ("Orion Life Insurance Korea", "Organization") in found
+    assert not any(label == "Place" for _, label in found)
