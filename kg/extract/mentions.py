@@ -445,15 +445,21 @@ _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:dom
 # ("Joost de Graaf", "Sophie van den Berg": the particles of Dutch, German and Romance surnames)
 _PERSON_NAME = (r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?"
                 r"(?:[ -](?:(?:van|von|de|der|den|da|di|du|del|la|le) )*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?){1,2}")
-# a byline ("By A and B in Madrid"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP")
-# and a signed line ("A, Aviation Editor | 24 Nov 2026")
+#: words that name a section of a news site ("Business News"), never a person
+_SECTION_WORDS = frozenset(load_words()["section_words"])
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# a byline ("By A and B in Madrid"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP"),
+# a signed line ("A, Aviation Editor | 24 Nov 2026") and names alone on the line above the date
+# ("A and B" over "Wed 16 Sep 2026 08.30 BST", "A" over "Amsterdam · Mar 3, 2026")
 _BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
                      rf"(?P<people>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)"
                      rf"(?:[ \t]+in[ \t]+[A-Z][\w'. -]*)?[ \t]*(?:[|,;–—-].*)?$"
                      rf"|^[ \t]*(?P<signed>{_PERSON_NAME}),[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}"
                      rf"(?:Editor|Correspondent|Reporter|Writer|Columnist|Contributor)[ \t]*(?:[|,;–—-].*)?$"
                      rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)(?:[ \t]+Photo)?/(?P<credit>{_PERSON_NAME})\b"
-                     rf"|\b(?:Photo(?:graph)?|Image|Picture)(?:[ \t]+by)?[ \t]*:?[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/", re.MULTILINE)
+                     rf"|\b(?:Photo(?:graph)?|Image|Picture)(?:[ \t]+by)?[ \t]*:?[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
+                     rf"|^[ \t]*(?P<above_date>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)[ \t]*\n"
+                     rf"(?=[^\n]{{0,40}}?\b(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}})\b)", re.MULTILINE)
 
 
 # Infrastructure for AI under its many names ("computing and AI
@@ -543,10 +549,13 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
-        group = next(g for g in ("people", "signed", "credit", "photo") if m.group(g))
+        group = next(g for g in ("people", "signed", "credit", "photo", "above_date") if m.group(g))
         for person in re.finditer(_PERSON_NAME, m.group(group)):
             if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", person.group(), re.IGNORECASE):
                 continue
+            if group == "above_date" and (_is_place(person.group()) or any(
+                    w.lower() in _SECTION_WORDS or w.lower() in NOT_NAMES for w in person.group().split())):
+                continue  # with no "By" before them: "World News", "New York" over a date are no names
             start = m.start(group) + person.start()
             yield Found(start, start + len(person.group()), person.group(), "Person", person.group(), "pattern")
 

@@ -405,6 +405,14 @@ def test_bylines_signed_lines_and_photo_credits_name_people(nlp, gazetteer):
     assert {"Ada Lyle", "Cara Dunn", "Jens Lund", "Joost de Graaf"} <= people
 
 
+def test_names_alone_on_the_line_above_the_date_are_the_byline(nlp, gazetteer):
+    text = ("Globex sales rise\n\nAda Lyle and Bo Chen\nWed 16 Sep 2026 08.30 BST\n\nGlobex said sales rose.\n\n"
+            "Cara van den Dunn\nMadrid · Mar 3, 2026, 14:22 CET\n\nWorld News\nMar 4, 2026\n\nNew York\n5 May 2026\n\n"
+            "Jens Lund\nGlobex said.")
+    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
+    assert people == {"Ada Lyle", "Bo Chen", "Cara van den Dunn"}
+
+
 def test_english_counties_are_places(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex will land the cable in Lincolnshire and build a converter station in Suffolk.")
     assert {("Lincolnshire", "Place"), ("Suffolk", "Place")} <= found
