@@ -478,8 +478,9 @@ _FACILITY_PLACE = re.compile(
 )
 
 
-# "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name.
-_PRODUCT_NAME = r"[A-Z][\w-]*(?:\s[A-Z0-9][\w.-]*)?"
+# "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name ("Pull&Bear": an
+# ampersand between two capitals joins them).
+_PRODUCT_NAME = r"[A-Z][\w-]*(?:&[A-Z][\w-]*)?(?:\s[A-Z0-9][\w.-]*)?"
 _NOUN_THEN_PRODUCT = re.compile(
     r"\b(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
     r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"

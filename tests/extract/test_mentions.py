@@ -413,6 +413,11 @@ def test_names_alone_on_the_line_above_the_date_are_the_byline(nlp, gazetteer):
     assert people == {"Ada Lyle", "Bo Chen", "Cara van den Dunn"}
 
 
+def test_an_ampersand_between_capitals_joins_a_brand_name(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Sales rose 9%, said Globex, the owner of Fenwick, Tarn&Vale and Brisk.")
+    assert {("Fenwick", "Product"), ("Tarn&Vale", "Product"), ("Brisk", "Product")} <= found
+
+
 def test_english_counties_are_places(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex will land the cable in Lincolnshire and build a converter station in Suffolk.")
     assert {("Lincolnshire", "Place"), ("Suffolk", "Place")} <= found
