@@ -322,11 +322,17 @@ _CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calen
 
 
 def _titled(token: Token) -> bool:
-    """Whether a job title names the person at ``token`` ("NextDC boss Craig
-    Scroggie", "Craig Scroggie, chief executive"): a person, whatever role a rule wants there."""
+    """Whether a job title or a noun only a person is ("billionaire", "tycoon") names the
+    person at ``token`` ("NextDC boss Craig Scroggie", "Craig Scroggie, chief executive",
+    "controlled by billionaire Ravi Jaipuria"): a person, whatever role a rule wants there."""
     before = token.doc[token.i - 1] if token.i > 0 else None
     return (before is not None and before._.kg == "Title"
-            or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"} for c in token.children))
+            or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"}
+                   or c.lower_ in _PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"} for c in token.children))
+
+
+#: nouns that only a person is ("billionaire Ravi Jaipuria")
+_PERSON_DESCRIPTORS = frozenset(load_words()["person_descriptor_nouns"])
 
 
 def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:

@@ -404,6 +404,13 @@ def test_a_titled_person_stays_a_person_whatever_role_a_rule_wants(trained_nlp):
     assert ("Ada Lyle", "Person") in labels and ("Ada Lyle", "Organization") not in labels
 
 
+def test_a_noun_only_a_person_is_keeps_the_name_a_person(trained_nlp):
+    found, got = _read(trained_nlp, "Halvard Bottling, controlled by billionaire Ada Lyle, plans to double its sales. "
+                                    "Qorvex, backed by tycoon Bo Chen, bought Initech.")
+    assert {("Ada Lyle", "Person"), ("Bo Chen", "Person")} <= found
+    assert not {r for r in got if r[1] == "subsidiaryOf" and r[2] in {"Ada Lyle", "Bo Chen"}}
+
+
 def test_a_title_that_starts_a_sentence_names_the_person_after_it(trained_nlp):
     found, got = _read(trained_nlp, "Chief Executive Says Profits Will Rise\n\nHalvard Energy reported record profit. "
                                     "Chief Executive Kim Soo-jin told analysts the firm had sold out. "
