@@ -568,18 +568,29 @@ def fill_summary(store: ox.Store) -> None:
     the bulk loader a chunk at a time. Oxigraph runs an update in one
     transaction, through which the whole graph is read: at 10,000 articles
     the update held several hundred MB more than its queries do, and took
-    minutes longer."""
+    minutes longer. An aggregate grouped by the relation (``?p``) is run
+    one relation at a time: it then holds one relation's edges at once, not
+    the graph's (at 10,000 articles 40–45 MB less, in the same time)."""
     prologue, statements = _summary_inserts()
     inserts = [_SUMMARY_INSERT.match(statement) for statement in statements]
     if not all(inserts):
         raise ValueError("an INSERT of the summary update is not INSERT { GRAPH <summary> { ... } } WHERE { ... }")
     graph = ox.NamedNode(SUMMARY_GRAPH)
     store.remove_graph(graph)  # (not summary.ru's DROP: in a copy of a store Oxigraph's DROP GRAPH leaves its triples)
+    relations = [row[0] for row in store.query(f"{prologue}SELECT DISTINCT ?p WHERE {{ ?statement rdf:predicate ?p }}")]
     for template, where in (insert.groups() for insert in inserts):
-        triples = iter(store.query(f"{prologue}CONSTRUCT {{{template}}}\nWHERE {{{where}}}"))
-        while chunk := [ox.Quad(t.subject, t.predicate, t.object, graph) for t in itertools.islice(triples, _SUMMARY_CHUNK)]:
-            store.bulk_extend(chunk)
+        # (the first WHERE of the clause is its inner SELECT's, where a VALUES binds ?p before the aggregate)
+        parts = ([where.replace("WHERE {", f"WHERE {{ VALUES ?p {{ {relation} }}", 1) for relation in relations]
+                 if _BY_RELATION.search(where) else [where])
+        for part in parts:
+            triples = iter(store.query(f"{prologue}CONSTRUCT {{{template}}}\nWHERE {{{part}}}"))
+            while chunk := [ox.Quad(t.subject, t.predicate, t.object, graph) for t in itertools.islice(triples, _SUMMARY_CHUNK)]:
+                store.bulk_extend(chunk)
         _give_back_freed_memory()  # the query's
+
+
+#: A summary query grouped by the relation of a statement
+_BY_RELATION = re.compile(r"\bGROUP BY\b[^\n]*\?p\b")
 
 
 def has_summary(source: Graph | Store) -> bool:

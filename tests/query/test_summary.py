@@ -161,3 +161,28 @@ def _ntriples(path, quads):
     ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], output=str(path),
                  format=ox.RdfFormat.N_TRIPLES)
     return path
+
+
+def _summary_graph(store: ox.Store):
+    from rdflib import Graph
+
+    lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+                    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)))
+    return Graph().parse(data=lines, format="nt")
+
+
+def test_the_summary_filled_a_query_and_a_relation_at_a_time_is_what_the_update_gives():
+    from kg.store import fill_summary, ontology_path
+
+    def loaded() -> ox.Store:
+        store = ox.Store()
+        store.load(path=str(NEWS), format=ox.RdfFormat.TRIG)
+        store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+        return store
+
+    filled, updated = loaded(), loaded()
+    fill_summary(filled)
+    updated.update(summary_update())
+    edges = _summary_graph(filled)
+    assert len(edges) > 1000
+    assert isomorphic(edges, _summary_graph(updated))
