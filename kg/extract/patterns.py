@@ -73,7 +73,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.attrs import DEP, TAG
+from spacy.attrs import DEP, IS_LOWER, LEMMA, ORTH, TAG
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -551,7 +551,9 @@ class _Arguments:
         self.doc, self.found, self.context, self.common, self.people = doc, found, context, common, people
         self.counterparts, self.groups = counterparts, groups
         # the words the article writes in lower case somewhere
-        self.common_words = frozenset(w for t in doc if t.is_lower for w in (t.text, t.lemma_))
+        # (read from the token arrays: a Token object per word cost more)
+        words = doc.to_array([IS_LOWER, ORTH, LEMMA])
+        self.common_words = frozenset(doc.vocab.strings[h] for h in set(words[words[:, 0] == 1, 1:].ravel().tolist()))
         # the investments in companies the rules have read so far, in the
         # text's order ("the deal" points back to the last)
         self.deals: list[Match] = []
