@@ -16,6 +16,7 @@ Every mention gets a ``key``: the name resolution should file it under.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from bisect import bisect_right
@@ -72,6 +73,8 @@ _MODEL_NAME = re.compile(
     r"|[A-Z][A-Za-z]*(?:-[A-Za-z0-9.]*[A-Za-z0-9])+)(?![\w-])"
 )
 _NOT_MODEL = re.compile(r"^(?:[QH][1-4]|FY\d+|G\d+|COVID-19|[A-Z]\d|\d.*|[A-Z][a-z]+-(?:based|listed|owned|backed|led|made|related|driven|focused|level|year|term|scale|stage|grade|facing|first|like|style|free|wide|native)|Year-.*)$")
+# "RM3.0 billion", "Rs40": a currency symbol in letters before a number is money, not a model
+_MONEY = re.compile(rf"^(?:{'|'.join(re.escape(s) for s in load_words()['currency_symbols'] if s[:1].isalpha())})\.?\d")
 # A capitalised name followed by a noun that says it is a product.
 # ("the Zephyr X5 electric SUV": words.json's product_modifiers may stand between)
 _PRODUCT_MODIFIERS = "|".join(re.escape(w) for w in load_words()["product_modifiers"])
@@ -360,7 +363,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         yield Found(start, end, text[start:end], "Organization", text[start:end], "pattern")
     for m in _MODEL_NAME.finditer(text):
         name = m.group(1)
-        if _NOT_MODEL.match(name) or gaz.lookup(name) and gaz.lookup(name)[1] != "Product":
+        if _NOT_MODEL.match(name) or _MONEY.match(name) or gaz.lookup(name) and gaz.lookup(name)[1] != "Product":
             continue
         has_digit = any(c.isdigit() for c in name)
         family = gaz.lookup(name.split("-")[0])
@@ -445,20 +448,25 @@ _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:dom
 # ("Joost de Graaf", "Sophie van den Berg": the particles of Dutch, German and Romance surnames)
 _PERSON_NAME = (r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?"
                 r"(?:[ -](?:(?:van|von|de|der|den|da|di|du|del|la|le) )*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[a-z]+)?){1,2}")
+# a name in a byline may be in capitals ("By ADA LYLE")
+_BYLINE_NAME = rf"(?:{_PERSON_NAME}|[A-Z]{{2,}}(?:[ -][A-Z]{{2,}}){{1,2}}\b)"
+_BYLINE_NAMES = rf"{_BYLINE_NAME}(?:(?:,?[ \t]+and[ \t]+|,[ \t]+){_BYLINE_NAME})*"
 #: words that name a section of a news site ("Business News"), never a person
 _SECTION_WORDS = frozenset(load_words()["section_words"])
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-# a byline ("By A and B in Madrid"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP"),
-# a signed line ("A, Aviation Editor | 24 Nov 2026") and names alone on the line above the date
-# ("A and B" over "Wed 16 Sep 2026 08.30 BST", "A" over "Amsterdam · Mar 3, 2026")
-_BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+[Bb]y|Reference|Author|Reporting\s+by|Edited\s+by)[ \t]*:?[ \t]*"
-                     rf"(?P<people>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)"
-                     rf"(?:[ \t]+in[ \t]+[A-Z][\w'. -]*)?[ \t]*(?:[|,;–—-].*)?$"
-                     rf"|^[ \t]*(?P<signed>{_PERSON_NAME}),[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}"
-                     rf"(?:Editor|Correspondent|Reporter|Writer|Columnist|Contributor)[ \t]*(?:[|,;–—-].*)?$"
+# a byline ("By A and B in Madrid", "(Reporting by A; Additional reporting by B in Brussels; Editing by C)",
+# "Media contact: A"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP", "© A/Bloomberg",
+# "Credit: A/PA Wire"), a signed line ("A, Aviation Editor | 24 Nov 2026", "A, Nikkei staff writer") and
+# names alone on the line above the date ("A and B" over "Wed 16 Sep 2026 08.30 BST", "A in London"
+# over "Published March 24 2026")
+_BYLINE = re.compile(rf"(?:^[ \t]*\(?|[;(][ \t]*)(?:By|Written\s+[Bb]y|Reference|Author|(?:Additional\s+)?[Rr]eporting\s+by|"
+                     rf"Edit(?:ed|ing)\s+by|Writing\s+by|(?:Media\s+)?[Cc]ontact)[ \t]*:?[ \t]*"
+                     rf"(?P<people>{_BYLINE_NAMES})(?=[ \t]*(?:[|,;)–—-]|\bin\b|$))"
+                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME}),[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}"
+                     rf"(?i:(?:staff[ \t]+)?(?:editor|correspondent|reporter|writer|columnist|contributor))[ \t]*(?:[|,;–—-].*)?$"
                      rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)(?:[ \t]+Photo)?/(?P<credit>{_PERSON_NAME})\b"
-                     rf"|\b(?:Photo(?:graph)?|Image|Picture)(?:[ \t]+by)?[ \t]*:?[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
-                     rf"|^[ \t]*(?P<above_date>{_PERSON_NAME}(?:(?:,[ \t]+|[ \t]+and[ \t]+){_PERSON_NAME})*)[ \t]*\n"
+                     rf"|(?:©|\b(?:Photo(?:graph)?|Image|Picture|Credit)(?:[ \t]+by)?[ \t]*:?)[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
+                     rf"|^[ \t]*(?P<above_date>{_BYLINE_NAMES})(?:[ \t]+in[ \t]+[A-Z][\w'. -]*)?[ \t]*\n"
                      rf"(?=[^\n]{{0,40}}?\b(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}})\b)", re.MULTILINE)
 
 
@@ -523,12 +531,16 @@ def _maker_models(text: str, found: list[Found]) -> Iterable[Found]:
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
 
 
+#: "in May", "on Monday": the model does not always tag them as dates
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
+
+
 def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _FACILITY_PLACE.finditer(text):
         for pm in re.finditer(r"[A-Z][\w]+(?:\s[A-Z][\w]+)?", m.group("places")):
             known = gaz.lookup(pm.group())
-            if known and known[1] != "Place":
-                continue
+            if known and known[1] != "Place" or pm.group().split()[0].lower() in CALENDAR_WORDS:
+                continue  # ("restarted its plant in January")
             start = m.start("places") + pm.start()
             yield Found(start, start + len(pm.group()), pm.group(), "Place", known[0] if known else pm.group(), "pattern")
 
@@ -551,14 +563,15 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
         group = next(g for g in ("people", "signed", "credit", "photo", "above_date") if m.group(g))
-        for person in re.finditer(_PERSON_NAME, m.group(group)):
-            if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent", person.group(), re.IGNORECASE):
+        for person in re.finditer(_BYLINE_NAME, m.group(group)):
+            name = person.group().title() if person.group().isupper() else person.group()
+            if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|relations|group", name, re.IGNORECASE):
                 continue
-            if group == "above_date" and (_is_place(person.group()) or any(
-                    w.lower() in _SECTION_WORDS or w.lower() in NOT_NAMES for w in person.group().split())):
+            if group == "above_date" and (_is_place(name) or any(
+                    w.lower() in _SECTION_WORDS or w.lower() in NOT_NAMES for w in name.split())):
                 continue  # with no "By" before them: "World News", "New York" over a date are no names
             start = m.start(group) + person.start()
-            yield Found(start, start + len(person.group()), person.group(), "Person", person.group(), "pattern")
+            yield Found(start, start + len(person.group()), person.group(), "Person", name, "pattern")
 
 
 def _description_mentions(text: str, found: list[Found], main: str | None, gaz: Gazetteer) -> Iterable[Found]:
@@ -734,6 +747,8 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
                     or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words
+            if label == "Person" and all(w in _HONORIFIC_WORDS for w in words):
+                continue  # "Tan Sri Dr" before a name the model cut off
             if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
                 label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name
             if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^[A-Z]\.$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
@@ -753,6 +768,7 @@ ROLE_WORDS = (
 )
 _PERSON = r"[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
+_HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 # "Vela Capital Partners": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")

@@ -63,7 +63,6 @@ also takes a lower-case word at ``name`` as the whole name (a generic drug's).
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from bisect import bisect_right
@@ -79,7 +78,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
+from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
 from .treematch import TreeMatcher
 from .words import load_words
 
@@ -317,8 +316,6 @@ def _name_span(token: Token, common: frozenset[str] = frozenset(), written_lower
     return doc[start:end]
 
 
-# "in May", "on Monday": the model does not always tag them as dates
-_CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
 
 
 def _titled(token: Token) -> bool:
@@ -342,7 +339,7 @@ def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
     writes it in lower case (``common_words``: "Cartier owner X", not
     "Chip maker X" in an article about chips)."""
     if (not token.text[:1].isupper() or token.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}
-            or token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES):
+            or token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES):
         return False
     return token.pos_ == "PROPN" or token.pos_ in {"NOUN", "ADJ"} and not token.is_stop and (
         not token.is_sent_start or common_words and not {token.lower_, token.lemma_.lower()} & common_words)
@@ -382,7 +379,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
             # that a possessive marks as a name ("Wing's chief executive")
             possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
             lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
-            if token.lower_ in _CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
+            if token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
                     token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
                 continue
             span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns, written_lower)

@@ -86,6 +86,8 @@ def test_dated_percent_takes_the_day(extract):
     ("SEK 5 billion", "5000000000", "SEK"),
     ("3 trillion won", "3000000000000", "KRW"),
     ("₹2,000", "2000", "INR"),
+    ("RM26.1 billion", "26100000000", "MYR"),
+    ("Rp 4.5 trillion", "4500000000000", "IDR"),
     ("5 billion all told", "5000000000", ""),
 ])
 def test_currencies_come_from_iso_4217_and_the_symbol_list(text, value, unit):

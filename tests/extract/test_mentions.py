@@ -418,6 +418,24 @@ def test_an_ampersand_between_capitals_joins_a_brand_name(nlp, gazetteer):
     assert {("Fenwick", "Product"), ("Tarn&Vale", "Product"), ("Brisk", "Product")} <= found
 
 
+def test_wire_credit_lines_photo_credits_and_capitalised_bylines_name_people(nlp, gazetteer):
+    text = ("By DEVIN MARSH\n\nGlobex sales rise\n\nADA LYLE, Nikkei staff writer\n\nBy Cara Dunn, Travel Correspondent, "
+            "and Jens Lund\n\nBy: Bo Chen, Senior Writer\n\nBy Priya Nair, Our Bureau\n\nA worker walks past © Eli Moss/Bloomberg"
+            "\n\nThe port at dawn. Credit: Ian Ross/PA Wire\n\nGlobex said sales rose.\n\n(Reporting by Lena Brunner; "
+            "Additional reporting by Tobias Kern in Brussels; Editing by Matt Corr)\n\nMedia contact: Nurul Aina, Group "
+            "Corporate Communications, Globex")
+    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
+    assert people == {"Devin Marsh", "Ada Lyle", "Cara Dunn", "Jens Lund", "Bo Chen", "Priya Nair", "Eli Moss", "Ian Ross",
+                      "Lena Brunner", "Tobias Kern", "Matt Corr", "Nurul Aina"}
+
+
+def test_money_in_ringgit_is_no_model_a_month_no_place_and_an_honorific_no_person(trained_nlp, gazetteer):
+    text = ("Globex will pay RM3.0 billion for the stake. It restarted its plant in January. "
+            "Tan Sri Dr Ahmad Zaki Rahman, Globex's chairman, backed the deal.")
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(text), gazetteer)}
+    assert not {f for f in found if f[0] in {"RM3.0", "January", "Tan Sri Dr", "Tan Sri"}}
+
+
 def test_english_counties_are_places(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex will land the cable in Lincolnshire and build a converter station in Suffolk.")
     assert {("Lincolnshire", "Place"), ("Suffolk", "Place")} <= found
