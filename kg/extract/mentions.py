@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.attrs import IS_LOWER, LOWER
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ..schema import Entity
@@ -531,6 +532,23 @@ def _maker_models(text: str, found: list[Found]) -> Iterable[Found]:
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
 
 
+# "the Wodgina lithium mine", "Fincantieri's Monfalcone yard": a named site is a place (SCHEMA.md); not
+# a plant or a terminal, as often called after the firm that runs it ("a Cementos Pacasmayo plant")
+_SITE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s(?:de|del|da|do)?\s?[A-Z][\w'’-]+){0,2})\s+"
+                   r"(?:[a-z][\w-]*\s+){0,3}?(?:" + "|".join(load_words()["site_nouns"]) + r")s?\b")
+
+
+def _named_sites(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _SITE.finditer(text):
+        lead = _LEADING.match(m.group("name")).end()  # ("The", "Its")
+        name, start = m.group("name")[lead:], m.start("name") + lead
+        known = gaz.lookup(name) if name else None
+        if (not name or known and known[1] != "Place" or name.lower() in NOT_NAMES or name in DEMONYMS
+                or name.lower() in STOP_WORDS or name.split()[0].lower() in CALENDAR_WORDS or _NOT_MODEL.match(name)):
+            continue
+        yield Found(start, start + len(name), name, "Place", known[0] if known else name, "pattern")
+
+
 #: "in May", "on Monday": the model does not always tag them as dates
 CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
 
@@ -906,7 +924,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     written_lower = lower_case_words(doc)
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
-               _product_list_mentions(text, gaz), _facility_places(text, gaz), _noun_then_products(text, gaz),
+               _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:

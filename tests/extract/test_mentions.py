@@ -436,6 +436,13 @@ def test_money_in_ringgit_is_no_model_a_month_no_place_and_an_honorific_no_perso
     assert not {f for f in found if f[0] in {"RM3.0", "January", "Tan Sri Dr", "Tan Sri"}}
 
 
+def test_a_named_mine_refinery_or_yard_is_a_place_a_firms_plant_is_not(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex bought half of the Korrin lithium mine. The ship will be built at "
+                                     "Initech's Valmora yard. A Halvard Cement plant shut. The mine reopened.")
+    assert {("Korrin", "Place"), ("Valmora", "Place")} <= found
+    assert not {f for f in found if f[1] == "Place" and f[0] in {"Halvard Cement", "Halvard", "The"}}
+
+
 def test_english_counties_are_places(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex will land the cable in Lincolnshire and build a converter station in Suffolk.")
     assert {("Lincolnshire", "Place"), ("Suffolk", "Place")} <= found
