@@ -48,6 +48,7 @@ ANAPHOR_NOUNS = "|".join(load_words()["anaphor_nouns"])
 #: ("Chief Technology Officer", "EVP")
 TITLE_WORDS = re.compile(r"\b(?:Chief|Officer|President|Vice|Executive|Director|EVP|SVP|CEO|CFO|CTO|COO)\b")
 _ORG_SUFFIX = "|".join(load_words()["org_suffixes"])
+_LONE_SUFFIX = re.compile(rf"(?:{_ORG_SUFFIX}|LP|LLP)")
 # (an initialism keeps its last full stop: "U.S. Steel")
 _CAP = r"[A-Z](?:[\w&'-]|\.(?=\w))*(?:(?<=\.[A-Z])\.)?"
 # "Competition and Markets Authority", "Food and Drug Administration": "and"
@@ -534,7 +535,7 @@ def _maker_models(text: str, found: list[Found]) -> Iterable[Found]:
 
 # "the Wodgina lithium mine", "Fincantieri's Monfalcone yard": a named site is a place (SCHEMA.md); not
 # a plant or a terminal, as often called after the firm that runs it ("a Cementos Pacasmayo plant")
-_SITE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s(?:de|del|da|do)?\s?[A-Z][\w'’-]+){0,2})\s+"
+_SITE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*(?:\s(?:de|del|da|do)?\s?[A-Z][\w-]+){0,2})\s+"
                    r"(?:[a-z][\w-]*\s+){0,3}?(?:" + "|".join(load_words()["site_nouns"]) + r")s?\b")
 
 
@@ -733,6 +734,7 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
         name = span.text
         words = name.split()
         if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT"
+                or _LONE_SUFFIX.fullmatch(name)  # "LP" of "Bloomberg LP", "Corporation" of "McDonald's Corporation"
                 or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
             continue
         known = gaz.lookup(name)

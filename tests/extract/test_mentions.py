@@ -441,6 +441,15 @@ def test_a_named_mine_refinery_or_yard_is_a_place_a_firms_plant_is_not(nlp, gaze
                                      "Initech's Valmora yard. A Halvard Cement plant shut. The mine reopened.")
     assert {("Korrin", "Place"), ("Valmora", "Place")} <= found
     assert not {f for f in found if f[1] == "Place" and f[0] in {"Halvard Cement", "Halvard", "The"}}
+    assert ("Korrin", "Place") in mentions(nlp, gazetteer, "It will hit Globex Cobalt's Korrin mine.")
+
+
+@pytest.mark.model
+def test_a_legal_suffix_alone_is_no_organisation(trained_nlp, shipped_gazetteer):
+    found = {f.text for f in find_mentions(trained_nlp(
+        "Bloomberg LP, the parent of Bloomberg News, competes with LSEG. Westlife signed a deal with McDonald's "
+        "Corporation. McDonald's said sales rose."), shipped_gazetteer)}
+    assert not found & {"LP", "Corporation"}
 
 
 def test_english_counties_are_places(nlp, gazetteer):
