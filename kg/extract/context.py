@@ -287,12 +287,14 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
     lead: Found | None = None
     lead_text = ""
     previous: Found | None = None
+    previous_paragraph = -1  # the paragraph of the sentence ``previous`` is the subject of
     heading = header = ""
     line_span = None
     for sent in doc.sents:
         sentence = text[sent.start_char:sent.end_char]  # (Span.text joins the tokens)
         if not sentence.strip():
             continue
+        paragraph = bisect_right(paragraph_ends, sent.start_char)
         ms = [f for f in by_start[bisect_left(starts, sent.start_char):bisect_right(starts, sent.end_char)]
               if f.end <= sent.end_char]
         # "the company", "the drugmaker": the company the text was just
@@ -311,7 +313,10 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
                 # "Alibaba CEO Wu said the company ...", "X said Y will do the work in Z, where the firm
                 # runs a plant": the subject of the nearest clause the description is in, else the first name
                 f.key = next((o.key for o in reversed(named) if _subject_above(doc, o, f)), named[0].key)
-            elif previous is not None and previous.key.split()[0] != main.key.split()[0]:
+            elif (previous is not None and previous.key.split()[0] != main.key.split()[0]
+                  and previous_paragraph == paragraph):
+                # (a description that opens a paragraph is the article's company again, not the
+                # last paragraph's adviser or analyst: "J.P. Morgan advised X. || The group runs ...")
                 f.key = previous.key
             f.key = _placed_antecedent(text, f, found, homes, main)
         span = _line_at(text, newlines, sent.start_char)
@@ -334,14 +339,14 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
             in_cell = by_start[bisect_left(starts, cell_start):bisect_left(starts, cell_start + len(first_cell) + 1)]
             row = next((f for f in in_cell if f.label == "Organization"), None)
         clause = Clause(sent, ms, main, lead if is_bullet else None, lead_text if is_bullet else "", row, previous, country,
-                        heading, header if line != header else "", bisect_right(paragraph_ends, sent.start_char),
+                        heading, header if line != header else "", paragraph,
                         doc_text=text)
         yield clause
         subject = clause.subject()
         token = clause.token(subject) if subject is not None else None
         if (subject is not None and not is_bullet and not heading_line and token is not None
                 and (_in_subject(token) or token.i < sent.root.i or sent.root.pos_ not in {"VERB", "AUX"})):
-            previous = subject  # only what the subject phrase names, and not a heading's
+            previous, previous_paragraph = subject, paragraph  # only what the subject phrase names, and not a heading's
         if line.rstrip().endswith(":") and sentence.rstrip().endswith(":"):
             lead, lead_text = subject, sentence
         elif not is_bullet and line and not line.endswith(":"):

@@ -411,6 +411,14 @@ def test_a_noun_only_a_person_is_keeps_the_name_a_person(trained_nlp):
     assert not {r for r in got if r[1] == "subsidiaryOf" and r[2] in {"Ada Lyle", "Bo Chen"}}
 
 
+def test_a_description_that_opens_a_paragraph_is_the_articles_company_not_the_last_adviser(trained_nlp):
+    found, got = _read(trained_nlp, "Halvard Health agreed to buy Korrin Clinics. Initech Securities acted as financial adviser "
+                                    "to Halvard Health.\n\nThe Oslo-based group operates more than 80 hospitals. For 2025 it "
+                                    "reported higher revenue.\n\nIts largest shareholder is Globex, with 32.9%.")
+    assert ("Globex", "investsIn", "Halvard Health") in got
+    assert not {r for r in got if r[0] == "Initech Securities" and r[1] == "headquarteredIn"}
+
+
 def test_a_title_that_starts_a_sentence_names_the_person_after_it(trained_nlp):
     found, got = _read(trained_nlp, "Chief Executive Says Profits Will Rise\n\nHalvard Energy reported record profit. "
                                     "Chief Executive Kim Soo-jin told analysts the firm had sold out. "
