@@ -650,7 +650,11 @@ class _Arguments:
         while verb.dep_ in {"xcomp", "conj", "aux"} and verb.head.i != verb.i:
             verb = verb.head
         if verb.dep_ in {"ccomp", "advcl"}:
-            above = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+            reporting = verb.head
+            # "X is buying ... and said it has ordered": the reporting verb shares the subject of the verb it is joined to
+            while reporting.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in reporting.children):
+                reporting = reporting.head
+            above = next((c for c in reporting.children if c.dep_ == "nsubj"), None)
             if above is not None and above._.kg_mention is not None:
                 return self.mention(above)
         return self.main(token)

@@ -419,6 +419,13 @@ def test_a_description_that_opens_a_paragraph_is_the_articles_company_not_the_la
     assert not {r for r in got if r[0] == "Initech Securities" and r[1] == "headquarteredIn"}
 
 
+def test_it_after_and_said_is_the_subject_of_the_verb_said_is_joined_to(trained_nlp):
+    found, got = _read(trained_nlp, "Globex Airways hired Ada Lyle in 2020. Halvard Rentals is now buying cheaper hybrid "
+                                    "models, and said it has ordered 60,000 vehicles from Initech and Qorvex this year.")
+    assert {("Initech", "supplies", "Halvard Rentals"), ("Qorvex", "supplies", "Halvard Rentals")} <= got
+    assert not {r for r in got if r[2] == "Globex Airways" and r[1] == "supplies"}
+
+
 def test_a_title_that_starts_a_sentence_names_the_person_after_it(trained_nlp):
     found, got = _read(trained_nlp, "Chief Executive Says Profits Will Rise\n\nHalvard Energy reported record profit. "
                                     "Chief Executive Kim Soo-jin told analysts the firm had sold out. "
