@@ -77,7 +77,7 @@ def test_check_half_floors(news):
     articles, entities, relations, facts = (result.articles, result.entities.f1, result.relations.f1,
                                             result.facts_lenient.f1)
     assert articles == 8
-    assert entities >= 0.77
+    assert entities >= 0.78
     assert relations >= 0.52
     assert facts >= 0.50
 
@@ -99,8 +99,9 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
 
 
 @pytest.mark.parametrize("round_, floors", [("round1", (0.90, 0.65, 0.84)), ("round2", (0.84, 0.62, 0.74)),
-                                           ("round3", (0.89, 0.63, 0.82)), ("round4", (0.92, 0.61, 0.76)),
-                                           ("round5", (0.89, 0.55, 0.72)), ("round6", (0.88, 0.58, 0.54))])
+                                           ("round3", (0.89, 0.63, 0.82)), ("round4", (0.92, 0.61, 0.74)),
+                                           ("round5", (0.89, 0.55, 0.72)), ("round6", (0.89, 0.59, 0.60)),
+                                           ("round7", (0.86, 0.54, 0.65))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
