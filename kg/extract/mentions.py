@@ -738,6 +738,10 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
                 or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
             continue
         known = gaz.lookup(name)
+        region = None if known else _administrative_region(name)
+        if region:  # "the Guangxi Zhuang Autonomous Region", "Aichi Prefecture": the model calls some an organisation
+            yield Found(span.start_char, span.end_char, name, "Place", region, "ner")
+            continue
         label = known[1] if known else _NER_CLASSES[ent.label_]
         if not known and ent.label_ == "GPE" and not _is_place(name):
             # the small model calls many unknown companies countries or cities
@@ -852,6 +856,22 @@ def is_heading(line: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
     return (not line.rstrip().endswith((".", "?", "!", '"')) and bool(words)
             and sum(w[0].isupper() for w in words) / len(words) >= 0.6)
+
+
+_ADMINISTRATIVE = re.compile(r"\s+(?:Special\s+Administrative\s+Region|Autonomous\s+(?:Region|Prefecture|Oblast|Okrug)|"
+                             r"Province|Prefecture|Oblast|Governorate|Region|County|District)$")
+
+
+def _administrative_region(name: str) -> str | None:
+    """The region a name with an administrative word names, by the
+    gazetteer's name: "Aichi Prefecture" is Aichi, "Guangxi Zhuang Autonomous
+    Region" Guangxi (a first word that is a province or state on its own)."""
+    m = _ADMINISTRATIVE.search(name)
+    if not m:
+        return None
+    rest = name[:m.start()]
+    known = place_names().get(rest) or place_names().get(rest.split()[0])
+    return known[0] if known and (rest in place_names() or known[1] == "state") else None
 
 
 def _is_place(name: str) -> bool:

@@ -446,6 +446,14 @@ def test_a_named_mine_refinery_or_yard_is_a_place_a_firms_plant_is_not(nlp, gaze
 
 
 @pytest.mark.model
+def test_a_region_named_with_its_administrative_word_is_that_region(trained_nlp, shipped_gazetteer):
+    found = {(f.label, f.key) for f in find_mentions(trained_nlp(
+        "Beihai is a port city in the Guangxi Zhuang Autonomous Region. The plant is in Aichi Prefecture."), shipped_gazetteer)}
+    assert {("Place", "Guangxi"), ("Place", "Aichi")} <= found
+    assert not {key for label, key in found if label == "Organization"}
+
+
+@pytest.mark.model
 def test_a_legal_suffix_alone_is_no_organisation(trained_nlp, shipped_gazetteer):
     found = {f.text for f in find_mentions(trained_nlp(
         "Bloomberg LP, the parent of Bloomberg News, competes with LSEG. Westlife signed a deal with McDonald's "
