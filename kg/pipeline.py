@@ -377,7 +377,7 @@ def _extract_batch(articles: Sequence[Article], setup: _Setup) -> list[Extractio
     """The outcome of each article (see :func:`_extract`), parsed together by ``nlp.pipe``."""
     nlp = _pipeline(setup[0], setup[1])
     try:
-        docs: Sequence[Doc | None] = list(nlp.pipe(a.clean or a.text for a in articles))
+        docs: Sequence[Doc | None] = list(nlp.pipe(a.nlp_text for a in articles))
     except Exception:  # one text spoils the batch: parsed one by one, each failure is its own article's
         docs = [None] * len(articles)
     return [_extract(article, setup, doc) for article, doc in zip(articles, docs)]

@@ -203,6 +203,11 @@ class Article:
     def __repr__(self) -> str:  # the texts are too long to be useful in a repr
         return f"Article(id={self.id!r}, source={self.source!r}, title={self.title!r})"
 
+    @property
+    def nlp_text(self) -> str:
+        """What NLP reads: ``clean``, else (an article made without cleaning) ``text``."""
+        return self.clean or self.text
+
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``clean`` back to ``text``."""
         if not self.offsets:

@@ -48,11 +48,6 @@ class Parsed:
     clauses: list[Clause]
     year: int | None
 
-    @property
-    def text(self) -> str:
-        """The text ``doc`` was parsed from."""
-        return self.article.clean or self.article.text
-
     def evidence(self, clause: Clause, extractor: str, confidence: float, rule: str = "") -> Evidence:
         start, end = self.article.raw_span(clause.sent.start_char, clause.sent.end_char)
         quote = " ".join(self.article.text[start:end].split())
@@ -123,7 +118,7 @@ class PatternRelations:
 
     def __call__(self, parsed: Parsed) -> Iterable[Relation | Measurement]:
         context = _Context(parsed.clauses)
-        relations, numbers = match_rules(parsed.doc, parsed.mentions, context, text=parsed.text)
+        relations, numbers = match_rules(parsed.doc, parsed.mentions, context, text=parsed.article.nlp_text)
         for m in relations:
             clause = context.clause(m.sentence)
             yield Relation(parsed.mention(m.subject), m.relation, parsed.mention(m.object),
@@ -198,7 +193,7 @@ def _year(article: Article) -> int | None:
     looks ahead to ("our 2026 outlook")."""
     if article.published and re.match(r"\d{4}", article.published):
         return int(article.published[:4])
-    text = article.clean or article.text
+    text = article.nlp_text
     forward = {int(y) for m in _FORWARD_YEAR.finditer(text) for y in m.groups() if y}
     spans = [m.span() for m in _FORWARD_YEAR.finditer(text)]
     stated = [int(m.group()) for m in re.finditer(r"\b20\d\d\b", text)
@@ -211,7 +206,7 @@ def _year(article: Article) -> int | None:
 def parse_article(article: Article, nlp: Language, gazetteer: Gazetteer, doc: Doc | None = None) -> Parsed:
     """``doc`` is the article's text already parsed by ``nlp`` (in a batch of
     ``nlp.pipe``); without it the text is parsed here."""
-    text = article.clean or article.text
+    text = article.nlp_text
     doc = nlp(text) if doc is None else doc
     found = find_mentions(doc, gazetteer, text)
     main = main_company(found)

@@ -455,7 +455,7 @@ _BYLINE_NAME = rf"(?:{_PERSON_NAME}|[A-Z]{{2,}}(?:[ -][A-Z]{{2,}}){{1,2}}\b)"
 _BYLINE_NAMES = rf"{_BYLINE_NAME}(?:(?:,?[ \t]+and[ \t]+|,[ \t]+){_BYLINE_NAME})*"
 #: words that name a section of a news site ("Business News"), never a person
 _SECTION_WORDS = frozenset(load_words()["section_words"])
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = rf"(?:{'|'.join(calendar.month_abbr[1:])})[a-z]*\.?"
 # a byline ("By A and B in Madrid", "(Reporting by A; Additional reporting by B in Brussels; Editing by C)",
 # "Media contact: A"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP", "© A/Bloomberg",
 # "Credit: A/PA Wire"), a signed line ("A, Aviation Editor | 24 Nov 2026", "A, Nikkei staff writer") and
@@ -584,7 +584,7 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
         group = next(g for g in ("people", "signed", "credit", "photo", "above_date") if m.group(g))
         for person in re.finditer(_BYLINE_NAME, m.group(group)):
             name = person.group().title() if person.group().isupper() else person.group()
-            if re.search(ROLE_WORDS + r"|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|relations|group", name, re.IGNORECASE):
+            if _NO_BYLINE_NAME.search(name):
                 continue
             if group == "above_date" and (_is_place(name) or any(
                     w.lower() in _SECTION_WORDS or w.lower() in NOT_NAMES for w in name.split())):
@@ -790,6 +790,9 @@ ROLE_WORDS = (
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
+#: what a byline's "name" holds when it is a title or a desk ("Senior Writer", "Our Bureau")
+_NO_BYLINE_NAME = re.compile(ROLE_WORDS + r"|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|"
+                             r"relations|group", re.IGNORECASE)
 _PERSON = r"[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
@@ -869,9 +872,9 @@ def _administrative_region(name: str) -> str | None:
     m = _ADMINISTRATIVE.search(name)
     if not m:
         return None
-    rest = name[:m.start()]
-    known = place_names().get(rest) or place_names().get(rest.split()[0])
-    return known[0] if known and (rest in place_names() or known[1] == "state") else None
+    rest, names = name[:m.start()], place_names()
+    known = names.get(rest) or names.get(rest.split()[0])
+    return known[0] if known and (rest in names or known[1] == "state") else None
 
 
 def _is_place(name: str) -> bool:
