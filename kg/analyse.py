@@ -307,14 +307,18 @@ def _edge_counts(source: Source, predicates: Iterable[str], among: Iterable[str]
     if not _summarised(source):
         return {key: {k: described[k] for k in ("sources", "articles", "confidence")}
                 for key, (described, _) in _counted_from_evidence(source, predicates).items()}
-    counts = {}
+    counts, wanted = {}, set(predicates)
+    # the relations kept here, not in the query, and the rows known by their kg:articles (only an
+    # EdgeCount has them), not by their class: either in the query made Oxigraph start from every
+    # row of the summary graph (1.2 s and 6 s against 0.15 s for the 30 entities drawn of 10,000 articles)
     for s, p, o, joined, confidence in select_rows(source, f"""
             SELECT ?s ?p ?o ?articles ?confidence WHERE {{
               {_among(among)}
-              GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:edgeSubject ?s ; kg:edgeObject ?o ; a kg:EdgeCount ;
-                                           kg:edgeRelation ?p ; kg:articles ?articles ; kg:confidence ?confidence }}
-              VALUES ?p {{ {iri_list(predicates)} }}
+              GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:edgeSubject ?s ; kg:edgeObject ?o ; kg:edgeRelation ?p ;
+                                           kg:articles ?articles ; kg:confidence ?confidence }}
             }}"""):
+        if p not in wanted:
+            continue
         files = sorted({file for file in str(joined).split("/") if file})  # "/": in no file name
         # -1: none of the edge's evidence has a confidence
         counts[(s, p, o)] = {"sources": len(files), "articles": files,
@@ -807,6 +811,34 @@ def most_connected(G: nx.MultiDiGraph, top: int) -> nx.MultiDiGraph:
     sub = subgraph(G, kept)
     sub.graph["cut"] = {"of": G.number_of_nodes(), "rule": "the most connected"}
     return sub
+
+
+def shown_part(source: Source, top: int | None, *, focus: str | None = None, depth: int = 1,
+               relations: Iterable[str] | None = None, classes: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """The part of the graph a picture shows, read from ``source`` for that part
+    only: what ``most_connected(neighbourhood(G, focus, depth, limit=top), top)``
+    (``most_connected(G, top)`` with no ``focus``; no cut with no ``top``) gives of
+    ``G = project(source, relations=..., classes=..., evidence=False, counts=False)``,
+    its entities chosen on :func:`connections` and then projected alone
+    (:func:`with_evidence` adds their counts and evidence).
+
+    >>> part = shown_part(example_graph(), 3)
+    >>> sorted(part), part.graph["cut"]
+    (['Acme Corp', 'Globex', 'Initech'], {'of': 10, 'rule': 'the most connected'})
+    """
+    U = connections(source, relations=relations, classes=classes)
+    # the choice needs who neighbours whom alone: one stand-in edge a connected pair
+    skeleton = nx.MultiDiGraph()
+    skeleton.add_nodes_from(U.nodes(data=True))
+    skeleton.add_edges_from(U.edges())
+    chosen = neighbourhood(skeleton, focus, depth, limit=top) if focus else skeleton
+    if top:
+        chosen = most_connected(chosen, top)
+    read = project(source, relations=relations, classes=classes, entities=set(chosen), evidence=False, counts=False,
+                   known=_known(U))
+    part = subgraph(read, chosen)
+    part.graph.update({key: value for key, value in chosen.graph.items() if key in ("cut", "focus", "depth")})
+    return part
 
 
 def subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:

@@ -677,8 +677,8 @@ def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     """Write ``G`` for other tools and return the files written: ``.graphml``
     (Cytoscape, Gephi, yEd), ``.gexf`` (Gephi) or, for any other path, a
-    folder with ``nodes.csv`` and ``edges.csv``. List attributes are joined
-    with "|".
+    folder with ``nodes.csv`` and ``edges.csv`` (an ``evidence`` column when
+    the edges carry their evidence ids). List attributes are joined with "|".
 
     >>> from kg.analyse import example_graph, project
     >>> import tempfile, pathlib
@@ -696,7 +696,9 @@ def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     node_keys = ["label", "cls", "aliases", "wikidata", "iri"]
-    edge_keys = ["relation", "symmetric", "sources", "articles", "confidence", "evidence"]
+    edge_keys = ["relation", "symmetric", "sources", "articles", "confidence"]
+    if any("evidence" in data for _, _, data in G.edges(data=True)):
+        edge_keys.append("evidence")
     written = []
     for name, header, rows in (
         ("nodes.csv", ["id", *node_keys], ([n, *(a.get(k, "") for k in node_keys)] for n, a in F.nodes(data=True))),

@@ -163,6 +163,27 @@ def test_the_part_drawn_gets_the_counts_of_the_whole_graph(sources, filters, top
         sorted(whole.edges(keys=True, data=True), key=lambda e: e[:3])
 
 
+@pytest.mark.parametrize(("top", "options"), [
+    (30, {}), (12, {"relations": ["partnerOf", "supplies"]}), (10, {"classes": ["Organization", "Place"]}),
+    (8, {"focus": "alibaba", "depth": 2}), (None, {"focus": "Nvidia"}), (None, {"relations": ["ceoOf"]}),
+    (5, {"focus": "Apple", "depth": 2, "relations": ["partnerOf", "supplies", "develops"]})])
+def test_the_part_shown_is_read_as_the_whole_projection_would_cut_it(sources, top, options):
+    """kg draw chooses its part on who neighbours whom and projects that part alone: the same nodes,
+    edges, order and graph attributes as the part cut from the projection of the whole graph."""
+    focus, depth = options.get("focus"), options.get("depth", 1)
+    filters = {key: value for key, value in options.items() if key in ("relations", "classes")}
+    for source in sources:
+        whole = analyse.project(source, evidence=False, counts=False, **filters)
+        if focus:
+            whole = analyse.neighbourhood(whole, focus, depth, limit=top)
+        whole = analyse.most_connected(whole, top) if top else whole
+        part = analyse.shown_part(source, top, **options)
+        assert part.number_of_edges() > 2 and (top != 30 or part.graph["cut"]["of"] > 30)
+        assert list(part.nodes(data=True)) == list(whole.nodes(data=True))
+        assert list(part.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
+        assert part.graph == whole.graph
+
+
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])
 def test_paths_read_only_for_the_hops_are_the_paths_of_the_whole_graph(sources, a, b):
     rdf, store = sources

@@ -162,6 +162,17 @@ def test_export_csv(graph_file, tmp_path):
     assert (tmp_path / "csv" / "edges.csv").read_text().count("\n") == 2
 
 
+def test_export_reads_evidence_ids_only_when_asked(graph_file, tmp_path):
+    """Without --evidence an edge's counts come from one row an edge (a store's
+    summary graph): the same as with it, less the evidence ids."""
+    assert run("export", graph_file, "-o", tmp_path / "counts").exit_code == 0
+    assert run("export", graph_file, "-o", tmp_path / "ev", "--evidence").exit_code == 0
+    counts = list(csv.DictReader((tmp_path / "counts" / "edges.csv").open()))
+    with_ids = list(csv.DictReader((tmp_path / "ev" / "edges.csv").open()))
+    assert "evidence" not in counts[0] and all(row.pop("evidence") for row in with_ids)
+    assert counts == with_ids and len(counts) == 7
+
+
 def test_filters_by_article_and_date(graph_file, tmp_path):
     by_article = run("export", graph_file, "-o", tmp_path / "a3", "--article", "a3.txt")
     assert (tmp_path / "a3" / "edges.csv").read_text().count("\n") == 4  # header + develops, supplies, uses
