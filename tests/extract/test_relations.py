@@ -201,3 +201,12 @@ def test_who_a_description_or_a_venture_is(trained_triples, text, read, not_read
     found = trained_triples(text)
     assert read <= found
     assert not not_read & found
+
+
+def test_a_ban_takes_what_stands_before_it_only_in_the_passive(triples):
+    """'X chips were banned': the chips' maker is restricted; 'after China banned exports', the firm of
+    the clause before is not."""
+    active = triples("Globex restarted its plant, while supply could tighten after China banned exports of ore.")
+    assert not {triple for triple in active if triple[1] == "restricts"}
+    passive = triples("The U.S. ban on Initech came first, and Globex chips were banned too.")
+    assert ("United States", "restricts", "Globex") in passive
