@@ -28,6 +28,8 @@ Bloomington, Indiana"). A region named with its kind ("Aichi prefecture",
 ['Gujarat', 'Guangdong', 'Hokkaido', 'Wales']
 >>> [p.text for p in find_places("Yards in Wolgast and Hamburg, a port in the state of Pará, the Pomerania region.")]
 ['Wolgast', 'Hamburg', 'Pará', 'Pomerania']
+>>> [p.text for p in find_places("A chip cluster in Yongin, south of Seoul, and a mill in Kelvar, 40 km east of Lyon.")]
+['Yongin', 'Seoul', 'Kelvar', 'Lyon']
 """
 
 from __future__ import annotations
@@ -197,7 +199,8 @@ def find_places(text: str) -> Iterator[Place]:
                 # "in Cameri, Italy", "; Warton, England"
                 start, end = words[i][0], words[-1][1]
                 # "yards in Wolgast and Hamburg"
-                if end - start < 40 and (_region_follows(text[end:end + 40]) or _place_follows(text[end:end + 40])) \
+                after = text[end:end + 60]
+                if end - start < 40 and (_region_follows(after) or _place_follows(after) or _direction_follows(after)) \
                         and _placed(text, start, end, found, own=False):
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
                     i = len(words)
@@ -251,6 +254,17 @@ def _place_follows(after: str) -> bool:
     return bool(nxt) and any(n in place_names() for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
 
 
+#: ", south of Seoul", ", 40 km north-west of Paris": where a town lies from a known place
+_DIRECTION = re.compile(r",\s+(?:about\s+|some\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
+                        r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
+
+
+def _direction_follows(after: str) -> bool:
+    """Whether a direction from a known place follows: "in Yongin, south of Seoul"."""
+    nxt = _DIRECTION.match(after)
+    return bool(nxt) and any(n in place_names() for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
+
+
 def _region_follows(after: str) -> bool:
     """Whether ", <country or state>" follows (and is not "<country>'s")."""
     nxt = re.match(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?!['’]s)", after)
@@ -271,6 +285,8 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
             # "a 29% stake in Puma", "invested in Rivian": a company, though a town has the name
             and not (previous_words.group(2).lower() == "in" and (previous_words.group(1) or "").lower() in _COMPANY_IN_WORDS)):
         return True
+    if re.search(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?$", text[max(0, start - 30):start]):
+        return True  # "40 km east of Lyon"
     after = text[end:end + 40]
     if own and (after.startswith("-based") or _region_follows(after)):
         return True
