@@ -698,11 +698,14 @@ class _Arguments:
                     out.append(m)
         # "Anagni, Italy, Bloomington, Indiana and Brussels": a run of names of
         # one class joined by commas, semicolons and "and" (the parse of such
-        # lists is unreliable, so they are read from the words)
+        # lists is unreliable, so they are read from the words), a name may
+        # take "the" ("Mexico, the Dominican Republic and Jamaica")
         i = token.i + 1
         while i + 1 < len(self.doc) and self.doc[i].lower_ in _LIST_WORDS:
             while i < len(self.doc) and self.doc[i].lower_ in _LIST_WORDS:
                 i += 1
+            if i + 1 < len(self.doc) and self.doc[i].lower_ == "the" and self.doc[i - 1].lower_ in {",", "and", "or"}:
+                i += 1  # (not "Europe, as the Swiss group said")
             nxt = self.mention(self.doc[i]) if i < len(self.doc) else None
             if nxt is None or nxt.label != first.label:
                 break

@@ -210,3 +210,12 @@ def test_a_ban_takes_what_stands_before_it_only_in_the_passive(triples):
     assert not {triple for triple in active if triple[1] == "restricts"}
     passive = triples("The U.S. ban on Initech came first, and Globex chips were banned too.")
     assert ("United States", "restricts", "Globex") in passive
+
+
+def test_a_list_of_places_may_name_one_with_the(trained_triples):
+    """The list read from its words takes "the" after a comma or "and", not after "as"."""
+    found = trained_triples("Globex owns 15 resorts in Mexico, the Dominican Republic and Jamaica. "
+                            "Acme will supply Initech's factories in Europe, as the Swiss group said.")
+    places = {t for t in found if t[1] == "operatesIn"}
+    assert {("Globex", "operatesIn", place) for place in ("Mexico", "Dominican Republic", "Jamaica")} <= places
+    assert not {t for t in places if t[2] == "Switzerland"}
