@@ -96,6 +96,13 @@ for _name, _default in (("kg", ""), ("kg_mention", None), ("kg_roles", None)):
 _PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 _RELATIVE = {"which", "who", "that", "whose", "whom"}
 _LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
+# the words of a share written before its holder: "40% by X", "40 per cent by X"
+_SHARE_WORDS = {"%", "percent", "per", "cent"}
+
+
+def _is_share(token: Token) -> bool:
+    """A word of a share: "%", "percent", or a percentage the pipeline keeps as one token ("40%")."""
+    return token.lower_ in _SHARE_WORDS or token.text.endswith("%")
 # "X agreed a deal to buy Y", "X made an offer to acquire Y": X still does it
 _PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort",
                "talk", "negotiation", "discussion"}
@@ -682,7 +689,7 @@ class _Arguments:
         if first is None:
             return []
         out = [first]
-        if any(c.dep_ == "appos" and c.tag_ == "NN" for c in token.children):
+        if any(c.dep_ == "appos" and c.tag_ == "NN" and not _is_share(c) for c in token.children):
             return out  # "X and Y, the Chilean producer": what is said of Y alone
         for other in token.conjuncts:
             m = self.stand_in(other, want, settled)  # a list's members are what its first is
@@ -699,13 +706,26 @@ class _Arguments:
         # "Anagni, Italy, Bloomington, Indiana and Brussels": a run of names of
         # one class joined by commas, semicolons and "and" (the parse of such
         # lists is unreliable, so they are read from the words), a name may
-        # take "the" ("Mexico, the Dominican Republic and Jamaica")
+        # take "the" ("Mexico, the Dominican Republic and Jamaica"), and in a
+        # list of holders each its share and its country's possessive
+        # ("owned 40% by X, 35% by Y and 25% by Japan's Z")
+        shares = (token.i >= 2 and self.doc[token.i - 1].lower_ == "by"  # ("40% by X", "45% owned by X")
+                  and any(_is_share(t) for t in self.doc[max(token.i - 4, 0):token.i - 1]))
         i = token.i + 1
         while i + 1 < len(self.doc) and self.doc[i].lower_ in _LIST_WORDS:
             while i < len(self.doc) and self.doc[i].lower_ in _LIST_WORDS:
                 i += 1
             if i + 1 < len(self.doc) and self.doc[i].lower_ == "the" and self.doc[i - 1].lower_ in {",", "and", "or"}:
                 i += 1  # (not "Europe, as the Swiss group said")
+            if shares:
+                j = i
+                while j < len(self.doc) and (self.doc[j].like_num or _is_share(self.doc[j])):
+                    j += 1
+                if i < j < len(self.doc) - 1 and self.doc[j].lower_ == "by":
+                    i = j + 1
+                place = self.mention(self.doc[i]) if i + 2 < len(self.doc) else None
+                if place is not None and place.label == "Place" and self.doc[i + 1].lower_ in {"'s", "’s"}:
+                    i += 2
             nxt = self.mention(self.doc[i]) if i < len(self.doc) else None
             if nxt is None or nxt.label != first.label:
                 break
