@@ -365,7 +365,8 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         yield Found(start, end, text[start:end], "Organization", text[start:end], "pattern")
     for m in _MODEL_NAME.finditer(text):
         name = m.group(1)
-        if _NOT_MODEL.match(name) or _MONEY.match(name) or gaz.lookup(name) and gaz.lookup(name)[1] != "Product":
+        if (_NOT_MODEL.match(name) or _MONEY.match(name) or name.lower() in NOT_NAMES
+                or gaz.lookup(name) and gaz.lookup(name)[1] != "Product"):
             continue
         has_digit = any(c.isdigit() for c in name)
         family = gaz.lookup(name.split("-")[0])

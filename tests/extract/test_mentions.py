@@ -23,6 +23,12 @@ def test_quarter_labels_and_years_are_not_products(nlp, gazetteer):
     assert not {k for k, label in found if label == "Product"}
 
 
+def test_terms_of_science_with_a_digit_are_no_products(nlp, gazetteer):
+    """not_names in words.json: a hormone, a disease or a gas is no product, whatever noun follows."""
+    found = mentions(nlp, gazetteer, "Sales of GLP-1 drugs rose, demand for the COVID-19 vaccine fell and the plant captures CO2.")
+    assert not {k for k, label in found if label == "Product"}
+
+
 def test_versioned_catalogue_product_is_its_own_product(nlp, gazetteer):
     assert ("Widget 2.0", "Product") in mentions(nlp, gazetteer, "The Widget 2.0 update shipped.")
 
