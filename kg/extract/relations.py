@@ -648,8 +648,10 @@ def presence(c: Clause) -> Iterable[Triple]:
         if re.search(r"(?:based|headquartered|listed)\s+in\s+$|-$", pre) or re.match(r"-(?:based|listed)", doc[p.end:p.end + 8]):
             continue
         # "in Spain", "across Italy and France", "its core markets of Spain, Italy and Poland"
+        # (the words before the list's last places too: "markets of Spain, Italy, France, Britain and Poland")
         prep = re.search(r"\b(?:in|into|across|throughout|markets?\s+(?:of|such\s+as|including|like))\s+(?:the\s+)?"
-                         r"(?:[\w-]+\s*(?:and|&|,)\s+(?:and\s+)?)*(?:the\s+)?$|\bon\s+the\s+$", pre)
+                         r"(?:[\w-]+\s*(?:and|&|,)\s+(?:and\s+)?)*(?:the\s+)?$|\bon\s+the\s+$",
+                         doc[max(c.start, p.start - 80):p.start])
         if not prep:
             continue
         trigger = _OPERATE.search(doc[max(c.start, p.start - 90):min(c.sent.end_char, p.end + 25)])

@@ -23,6 +23,8 @@ from kg.extract.relations import role_relation
     ("Acme's cloud computing arm plans to launch data centers in Brazil and France.",
      {("Acme Cloud", "subsidiaryOf", "Acme Group"), ("Acme Cloud", "operatesIn", "Brazil"),
       ("Acme Cloud", "operatesIn", "France")}),
+    ("Acme will focus on its core markets of Spain, Italy, France, Britain and Poland.",
+     {("Acme Group", "operatesIn", place) for place in ("Spain", "Italy", "France", "United Kingdom", "Poland")}),
     ("Chinese companies, including Globex and Initech, are growing.",
      {("Globex", "headquarteredIn", "China"), ("Initech", "headquarteredIn", "China")}),
 ])
