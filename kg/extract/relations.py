@@ -487,7 +487,11 @@ def roles(c: Clause) -> Iterable[Triple]:
             if org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()]):
                 # "Chief executive X said Y had ...": X speaks for the company the text is about, not for Y
                 speaks = re.match(rf"\s+(?:{SPEECH})\b", post)
-                org = (c.row or c.main) if speaks else (c.subject() or c.row or c.main)  # "As CEO Eddie Wu outlined, Alibaba ..."
+                subject = c.subject()  # "As CEO Eddie Wu outlined, Alibaba ...": the clause's subject
+                token = c.token(subject) if subject is not None and subject.start > p.end else None
+                if token is not None and token.dep_ not in {"nsubj", "nsubjpass"}:
+                    subject = None  # only the first firm after the person: "X, a former operations chief at Y"
+                org = (c.row or c.main) if speaks else (subject or c.row or c.main)
             if org is not None:
                 found = True
                 for title in _titles(m.group("titles")):

@@ -221,3 +221,11 @@ def test_a_list_of_places_may_name_one_with_the(trained_triples):
     places = {t for t in found if t[1] == "operatesIn"}
     assert {("Globex", "operatesIn", place) for place in ("Mexico", "Dominican Republic", "Jamaica")} <= places
     assert not {t for t in places if t[2] == "Switzerland"}
+
+
+def test_a_former_job_after_a_chief_executive_is_no_role_now(trained_triples):
+    """'Chief Executive X, a former operations chief at Y': X runs the company of the text, not Y."""
+    found = trained_triples("Acme said sales fell. Chief Executive Jane Roe, a former operations chief at Globex "
+                            "who took over in 2024, has cut costs.")
+    roles = {t for t in found if t[0] == "Jane Roe"}
+    assert roles == {("Jane Roe", "ceoOf", "Acme Group")}
