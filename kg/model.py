@@ -15,7 +15,7 @@ import re
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -353,20 +353,23 @@ def _catalogue_entities(path: str, mtime_ns: int, size: int) -> tuple[Entity, ..
             values = nodes.setdefault(triple.subject.value, ([], [], [], []))
             values[wanted[triple.predicate.value]].append(triple.object.value)
     entities = {node: _entity(*values) for node, values in nodes.items()}
-    # a catalogue entry's label is one of the names it is found by
-    return tuple(replace(e, aliases=e.aliases | {e.label}) for _, e in sorted(entities.items()) if e is not None)
+    return tuple(e for _, e in sorted(entities.items()) if e is not None)
 
 
 def _entity(types: Iterable[str], labels: Iterable[str], alt_labels: Iterable[str], qids: Iterable[str]) -> Entity | None:
-    """The Entity a node of one of the five classes was written from
-    (aliases without the label), from its types, labels (the first counts),
-    alternative labels and Wikidata ids; None for a node of no such class."""
-    top = {str(KG[c]): c for c in CLASSES}
-    classes = sorted((top[t] for t in types if t in top), key=CLASSES.index)
+    """The Entity a node of one of the five classes was written from, from
+    its types, labels (the first counts; a label is one of the names an entry
+    is found by), alternative labels and Wikidata ids; None for a node of no
+    such class."""
+    classes = sorted((_CLASS_OF[t] for t in types if t in _CLASS_OF), key=CLASSES.index)
     if not classes:
         return None
     label = str(next(iter(labels), None))
-    return Entity(slugify(label), label, classes[0], frozenset(alt_labels) - {label}, frozenset(qids))
+    return Entity(slugify(label), label, classes[0], frozenset(alt_labels) | {label}, frozenset(qids))
+
+
+#: the IRI of each of the five classes -> its name
+_CLASS_OF = {str(KG[c]): c for c in CLASSES}
 
 
 def _read_entities(graph: Graph) -> dict[URIRef, Entity]:
