@@ -774,9 +774,11 @@ class _Arguments:
                 return node.head
             if node.dep_ in {"xcomp", "conj", "advcl", "dobj", "attr", "pobj", "prep", "ccomp", "pcomp",
                              "oprd", "acomp", "npadvmod", "dative"} and node.head.i != node.i:
-                if node.dep_ in {"xcomp", "advcl"} and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_ not in _PLAN_NOUNS
-                                                           for c in node.head.children):
-                    return None  # "C awarded A contracts to build B": who builds is not C ("agreed a deal to buy" is)
+                if (node.dep_ in {"xcomp", "advcl"} and node.tag_ != "VBG"
+                        and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_ not in _PLAN_NOUNS for c in node.head.children)):
+                    # "C awarded A contracts to build B": who builds is not C ("agreed a deal to buy" is; so is
+                    # a participle's: "X won the rights, beating Y")
+                    return None
                 node = node.head
                 continue
             if node.i == token.i and node.pos_ == "NOUN" and node.dep_ in {"nsubj", "nsubjpass"}:
