@@ -100,12 +100,14 @@ _LIST_WORDS = {",", ";", "and", "or", "&", "as", "well"}
 _SHARE_WORDS = {"%", "percent", "per", "cent"}
 
 
-def _is_share(token: Token) -> bool:
-    """A word of a share: "%", "percent", or a percentage the pipeline keeps as one token ("40%")."""
-    return token.lower_ in _SHARE_WORDS or token.text.endswith("%")
 # "X agreed a deal to buy Y", "X made an offer to acquire Y": X still does it
 _PLAN_NOUNS = {"deal", "agreement", "plan", "offer", "bid", "move", "step", "decision", "proposal", "pact", "effort",
                "talk", "negotiation", "discussion"}
+
+
+def _is_share(token: Token) -> bool:
+    """A word of a share: "%", "percent", or a percentage the pipeline keeps as one token ("40%")."""
+    return token.lower_ in _SHARE_WORDS or token.text.endswith("%")
 # the argument finders a role may name ("subject verb"): methods of _Arguments
 _FINDERS = {"subject", "agent", "actor", "owner", "maker", "dealer", "main"}
 _PERCENT_METRICS = {"stake", "marketShare", "revenueGrowth", "profitGrowth", "sharepriceChange"}

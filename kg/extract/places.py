@@ -251,18 +251,25 @@ _LISTED_NAMES = re.compile(rf"(?:,\s*{_PLACE_NAME})*,?\s+and\s+{_PLACE_NAME}")  
 def _place_follows(after: str) -> bool:
     """Whether "and <place>" follows: "in Wolgast and Hamburg"."""
     nxt = re.match(r"\s+and\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", after)
-    return bool(nxt) and any(n in place_names() for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
+    return bool(nxt) and _known(nxt.group(1))
 
 
-#: ", south of Seoul", ", 40 km north-west of Paris": where a town lies from a known place
-_DIRECTION = re.compile(r",\s+(?:about\s+|some\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
-                        r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
+#: "south of", "north-west of the": where a town lies from another place
+_DIRECTION_OF = r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?"
+#: ", south of Seoul", ", 40 km north-west of Paris"
+_DIRECTION = re.compile(rf",\s+(?:about\s+|some\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?{_DIRECTION_OF}"
+                        r"([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
 
 def _direction_follows(after: str) -> bool:
     """Whether a direction from a known place follows: "in Yongin, south of Seoul"."""
     nxt = _DIRECTION.match(after)
-    return bool(nxt) and any(n in place_names() for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
+    return bool(nxt) and _known(nxt.group(1))
+
+
+def _known(words: str) -> bool:
+    """Whether the gazetteer knows the capitalised words after a cue (or their first word): "Hamburg", "Seoul."."""
+    return any(n in place_names() for n in (words, words.split()[0], words.rstrip(".")))
 
 
 def _region_follows(after: str) -> bool:
@@ -285,7 +292,7 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
             # "a 29% stake in Puma", "invested in Rivian": a company, though a town has the name
             and not (previous_words.group(2).lower() == "in" and (previous_words.group(1) or "").lower() in _COMPANY_IN_WORDS)):
         return True
-    if re.search(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?$", text[max(0, start - 30):start]):
+    if re.search(rf"\b{_DIRECTION_OF}$", text[max(0, start - 30):start]):
         return True  # "40 km east of Lyon"
     after = text[end:end + 40]
     if own and (after.startswith("-based") or _region_follows(after)):
