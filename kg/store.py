@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -486,12 +486,7 @@ def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
     ways: the row of a symmetric one is keyed by the smaller IRI first) and
     articles (whose facts the new triples touch: :func:`_articles_of_facts_changed`).
     """
-    def subjects(predicate, obj):
-        return (quad.subject for quad in store.quads_for_pattern(None, predicate, obj, ox.DefaultGraph()))
-
-    def objects(subject, predicate):
-        return (quad.object for quad in store.quads_for_pattern(subject, predicate, None, ox.DefaultGraph()))
-
+    subjects, objects = partial(_subjects, store), partial(_objects, store)
     added = list(added)
     nodes = {quad.subject for quad in added}
     reached = set(nodes)
@@ -527,20 +522,26 @@ def _articles_of_facts_changed(store: ox.Store, added: Iterable[ox.Quad]) -> Ite
     (recounting their facts took 5 s of adding one article at 10,000)."""
     fact = ox.NamedNode(str(KG) + "Fact")
     offsets = {ox.NamedNode(str(KG) + "start"), ox.NamedNode(str(KG) + "end")}
-
-    def derived(evidence):
-        return (quad.object for quad in store.quads_for_pattern(evidence, _DERIVED, None, ox.DefaultGraph()))
-
     for quad in added:
         if quad.predicate == _DERIVED:
             yield quad.object
         elif quad.predicate == _EVIDENCE:
-            yield from derived(quad.object)
+            yield from _objects(store, quad.object, _DERIVED)
         elif quad.predicate in offsets:
-            yield from derived(quad.subject)
+            yield from _objects(store, quad.subject, _DERIVED)
         elif ox.Quad(quad.subject, _TYPE, fact) in store:
-            for evidence in store.quads_for_pattern(quad.subject, _EVIDENCE, None, ox.DefaultGraph()):
-                yield from derived(evidence.object)
+            for evidence in _objects(store, quad.subject, _EVIDENCE):
+                yield from _objects(store, evidence, _DERIVED)
+
+
+def _subjects(store: ox.Store, predicate: ox.NamedNode, obj) -> Iterator:
+    """The subjects of the default graph's triples with this predicate and object, read through the index."""
+    return (quad.subject for quad in store.quads_for_pattern(None, predicate, obj, ox.DefaultGraph()))
+
+
+def _objects(store: ox.Store, subject, predicate: ox.NamedNode) -> Iterator:
+    """The objects of the default graph's triples with this subject and predicate, read through the index."""
+    return (quad.object for quad in store.quads_for_pattern(subject, predicate, None, ox.DefaultGraph()))
 
 
 def _remove_summary_rows(store: ox.Store, keys: dict[tuple[str, ...], set[tuple]], edges: set[tuple]) -> None:

@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ..schema import Entity
-from .places import find_places, place_names
+from .places import REGION_KINDS, find_places, place_names
 from .words import load_words
 
 __all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "TITLE_WORDS", "main_company",
@@ -862,8 +862,8 @@ def is_heading(line: str) -> bool:
             and sum(w[0].isupper() for w in words) / len(words) >= 0.6)
 
 
-_ADMINISTRATIVE = re.compile(r"\s+(?:Special\s+Administrative\s+Region|Autonomous\s+(?:Region|Prefecture|Oblast|Okrug)|"
-                             r"Province|Prefecture|Oblast|Governorate|Region|County|District)$")
+_ADMINISTRATIVE = re.compile(rf"\s+(?:Special\s+Administrative\s+Region|Autonomous\s+(?:Region|Prefecture|Oblast|Okrug)|"
+                             rf"(?i:{REGION_KINDS}))$")
 
 
 def _administrative_region(name: str) -> str | None:

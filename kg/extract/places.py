@@ -43,7 +43,7 @@ from functools import lru_cache
 
 from .words import load_words
 
-__all__ = ["DATELINE", "Place", "country_of", "find_places", "place_names"]
+__all__ = ["DATELINE", "REGION_KINDS", "Place", "country_of", "find_places", "place_names"]
 
 _MIN_CITY_POPULATION = 15_000
 # other names of a city count from this size on: the big cities news names
@@ -239,7 +239,9 @@ def find_places(text: str) -> Iterator[Place]:
 
 _US_STATES: dict[str, str] = load_words()["us_state_abbreviations"]
 _US_STATE_AFTER_TOWN = re.compile(r",\s(?P<state>" + "|".join(map(re.escape, _US_STATES)) + r")(?![\w.])")
-_REGION = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:prefecture|province|county|parish|district|oblast|governorate|region))\b")
+#: the words that say a name is a region's: "Aichi prefecture", "Ascension Parish", "Guangxi Zhuang Autonomous Region"
+REGION_KINDS = "prefecture|province|county|parish|district|oblast|governorate|region"
+_REGION = re.compile(rf"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:{REGION_KINDS}))\b")
 _PLACE_NAME = r"[A-Z][\w'’-]+(?:\s(?:[A-Z][\w'’-]+|de|do|da|del))*"
 _KIND_OF = re.compile(r"\b(?:state|province|region|prefecture|county|emirate|city|town|village|municipality)(?P<plural>s)?\s+of\s+"
                       rf"(?P<name>{_PLACE_NAME})")
