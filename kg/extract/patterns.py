@@ -693,7 +693,12 @@ class _Arguments:
         out = [first]
         if any(c.dep_ == "appos" and c.tag_ == "NN" and not _is_share(c) for c in token.children):
             return out  # "X and Y, the Chilean producer": what is said of Y alone
+        # "Paramount Skydance and Amazon's Prime Video": a possessive names
+        # what its own noun and the members after it are, not those before
+        owned = any(c.dep_ == "poss" for c in token.children)
         for other in token.conjuncts:
+            if owned and other.i < token.i:
+                continue
             m = self.stand_in(other, want, settled)  # a list's members are what its first is
             if m is not None and m.label == first.label:
                 out.append(m)

@@ -229,3 +229,12 @@ def test_a_former_job_after_a_chief_executive_is_no_role_now(trained_triples):
                             "who took over in 2024, has cut costs.")
     roles = {t for t in found if t[0] == "Jane Roe"}
     assert roles == {("Jane Roe", "ceoOf", "Acme Group")}
+
+
+
+def test_a_possessive_names_the_maker_of_its_own_noun_not_of_the_list_before(read):
+    """'Dazn and Google's YouTube TV': Google makes YouTube TV, not Dazn;
+    'Apple's iPhone and iPad': Apple makes both."""
+    got, _ = read("Dazn and Google's YouTube TV won the rights. Apple's iPhone and iPad sold well.")
+    made = {row[:3] for row in got if row[1] == "develops"}
+    assert made == {("Google", "develops", "YouTube TV"), ("Apple", "develops", "iPhone"), ("Apple", "develops", "iPad")}
