@@ -203,6 +203,20 @@ def _own_object(doc: Doc, subject: Found, anaphor: Found) -> bool:
     return token.i == verb.i
 
 
+def _in_persons_description(doc: Doc, org: Found, people: list[Found]) -> bool:
+    """"Chief Executive Gil West, a former operations chief at Delta Air
+    Lines, ...": a firm named in a description of a person (where the person
+    worked) is not what "the company" later in the sentence stands for."""
+    span = doc.char_span(org.start, org.end, alignment_mode="expand")
+    if span is None or span.root.dep_ != "pobj" or span.root.head.dep_ != "prep":
+        return False
+    noun = span.root.head.head
+    if noun.dep_ != "appos" or noun.pos_ != "NOUN":
+        return False
+    person = noun.head
+    return any(p.start <= person.idx < p.end for p in people)
+
+
 def _subject_above(doc: Doc, subject: Found, anaphor: Found) -> bool:
     """Whether ``subject`` is the subject of a verb that ``anaphor`` depends on."""
     head = doc.char_span(subject.start, subject.end, alignment_mode="expand")
@@ -307,8 +321,9 @@ def clauses(doc: Doc, found: list[Found], main_key: str | None, text: str | None
                 f.key = unnamed
                 continue
             f.key = main.key
+            people = [o for o in ms if o.label == "Person"]
             named = [o for o in ms if o.end <= f.start and o.label == "Organization" and o.kind in {"name", "pattern", "ner"}
-                     and not _own_object(doc, o, f)]
+                     and not _own_object(doc, o, f) and not _in_persons_description(doc, o, people)]
             if named:
                 # "Alibaba CEO Wu said the company ...", "X said Y will do the work in Z, where the firm
                 # runs a plant": the subject of the nearest clause the description is in, else the first name

@@ -489,8 +489,10 @@ def roles(c: Clause) -> Iterable[Triple]:
                 speaks = re.match(rf"\s+(?:{SPEECH})\b", post)
                 subject = c.subject()  # "As CEO Eddie Wu outlined, Alibaba ...": the clause's subject
                 token = c.token(subject) if subject is not None and subject.start > p.end else None
-                if token is not None and token.dep_ not in {"nsubj", "nsubjpass"}:
-                    subject = None  # only the first firm after the person: "X, a former operations chief at Y"
+                if token is not None and (token.dep_ not in {"nsubj", "nsubjpass"} or token.head.dep_ in {"relcl", "conj"}):
+                    # only the first firm after the person, a subject of the sentence's own clauses:
+                    # not "X, a former operations chief at Y", nor "X has cut ... the cars the company bought"
+                    subject = None
                 org = (c.row or c.main) if speaks else (subject or c.row or c.main)
             if org is not None:
                 found = True

@@ -238,3 +238,28 @@ def test_a_possessive_names_the_maker_of_its_own_noun_not_of_the_list_before(rea
     got, _ = read("Dazn and Google's YouTube TV won the rights. Apple's iPhone and iPad sold well.")
     made = {row[:3] for row in got if row[1] == "develops"}
     assert made == {("Google", "develops", "YouTube TV"), ("Apple", "develops", "iPhone"), ("Apple", "develops", "iPad")}
+
+
+
+def test_a_firm_in_a_persons_description_is_not_the_company_later_in_the_sentence(read):
+    """'Chief Executive X, a former finance chief at Y, has cut costs since the company bought Z':
+    the company is the one of the text, not Y, and X runs it."""
+    got, _ = read("Acme Group reported a profit on Thursday. Chief Executive Jane Roe, a former finance chief at "
+                  "Unilever, has cut costs since the company bought Initech in 2021.")
+    assert ("Acme Group", "investsIn", "Initech") in {row[:3] for row in got}
+    assert not {row for row in got if row[0] == "Unilever"}
+
+
+def test_the_subject_of_a_joined_clause_is_no_employer_of_a_titled_person(trained_nlp, shipped_gazetteer):
+    """'Chief Executive X ... has cut the fleet and sold off most of the Teslas the company bought':
+    the company that bought is no employer of X; X runs the company of the text."""
+    from kg.extract import extract_article
+    from kg.ingest import article_from_text
+
+    extraction = extract_article(article_from_text(
+        "Acme Group reported a profit on Thursday. Shares of Acme jumped 11%. Chief Executive Jane Roe, a former "
+        "operations chief at Globex Airlines who took over in 2024, has cut the fleet to about 470,000 vehicles "
+        "and sold off most of the Teslas the company bought in 2021.", "t.txt"),
+        trained_nlp, shipped_gazetteer)
+    roles = {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations if r.subject.key == "Jane Roe"}
+    assert roles == {("Jane Roe", "ceoOf", "Acme Group")}
