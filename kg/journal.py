@@ -29,13 +29,14 @@ a journal is kg's own working file, not something to take from others.
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import pickle
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
 
 from .errors import KgError
@@ -223,8 +224,37 @@ class Journal:
 _KEPT = "CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
 
 
+class _DataclassReducers:
+    """A pickler's dispatch table that writes a dataclass as its class and
+    field values: the ``__getstate__`` that ``dataclass(slots=True)`` adds
+    calls ``dataclasses.fields`` for every object, which made pickling a
+    build's extractions and resolution take a tenth of its time after the
+    parse. Unpickling calls the class, so only classes whose fields are all
+    positional ``__init__`` arguments are written this way."""
+
+    def __init__(self) -> None:
+        self._reducers: dict[type, object] = {}
+
+    def __getitem__(self, cls: type):
+        if cls not in self._reducers:
+            names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+            ok = names and all(f.init and not f.kw_only for f in fields(cls)) and hasattr(cls, "__slots__")
+            self._reducers[cls] = (lambda obj: (cls, tuple(getattr(obj, n) for n in names))) if ok else None
+        reducer = self._reducers[cls]
+        if reducer is None:
+            raise KeyError(cls)
+        return reducer
+
+
+_REDUCERS = _DataclassReducers()
+
+
 def _packed(value: object) -> bytes:
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _REDUCERS
+    pickler.dump(value)
+    return zlib.compress(buffer.getvalue(), 1)
 
 
 def _unpacked(blob: bytes):
