@@ -153,6 +153,12 @@ class _Index:
             return key
         hit = self.known(form)
         if hit is not None:
+            cat = self.catalogue.get(hit)
+            # "Phoenix" (the city) is not "Phoenix Group", though their normal forms agree: only a
+            # catalogue name itself makes a place something else (the mentions' stage checked that)
+            if cat is not None and label == "Place" and cat.type != label \
+                    and key.casefold() not in {name.casefold() for name in (cat.label, *cat.aliases)}:
+                return key
             return hit
         if len(form) >= self._FUZZY_MIN:
             # in the order the forms became known in id order, those of articles after this one left out

@@ -221,3 +221,13 @@ def test_fuzzy_matching_joins_small_typos(make_evidence, mention, fake_extractio
     ex = fake_extraction(((mention("Umbrella Robotics", "Organization"), ev1),
                           (mention("Umbrela Robotics", "Organization"), ev2)))
     assert [e.label for e in resolve([ex]).entities] == ["Umbrella Robotics"]
+
+
+def test_a_place_is_no_catalogue_organisation_whose_name_only_its_legal_suffix_adds(make_evidence, mention, fake_extraction):
+    """'Phoenix' (the city) and the catalogue's 'Phoenix Group' share a normal form, which ignores
+    'Group'; only the catalogue's own names make a place an organisation."""
+    cat = [Entity("phoenix-group", "Phoenix Group", "Organization", frozenset({"Phoenix Group Holdings"}))]
+    ev = make_evidence("a1", 0, "It supplies fabs in Phoenix. Phoenix Group sold bonds.")
+    city, firm = mention("Phoenix", "Place"), mention("Phoenix Group", "Organization", 29)
+    ents = resolve([fake_extraction(((city, ev), (firm, ev)))], cat).entities
+    assert {(e.label, e.type) for e in ents} == {("Phoenix", "Place"), ("Phoenix Group", "Organization")}
