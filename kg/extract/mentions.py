@@ -239,7 +239,10 @@ def _wins(c: Found, f: Found) -> bool:
         # a company named after its city: "Tokyo Electric Power", "Boston Scientific"; a long
         # name that begins with its country's: "Canada Pension Plan Investment Board"
         return True
-    if c.start <= f.start and f.end <= c.end and lc > lf and pc <= pf + 2:
+    if c.start <= f.start and f.end <= c.end and lc > lf and (
+            pc <= pf + 2 or c.label == f.label == "Place" and (c.kind != "ner" or c.start == f.start)):
+        # (a place that begins a longer place's name: "Washington state", not the catalogue's Washington,
+        # D.C.; the model's "Orange Spain" is a company named after its market, as "Volkswagen Group China")
         return True
     if (f.kind == "name" and c.start == f.start and lc > lf and c.label == f.label == "Organization" and c.kind == "ner"
             and c.text[lf:lf + 1] == " " and c.text[lf + 1:lf + 2].isupper() and not TITLE_WORDS.search(c.text[lf:])):
@@ -484,7 +487,7 @@ _AI_INFRA = re.compile(
 # "a plant in Szeged", "its office near Izmir": the name after a facility noun is a place.
 _FACILITY_PLACE = re.compile(
     r"\b(?:plant|factory|facility|site|office|headquarters|campus|hub|centre|center|port|city|town|province|state|"
-    r"region|mine|refinery|warehouse|store|data cent(?:er|re)|based|headquartered|located)s?\s+(?:in|near|at|outside)\s+"
+    r"region|mine|refinery|warehouse|store|[Aa]irport|data cent(?:er|re)|based|headquartered|located)s?\s+(?:in|near|at|outside)\s+"
     r"(?P<places>[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:(?:,|\s+outside|\s+near)\s+[A-Z][\w]+(?:\s[A-Z][\w]+)?)*)"
 )
 
@@ -540,7 +543,18 @@ _SITE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*(?:\s(?:de|del
                    r"(?:[a-z][\w-]*\s+){0,3}?(?:" + "|".join(load_words()["site_nouns"]) + r")s?\b")
 
 
+# "Frankfurt Airport", "Lima's Jorge Chávez International Airport": a site whose own name ends in what it is
+_SITE_NAME = re.compile(r"(?<![\w'’-])(?P<name>(?:[A-ZÀ-Þ][\w.-]*\s+){1,4}(?:" + "|".join(load_words()["site_name_words"])
+                        + r"))(?![\w&-]|\s+[A-Z&])")
+
+
 def _named_sites(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _SITE_NAME.finditer(text):
+        lead = _LEADING.match(m.group("name")).end()
+        name, start = m.group("name")[lead:], m.start("name") + lead
+        known = gaz.lookup(name)
+        if len(name.split()) > 1 and (known is None or known[1] == "Place"):
+            yield Found(start, start + len(name), name, "Place", known[0] if known else name, "pattern")
     for m in _SITE.finditer(text):
         lead = _LEADING.match(m.group("name")).end()  # ("The", "Its")
         name, start = m.group("name")[lead:], m.start("name") + lead

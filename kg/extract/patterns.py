@@ -691,7 +691,9 @@ class _Arguments:
         if first is None:
             return []
         out = [first]
-        if any(c.dep_ == "appos" and c.tag_ == "NN" and not _is_share(c) for c in token.children):
+        if any(c.dep_ == "appos" and c.tag_ == "NN" and not _is_share(c)
+               and (c._.kg_mention is None or self.found[c._.kg_mention].kind in {"description", "anaphor"})
+               for c in token.children):  # (a name the parse hangs there is no description: "Napa Valley, ... Washington state")
             return out  # "X and Y, the Chilean producer": what is said of Y alone
         # "Paramount Skydance and Amazon's Prime Video": a possessive names
         # what its own noun and the members after it are, not those before
@@ -753,8 +755,10 @@ class _Arguments:
                 owner = self.owner(node)
                 if owner is not None:
                     return owner
-            # (a named subject first: "Chevron's rival Exxon agreed" is parsed with two)
-            subject = next((c for c in node.children if c.dep_ in {"nsubj", "csubj"} and c._.kg_mention is not None), None) \
+            # (a named subject first, the nearest: "Chevron's rival Exxon agreed", "Outside Spain, X runs" are
+            # parsed with two)
+            subject = next((c for c in reversed(list(node.lefts)) if c.dep_ in {"nsubj", "csubj"} and c._.kg_mention is not None), None) \
+                or next((c for c in node.rights if c.dep_ in {"nsubj", "csubj"} and c._.kg_mention is not None), None) \
                 or next((c for c in node.children if c.dep_ in {"nsubj", "csubj"}), None) \
                 or next((c for c in node.children if c.dep_ == "nsubjpass"), None)
             if subject is not None:

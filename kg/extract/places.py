@@ -54,6 +54,9 @@ _COMPANY_IN_WORDS = frozenset(load_words()["company_in_words"])
 _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 # "to" and "from" are left out: "a blow to Nokia", "equipment from Nokia"
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
+# a town's name before what a firm is: "the Hyderabad airport operator", "Paso Robles producer X" (words.json)
+_FIRM_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + "|".join(
+    sorted({*load_words()["org_nouns"], *load_words()["maker_nouns"]}, key=len, reverse=True)) + r")\b(?![-’'])")
 #: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
 #: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -", "NEW DELHI:"; the group
 #: ``place`` is the city in capitals, or the cities with a slash between them.
@@ -228,12 +231,20 @@ def find_places(text: str) -> Iterator[Place]:
                 name = text[start:end]
                 known = names.get(name)
                 found.append(Place(start, end, name, known[0] if known else name, "state"))
-    # a region named by its kind: "Aichi prefecture" (Aichi), "Ascension Parish" (the whole name)
+    # a region named by its kind: "Aichi prefecture" (Aichi), "Ascension Parish", "Napa Valley" (the
+    # whole name, also where the town it begins with was found; not "Silicon Valley Bank", and "Aichi
+    # Prefecture" stays the region found as "Aichi")
     for m in _REGION.finditer(text):
-        if m.group("name").split()[0] not in {"The", "A", "An", "In", "Its"} and not any(
-                p.start < m.end() and m.start() < p.end for p in found):
-            end = m.end() if m.group("kind")[0].isupper() else m.end("name")
+        end = m.end() if m.group("kind")[0].isupper() else m.end("name")
+        inside = [p for p in found if p.start < end and m.start() < p.end]
+        if (m.group("name").split()[0] not in {"The", "A", "An", "In", "Its"} and not _NAME_GOES_ON.match(text, m.end())
+                and all(p.start == m.start() and p.end < end and p.kind == "city" for p in inside)):
+            found = [p for p in found if p not in inside]
             found.append(Place(m.start(), end, text[m.start():end], text[m.start():end], "state"))
+    # "Washington state", "New York state": the state, not its namesake city
+    for i, p in enumerate(found):
+        if p.kind == "state" and _STATE_WORD.match(text, p.end):
+            found[i] = Place(p.start, p.end + 6, text[p.start:p.end + 6], p.canonical, p.kind)
     yield from sorted(found, key=lambda p: p.start)
 
 
@@ -241,7 +252,11 @@ _US_STATES: dict[str, str] = load_words()["us_state_abbreviations"]
 _US_STATE_AFTER_TOWN = re.compile(r",\s(?P<state>" + "|".join(map(re.escape, _US_STATES)) + r")(?![\w.])")
 #: the words that say a name is a region's: "Aichi prefecture", "Ascension Parish", "Guangxi Zhuang Autonomous Region"
 REGION_KINDS = "prefecture|province|county|parish|district|oblast|governorate|region"
-_REGION = re.compile(rf"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:{REGION_KINDS}))\b")
+#: and the words of a stretch of land named like one: "Napa Valley", "the Scottish Highlands"
+_LAND_KINDS = "valley|highlands|peninsula"
+_REGION = re.compile(rf"\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s+(?P<kind>(?i:{REGION_KINDS}|{_LAND_KINDS}))\b")
+_NAME_GOES_ON = re.compile(r"\s[A-Z]")
+_STATE_WORD = re.compile(r" state\b(?![-’'])")
 _PLACE_NAME = r"[A-Z][\w'’-]+(?:\s(?:[A-Z][\w'’-]+|de|do|da|del))*"
 _KIND_OF = re.compile(r"\b(?:state|province|region|prefecture|county|emirate|city|town|village|municipality)(?P<plural>s)?\s+of\s+"
                       rf"(?P<name>{_PLACE_NAME})")
@@ -297,7 +312,7 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
     if re.search(rf"\b{_DIRECTION_OF}$", text[max(0, start - 30):start]):
         return True  # "40 km east of Lyon"
     after = text[end:end + 40]
-    if own and (after.startswith("-based") or _region_follows(after)):
+    if own and (after.startswith("-based") or _region_follows(after) or _FIRM_AFTER.match(after)):
         return True
     # "grain from Rondonópolis to the port": a route between places
     if own and previous_words and previous_words.group(2).lower() == "from" and re.match(r"\s+to\s+(?:the\s+)?[A-Z]", after):

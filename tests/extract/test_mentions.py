@@ -478,3 +478,20 @@ def test_a_company_name_that_ends_in_the_region_it_serves_is_one_name(trained_nl
         "Hana Financial agreed to buy Orion Life Insurance Korea for $1.5 billion."), shipped_gazetteer)}
     assert ("Orion Life Insurance Korea", "Organization") in found
     assert not any(label == "Place" for _, label in found)
+
+
+@pytest.mark.model
+def test_places_named_with_a_land_word_an_airport_or_a_state_word_and_towns_before_a_firm_noun(trained_nlp, shipped_gazetteer):
+    """'Napa Valley', 'the Scottish Highlands' and 'Washington state' are whole places (not the catalogue's
+    Washington, D.C.); a name ending in 'Airport' is a place, and so is a town an airport is at; a known
+    town before what a firm is ('the Hyderabad airport operator', 'Paso Robles producer X') is a place."""
+    found = {(f.text, f.label, f.key) for f in find_mentions(trained_nlp(
+        "Globex runs eight wineries in Napa Valley, Sonoma County and Washington state, and masts in the Scottish "
+        "Highlands. Initech runs Lima's Jorge Chávez International Airport and is building an airport at Bhogapuram "
+        "in Andhra Pradesh. The Hyderabad airport operator is 49% owned by Acme. Acme owns Paso Robles producer "
+        "Halvard Vineyards. Silicon Valley Bank lent money. Edinburgh Airport Ltd was sold."), shipped_gazetteer)}
+    places = {text for text, label, _ in found if label == "Place"}
+    assert {"Napa Valley", "Scottish Highlands", "Washington state", "Jorge Chávez International Airport", "Lima",
+            "Bhogapuram", "Hyderabad", "Paso Robles"} <= places
+    assert ("Washington state", "Place", "Washington") in found
+    assert not places & {"Silicon Valley", "Edinburgh Airport", "Washington"}
