@@ -502,6 +502,24 @@ _NOUN_THEN_PRODUCT = re.compile(
 )
 
 
+# "its Roundup weedkiller", "Bayer's XtendiMax dicamba herbicide", "the P Zero tyre": an owned or
+# definite name before a product noun of words.json (the parse often takes such a name for an adjective)
+_OWNED_NAME_THEN_NOUN = re.compile(
+    r"(?:\b(?:[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+)(?P<name>[A-Z][\w&-]*(?:\s[A-Z0-9][\w.-]*){0,2})\s+(?:[a-z][\w-]*\s+)?"
+    r"(?:" + "|".join(sorted(load_words()["named_product_nouns"], key=len, reverse=True)) + r")s?\b(?![-’']|\s+[A-Z])")
+# (not "its RSV vaccine Kelvira": a name after the noun is the product, the one before says what kind)
+
+
+def _owned_names_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _OWNED_NAME_THEN_NOUN.finditer(text):
+        name = m.group("name")
+        known = gaz.lookup(name)
+        if (known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS or _is_place(name)
+                or name.lower() in STOP_WORDS or re.search(r"-[a-z]", name)):  # (not "the Munich-based engine maker")
+            continue
+        yield Found(m.start("name"), m.end("name"), name, "Product", known[0] if known else name, "pattern")
+
+
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
@@ -965,6 +983,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
+               _owned_names_then_products(text, gaz),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:

@@ -495,3 +495,15 @@ def test_places_named_with_a_land_word_an_airport_or_a_state_word_and_towns_befo
             "Bhogapuram", "Hyderabad", "Paso Robles"} <= places
     assert ("Washington state", "Place", "Washington") in found
     assert not places & {"Silicon Valley", "Edinburgh Airport", "Washington"}
+
+
+@pytest.mark.model
+def test_an_owned_or_definite_name_before_a_product_noun_is_a_product(trained_nlp, shipped_gazetteer):
+    """'the P Zero tyre', 'Bayer's XtendiMax dicamba herbicide', 'its Roundup weedkiller' (words.json
+    named_product_nouns), however the parse takes the name; not 'the Munich-based engine maker' nor a
+    catalogue company ('the Nvidia chips')."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Pirelli makes the P Zero tyre. The EPA cleared Bayer's XtendiMax dicamba herbicide. The group fights "
+        "lawsuits over its Roundup weedkiller. The Munich-based engine maker bought the Nvidia chips."), shipped_gazetteer)}
+    assert {("P Zero", "Product"), ("XtendiMax", "Product"), ("Roundup", "Product")} <= found
+    assert not {text for text, label in found if label == "Product" and text in {"Munich-based", "Nvidia"}}
