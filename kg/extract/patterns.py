@@ -79,6 +79,7 @@ from spacy.tokens import Doc, Span, Token
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
 from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
+from .places import is_region_or_capital
 from .treematch import TreeMatcher
 from .words import load_words
 
@@ -592,7 +593,8 @@ class _Arguments:
             # this" (the subject of "acquire", the object of "invest in"), not
             # to a product or person reading, which the roles tell less surely
             if (m.label not in want and m.kind in {"ner", "structure"} and (want[0] == "Organization" or settled)
-                    and not (m.label == "Person" and _titled(token))):
+                    and not (m.label == "Person" and _titled(token))
+                    and not (m.label == "Place" and is_region_or_capital(m.text))):  # ("Lima's airport": Lima is a place)
                 return Found(m.start, m.end, m.text, want[0], m.key, "structure")
             return m
         low = token.lower_

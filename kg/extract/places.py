@@ -43,7 +43,7 @@ from functools import lru_cache
 
 from .words import load_words
 
-__all__ = ["DATELINE", "REGION_KINDS", "Place", "country_of", "find_places", "place_names"]
+__all__ = ["DATELINE", "REGION_KINDS", "Place", "country_of", "find_places", "is_region_or_capital", "place_names"]
 
 _MIN_CITY_POPULATION = 15_000
 # other names of a city count from this size on: the big cities news names
@@ -157,6 +157,18 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[
             if other and "," not in other:
                 add(other, name, "country", code)
     return names, country, big_capitals
+
+
+def is_region_or_capital(name: str) -> bool:
+    """Whether ``name`` is a country, a region or a national capital of a
+    million people: a place whatever a sentence does with it, where a town
+    may share a company's name ("a stake in Puma").
+
+    >>> is_region_or_capital("Lima"), is_region_or_capital("Texas"), is_region_or_capital("Puma")
+    (True, True, False)
+    """
+    names, _, big_capitals = _gazetteer()
+    return name in big_capitals or name in names and names[name][1] != "city"
 
 
 def _ascii(name: str) -> str:

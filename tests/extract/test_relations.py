@@ -263,3 +263,12 @@ def test_the_subject_of_a_joined_clause_is_no_employer_of_a_titled_person(traine
         trained_nlp, shipped_gazetteer)
     roles = {(r.subject.key, r.predicate, r.object.key) for r in extraction.relations if r.subject.key == "Jane Roe"}
     assert roles == {("Jane Roe", "ceoOf", "Acme Group")}
+
+
+def test_a_capital_or_a_region_owning_something_stays_a_place(read):
+    """'X runs Lima's Y Airport and 14 airports in Greece': the possessive makes no firm of Lima,
+    a capital of millions; a small town may still be a firm's name ('a stake in Puma')."""
+    got, _ = read("Outside Germany, Tarvik Group runs Lima's Jorge Chávez International Airport, where a "
+                  "terminal opened in June, and 14 regional airports in Greece.")
+    assert not {row for row in got if row[0] == "Lima"}
+    assert ("Tarvik Group", "operatesIn", "Lima") in {row[:3] for row in got}
