@@ -135,10 +135,10 @@ class Clause:
         return self._roots[m.start, m.end]
 
     def is_source(self, m: Found) -> bool:
-        """"according to Jefferies", "Bloomberg Intelligence warned": an
-        organisation that only reports."""
+        """"according to Jefferies", "Bloomberg Intelligence warned",
+        "analysts polled by LSEG": an organisation that only reports."""
         doc = self.doc_text
-        if re.search(r"according\s+to\s*$|\bsaid\s*$", doc[max(0, m.start - 20):m.start]):
+        if re.search(r"according\s+to\s*$|\bsaid\s*$|\b(?:surveyed|polled|compiled|asked)\s+by\s*$", doc[max(0, m.start - 20):m.start]):
             return True
         # "X said" reports; "X said it would ..." speaks of itself
         return bool(re.match(rf"\s+(?:{SPEECH})\b(?!\s+(?:that\s+)?(?:it|its|they|their)\b)", doc[m.end:m.end + 30]))

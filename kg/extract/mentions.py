@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ..schema import Entity
-from .places import REGION_KINDS, find_places, place_names
+from .places import DATELINE, REGION_KINDS, find_places, place_names
 from .words import load_words
 
 __all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "TITLE_WORDS", "main_company",
@@ -944,8 +944,15 @@ def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
                 yield Found(start, start + len(part), part, "Place",
                             known[0] if known else place_names()[name][0], "name")
             start += len(part) + 1
+    # the news agency in a dateline's brackets: "Stäfa (awp) -", "GENEVA (Reuters) -"
+    for m in DATELINE.finditer(text):
+        if m.group("agency") in _NEWS_AGENCIES:
+            known = gaz.lookup(m.group("agency"))
+            yield Found(m.start("agency"), m.end("agency"), m.group("agency"), "Organization",
+                        known[0] if known else m.group("agency"), "name")
 
 
+_NEWS_AGENCIES = frozenset(load_words()["news_agencies"])
 _DEMONYM = re.compile(r"\b(" + longest_first(DEMONYMS) + r")\b")
 
 

@@ -58,10 +58,15 @@ _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "a
 _FIRM_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + "|".join(
     sorted({*load_words()["org_nouns"], *load_words()["maker_nouns"]}, key=len, reverse=True)) + r")\b(?![-’'])")
 #: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
-#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -", "NEW DELHI:"; the group
-#: ``place`` is the city in capitals, or the cities with a slash between them.
-DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'.-]+)*)(?:,[^\n]{0,24}?)?|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
-                      r"\s*(?:\([^)\n]*\)\s*)?(?:--|[-–—:])(?=\s)", re.M)
+#: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -", "NEW DELHI:", or a town
+#: written as a name before a news agency of words.json ("Stäfa (awp) -"); the group ``place`` is the
+#: city in capitals, or the cities with a slash between them, the group ``town`` such a town, the group
+#: ``agency`` what the brackets hold.
+DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'.-]+)*)(?:,[^\n]{0,24}?)?"
+                      r"|(?P<town>[A-ZÀ-Þ][a-zß-ÿ'’.-]+(?:[ /][A-ZÀ-Þ][a-zß-ÿ'’.-]+){0,2})(?=\s*\((?:"
+                      + "|".join(load_words()["news_agencies"]) + r")\))"
+                      r"|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
+                      r"\s*(?:\((?P<agency>[^)\n]*)\)\s*)?(?:--|[-–—:])(?=\s)", re.M)
 # a run of capitalised words, with the particles place names contain
 _CANDIDATE = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|del|la|le|upon|on|sur|am|an der|do|dos|das|da))*")
 
@@ -226,6 +231,9 @@ def find_places(text: str) -> Iterator[Place]:
             if part.title() in names:
                 found.append(Place(start, start + len(part), part, *names[part.title()]))
             start += len(part) + 1
+        if m.group("town"):  # "Stäfa (awp) -": a place, however small
+            name = m.group("town")
+            found.append(Place(m.start("town"), m.end("town"), name, *names.get(name, (name, "city"))))
     # a US state in the news agencies' abbreviation, after a town: "MOLINE, Ill.", "in Fresno, Calif." (only
     # there: "Miss." and "Mass." are words too)
     for m in _US_STATE_AFTER_TOWN.finditer(text):

@@ -507,3 +507,19 @@ def test_an_owned_or_definite_name_before_a_product_noun_is_a_product(trained_nl
         "lawsuits over its Roundup weedkiller. The Munich-based engine maker bought the Nvidia chips."), shipped_gazetteer)}
     assert {("P Zero", "Product"), ("XtendiMax", "Product"), ("Roundup", "Product")} <= found
     assert not {text for text, label in found if label == "Product" and text in {"Munich-based", "Nvidia"}}
+
+
+@pytest.mark.model
+def test_a_town_before_a_news_agency_is_a_dateline_and_a_pollster_owns_no_figure(trained_nlp, shipped_gazetteer):
+    """'Stäfa (awp) -': a town (however small) and a news agency, the story after the dash; the figure
+    that analysts 'surveyed by' an agency expected is the company's, not the agency's."""
+    from kg.extract import extract_article
+    from kg.ingest import article_from_text
+
+    extraction = extract_article(article_from_text(
+        "Halvard grows faster than the market\n\nStäfa (awp) - The hearing aid maker Halvard grew faster than the "
+        "market. Net profit increased by 4.3 percent to 268 million francs, ahead of the 259 million that analysts "
+        "surveyed by AWP had expected.", "t.txt"), trained_nlp, shipped_gazetteer)
+    assert {("Stäfa", "Place"), ("awp", "Organization")} <= {(m.text, m.label) for m, _ in extraction.mentions}
+    assert {(f.subject.key, f.metric) for f in extraction.measurements} >= {("Halvard", "profit"), ("Halvard", "profitGrowth")}
+    assert not {f for f in extraction.measurements if f.subject.key.lower() == "awp"}
