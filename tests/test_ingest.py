@@ -345,3 +345,12 @@ def test_a_dateline_of_two_places_ends_a_sentence_of_its_own():
 
     text, _ = clean_text("NEW YORK/LONDON, May 5 (Reuters) - Globex said on Monday it closed its fund.")
     assert text.startswith("NEW YORK/LONDON, May 5 (Reuters) -\nGlobex said")
+
+
+def test_british_per_cent_written_pc_is_read_as_a_percent_sign():
+    """'owns 51pc of', 'rose 4pc': the tokenizer keeps '51pc' in one word, which no number rule reads;
+    the offsets still lead back to the text as written, and 'PCs' stays."""
+    text = "Vodafone, which owns 51pc of VodafoneThree, rose 4pc. PCs sold."
+    clean, origin = clean_text(text)
+    assert clean == "Vodafone, which owns 51% of VodafoneThree, rose 4%. PCs sold."
+    assert text[origin[clean.index("51%")]:origin[clean.index("51%") + 1] + 1] == "51"
