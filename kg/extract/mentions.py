@@ -520,6 +520,25 @@ def _owned_names_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
         yield Found(m.start("name"), m.end("name"), name, "Product", known[0] if known else name, "pattern")
 
 
+# "payroll startup PayFit", "rival Zorvex": a name after a lower-case noun that says what firm it is
+# (words.json firm_nouns_before_names; the parse of such phrases is often wrong)
+_FIRM_NOUN_THEN_NAME = re.compile(
+    r"\b(?:" + "|".join(sorted(load_words()["firm_nouns_before_names"], key=len, reverse=True))
+    + r")s?[ ]+(?P<name>[A-Z][\w&-]*(?:\.\w[\w&-]*)*(?:[ ](?:[A-Z][a-zA-Z&-]*(?:\.[a-zA-Z][\w&-]*)*|&)){0,3})(?![\w&-])")
+# (a full stop inside a name only: "Trip.com", not "pump maker Initech. Globex will pay")
+
+
+def _firm_noun_then_names(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _FIRM_NOUN_THEN_NAME.finditer(text):
+        name = m.group("name")
+        known = gaz.lookup(name)
+        first = name.split()[0]
+        if (known and known[1] != "Organization" or first.lower() in NOT_NAMES or first in DEMONYMS or _is_place(first)
+                or first.lower() in STOP_WORDS or first.lower() in CALENDAR_WORDS or TITLE_WORDS.search(name)):
+            continue
+        yield Found(m.start("name"), m.start("name") + len(name), name, "Organization", known[0] if known else name, "pattern")
+
+
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
@@ -990,7 +1009,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
-               _owned_names_then_products(text, gaz),
+               _owned_names_then_products(text, gaz), _firm_noun_then_names(text, gaz),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:

@@ -523,3 +523,15 @@ def test_a_town_before_a_news_agency_is_a_dateline_and_a_pollster_owns_no_figure
     assert {("Stäfa", "Place"), ("awp", "Organization")} <= {(m.text, m.label) for m, _ in extraction.mentions}
     assert {(f.subject.key, f.metric) for f in extraction.measurements} >= {("Halvard", "profit"), ("Halvard", "profitGrowth")}
     assert not {f for f in extraction.measurements if f.subject.key.lower() == "awp"}
+
+
+@pytest.mark.model
+def test_a_name_after_a_lower_case_firm_noun_is_an_organisation(trained_nlp, shipped_gazetteer):
+    """'payroll startup PayFit' (which the parse takes for a verb), 'rival Kelvon Labs': organisations;
+    not a title ('the group Chief Executive ...'), a day, a place or a name on the next line."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "French payroll startup PayFit was bought. Its rival Kelvon Labs grew. The group Chief Executive Jane Roe "
+        "said on Monday that the bank Monday would pay. The firm runs a chipmaker in Texas. It bought the startup.\n"
+        "The deal closed."), shipped_gazetteer)}
+    assert {("PayFit", "Organization"), ("Kelvon Labs", "Organization")} <= found
+    assert not {text for text, label in found if label == "Organization" and text.startswith(("Chief", "Monday", "Texas", "The deal"))}
