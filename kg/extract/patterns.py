@@ -599,6 +599,9 @@ class _Arguments:
             return m
         low = token.lower_
         if low in _RELATIVE:
+            before = self.doc[token.i - 2] if token.i >= 2 and self.doc[token.i - 1].text == "," else None
+            if low in {"which", "who"} and before is not None and before._.kg_mention is not None:
+                return self.stand_in(before, want)  # "such as A and B, which closed its purchase": B, however parsed
             verb = token.head.head if low == "whose" else token.head  # "X, whose brands include": the clause's verb
             while verb.dep_ in {"prep", "pobj"} and verb.head.i != verb.i:
                 verb = verb.head  # "X, in which Y will own a stake"
@@ -641,6 +644,10 @@ class _Arguments:
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject._.kg == "Organization":
                 return self.mention(subject)
+            if subject is not None and subject.lower_ in _RELATIVE:  # "B, which closed its purchase of C": B
+                named = self.stand_in(subject, ("Organization",))
+                if named is not None and named.label == "Organization":
+                    return named
             # "Its rival Boeing is struggling at its factory": the name the subject is in apposition with
             named = next((c for c in subject.children if c.dep_ == "appos" and c._.kg == "Organization"), None) if subject is not None else None
             if named is not None:
