@@ -258,6 +258,10 @@ def _is_dateline(sentence: str) -> bool:
     return dateline is not None and dateline.end() == len(sentence)
 
 
+#: the rule that reads a deal its two parties make together (kg/extract/rules/partnership.json)
+_JOINT_DEAL_RULE = "partner.joint-subject"
+
+
 def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) -> tuple[list[Relation], list[Measurement]]:
     """The relations and measurements the named extractors read in ``parsed``."""
     relations, measurements = [], []
@@ -293,8 +297,11 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # Nor is a firm the partner of its parent there: "X, its joint venture with Y" is Y's, no partner of Y.
     owned = {(r.evidence.start, frozenset((r.subject.key, r.object.key))) for r in relations
              if r.predicate == "subsidiaryOf" and r.evidence.extractor == PatternRelations.name}
+    # (a deal the two make together stands: "A and B, longtime rivals, agreed to license traits to each other")
     relations = [r for r in relations if r.predicate != "partnerOf"
-                 or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals | owned]
+                 or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in owned
+                 and ((r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals
+                      or r.evidence.rule == _JOINT_DEAL_RULE)]
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}

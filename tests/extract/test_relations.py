@@ -272,3 +272,14 @@ def test_a_capital_or_a_region_owning_something_stays_a_place(read):
                   "terminal opened in June, and 14 regional airports in Greece.")
     assert not {row for row in got if row[0] == "Lima"}
     assert ("Tarvik Group", "operatesIn", "Lima") in {row[:3] for row in got}
+
+
+def test_rivals_that_make_a_deal_together_are_partners_too(trained_triples):
+    """'A and B, longtime rivals in ..., have agreed to license key traits to each other': rivals and
+    partners; 'A and B, its two main competitors' are neither to each other."""
+    found = trained_triples("Tarvik Seeds and Marlow Group, longtime rivals in the U.S. seed business, have agreed "
+                            "to license key traits to each other. Halliburton and Baker Hughes, its two main "
+                            "competitors, report results next week.")
+    assert {("Tarvik Seeds", "partnerOf", "Marlow Group"), ("Tarvik Seeds", "competesWith", "Marlow Group")} <= \
+        {(a, r, b) for a, r, b in found} | {(b, r, a) for a, r, b in found}
+    assert not {t for t in found if {t[0], t[2]} == {"Halliburton", "Baker Hughes"}}
