@@ -54,7 +54,7 @@ NUMBER = re.compile(
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bln|mln|trn|bn|tn|mn|[BMTK])\b(?:\s(?P<crore>crore)\b)?)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
-    rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(_CODES)}))\b)?",
+    rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(_CODES)}))\b|(?P<pence>(?<=\d)(?-i:p))\b)?",
     re.IGNORECASE,
 )
 
@@ -90,8 +90,9 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
     # a code or word after the number says more than a "$" before it ("$5 billion HKD")
     unit = (word if word in _CODES else _CURRENCY_WORD.get(word.lower())) or _SYMBOLS.get(cur) \
         or (cur if cur in _CODES else "CNY" if cur.upper() == "RMB" else "")
-    if word.lower() == "pence":
+    if word.lower() == "pence" or m.group("pence"):  # "421p": pence, a hundredth of a pound
         value /= 100
+        unit = "GBP"
     return plain_decimal(value), unit
 
 
@@ -408,6 +409,8 @@ def _owner_of_number(c: Clause, start: int, end: int, metric: str) -> Found | No
     # a subject the text names but kg does not track ("The S&P 500 rose
     # 0.8%", "Brent crude fell", "Oil prices slipped") owns the number
     for token in c.sent:
+        if _bare_shares(token):
+            continue  # "Shares rose 4.6% to 421p": the company the text is about, below
         if token.dep_ in {"nsubj", "nsubjpass"} and token.idx < start \
                 and (token.tag_ in {"NNS", "NNPS"} or token.pos_ == "PROPN"
                      or any(t.pos_ == "PROPN" for t in token.children if t.dep_ in {"compound", "nmod"})) \
@@ -416,6 +419,12 @@ def _owner_of_number(c: Clause, start: int, end: int, metric: str) -> Found | No
             return None
     # (what the context names, if it can own a number: not a person the sentence before was about)
     return next((m for m in (c.row, c.lead, c.previous, c.main) if m is not None and m.label in ("Organization", "Product")), None)
+
+
+def _bare_shares(token) -> bool:
+    """"Shares", "The shares", "Its stock" as a clause's subject: no market's ("European shares")."""
+    return (token.dep_ == "nsubj" and token.lemma_.lower() in {"share", "stock"}
+            and all(child.dep_ in {"det", "poss"} and child.pos_ in {"DET", "PRON"} for child in token.children))
 
 
 def find_measurements(c: Clause, year: int | None) -> Iterable[tuple[Found, str, Decimal, str, str | None, float]]:

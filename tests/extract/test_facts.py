@@ -245,3 +245,13 @@ def test_a_sum_per_share_is_no_profit_and_an_offer_per_share_no_share_price(extr
     read = facts(extract, "Acme Cloud said its net income rose to $4.3 billion, or $1.20 per share. "
                           "Acme Cloud will pay $23 per share in cash for Globex.")
     assert {(m[1], m[2]) for m in read} == {("profit", Decimal("4300000000"))}
+
+
+def test_bare_shares_are_the_articles_company_and_pence_are_hundredths_of_a_pound(extract):
+    """'Shares rose 4.6 per cent to 421p' after a sentence on Globex: Globex's, 4.21 GBP; 'European
+    shares fell' is the market's, no one's."""
+    read = facts(extract, "Globex said revenue rose 3 per cent. Shares rose 4.6 per cent to 421p in morning "
+                          "trading. European shares fell 1.2%.")
+    assert {("Globex", "sharepriceChange", Decimal("4.6"), "percent", None),
+            ("Globex", "shareprice", Decimal("4.21"), "GBP", None)} <= read
+    assert not {m for m in read if m[2] == Decimal("1.2")}
