@@ -831,6 +831,11 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
                 continue
             if name.isupper() and len(name) <= 2:
                 continue
+        honorific = _HONORIFIC.match(name) if label == "Person" and not known else None
+        if honorific:  # "Ms Strachan": the surname, which the article's full name then explains
+            name = name[honorific.end():]
+            yield Found(span.start_char + honorific.end(), span.end_char, name, label, name, "ner")
+            continue
         yield Found(span.start_char, span.end_char, name, label, known[0] if known else name, "ner")
 
 

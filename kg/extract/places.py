@@ -310,12 +310,14 @@ def _known(words: str) -> bool:
 
 
 def _region_follows(after: str) -> bool:
-    """Whether ", <country or state>" follows (and is not "<country>'s")."""
+    """Whether ", <country or state>" follows (and is not "<country>'s"), a US state
+    in the agencies' abbreviation too: "Allentown, Pa.-based"."""
     nxt = re.match(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?!['’]s)", after)
     if not nxt:
         return False
     names = place_names()
-    return any(n in names and names[n][1] != "city" for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
+    return any(n in names and names[n][1] != "city" or n in _US_STATES
+               for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
 
 
 def _placed(text: str, start: int, end: int, before: list[Place], own: bool = True) -> bool:
@@ -332,7 +334,10 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
     if re.search(rf"\b{_DIRECTION_OF}$", text[max(0, start - 30):start]):
         return True  # "40 km east of Lyon"
     after = text[end:end + 40]
-    if own and (after.startswith("-based") or _region_follows(after) or _FIRM_AFTER.match(after)):
+    if own and (after.startswith("-based") or _region_follows(after)):
+        return True
+    # (not a sentence's first word, capitalised whatever it is: "Mobile operator VodafoneThree")
+    if own and _FIRM_AFTER.match(after) and not re.search(r"(?:^|[.!?:\n])\W*$", text[max(0, start - 20):start]):
         return True
     # "grain from Rondonópolis to the port": a route between places
     if own and previous_words and previous_words.group(2).lower() == "from" and re.match(r"\s+to\s+(?:the\s+)?[A-Z]", after):

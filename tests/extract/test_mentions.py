@@ -535,3 +535,24 @@ def test_a_name_after_a_lower_case_firm_noun_is_an_organisation(trained_nlp, shi
         "The deal closed."), shipped_gazetteer)}
     assert {("PayFit", "Organization"), ("Kelvon Labs", "Organization")} <= found
     assert not {text for text, label in found if label == "Organization" and text.startswith(("Chief", "Monday", "Texas", "The deal"))}
+
+
+@pytest.mark.model
+def test_a_sentence_s_first_word_is_no_town_before_a_firm_noun_and_a_town_before_a_state_abbreviation_is(trained_nlp, shipped_gazetteer):
+    """'Mobile operator X will ...' opens a sentence (Mobile, Alabama, is not meant); 'Allentown, Pa.-based
+    X': Allentown and Pennsylvania are places; 'Ms Strachan' is the person's surname, without 'Ms'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Mobile operator Globex will use Initech satellites. Allentown, Pa.-based Air Products has gone the other "
+        "way. Chief executive Belinda Strachan said the price was full. Ms Strachan said it would close in June."),
+        shipped_gazetteer)}
+    assert {("Allentown", "Place"), ("Pa.", "Place"), ("Strachan", "Person")} <= found
+    assert ("Mobile", "Place") not in found and ("Ms Strachan", "Person") not in found
+
+
+@pytest.mark.model
+def test_stock_market_indices_are_products(trained_nlp, shipped_gazetteer):
+    """The catalogue's indices: 'a flat CAC 40' is the index (not the CAC, China's internet regulator)."""
+    found = {(f.key, f.label) for f in find_mentions(trained_nlp(
+        "The FTSE 100 group fell while a flat CAC 40 and Milan's FTSE MIB index lagged the S&P 500."), shipped_gazetteer)}
+    assert {("FTSE 100", "Product"), ("CAC 40", "Product"), ("FTSE MIB", "Product"), ("S&P 500", "Product")} <= found
+    assert not {key for key, label in found if label == "Organization"}
