@@ -448,7 +448,8 @@ def _product_list_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 _HARDWARE = re.compile(r"'s?\s+(?P<mods>(?:[\w-]+\s+){0,2}?)(?P<noun>chips|processors|semiconductors|GPUs|accelerators)\b")
 _DOMAIN = re.compile(r"\b([a-z0-9][a-z0-9-]*\.(?:ai|com|io|cn|net|app))\s+(?:domain|website|site|platform|app)\b")
-# "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent",
+# "By Ada Lyle", "By Lee Min-jun | Updated 3 hours ago", "By Ada Lyle, Industry Correspondent", "By Ada Lyle
+# for This Is Money" (and the outlet), "Ada Lyle Senior reporter" alone on its line,
 # "By Ada Lyle and Bo Chen", "Reporting by Ada Lyle; Editing by Bo Chen", a photo credit "REUTERS/Ada Lyle",
 # "Photo: Ada Lyle/AFP via Getty Images", "(Photograph: Sebastián Lyle/AFP)"
 # ("Joost de Graaf", "Sophie van den Berg": the particles of Dutch, German and Romance surnames)
@@ -467,8 +468,8 @@ _MONTH = rf"(?:{'|'.join(calendar.month_abbr[1:])})[a-z]*\.?"
 # over "Published March 24 2026")
 _BYLINE = re.compile(rf"(?:^[ \t]*\(?|[;(][ \t]*)(?:By|Written\s+[Bb]y|Reference|Author|(?:Additional\s+)?[Rr]eporting\s+by|"
                      rf"Edit(?:ed|ing)\s+by|Writing\s+by|(?:Media\s+)?[Cc]ontact)[ \t]*:?[ \t]*"
-                     rf"(?P<people>{_BYLINE_NAMES})(?=[ \t]*(?:[|,;)–—-]|\bin\b|$))"
-                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME}),[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}"
+                     rf"(?P<people>{_BYLINE_NAMES})(?=[ \t]*(?:[|,;)–—-]|\bin\b|[Ff]or[ \t]+(?P<outlet>[A-Z][\w'’&.-]*(?:[ \t]+[A-Z][\w'’&.-]*){{0,3}})[ \t]*$|$))"
+                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME})(?:,[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}|[ \t]+(?:[A-Z][\w-]*[ \t]+){{1,3}})"
                      rf"(?i:(?:staff[ \t]+)?(?:editor|correspondent|reporter|writer|columnist|contributor))[ \t]*(?:[|,;–—-].*)?$"
                      rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)(?:[ \t]+Photo)?/(?P<credit>{_PERSON_NAME})\b"
                      rf"|(?:©|\b(?:Photo(?:graph)?|Image|Picture|Credit)(?:[ \t]+by)?[ \t]*:?)[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
@@ -643,6 +644,8 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
                 continue  # with no "By" before them: "World News", "New York" over a date are no names
             start = m.start(group) + person.start()
             yield Found(start, start + len(person.group()), person.group(), "Person", name, "pattern")
+        if m.group("outlet"):  # "By Ada Lyle for This Is Money": the outlet she writes for
+            yield Found(m.start("outlet"), m.end("outlet"), m.group("outlet"), "Organization", m.group("outlet"), "pattern")
 
 
 def _description_mentions(text: str, found: list[Found], main: str | None, gaz: Gazetteer) -> Iterable[Found]:

@@ -156,6 +156,14 @@ def test_bylines_and_photo_credits_name_each_person(nlp, gazetteer):
 
 
 @pytest.mark.issue(7)
+def test_a_byline_for_an_outlet_and_a_name_over_its_title_name_the_writer(nlp, gazetteer):
+    """'By Ada Lyle For This Is Money' (the outlet too) and 'Bo Chen Senior reporter' alone on a line."""
+    found = mentions(nlp, gazetteer, "Harbour deal\nBy Ada Lyle For This Is Money\n\nAcme rose.\n\n"
+                                     "Port talks\nBo Chen Senior reporter\nUpdated 3 hours ago\n\nGlobex fell.\n")
+    assert {("Ada Lyle", "Person"), ("This Is Money", "Organization"), ("Bo Chen", "Person")} <= found
+
+
+@pytest.mark.issue(7)
 def test_a_photographer_credited_before_the_agency_is_a_person(nlp, gazetteer):
     text = ("A crane at the port. Photo: Fen Árnason/AFP via Getty Images\nAcme rose.\n"
             "A truck leaves the plant. (Photograph: Sebastián Lyle/AFP)\n")
