@@ -480,8 +480,8 @@ def roles(c: Clause) -> Iterable[Triple]:
         # "Vivek Arya of Bank of America"
         of = re.match(r"\s+(?:of|at|from)\s+", post)
         of_org = next((o for o in c.after(p.end, "Organization") if o.start == p.end + of.end()), None) if of else None
-        # [ORG['s | , whose]] TITLES[,] PERSON [of ORG]
-        m = re.search(rf"(?:(?P<poss>'s?)\s+|,\s*whose\s+|\s)?(?P<titles>{_ROLES}),?\s*$", pre, flags)
+        # [ORG['s | , whose]] TITLES[,] [is] PERSON [of ORG]
+        m = re.search(rf"(?:(?P<poss>'s?)\s+|,\s*whose\s+|\s)?(?P<titles>{_ROLES}),?(?:\s+(?:is|was|has\s+been))?\s*$", pre, flags)
         if m and re.search(_ROLE, m.group("titles"), flags):
             org = _org_ending_at(c, base + m.start()) or of_org
             if org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()]):

@@ -283,3 +283,9 @@ def test_rivals_that_make_a_deal_together_are_partners_too(trained_triples):
     assert {("Tarvik Seeds", "partnerOf", "Marlow Group"), ("Tarvik Seeds", "competesWith", "Marlow Group")} <= \
         {(a, r, b) for a, r, b in found} | {(b, r, a) for a, r, b in found}
     assert not {t for t in found if {t[0], t[2]} == {"Halliburton", "Baker Hughes"}}
+
+
+def test_a_title_then_is_then_a_person_names_the_leader(trained_triples):
+    """'Globex, whose chief executive is Jane Roe, ...' as 'whose chief executive Jane Roe'."""
+    found = trained_triples("Globex, whose chief executive is Jane Roe, plans a new plant.")
+    assert ("Jane Roe", "ceoOf", "Globex") in found
