@@ -249,6 +249,10 @@ def _wins(c: Found, f: Found) -> bool:
         # "CDC Data Centres", "CMA CGM", "Lufthansa Technik": a catalogue's name that begins a longer
         # one the model reads as one organisation (not "AT&T Network Chief Technology Officer X")
         return True
+    if (c.kind == "ner" and c.label == f.label == "Organization" and f.kind == "name" and f.end == c.end and f.start > c.start
+            and all(re.fullmatch(r"[A-Z]{2,5}", w) and not _is_place(w) for w in c.text[:f.start - c.start].split())):
+        # "South Korea's DIG Airgas": an acronym before a catalogue's name makes another company's
+        return True
     if (c.kind == "ner" and c.label == "Organization" and f.label == "Place" and f.end == c.end and f.start > c.start
             and len(c.text[:f.start - c.start].split()) >= 2):
         # "Coca-Cola Beverages Africa", "Volkswagen Group China": a company's name that ends in the

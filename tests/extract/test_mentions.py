@@ -564,3 +564,11 @@ def test_stock_market_indices_are_products(trained_nlp, shipped_gazetteer):
         "The FTSE 100 group fell while a flat CAC 40 and Milan's FTSE MIB index lagged the S&P 500."), shipped_gazetteer)}
     assert {("FTSE 100", "Product"), ("CAC 40", "Product"), ("FTSE MIB", "Product"), ("S&P 500", "Product")} <= found
     assert not {key for key, label in found if label == "Organization"}
+
+
+@pytest.mark.model
+def test_an_acronym_before_a_catalogue_name_makes_another_company(trained_nlp, shipped_gazetteer):
+    """'South Korea's DIG Airgas' is not the catalogue's Airgas; 'US Airgas' still is."""
+    found = {(f.text, f.key) for f in find_mentions(trained_nlp(
+        "Air Liquide will buy South Korea's DIG Airgas, which serves Samsung Electronics. US Airgas grew."), shipped_gazetteer)}
+    assert ("DIG Airgas", "DIG Airgas") in found and ("Airgas", "Airgas") in found
