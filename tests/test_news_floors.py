@@ -77,8 +77,8 @@ def test_check_half_floors(news):
     articles, entities, relations, facts = (result.articles, result.entities.f1, result.relations.f1,
                                             result.facts_lenient.f1)
     assert articles == 8
-    assert entities >= 0.78
-    assert relations >= 0.52
+    assert entities >= 0.80
+    assert relations >= 0.53
     assert facts >= 0.50
 
 
@@ -94,14 +94,14 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
     empty.write_text("@prefix kg: <https://w3id.org/kg-news/ontology#> .\n", encoding="utf-8")
     result = score(_build(tmp_path_factory, [SHARED / "articles"], "--catalogue", str(empty)), SHARED / "gold")
     assert result.entities.f1 >= 0.82
-    assert result.relations.f1 >= 0.60
+    assert result.relations.f1 >= 0.62
     assert result.facts_lenient.f1 >= 0.77
 
 
-@pytest.mark.parametrize("round_, floors", [("round1", (0.91, 0.69, 0.84)), ("round2", (0.86, 0.65, 0.76)),
-                                           ("round3", (0.89, 0.64, 0.84)), ("round4", (0.93, 0.64, 0.74)),
-                                           ("round5", (0.89, 0.57, 0.72)), ("round6", (0.91, 0.59, 0.59)),
-                                           ("round7", (0.87, 0.55, 0.66))])
+@pytest.mark.parametrize("round_, floors", [("round1", (0.91, 0.69, 0.85)), ("round2", (0.86, 0.66, 0.76)),
+                                           ("round3", (0.90, 0.64, 0.84)), ("round4", (0.93, 0.66, 0.75)),
+                                           ("round5", (0.89, 0.58, 0.72)), ("round6", (0.91, 0.60, 0.59)),
+                                           ("round7", (0.87, 0.56, 0.68)), ("round8", (0.90, 0.59, 0.59))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
