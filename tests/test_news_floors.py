@@ -101,7 +101,8 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
 @pytest.mark.parametrize("round_, floors", [("round1", (0.91, 0.69, 0.85)), ("round2", (0.86, 0.66, 0.76)),
                                            ("round3", (0.90, 0.64, 0.84)), ("round4", (0.93, 0.66, 0.75)),
                                            ("round5", (0.89, 0.58, 0.72)), ("round6", (0.91, 0.60, 0.59)),
-                                           ("round7", (0.87, 0.56, 0.68)), ("round8", (0.90, 0.59, 0.59))])
+                                           ("round7", (0.87, 0.56, 0.68)), ("round8", (0.90, 0.59, 0.59)),
+                                           ("round9", (0.79, 0.46, 0.62))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
