@@ -28,6 +28,7 @@ a journal is kg's own working file, not something to take from others.
 
 from __future__ import annotations
 
+import copyreg
 import glob
 import io
 import json
@@ -242,7 +243,7 @@ class _DataclassReducers:
             self._reducers[cls] = (lambda obj: (cls, tuple(getattr(obj, n) for n in names))) if ok else None
         reducer = self._reducers[cls]
         if reducer is None:
-            raise KeyError(cls)
+            return copyreg.dispatch_table[cls]  # (a pickler's own table replaces copyreg's: keep what it registers)
         return reducer
 
 

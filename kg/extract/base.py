@@ -297,7 +297,8 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # Nor is a firm the partner of its parent there: "X, its joint venture with Y" is Y's, no partner of Y.
     owned = {(r.evidence.start, frozenset((r.subject.key, r.object.key))) for r in relations
              if r.predicate == "subsidiaryOf" and r.evidence.extractor == PatternRelations.name}
-    # (a deal the two make together stands: "A and B, longtime rivals, agreed to license traits to each other")
+    # (what partner.joint-subject reads, the two as one subject of a deal, stands: "A and B, longtime
+    # rivals, agreed to license traits to each other", "... formed a joint venture")
     relations = [r for r in relations if r.predicate != "partnerOf"
                  or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in owned
                  and ((r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals

@@ -68,6 +68,9 @@ def parse_amount(text: str) -> tuple[Decimal, str] | None:
     return _value(m)
 
 
+_VIDEO_LINES = frozenset({"240", "360", "480", "576", "720", "1080", "1440", "2160", "4320"})
+
+
 def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
     raw = m.group("num").lower()
     if raw in _WORD_NUMBERS:
@@ -90,6 +93,8 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
     # a code or word after the number says more than a "$" before it ("$5 billion HKD")
     unit = (word if word in _CODES else _CURRENCY_WORD.get(word.lower())) or _SYMBOLS.get(cur) \
         or (cur if cur in _CODES else "CNY" if cur.upper() == "RMB" else "")
+    if m.group("pence") and raw in _VIDEO_LINES:
+        return None  # "1080p" is a screen's resolution, no price
     if word.lower() == "pence" or m.group("pence"):  # "421p": pence, a hundredth of a pound
         value /= 100
         unit = "GBP"

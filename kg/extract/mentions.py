@@ -387,8 +387,9 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         known = gaz.lookup(name)
         # ("the R2 SUV": two characters make a model's name when one is a digit)
         if (not name or known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS
-                or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1):
-            continue
+                or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1
+                or name.split()[0].lower() in CALENDAR_WORDS or re.fullmatch(r"[QH]\d|FY\d*|Phase", name.split()[0])):
+            continue  # (nor "the June vaccine", "Q3 vaccine sales", "the Phase 3 drug trial")
         if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
             continue  # "Nvidia chips" where the text also says "Nvidia's": the maker, not a product
         start = m.start(1) + lead
@@ -473,7 +474,7 @@ _MONTH = rf"(?:{'|'.join(calendar.month_abbr[1:])})[a-z]*\.?"
 _BYLINE = re.compile(rf"(?:^[ \t]*\(?|[;(][ \t]*)(?:By|Written\s+[Bb]y|Reference|Author|(?:Additional\s+)?[Rr]eporting\s+by|"
                      rf"Edit(?:ed|ing)\s+by|Writing\s+by|(?:Media\s+)?[Cc]ontact)[ \t]*:?[ \t]*"
                      rf"(?P<people>{_BYLINE_NAMES})(?=[ \t]*(?:[|,;)–—-]|\bin\b|[Ff]or[ \t]+(?P<outlet>[A-Z][\w'’&.-]*(?:[ \t]+[A-Z][\w'’&.-]*){{0,3}})[ \t]*$|$))"
-                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME})(?:,[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}|[ \t]+(?:[A-Z][\w-]*[ \t]+){{1,3}})"
+                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME})(?:,[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}|[ \t]+(?:(?:Senior|Chief|Deputy|Staff|Associate|Contributing|Special|Principal|Lead)[ \t]+){{1,2}})"
                      rf"(?i:(?:staff[ \t]+)?(?:editor|correspondent|reporter|writer|columnist|contributor))[ \t]*(?:[|,;–—-].*)?$"
                      rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)(?:[ \t]+Photo)?/(?P<credit>{_PERSON_NAME})\b"
                      rf"|(?:©|\b(?:Photo(?:graph)?|Image|Picture|Credit)(?:[ \t]+by)?[ \t]*:?)[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
@@ -510,17 +511,27 @@ _NOUN_THEN_PRODUCT = re.compile(
 # "its Roundup weedkiller", "Bayer's XtendiMax dicamba herbicide", "the P Zero tyre": an owned or
 # definite name before a product noun of words.json (the parse often takes such a name for an adjective)
 _OWNED_NAME_THEN_NOUN = re.compile(
-    r"(?:\b(?:[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+)(?P<name>[A-Z][\w&-]*(?:\s[A-Z0-9][\w.-]*){0,2})\s+(?:[a-z][\w-]*\s+)?"
-    r"(?:" + "|".join(sorted(load_words()["named_product_nouns"], key=len, reverse=True)) + r")s?\b(?![-’']|\s+[A-Z])")
+    r"(?:\b(?P<the>[Tt]he)\s+|\b(?:[Ii]ts|[Tt]heir)\s+|['’]s?\s+)(?P<name>[A-Z][\w&-]*(?:[ ][A-Z0-9][\w.-]*){0,2})[ ]+(?:[a-z][\w-]*[ ]+)?"
+    r"(?P<noun>" + "|".join(sorted(load_words()["named_product_nouns"], key=len, reverse=True)) + r")s?\b(?![-’']|\s+[A-Z])")
 # (not "its RSV vaccine Kelvira": a name after the noun is the product, the one before says what kind)
+#: nouns too common after "the" to make the name before them a product ("the Treasury model", "the World Cup game")
+_COMMON_AFTER_THE = frozenset({"model", "game", "van", "gin", "tank", "rum", "kit", "glasses"})
+
+
+def _no_name(name: str) -> bool:
+    """Whether a capitalised run a surface pattern caught names nothing: a common or calendar word,
+    a nationality, a place, a quarter or phase ("Q3", "Phase 3"), "Munich-based"."""
+    first = name.split()[0]
+    return (name.lower() in NOT_NAMES or first.lower() in NOT_NAMES or first in DEMONYMS or _is_place(name)
+            or first.lower() in STOP_WORDS or first.lower() in CALENDAR_WORDS or re.fullmatch(r"[QH]\d|FY\d*|Phase", first) is not None
+            or re.search(r"-[a-z]", name) is not None)
 
 
 def _owned_names_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _OWNED_NAME_THEN_NOUN.finditer(text):
         name = m.group("name")
         known = gaz.lookup(name)
-        if (known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS or _is_place(name)
-                or name.lower() in STOP_WORDS or re.search(r"-[a-z]", name)):  # (not "the Munich-based engine maker")
+        if known and known[1] != "Product" or _no_name(name) or m.group("the") and m.group("noun") in _COMMON_AFTER_THE:
             continue
         yield Found(m.start("name"), m.end("name"), name, "Product", known[0] if known else name, "pattern")
 
@@ -533,13 +544,13 @@ _FIRM_NOUN_THEN_NAME = re.compile(
 # (a full stop inside a name only: "Trip.com", not "pump maker Initech. Globex will pay")
 
 
-def _firm_noun_then_names(text: str, gaz: Gazetteer) -> Iterable[Found]:
+def _firm_noun_then_names(text: str, gaz: Gazetteer, people: list[tuple[int, int]]) -> Iterable[Found]:
+    """``people``: the spans the model reads as a person a verb follows ("the startup Jane Roe founded")."""
     for m in _FIRM_NOUN_THEN_NAME.finditer(text):
         name = m.group("name")
         known = gaz.lookup(name)
-        first = name.split()[0]
-        if (known and known[1] != "Organization" or first.lower() in NOT_NAMES or first in DEMONYMS or _is_place(first)
-                or first.lower() in STOP_WORDS or first.lower() in CALENDAR_WORDS or TITLE_WORDS.search(name)):
+        if (known and known[1] != "Organization" or _no_name(name) or TITLE_WORDS.search(name)
+                or any(a < m.end("name") and m.start("name") < b for a, b in people)):
             continue
         yield Found(m.start("name"), m.start("name") + len(name), name, "Organization", known[0] if known else name, "pattern")
 
@@ -586,7 +597,7 @@ _SITE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w-]*[a-z][\w-]*(?:\s(?:de|del
 
 
 # "Frankfurt Airport", "Lima's Jorge Chávez International Airport": a site whose own name ends in what it is
-_SITE_NAME = re.compile(r"(?<![\w'’-])(?P<name>(?:[A-ZÀ-Þ][\w.-]*\s+){1,4}(?:" + "|".join(load_words()["site_name_words"])
+_SITE_NAME = re.compile(r"(?<![\w'’-])(?P<name>(?:[A-ZÀ-Þ][\w-]*[ ]+){1,4}(?:" + "|".join(load_words()["site_name_words"])
                         + r"))(?![\w&-]|\s+[A-Z&])")
 
 
@@ -594,6 +605,9 @@ def _named_sites(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _SITE_NAME.finditer(text):
         lead = _LEADING.match(m.group("name")).end()
         name, start = m.group("name")[lead:], m.start("name") + lead
+        while " " in name and (name.split()[0].lower() in STOP_WORDS or name.split()[0].lower() in CALENDAR_WORDS):
+            cut = name.index(" ") + 1  # "Meanwhile Gatwick Airport", "Monday Heathrow Airport"
+            name, start = name[cut:], start + cut
         known = gaz.lookup(name)
         if len(name.split()) > 1 and (known is None or known[1] == "Place"):
             yield Found(start, start + len(name), name, "Place", known[0] if known else name, "pattern")
@@ -1021,7 +1035,9 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
-               _owned_names_then_products(text, gaz), _firm_noun_then_names(text, gaz),
+               _owned_names_then_products(text, gaz),
+               _firm_noun_then_names(text, gaz, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"
+                                                 and e.end < len(doc) and doc[e.end].pos_ == "VERB"]),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:

@@ -56,7 +56,7 @@ _ENGLISH_FORM = re.compile(r"[A-Z][a-z]{5,}")
 _PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "throughout", "around", "inside"}
 # a town's name before what a firm is: "the Hyderabad airport operator", "Paso Robles producer X" (words.json)
 _FIRM_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + "|".join(
-    sorted({*load_words()["org_nouns"], *load_words()["maker_nouns"]}, key=len, reverse=True)) + r")\b(?![-’'])")
+    sorted(load_words()["firm_nouns_before_names"], key=len, reverse=True)) + r")\b(?![-’'])")
 #: A wire dateline at the start of a line, up to its dash: "GENEVA (Reuters) -",
 #: "NEW DELHI, Jan 5, 2025 -", "July 10, 2025 -", "SEOUL/FRANKFURT (Reuters) -", "NEW DELHI:", or a town
 #: written as a name before a news agency of words.json ("Stäfa (awp) -"); the group ``place`` is the

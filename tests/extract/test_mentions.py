@@ -159,8 +159,10 @@ def test_bylines_and_photo_credits_name_each_person(nlp, gazetteer):
 def test_a_byline_for_an_outlet_and_a_name_over_its_title_name_the_writer(nlp, gazetteer):
     """'By Ada Lyle For This Is Money' (the outlet too) and 'Bo Chen Senior reporter' alone on a line."""
     found = mentions(nlp, gazetteer, "Harbour deal\nBy Ada Lyle For This Is Money\n\nAcme rose.\n\n"
-                                     "Port talks\nBo Chen Senior reporter\nUpdated 3 hours ago\n\nGlobex fell.\n")
+                                     "Port talks\nBo Chen Senior reporter\nUpdated 3 hours ago\n\nGlobex fell.\n\n"
+                                     "Daily Mail Owner Hires New Editor\n")
     assert {("Ada Lyle", "Person"), ("This Is Money", "Organization"), ("Bo Chen", "Person")} <= found
+    assert not {key for key, label in found if label == "Person" and key.startswith("Daily")}
 
 
 @pytest.mark.issue(7)
@@ -497,12 +499,14 @@ def test_places_named_with_a_land_word_an_airport_or_a_state_word_and_towns_befo
         "Globex runs eight wineries in Napa Valley, Sonoma County and Washington state, and masts in the Scottish "
         "Highlands. Initech runs Lima's Jorge Chávez International Airport and is building an airport at Bhogapuram "
         "in Andhra Pradesh. The Hyderabad airport operator is 49% owned by Acme. Acme owns Paso Robles producer "
-        "Halvard Vineyards. Silicon Valley Bank lent money. Edinburgh Airport Ltd was sold."), shipped_gazetteer)}
+        "Halvard Vineyards. Silicon Valley Bank lent money. Edinburgh Airport Ltd was sold. He flew to Dubai. "
+        "Airport staff were on strike. Meanwhile Gatwick Airport was shut."), shipped_gazetteer)}
     places = {text for text, label, _ in found if label == "Place"}
     assert {"Napa Valley", "Scottish Highlands", "Washington state", "Jorge Chávez International Airport", "Lima",
             "Bhogapuram", "Hyderabad", "Paso Robles"} <= places
     assert ("Washington state", "Place", "Washington") in found
-    assert not places & {"Silicon Valley", "Edinburgh Airport", "Washington"}
+    assert "Gatwick Airport" in places
+    assert not places & {"Silicon Valley", "Edinburgh Airport", "Washington", "Dubai. Airport", "Meanwhile Gatwick Airport"}
 
 
 @pytest.mark.model
@@ -512,9 +516,11 @@ def test_an_owned_or_definite_name_before_a_product_noun_is_a_product(trained_nl
     catalogue company ('the Nvidia chips')."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "Pirelli makes the P Zero tyre. The EPA cleared Bayer's XtendiMax dicamba herbicide. The group fights "
-        "lawsuits over its Roundup weedkiller. The Munich-based engine maker bought the Nvidia chips."), shipped_gazetteer)}
+        "lawsuits over its Roundup weedkiller. The Munich-based engine maker bought the Nvidia chips. The Q3 "
+        "vaccine sales were weak, as were the Phase 3 drug trial and the June vaccine."), shipped_gazetteer)}
     assert {("P Zero", "Product"), ("XtendiMax", "Product"), ("Roundup", "Product")} <= found
-    assert not {text for text, label in found if label == "Product" and text in {"Munich-based", "Nvidia"}}
+    assert not {text for text, label in found if label == "Product"
+                and text in {"Munich-based", "Nvidia", "Q3", "Phase 3", "June"}}
 
 
 @pytest.mark.model
@@ -539,10 +545,10 @@ def test_a_name_after_a_lower_case_firm_noun_is_an_organisation(trained_nlp, shi
     not a title ('the group Chief Executive ...'), a day, a place or a name on the next line."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "French payroll startup PayFit was bought. Its rival Kelvon Labs grew. The group Chief Executive Jane Roe "
-        "said on Monday that the bank Monday would pay. The firm runs a chipmaker in Texas. It bought the startup.\n"
-        "The deal closed."), shipped_gazetteer)}
-    assert {("PayFit", "Organization"), ("Kelvon Labs", "Organization")} <= found
-    assert not {text for text, label in found if label == "Organization" and text.startswith(("Chief", "Monday", "Texas", "The deal"))}
+        "said on Monday that the bank Monday would pay. The firm beat its rival Texas. It bought the startup\n"
+        "The deal closed. Rivian is the startup Jane Roe founded in 2009."), shipped_gazetteer)}
+    assert {("PayFit", "Organization"), ("Kelvon Labs", "Organization"), ("Jane Roe", "Person")} <= found
+    assert not {text for text, label in found if label == "Organization" and text.startswith(("Chief", "Monday", "Texas", "The deal", "Jane"))}
 
 
 @pytest.mark.model
