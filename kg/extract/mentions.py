@@ -792,7 +792,8 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
     # "Alphabet's Google": the owner and the company it owns, when the text
     # names the owner on its own too (not "Sam's Club", "Moody's Investors Service")
     if ent.label_ == "ORG" and gaz.lookup(ent.text) is None:
-        cuts += [t.i for t in ent[1:-1] if t.text in {"'s", "’s"} and doc[t.i + 1].is_title
+        cuts += [t.i for t in ent[1:-1] if (t.text in {"'s", "’s"} or t.text in {"'", "’"} and doc[t.i - 1].text.endswith("s"))
+                 and doc[t.i + 1].is_title
                  and re.search(rf"(?<![\w&-]){re.escape(doc[ent.start:t.i].text)}(?![\w&-]|['’]s)", text)]
         cuts.sort()
     bounds = zip([ent.start, *(i + 1 for i in cuts)], [*cuts, ent.end])
@@ -822,7 +823,8 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             label = "Organization"
         if not known:
             line = line_at(text, span.start_char)
-            sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text != ","
+            # (a possessive's apostrophe is no sentence's end: "Booking Holdings' Agoda")
+            sentence_start = span.start == span.sent.start or doc[span.start - 1].is_punct and doc[span.start - 1].text not in {",", "'", "’"}
             nxt = doc[span.end] if span.end < len(doc) else None
             # "Ericsson and Nokia will ...", "Lazard advised ...": a name; "Fierce competition": a word
             name_like = nxt is not None and (nxt.pos_ in {"VERB", "AUX"} or nxt.text in {"'s", "’s"} or (

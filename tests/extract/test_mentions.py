@@ -578,3 +578,12 @@ def test_an_acronym_before_a_catalogue_name_makes_another_company(trained_nlp, s
     found = {(f.text, f.key) for f in find_mentions(trained_nlp(
         "Air Liquide will buy South Korea's DIG Airgas, which serves Samsung Electronics. US Airgas grew."), shipped_gazetteer)}
     assert ("DIG Airgas", "DIG Airgas") in found and ("Airgas", "Airgas") in found
+
+
+@pytest.mark.model
+def test_a_name_after_a_plural_possessive_is_no_sentence_start(trained_nlp, shipped_gazetteer):
+    """'Booking Holdings' Agoda, the Singapore-based brand': the apostrophe ends no sentence, so the
+    model's one-word name after it stays."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Booking Holdings' Agoda, the Singapore-based brand, grew. Booking Holdings said sales rose."), shipped_gazetteer)}
+    assert ("Agoda", "Organization") in found
