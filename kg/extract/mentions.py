@@ -555,6 +555,23 @@ def _firm_noun_then_names(text: str, gaz: Gazetteer, people: list[tuple[int, int
         yield Found(m.start("name"), m.start("name") + len(name), name, "Organization", known[0] if known else name, "pattern")
 
 
+# "Bayer's Crop Science division", "The Hearing Instruments segment": a unit's own name before its kind
+_NAMED_UNIT = re.compile(r"(?:(?P<owner>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,2})['’]s?|\b(?:[Ii]ts|[Tt]he))[ ]+"
+                         r"(?P<name>[A-Z][\w&-]*(?:[ ][A-Z][\w&-]*){0,2})[ ]+(?:" + UNIT_NOUNS + r")\b(?![-’'])")
+
+
+def _named_units(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _NAMED_UNIT.finditer(text):
+        name = m.group("name")
+        if _no_name(name) or TITLE_WORDS.search(name):
+            continue
+        known = gaz.lookup(f"{strip_possessive(m.group('owner'))} {name}") if m.group("owner") else None
+        known = known if known and known[1] == "Organization" else gaz.lookup(name)
+        if known and known[1] != "Organization":
+            continue
+        yield Found(m.start("name"), m.end("name"), name, "Organization", known[0] if known else name, "pattern")
+
+
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
@@ -1037,7 +1054,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
-               _owned_names_then_products(text, gaz),
+               _owned_names_then_products(text, gaz), _named_units(text, gaz),
                _firm_noun_then_names(text, gaz, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"
                                                  and e.end < len(doc) and doc[e.end].pos_ == "VERB"]),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))

@@ -587,3 +587,15 @@ def test_a_name_after_a_plural_possessive_is_no_sentence_start(trained_nlp, ship
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "Booking Holdings' Agoda, the Singapore-based brand, grew. Booking Holdings said sales rose."), shipped_gazetteer)}
     assert ("Agoda", "Organization") in found
+
+
+@pytest.mark.model
+def test_a_units_own_name_before_its_kind_is_an_organisation(trained_nlp, shipped_gazetteer):
+    """'Bayer's Crop Science division' is the catalogue's Bayer Crop Science; 'The Hearing Instruments
+    segment' is a unit named so; 'Its Asia Pacific division' names a place, no unit."""
+    found = {(f.text, f.label, f.key) for f in find_mentions(trained_nlp(
+        "Rodrigo Santos is president of Bayer's Crop Science division. Sonova grew. The Hearing Instruments "
+        "segment grew 9.4 percent. Its Asia Pacific division fell."), shipped_gazetteer)}
+    assert {("Crop Science", "Organization", "Bayer Crop Science"),
+            ("Hearing Instruments", "Organization", "Hearing Instruments")} <= found
+    assert not {f for f in found if f[0] == "Asia Pacific" and f[1] == "Organization"}
