@@ -890,10 +890,13 @@ ROLE_WORDS = (
 #: what a byline's "name" holds when it is a title or a desk ("Senior Writer", "Our Bureau")
 _NO_BYLINE_NAME = re.compile(ROLE_WORDS + r"|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|"
                              r"relations|group", re.IGNORECASE)
-_PERSON = r"[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}(?![\w-])"
+# (or initials and a surname: "G.M. Rao", "J. K. Rowling")
+_PERSON = (r"(?:[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}"
+           r"|(?:[A-Z]\. ?){1,3}[A-ZÀ-ÖØ-Þ][\w'’]+)(?![\w-])")
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
 # "Vela Capital Partners": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
 _ROLE_PATTERNS = (
@@ -939,7 +942,8 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")
             # (an acronym is no part of a person's name; an initial is: "Jens H. Lund")
-            if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 for w in name.split())
+            if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 and not _INITIALS.fullmatch(w)
+                                                                         for w in name.split())
                                      or _ORG_ENDING.search(name)):
                 continue
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")

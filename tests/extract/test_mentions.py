@@ -599,3 +599,11 @@ def test_a_units_own_name_before_its_kind_is_an_organisation(trained_nlp, shippe
     assert {("Crop Science", "Organization", "Bayer Crop Science"),
             ("Hearing Instruments", "Organization", "Hearing Instruments")} <= found
     assert not {f for f in found if f[0] == "Asia Pacific" and f[1] == "Organization"}
+
+
+@pytest.mark.model
+def test_initials_and_a_surname_before_a_title_name_a_person(trained_nlp, shipped_gazetteer):
+    """'said G.M. Rao, chairman of the GMR Group': initials are no acronym of a firm's name."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "\"It gives us the full say,\" said G.M. Rao, chairman of the GMR Group."), shipped_gazetteer)}
+    assert ("G.M. Rao", "Person") in found
