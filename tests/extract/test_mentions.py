@@ -607,3 +607,11 @@ def test_initials_and_a_surname_before_a_title_name_a_person(trained_nlp, shippe
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "\"It gives us the full say,\" said G.M. Rao, chairman of the GMR Group."), shipped_gazetteer)}
     assert ("G.M. Rao", "Person") in found
+
+
+@pytest.mark.model
+def test_a_name_ending_in_sports_power_or_renewables_is_a_company(trained_nlp, shipped_gazetteer):
+    """'Amer Sports', which the model reads as a person; 'Kestrel Power', 'Orsted Renewables' (org_suffixes)."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Anta bought Amer Sports in 2019. Kestrel Power and Orsted Renewables signed a deal."), shipped_gazetteer)}
+    assert {("Amer Sports", "Organization"), ("Kestrel Power", "Organization"), ("Orsted Renewables", "Organization")} <= found
