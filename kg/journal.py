@@ -238,8 +238,9 @@ class _DataclassReducers:
 
     def __getitem__(self, cls: type):
         if cls not in self._reducers:
-            names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
-            ok = names and all(f.init and not f.kw_only for f in fields(cls)) and hasattr(cls, "__slots__")
+            own = fields(cls) if is_dataclass(cls) else ()
+            names = tuple(f.name for f in own)
+            ok = names and all(f.init and not f.kw_only for f in own) and hasattr(cls, "__slots__")
             self._reducers[cls] = (lambda obj: (cls, tuple(getattr(obj, n) for n in names))) if ok else None
         reducer = self._reducers[cls]
         if reducer is None:

@@ -26,7 +26,7 @@ from ..schema import RELATIONS, Article, Evidence, Measurement, Mention, Relatio
 from .context import Clause, clauses
 from .facts import find_measurements, period_of
 from .mentions import ANAPHOR_NOUNS, Found, Gazetteer, find_mentions, main_company
-from .patterns import match_rules
+from .patterns import load_rules, match_rules
 from .places import DATELINE
 from .scorer import Scorer
 from .relations import apply_rules, name_parts
@@ -258,10 +258,6 @@ def _is_dateline(sentence: str) -> bool:
     return dateline is not None and dateline.end() == len(sentence)
 
 
-#: the rule that reads a deal its two parties make together (kg/extract/rules/partnership.json)
-_JOINT_DEAL_RULE = "partner.joint-subject"
-
-
 def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) -> tuple[list[Relation], list[Measurement]]:
     """The relations and measurements the named extractors read in ``parsed``."""
     relations, measurements = [], []
@@ -297,12 +293,12 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # Nor is a firm the partner of its parent there: "X, its joint venture with Y" is Y's, no partner of Y.
     owned = {(r.evidence.start, frozenset((r.subject.key, r.object.key))) for r in relations
              if r.predicate == "subsidiaryOf" and r.evidence.extractor == PatternRelations.name}
-    # (what partner.joint-subject reads, the two as one subject of a deal, stands: "A and B, longtime
-    # rivals, agreed to license traits to each other", "... formed a joint venture")
+    # (a deal a rule marks "joint", the two as one subject of it, stands: "A and B, longtime rivals,
+    # agreed to license traits to each other", "... formed a joint venture")
     relations = [r for r in relations if r.predicate != "partnerOf"
                  or (r.evidence.start, frozenset((r.subject.key, r.object.key))) not in owned
                  and ((r.evidence.start, frozenset((r.subject.key, r.object.key))) not in rivals
-                      or r.evidence.rule == _JOINT_DEAL_RULE)]
+                      or r.evidence.extractor == PatternRelations.name and load_rules().get(r.evidence.rule).joint)]
     # A number a rule gave an owner ("X agreed to buy Y for $5 billion": X's
     # investment) replaces the same number read from the words around it.
     ruled = {m for m in measurements if m.evidence.extractor == PatternRelations.name}

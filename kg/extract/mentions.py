@@ -388,7 +388,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         # ("the R2 SUV": two characters make a model's name when one is a digit)
         if (not name or known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS
                 or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1
-                or name.split()[0].lower() in CALENDAR_WORDS or re.fullmatch(r"[QH]\d|FY\d*|Phase", name.split()[0])):
+                or _names_a_time(name.split()[0])):
             continue  # (nor "the June vaccine", "Q3 vaccine sales", "the Phase 3 drug trial")
         if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
             continue  # "Nvidia chips" where the text also says "Nvidia's": the maker, not a product
@@ -523,8 +523,16 @@ def _no_name(name: str) -> bool:
     a nationality, a place, a quarter or phase ("Q3", "Phase 3"), "Munich-based"."""
     first = name.split()[0]
     return (name.lower() in NOT_NAMES or first.lower() in NOT_NAMES or first in DEMONYMS or _is_place(name)
-            or first.lower() in STOP_WORDS or first.lower() in CALENDAR_WORDS or re.fullmatch(r"[QH]\d|FY\d*|Phase", first) is not None
-            or re.search(r"-[a-z]", name) is not None)
+            or first.lower() in STOP_WORDS or _names_a_time(first) or re.search(r"-[a-z]", name) is not None)
+
+
+_PERIOD = re.compile(r"[QH]\d|FY\d*|Phase")
+
+
+def _names_a_time(word: str) -> bool:
+    """A month, a day, a quarter or half ("Q3", "H1", "FY25") or a trial's phase, which a
+    capitalised word before a noun may be."""
+    return word.lower() in CALENDAR_WORDS or _PERIOD.fullmatch(word) is not None
 
 
 def _owned_names_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
@@ -1000,6 +1008,9 @@ _DATELINE_PLACES = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.'
                        re.MULTILINE)
 
 
+_NEWS_AGENCIES = frozenset(load_words()["news_agencies"])
+
+
 def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
     """The places of a wire dateline, which the model reads in capitals as
     an organisation ("BASEL") or runs together ("HONG KONG/BASEL")."""
@@ -1020,7 +1031,6 @@ def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
                         known[0] if known else m.group("agency"), "name")
 
 
-_NEWS_AGENCIES = frozenset(load_words()["news_agencies"])
 _DEMONYM = re.compile(r"\b(" + longest_first(DEMONYMS) + r")\b")
 
 
@@ -1055,12 +1065,13 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     """
     text = doc.text if text is None else text
     written_lower = lower_case_words(doc)
+    # the people the model reads before a verb ("the startup Jane Roe founded")
+    acting_people = [(e.start_char, e.end_char) for e in doc.ents
+                     if e.label_ == "PERSON" and e.end < len(doc) and doc[e.end].pos_ == "VERB"]
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
-               _owned_names_then_products(text, gaz), _named_units(text, gaz),
-               _firm_noun_then_names(text, gaz, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"
-                                                 and e.end < len(doc) and doc[e.end].pos_ == "VERB"]),
+               _owned_names_then_products(text, gaz), _named_units(text, gaz), _firm_noun_then_names(text, gaz, acting_people),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:

@@ -47,7 +47,9 @@ Two optional keys say more about the nodes: ``"asserts": [NODE, ...]``, the
 nodes whose class the pattern settles over the statistical model's ("the
 confectioner behind Nutella": a product), and ``"alone": [ROLE, ...]``, the
 roles that stand for their own name and not for the list it is in
-("Australian miner X and Canada's Y": only X is Australian).
+("Australian miner X and Canada's Y": only X is Australian). ``"joint":
+true`` marks a rule whose partners make their deal together, which stands
+where the same sentence calls them rivals.
 
 Entity rules (``"label"`` instead of ``"yields"``) find organisations that
 the statistical model misses: the proper noun at node ``name`` becomes a
@@ -141,6 +143,9 @@ class RelationRule:
     #: roles that stand for one name, not the list it is in: in "Australian
     #: miner X and Canada's Y", "Australian" says where X is, not Y
     alone: frozenset[str] = frozenset()
+    #: a deal its two parties make together: it stands where the same sentence
+    #: calls them rivals ("A and B, longtime rivals, agreed to license ... to each other")
+    joint: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +246,8 @@ class RuleSet:
         if not asserts <= nodes or not alone <= {role for _, *roles in yields for role in roles}:
             raise ValueError(f"{where}: asserts names no pattern node, or alone no role")
         self.relation_rules.append(RelationRule(raw["id"], raw.get("doc", ""), patterns, yields,
-                                                float(raw.get("confidence", 0.6)), examples, facts, asserts, alone))
+                                                float(raw.get("confidence", 0.6)), examples, facts, asserts, alone,
+                                                bool(raw.get("joint", False))))
 
     def get(self, rule_id: str) -> RelationRule | EntityRule:
         for r in (*self.relation_rules, *self.entity_rules):

@@ -304,9 +304,14 @@ def _direction_follows(after: str) -> bool:
     return bool(nxt) and _known(nxt.group(1))
 
 
+def _forms(words: str) -> tuple[str, str, str]:
+    """The forms of the capitalised words after a cue the gazetteer may know: all, the first, without a full stop."""
+    return words, words.split()[0], words.rstrip(".")
+
+
 def _known(words: str) -> bool:
     """Whether the gazetteer knows the capitalised words after a cue (or their first word): "Hamburg", "Seoul."."""
-    return any(n in place_names() for n in (words, words.split()[0], words.rstrip(".")))
+    return any(n in place_names() for n in _forms(words))
 
 
 def _region_follows(after: str) -> bool:
@@ -316,8 +321,7 @@ def _region_follows(after: str) -> bool:
     if not nxt:
         return False
     names = place_names()
-    return any(n in names and names[n][1] != "city" or n in _US_STATES
-               for n in (nxt.group(1), nxt.group(1).split()[0], nxt.group(1).rstrip(".")))
+    return any(n in names and names[n][1] != "city" or n in _US_STATES for n in _forms(nxt.group(1)))
 
 
 def _placed(text: str, start: int, end: int, before: list[Place], own: bool = True) -> bool:
