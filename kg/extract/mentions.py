@@ -466,20 +466,26 @@ _BYLINE_NAMES = rf"{_BYLINE_NAME}(?:(?:,?[ \t]+and[ \t]+|,[ \t]+){_BYLINE_NAME})
 #: words that name a section of a news site ("Business News"), never a person
 _SECTION_WORDS = frozenset(load_words()["section_words"])
 _MONTH = rf"(?:{'|'.join(calendar.month_abbr[1:])})[a-z]*\.?"
+# the start of a line that gives a date ("Updated: Mar 10 2026", "Wed 16 Sep 2026 08.30 BST")
+_DATED_LINE = rf"[^\n]{{0,40}}?\b(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}})\b"
+# who credits a photo after its name ("REUTERS/Ada Lyle", "Keystone / Ada Lyle")
+_PHOTO_AGENCIES = "|".join(map(re.escape, sorted(set(load_words()["news_agencies"] + load_words()["photo_agencies"]), key=len, reverse=True)))
 # a byline ("By A and B in Madrid", "(Reporting by A; Additional reporting by B in Brussels; Editing by C)",
 # "Media contact: A"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP", "© A/Bloomberg",
 # "Credit: A/PA Wire"), a signed line ("A, Aviation Editor | 24 Nov 2026", "A, Nikkei staff writer") and
 # names alone on the line above the date ("A and B" over "Wed 16 Sep 2026 08.30 BST", "A in London"
 # over "Published March 24 2026")
-_BYLINE = re.compile(rf"(?:^[ \t]*\(?|[;(][ \t]*)(?:By|Written\s+[Bb]y|Reference|Author|(?:Additional\s+)?[Rr]eporting\s+by|"
+_BYLINE = re.compile(rf"(?:^[ \t]*(?:[—–-][ \t]*)?\(?|[;(][ \t]*)(?:By|Written\s+[Bb]y|Reference|Author|(?:Additional\s+)?[Rr]eporting(?:\s+contributed)?\s+by|"
                      rf"Edit(?:ed|ing)\s+by|Writing\s+by|(?:Media\s+)?[Cc]ontact)[ \t]*:?[ \t]*"
                      rf"(?P<people>{_BYLINE_NAMES})(?=[ \t]*(?:[|,;)–—-]|\bin\b|[Ff]or[ \t]+(?P<outlet>[A-Z][\w'’&.-]*(?:[ \t]+[A-Z][\w'’&.-]*){{0,3}})[ \t]*$|$))"
-                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME})(?:,[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}|[ \t]+(?:(?:Senior|Chief|Deputy|Staff|Associate|Contributing|Special|Principal|Lead)[ \t]+){{1,2}})"
+                     rf"|^[ \t]*(?P<signed>{_BYLINE_NAME})(?:,[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}|[ \t]+(?:(?:Senior|Chief|Deputy|Staff|Associate|Contributing|Special|Principal|Lead)[ \t]+){{1,2}}"
+                     rf"|[ \t]*\n[ \t]*(?:[A-Z][\w-]*[ \t]+){{0,3}})"
                      rf"(?i:(?:staff[ \t]+)?(?:editor|correspondent|reporter|writer|columnist|contributor))[ \t]*(?:[|,;–—-].*)?$"
-                     rf"|\b(?:REUTERS|Reuters|AFP|AP|EPA)(?:[ \t]+Photo)?/(?P<credit>{_PERSON_NAME})\b"
+                     rf"|\b(?:{_PHOTO_AGENCIES})(?:[ \t]+Photo)?[ \t]*/[ \t]*(?P<credit>{_PERSON_NAME})\b"
                      rf"|(?:©|\b(?:Photo(?:graph)?|Image|Picture|Credit)(?:[ \t]+by)?[ \t]*:?)[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
-                     rf"|^[ \t]*(?P<above_date>{_BYLINE_NAMES})(?:[ \t]+in[ \t]+[A-Z][\w'. -]*)?[ \t]*\n"
-                     rf"(?=[^\n]{{0,40}}?\b(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}})\b)", re.MULTILINE)
+                     rf"|^[ \t]*(?P<above_date>{_BYLINE_NAMES})(?:[ \t]+in[ \t]+[A-Z][\w'. -]*|[ \t]*\|[ \t]*[A-Z][\w'. -]*)?[ \t]*\n"
+                     rf"(?={_DATED_LINE})"
+                     rf"|^{_DATED_LINE}[^\n]*\n(?:[ \t]*\n)?[ \t]*(?P<below_date>(?!By\b){_PERSON_NAME}(?:[ \t]+and[ \t]+{_PERSON_NAME})?)[ \t]*\n[ \t]*\n", re.MULTILINE)
 
 
 # Infrastructure for AI under its many names ("computing and AI
@@ -677,14 +683,14 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
     for m in _BYLINE.finditer(text):
-        group = next(g for g in ("people", "signed", "credit", "photo", "above_date") if m.group(g))
+        group = next(g for g in ("people", "signed", "credit", "photo", "above_date", "below_date") if m.group(g))
         for person in re.finditer(_BYLINE_NAME, m.group(group)):
             name = person.group().title() if person.group().isupper() else person.group()
             if _NO_BYLINE_NAME.search(name):
                 continue
-            if group == "above_date" and (_is_place(name) or any(
+            if group in {"above_date", "below_date"} and (_is_place(name) or name.lower() in NOT_NAMES or any(
                     w.lower() in _SECTION_WORDS or w.lower() in NOT_NAMES for w in name.split())):
-                continue  # with no "By" before them: "World News", "New York" over a date are no names
+                continue  # with no "By" before them: "World News", "New York", "Key Points" by a date are no names
             start = m.start(group) + person.start()
             yield Found(start, start + len(person.group()), person.group(), "Person", name, "pattern")
         if m.group("outlet"):  # "By Ada Lyle for This Is Money": the outlet she writes for

@@ -2,7 +2,8 @@
 
 The trained English pipeline gives tokens, sentences, a dependency parse and
 statistical entities; one component is added in front of the parser so that
-line breaks (headings, bullets, table rows) always end a sentence.
+line breaks (headings, bullets, table rows) always end a sentence and a
+sentence never starts in the middle of a line after a word.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break (scraped news has headings,
     bullets and table rows that carry no full stop) and after a wire
     dateline ("COPENHAGEN, April 30 (Reuters) - Schenker was ..."), which
-    the parser would otherwise take into the first sentence.
+    the parser would otherwise take into the first sentence; and never
+    start one right after a word with no stop between.
 
     >>> nlp = blank_pipeline()
     >>> [s.text for s in nlp("GENEVA (Reuters) - Richemont sold YNAP.").sents]
@@ -41,7 +43,9 @@ def line_breaks(doc: Doc) -> Doc:
         prev = doc[token.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_ or prev.text in {"•", "|"}:
             starts[token.i] = 1
-        elif token.text == "|":
+        elif token.text == "|" or prev.is_alpha:
+            # no sentence starts right after a word with no stop between: the parser
+            # otherwise splits a byline or a heading inside a name ("Liam | Hartigan, ...")
             starts[token.i] = -1
     for m in DATELINE.finditer(doc.text):
         after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")

@@ -429,6 +429,27 @@ def test_names_alone_on_the_line_above_the_date_are_the_byline(nlp, gazetteer):
     assert people == {"Ada Lyle", "Bo Chen", "Cara van den Dunn"}
 
 
+def test_no_sentence_starts_right_after_a_word_so_a_byline_keeps_its_name_whole(trained_nlp, gazetteer):
+    """The parser alone splits this byline between 'Owen' and 'Hartley'."""
+    text = ("Companies\nDefence\n\nGlobex signs $10b frigate deal, hands Initech eight ships to build in WA\n\n"
+            "Owen Hartley, Defence correspondent\nMay 19, 2026 – 5.02pm\n\nGlobex has signed a contract.")
+    doc = trained_nlp(text)
+    assert "Owen Hartley, Defence correspondent\n" in [s.text for s in doc.sents]
+    assert ("Owen Hartley", "Person") in {(f.text, f.label) for f in find_mentions(doc, gazetteer)}
+
+
+def test_bylines_beside_a_place_below_a_date_over_a_title_and_after_a_credit_agency(nlp, gazetteer):
+    """'A | Kolkata' over a date, A alone on a line below the date, A over a
+    line with A's title, 'Reporting contributed by A', 'Keystone / A'."""
+    text = ("Globex wins order\n\nAda Lyle | Kolkata\nUpdated: Mar 10 2026 | 6:48 PM IST\n\nGlobex rose.\n\n"
+            "Port deal\nUpdated Mon, Jul 13 2026 11:52 AM EDT\n\nBo Chen\n\nKey Points\n\nInitech fell.\n\n"
+            "Cara Dunn\nContributing Editor\nPublished on Sept. 8, 2026\n\nThe store in Bern. Keystone / Jens Lund\n\n"
+            "Globex said sales rose.\n\n— Reporting contributed by Eli Moss\n\nMay 5, 2026\n\nKey Points\n\nAcme rose.\n\n"
+            "Published: Apr. 22, 2026\n\nBy Park Ji-won\n\nAcme fell.\n\nPublished Oct 14, 2026\n\nGIFT THIS ARTICLE\n\nAcme rose.")
+    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
+    assert people == {"Ada Lyle", "Bo Chen", "Cara Dunn", "Jens Lund", "Eli Moss", "Park Ji-won"}
+
+
 def test_an_ampersand_between_capitals_joins_a_brand_name(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Sales rose 9%, said Globex, the owner of Fenwick, Tarn&Vale and Brisk.")
     assert {("Fenwick", "Product"), ("Tarn&Vale", "Product"), ("Brisk", "Product")} <= found
