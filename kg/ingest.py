@@ -155,10 +155,12 @@ _STARTERS = (
     "Although Though Because If Unlike Like Instead Overall Separately Elsewhere"
 ).split()
 _GLUED = re.compile(r"(?<=[a-z0-9%)\]])(" + "|".join(sorted(_STARTERS, key=len, reverse=True)) + r")(?=[\s,])")
-# The same slip before a capitalised name: a long lower-case run ("Internet")
-# glued to a capitalised word ("Wu"). Six or more lower-case letters keep
-# brand names (DeepSeek, MediaTek, WeChat) out.
-_GLUED_NAME = re.compile(r"(?<=[A-Za-z][a-z]{6})([A-Z][a-z]+)(?=[\s,.])")
+# The same slip before a capitalised name: a long lower-case word ("internet")
+# glued to a capitalised word ("Wu"). Seven or more lower-case letters keep
+# brand names (DeepSeek, MediaTek, WeChat) out, and a word that starts with a
+# capital keeps camel-case names ("ThyssenKrupp", "ArcelorMittal"): only a
+# word all in lower case is split.
+_GLUED_NAME = re.compile(r"(?<=[a-z]{7})([A-Z][a-z]+)(?=[\s,.])")
 
 
 def _title_case(line: str) -> bool:
@@ -235,7 +237,8 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
         return [m.group()] if word in protected else [". ", 1]
 
     t.sub(_GLUED, split_glued)
-    t.sub(_GLUED_NAME, split_glued)
+    t.sub(_GLUED_NAME, lambda m: [". ", 1] if re.search(r"(?<![\w'’-])[a-z]+$", t.chars[max(0, m.start() - 40):m.start()])
+          else [m.group()])
     # "owns 51pc of", "rose 4pc": British papers' per cent, which the tokenizer would keep in one word
     t.sub(_PER_CENT_PC, lambda m: ["%"])
     # "LONDON, Jan 16 (Reuters) - Shell said ...": the dateline ends a
