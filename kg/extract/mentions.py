@@ -744,7 +744,8 @@ PUBLIC_BODY_NOUNS: tuple[str, ...] = tuple(load_words()["public_body_nouns"])
 # otherwise the body only describes a noun ("German state railway operator X",
 # "Chinese state media"); not "the Indian state of Odisha" or "state-owned"
 _PUBLIC_BODY_NAME = re.compile(
-    rf"\b(?:{'|'.join(map(re.escape, DEMONYMS))})\s+(?i:{'|'.join(PUBLIC_BODY_NOUNS)})(?![\w-])"
+    rf"\b(?:(?:{'|'.join(load_words()['public_body_prefixes'])})\s+)?"  # "the Royal Australian Navy"
+    rf"(?:{'|'.join(map(re.escape, DEMONYMS))})\s+(?i:{'|'.join(PUBLIC_BODY_NOUNS)})(?![\w-])"
     rf"(?!\s+(?!(?:[a-z]+ed|will|would|has|had|have|is|was|are|were|said|says|holds|owns|controls|plans|wants|"
     rf"must|can|could|may|also|still|and|or|to|in|on|for|with|at|by)\b)[a-z])(?!\s+of\b)")
 

@@ -85,6 +85,11 @@ def test_a_town_in_a_country_a_korean_city_without_its_suffix_and_no_direction_w
     assert not {f for f in found if f[0] in {"North", "Halvex"} and f[1] == "Place"}
 
 
+def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
+    assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
+
+
 def test_money_in_an_iso_code_or_shillings_is_no_product_and_a_ticker_may_have_digits(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex shares closed at CHF108, down from CHF141.35, after a Sh23.4bn deal. "
                                      "Initech's shares (INIT3) rose; Hexa (0700.HK) fell.")
