@@ -180,7 +180,8 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     """Within one article, map partial names to the full name: "Wu" and "Wu
     Yongming" to "Eddie Wu Yongming", "Lilly" to "Eli Lilly" (an
     organisation's name that ends a longer one; a name that starts one, as
-    "Alibaba" does "Alibaba Cloud", is another company)."""
+    "Alibaba" does "Alibaba Cloud", is another company, and no surname:
+    "Howden" beside "Howden Group Holdings" and "David Howden")."""
     # Names in the order the article gives them (dict.fromkeys, not a set):
     # where a short name fits two full names, the first named wins on every run.
     orgs = dict.fromkeys(m.name for m in mentions
@@ -192,12 +193,15 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
                 mapping.setdefault(short, long)
     full = sorted(dict.fromkeys(m.name for m in mentions if m.label == "Person" and len(m.name.split()) >= 2),
                   key=lambda k: -len(k.split()))
+    # a one-word organisation that begins a longer one's name is no surname read as a company:
+    # "Howden" of "Howden Group Holdings" beside its founder "David Howden"
+    firms = {name.split()[0] for name in orgs if " " in name}
     for m in mentions:
         words = set(m.name.split())
         if not words or m.source in _NOT_ALIASES:
             continue
         for name in full:
-            if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1):
+            if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1 and m.name not in firms):
                 mapping[m.name] = mapping.get(name, name)
                 break
     return mapping

@@ -30,6 +30,18 @@ def test_parts_of_a_person_name_resolve_to_the_full_name(make_evidence, mention,
     assert {ref.entity.label for ref in r.references if ref.text in ("Wu", "Wu Yongming")} == {"Eddie Wu Yongming"}
 
 
+def test_a_company_named_after_its_founder_stays_a_company(make_evidence, mention, fake_extraction):
+    """"Howden" begins "Howden Group Holdings": no surname of "David Howden"."""
+    ev = make_evidence("a1", 0, "Howden Group Holdings, led by founder David Howden, grew. Howden bought Baldwin.")
+    group, founder = mention("Howden Group Holdings", "Organization", 0), mention("David Howden", "Person", 43)
+    short, baldwin = mention("Howden", "Organization", 62), mention("Baldwin", "Organization", 76)
+    ex = fake_extraction(((group, ev), (founder, ev), (short, ev), (baldwin, ev)), (Relation(short, "investsIn", baldwin, ev),))
+    r = resolve([ex])
+    assert {(e.label, e.type) for e in r.entities} >= {("David Howden", "Person"), ("Howden", "Organization")}
+    (st,) = r.statements
+    assert (st.subject.label, st.object.label) == ("Howden", "Baldwin")
+
+
 def test_lone_surname_without_full_name_is_dropped(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Wu said Acme grew.")
     ex = fake_extraction(((mention("Wu", "Person"), ev), (mention("Acme", "Organization", 8), ev)))
