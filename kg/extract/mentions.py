@@ -1244,6 +1244,8 @@ def _resolve_appositions(text: str, found: list[Found]) -> None:
     for before, f in zip(found, found[1:]):
         if f.kind != "anaphor" or before.label not in ("Organization", "Person") or before.kind == "anaphor":
             continue
+        if before.label == "Person" and re.match(r"['’]", text[f.end:f.end + 1]):
+            continue  # "Dana Roe, the group's chief executive": the description owns the person's role
         if re.fullmatch(r",\s+(?:the|a|an)\s+(?:[\w,-]+\s+){0,5}", text[before.end:f.start]):
             f.key = f.parent = before.key  # parent marks a settled apposition
             if before.kind == "ner":

@@ -54,6 +54,12 @@ def test_head_of_a_function_works_for_the_firm(trained_triples):
     assert people == {("Jane Roe", "worksFor", "Acme Group"), ("John Doe", "ceoOf", "Initech")}
 
 
+def test_a_person_described_as_the_groups_chief_stays_a_person(trained_triples):
+    found = trained_triples('Globex Holdings agreed to buy Initech. "We like it," Dana Whitlow, the group\'s chief '
+                            'executive, said in an interview.')
+    assert ("Dana Whitlow", "ceoOf", "Globex Holdings") in found
+
+
 def test_a_public_body_named_with_its_country_is_based_there(trained_triples):
     found = trained_triples("The U.S. Department of Justice sued Acme. The Danish government owns 50% of Globex. "
                             "The European Commission approved it.")
