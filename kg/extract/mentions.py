@@ -918,11 +918,16 @@ _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['hono
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
 # "Vela Capital Partners": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
+_KIN = "|".join(load_words()["kinship_nouns"])
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
     # "Assaf Rappaport, Wiz's chief executive"
     (re.compile(rf"(?P<person>{_PERSON}),\s+(?:(?:[A-Z][\w&.-]*\s+){{0,3}}[A-Z][\w&.-]*['’]s?\s+)?"
-                rf"(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group)\s+)*(?:{ROLE_WORDS}))\b"), "person"),
+                rf"(?i:(?:the\s+|a\s+|an\s+)?(?:(?:former|senior|deputy|chief|global|group|executive|joint|vice|co)[\s-]+)*"
+                rf"(?:{ROLE_WORDS}))\b"), "person"),
+    # "his son Trevor Baldwin", "Kim Dong-seon, the youngest son of": kin are people (words.json kinship_nouns)
+    (re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:{_KIN})\s+(?P<person>{_PERSON})"), "person"),
+    (re.compile(rf"(?P<person>{_PERSON}),\s+(?:the|a|an)\s+(?:[a-z]+\s+)?(?:{_KIN})\s+of\b"), "person"),
     # "Wiz, founded in 2020 by Assaf Rappaport", "Tower, headed by Russell Ellwanger" ("led by" and
     # "run by" name firms as often: "a consortium led by X")
     (re.compile(rf"\b(?:founded|co-founded|headed|chaired)(?:\s+(?:in|since)\s+\d{{4}})?\s+by\s+(?P<person>{_PERSON})"), "person"),

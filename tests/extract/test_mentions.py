@@ -85,6 +85,14 @@ def test_a_town_in_a_country_a_korean_city_without_its_suffix_and_no_direction_w
     assert not {f for f in found if f[0] in {"North", "Halvex"} and f[1] == "Place"}
 
 
+def test_a_vice_chairman_and_kin_are_people(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "Deliveries start soon. Umar Chaudry, vice-chairman and managing director, told "
+                                             "analysts the margin would hold. Lowell Brand co-founded the firm in 2011; his son "
+                                             "Tobin Brand has been CEO since 2019. Min Dae-sun, the youngest son of the chairman, "
+                                             "runs the unit.")
+    assert {("Umar Chaudry", "Person"), ("Tobin Brand", "Person"), ("Min Dae-sun", "Person")} <= found
+
+
 def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
     assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
