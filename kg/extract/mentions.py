@@ -681,7 +681,9 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
             continue  # "AMD's EPYC chips": the chips have a name of their own
         mods = " ".join(w for w in m.group("mods").split() if w.lower() not in {"own", "new", "latest", "advanced"})
         name = " ".join(x for x in (strip_possessive(owner.text), mods, "chips") if x)
-        yield Found(owner.start, m.end(), text[owner.start:m.end()], "Product", name, "description", parent=owner.key)
+        # (the owner stays a mention of its own: "Nvidia's AI accelerators" names Nvidia too)
+        start = m.start("mods") if m.group("mods") else m.start("noun")
+        yield Found(start, m.end(), text[start:m.end()], "Product", name, "description", parent=owner.key)
     for m in _AI_INFRA.finditer(text):
         yield Found(m.start(), m.end(), m.group(), "Topic", "AI infrastructure", "topic")
     for m in _DOMAIN.finditer(text):

@@ -93,6 +93,11 @@ def test_a_vice_chairman_and_kin_are_people(trained_nlp, gazetteer):
     assert {("Umar Chaudry", "Person"), ("Tobin Brand", "Person"), ("Min Dae-sun", "Person")} <= found
 
 
+def test_an_owner_named_only_before_its_chips_is_still_named(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "The memory sits beside Globex's AI accelerators, Zorvex said.")
+    assert {("Globex", "Organization"), ("Globex AI chips", "Product")} <= found
+
+
 def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
     assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
