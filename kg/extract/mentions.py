@@ -264,6 +264,9 @@ def _wins(c: Found, f: Found) -> bool:
         return True
     if f.start <= c.start and c.end <= f.end and lf > lc and pf <= pc + 2:
         return False
+    if (c.kind == "structure" and f.kind == "ner" and c.label == f.label == "Organization" and f.start < c.start
+            and c.end == f.end):
+        return False  # a rule read the last word of the model's name as a firm: "Office Fund II" is named whole
     return (pc, -lc) < (pf, -lf)
 
 
@@ -811,6 +814,8 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[
             yield from _ner_parts(ent, text, gaz, written_lower)
 
 
+#: titles after the name of what an official is in charge of ("Trade Secretary"): words.json
+_PORTFOLIO_TITLES = frozenset(load_words()["portfolio_titles"])
 #: the dependencies of a word that modifies a noun
 _MODIFIERS = frozenset({"compound", "nmod", "amod"})
 #: nouns whose modifier is a name: what only a company has ("Seatrium shares"), a maker or owner ("Tylenol maker")
@@ -881,6 +886,7 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
                                                  and t.lower_ not in written_lower and t.lower_ not in NOT_NAMES)
                                         for t in span)
                     or re.search(ROLE_WORDS, name, re.IGNORECASE)
+                    or nxt is not None and nxt.text in _PORTFOLIO_TITLES  # "Defence Industry Minister X": a portfolio
                     or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
                 continue  # the small model's guesses on headings and capitalised common words

@@ -98,6 +98,14 @@ def test_an_owner_named_only_before_its_chips_is_still_named(trained_nlp, gazett
     assert {("Globex", "Organization"), ("Globex AI chips", "Product")} <= found
 
 
+def test_a_ministers_portfolio_is_no_organisation_and_a_fund_keeps_its_numeral(trained_nlp, gazetteer):
+    found = mentions(trained_nlp, gazetteer, "The deal was signed in Canberra on Tuesday by Defence Industry Minister Pat "
+                                             "Conroy. The tower will be held by a venture in which Globex's private fund, "
+                                             "Globex Japan Office Fund II, will own 60 per cent.")
+    assert not {f for f in found if f[0] in {"Defence Industry", "II"}}
+    assert ("Globex Japan Office Fund II", "Organization") in found
+
+
 def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
     assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
