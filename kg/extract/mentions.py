@@ -548,7 +548,14 @@ def _names_a_time(word: str) -> bool:
     return word.lower() in CALENDAR_WORDS or _PERIOD.fullmatch(word) is not None
 
 
+# "Mogami-class frigates", "a fifth Icon-class ship": a class of ships is a product (words.json class_nouns)
+_CLASS_THEN_NOUN = re.compile(r"\b(?P<name>[A-Z][\w]*(?:[ ][A-Z][\w]*)?-class)[ ]+(?P<noun>"
+                              + "|".join(load_words()["class_nouns"]) + r")s?\b")
+
+
 def _owned_names_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _CLASS_THEN_NOUN.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Product", f"{m.group('name')} {m.group('noun')}", "pattern")
     for m in _OWNED_NAME_THEN_NOUN.finditer(text):
         name = m.group("name")
         known = gaz.lookup(name)

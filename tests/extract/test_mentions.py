@@ -106,6 +106,11 @@ def test_a_ministers_portfolio_is_no_organisation_and_a_fund_keeps_its_numeral(t
     assert ("Globex Japan Office Fund II", "Organization") in found
 
 
+def test_a_class_of_ships_is_a_product(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex will build three upgraded Zorvex-class ships and six Kestrel-class frigates.")
+    assert {("Zorvex-class ship", "Product"), ("Kestrel-class frigate", "Product")} <= found
+
+
 def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
     assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
