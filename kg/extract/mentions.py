@@ -600,7 +600,27 @@ def _named_units(text: str, gaz: Gazetteer) -> Iterable[Found]:
         yield Found(m.start("name"), m.end("name"), name, "Organization", known[0] if known else name, "pattern")
 
 
+# "best known for Streets of Rage 4", "the studio behind Hi-Fi Rush and Train Sim World": the title of
+# a work (small words inside it, never "and", which joins two)
+_TITLE_WORD = r"[A-Z0-9][\w'’-]*(?:,\d{3})*:?"
+_TITLE = rf"{_TITLE_WORD}(?:[ ](?:(?:of|the|to|in|on|a|&)[ ])*{_TITLE_WORD})*"
+_KNOWN_FOR = re.compile(
+    r"\b(?:(?:best|well|widely)\s+known\s+for|(?:studio|developer|maker|publisher|team|company|firm|startup)s?\s+behind)"
+    r"\s+(?:(?:the|its|their)\s+)?(?:(?:hit|popular|best-selling|action|games?|franchises?|series|titles?)\s+)*"
+    rf"(?P<name>{_TITLE})(?P<more>(?:(?:,\s*|,?\s+and\s+){_TITLE})*)")
+
+
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    for m in _KNOWN_FOR.finditer(text):
+        names = [(m.start("name"), m.group("name"))]
+        names += [(m.start("more") + x.start(1), x.group(1))
+                  for x in re.finditer(rf"(?:,\s*|,?\s+and\s+)({_TITLE})", m.group("more"))]
+        for start, name in names:
+            name = name.rstrip(":,")
+            known = gaz.lookup(name)
+            if known and known[1] != "Product" or _no_name(name):
+                continue
+            yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
         # "the maker of Zepbound and Mounjaro": the list goes on

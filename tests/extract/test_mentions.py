@@ -111,6 +111,12 @@ def test_a_class_of_ships_is_a_product(nlp, gazetteer):
     assert {("Zorvex-class ship", "Product"), ("Kestrel-class frigate", "Product")} <= found
 
 
+def test_a_title_a_studio_is_known_for_or_behind_is_a_product(nlp, gazetteer):
+    found = mentions(nlp, gazetteer, "Globex owns the studio Initech, best known for Towers of Ruin 3, and Halvex, the studio "
+                                     "behind Night Rail World and Lumen Drift. Zorvex is best known for its games.")
+    assert {("Towers of Ruin 3", "Product"), ("Night Rail World", "Product"), ("Lumen Drift", "Product")} <= found
+
+
 def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
     assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
