@@ -234,11 +234,11 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
         # protected name reaches: a longer word is none of them anyway, and
         # searching the whole text before each match made long texts slow
         word = re.search(r"\S*$", t.chars[max(0, m.start() - longest):m.start()]).group() + m.group()
-        return [m.group()] if word in protected else [". ", 1]
+        return [1] if word in protected else [". ", 1]
 
     t.sub(_GLUED, split_glued)
     t.sub(_GLUED_NAME, lambda m: [". ", 1] if re.search(r"(?<![\w'’-])[a-z]+$", t.chars[max(0, m.start() - 40):m.start()])
-          else [m.group()])
+          else [1])
     # "owns 51pc of", "rose 4pc": British papers' per cent, which the tokenizer would keep in one word
     t.sub(_PER_CENT_PC, lambda m: ["%"])
     # "LONDON, Jan 16 (Reuters) - Shell said ...": the dateline ends a

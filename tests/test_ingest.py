@@ -97,6 +97,14 @@ def test_camel_case_brands_intact(brand):
     assert clean_text(text)[0] == text
 
 
+def test_a_camel_case_name_left_whole_keeps_its_offsets():
+    a = article_from_text("Acme beat ThyssenKrupp Marine Systems and LinkedIn said so.", "t.txt")
+    for name in ("ThyssenKrupp", "LinkedIn"):
+        start = a.clean.index(name)
+        s, e = a.raw_span(start, start + len(name))
+        assert a.text[s:e] == name
+
+
 def test_keep_protects_names():
     assert clean_text("LinkedIn said it would hire.", keep=["LinkedIn"])[0] == "LinkedIn said it would hire."
 
