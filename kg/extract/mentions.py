@@ -1280,12 +1280,21 @@ def unify_labels(found: list[Found]) -> None:
 
 def _resolve_appositions(text: str, found: list[Found]) -> None:
     """"Berkshire Hathaway, the conglomerate ...": a description in
-    apposition names the mention before it, which is then an organisation."""
-    for before, f in zip(found, found[1:]):
-        if f.kind != "anaphor" or before.label not in ("Organization", "Person") or before.kind == "anaphor":
+    apposition names the mention before it, which is then an organisation
+    (``found`` in text order; a description's span is its head noun, its
+    text the whole phrase, whose words may be mentions too: "the Japanese
+    publisher")."""
+    for i, f in enumerate(found):
+        if f.kind != "anaphor":
+            continue
+        phrase_start = f.end - len(f.text)
+        before = next((b for b in reversed(found[:i]) if b.end <= phrase_start), None)
+        if before is None or before.label not in ("Organization", "Person") or before.kind == "anaphor":
             continue
         if before.label == "Person" and re.match(r"['’]", text[f.end:f.end + 1]):
             continue  # "Dana Roe, the group's chief executive": the description owns the person's role
+        if re.match(rf"\s+(?:{SPEECH})\b", text[f.end:f.end + 20]):
+            continue  # "... built by Seatrium, the Houston-based company said": the speaker, another one
         if re.fullmatch(r",\s+(?:the|a|an)\s+(?:[\w,-]+\s+){0,5}", text[before.end:f.start]):
             f.key = f.parent = before.key  # parent marks a settled apposition
             if before.kind == "ner":

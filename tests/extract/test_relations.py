@@ -60,6 +60,16 @@ def test_a_person_described_as_the_groups_chief_stays_a_person(trained_triples):
     assert ("Dana Whitlow", "ceoOf", "Globex Holdings") in found
 
 
+def test_a_place_based_description_of_its_trade_stands_for_the_company(trained_triples):
+    """A lessor, publisher or other trade noun (words.json anaphor_nouns) with a place word is the company
+    the text is about, or the name it is in apposition with, even where the parser reads it as an object."""
+    found = trained_triples("Kestrel Air ordered 40 jets from Airbus. The Dublin-based lessor said deliveries start in 2027.")
+    assert ("Kestrel Air", "headquarteredIn", "Dublin") in found
+    found = trained_triples("Globex said on Tuesday it would buy a 10% stake in Initech, the Japanese publisher that owns "
+                            "game developer Zorvex, for about 50 billion yen.")
+    assert {("Initech", "headquarteredIn", "Japan"), ("Zorvex", "subsidiaryOf", "Initech")} <= found
+
+
 def test_a_public_body_named_with_its_country_is_based_there(trained_triples):
     found = trained_triples("The U.S. Department of Justice sued Acme. The Danish government owns 50% of Globex. "
                             "The European Commission approved it.")
