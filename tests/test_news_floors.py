@@ -6,7 +6,8 @@ graph of each set, every gold row counted.
 - the tune half, whose texts and errors the rules were developed on;
 - the five articles with an empty entity catalogue: what the rules find
   without knowing any name in advance;
-- the six rounds of invented development articles in tests/data/invented.
+- the ten rounds of invented development articles in tests/data/invented
+  (round 10's errors not read: a second honest estimate).
 
 The floors sit a little under the scores measured when they were set. The
 check half reaches the issue's goals for relations (0.45) and facts (0.50:
@@ -77,8 +78,8 @@ def test_check_half_floors(news):
     articles, entities, relations, facts = (result.articles, result.entities.f1, result.relations.f1,
                                             result.facts_lenient.f1)
     assert articles == 8
-    assert entities >= 0.80
-    assert relations >= 0.53
+    assert entities >= 0.81
+    assert relations >= 0.55
     assert facts >= 0.50
 
 
@@ -93,8 +94,8 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
     empty = tmp_path_factory.mktemp("catalogue") / "empty.ttl"
     empty.write_text("@prefix kg: <https://w3id.org/kg-news/ontology#> .\n", encoding="utf-8")
     result = score(_build(tmp_path_factory, [SHARED / "articles"], "--catalogue", str(empty)), SHARED / "gold")
-    assert result.entities.f1 >= 0.82
-    assert result.relations.f1 >= 0.62
+    assert result.entities.f1 >= 0.83
+    assert result.relations.f1 >= 0.63
     assert result.facts_lenient.f1 >= 0.77
 
 
@@ -102,7 +103,8 @@ def test_five_articles_with_an_empty_catalogue(tmp_path_factory):
                                            ("round3", (0.90, 0.64, 0.84)), ("round4", (0.93, 0.66, 0.75)),
                                            ("round5", (0.89, 0.58, 0.72)), ("round6", (0.91, 0.60, 0.59)),
                                            ("round7", (0.87, 0.56, 0.68)), ("round8", (0.90, 0.59, 0.59)),
-                                           ("round9", (0.79, 0.46, 0.62))])
+                                           ("round9", (0.86, 0.52, 0.65)),
+                                           ("round10", (0.86, 0.48, 0.57))])
 def test_invented_development_rounds(tmp_path_factory, round_, floors):
     folder = ROOT / "tests" / "data" / "invented" / round_
     result = score(_build(tmp_path_factory, [folder / "articles"]), folder / "gold")
