@@ -85,17 +85,26 @@ def test_a_town_in_a_country_a_korean_city_without_its_suffix_and_no_direction_w
     assert not {f for f in found if f[0] in {"North", "Halvex"} and f[1] == "Place"}
 
 
-def test_a_vice_chairman_and_kin_are_people(trained_nlp, gazetteer):
-    found = mentions(trained_nlp, gazetteer, "Deliveries start soon. Umar Chaudry, vice-chairman and managing director, told "
-                                             "analysts the margin would hold. Lowell Brand co-founded the firm in 2011; his son "
-                                             "Tobin Brand has been CEO since 2019. Min Dae-sun, the youngest son of the chairman, "
-                                             "runs the unit.")
-    assert {("Umar Chaudry", "Person"), ("Tobin Brand", "Person"), ("Min Dae-sun", "Person")} <= found
-
-
-def test_an_owner_named_only_before_its_chips_is_still_named(trained_nlp, gazetteer):
-    found = mentions(trained_nlp, gazetteer, "The memory sits beside Globex's AI accelerators, Zorvex said.")
-    assert {("Globex", "Organization"), ("Globex AI chips", "Product")} <= found
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Deliveries start soon. Umar Chaudry, vice-chairman and managing director, told analysts the margin would "
+                 "hold. Lowell Brand co-founded the firm in 2011; his son Tobin Brand has been CEO since 2019. Min Dae-sun, "
+                 "the youngest son of the chairman, runs the unit.",
+                 {("Umar Chaudry", "Person"), ("Tobin Brand", "Person"), ("Min Dae-sun", "Person")},
+                 id="a vice-chairman and kin are people"),
+    pytest.param("The memory sits beside Globex's AI accelerators, Zorvex said.",
+                 {("Globex", "Organization"), ("Globex AI chips", "Product")}, id="an owner named only before its chips"),
+    pytest.param("Globex will build three upgraded Zorvex-class ships and six Kestrel-class frigates.",
+                 {("Zorvex-class ship", "Product"), ("Kestrel-class frigate", "Product")}, id="a class of ships is a product"),
+    pytest.param("Globex owns the studio Initech, best known for Towers of Ruin 3, and Halvex, the studio behind Night Rail "
+                 "World and Lumen Drift. Zorvex is best known for its games.",
+                 {("Towers of Ruin 3", "Product"), ("Night Rail World", "Product"), ("Lumen Drift", "Product")},
+                 id="a title a studio is known for or behind is a product"),
+    pytest.param("Globex builds frigates for the Royal Australian Navy and the Danish government.",
+                 {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")},
+                 id="a public body keeps the word before its nationality"),
+])
+def test_names_their_context_reads(trained_nlp, gazetteer, text, expected):
+    assert expected <= mentions(trained_nlp, gazetteer, text)
 
 
 def test_a_ministers_portfolio_is_no_organisation_and_a_fund_keeps_its_numeral(trained_nlp, gazetteer):
@@ -104,22 +113,6 @@ def test_a_ministers_portfolio_is_no_organisation_and_a_fund_keeps_its_numeral(t
                                              "Globex Japan Office Fund II, will own 60 per cent.")
     assert not {f for f in found if f[0] in {"Defence Industry", "II"}}
     assert ("Globex Japan Office Fund II", "Organization") in found
-
-
-def test_a_class_of_ships_is_a_product(nlp, gazetteer):
-    found = mentions(nlp, gazetteer, "Globex will build three upgraded Zorvex-class ships and six Kestrel-class frigates.")
-    assert {("Zorvex-class ship", "Product"), ("Kestrel-class frigate", "Product")} <= found
-
-
-def test_a_title_a_studio_is_known_for_or_behind_is_a_product(nlp, gazetteer):
-    found = mentions(nlp, gazetteer, "Globex owns the studio Initech, best known for Towers of Ruin 3, and Halvex, the studio "
-                                     "behind Night Rail World and Lumen Drift. Zorvex is best known for its games.")
-    assert {("Towers of Ruin 3", "Product"), ("Night Rail World", "Product"), ("Lumen Drift", "Product")} <= found
-
-
-def test_a_public_body_keeps_the_word_before_its_nationality(nlp, gazetteer):
-    found = mentions(nlp, gazetteer, "Globex builds frigates for the Royal Australian Navy and the Danish government.")
-    assert {("Royal Australian Navy", "Organization"), ("Danish government", "Organization")} <= found
 
 
 def test_money_in_an_iso_code_or_shillings_is_no_product_and_a_ticker_may_have_digits(nlp, gazetteer):
@@ -494,32 +487,31 @@ def test_no_sentence_starts_right_after_a_word_so_a_byline_keeps_its_name_whole(
     assert ("Owen Hartley", "Person") in {(f.text, f.label) for f in find_mentions(doc, gazetteer)}
 
 
-def test_bylines_beside_a_place_below_a_date_over_a_title_and_after_a_credit_agency(nlp, gazetteer):
-    """'A | Kolkata' over a date, A alone on a line below the date, A over a
-    line with A's title, 'Reporting contributed by A', 'Keystone / A'."""
-    text = ("Globex wins order\n\nAda Lyle | Kolkata\nUpdated: Mar 10 2026 | 6:48 PM IST\n\nGlobex rose.\n\n"
-            "Port deal\nUpdated Mon, Jul 13 2026 11:52 AM EDT\n\nBo Chen\n\nKey Points\n\nInitech fell.\n\n"
-            "Cara Dunn\nContributing Editor\nPublished on Sept. 8, 2026\n\nThe store in Bern. Keystone / Jens Lund\n\n"
-            "Globex said sales rose.\n\n— Reporting contributed by Eli Moss\n\nMay 5, 2026\n\nKey Points\n\nAcme rose.\n\n"
-            "Published: Apr. 22, 2026\n\nBy Park Ji-won\n\nAcme fell.\n\nPublished Oct 14, 2026\n\nGIFT THIS ARTICLE\n\nAcme rose.")
-    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
-    assert people == {"Ada Lyle", "Bo Chen", "Cara Dunn", "Jens Lund", "Eli Moss", "Park Ji-won"}
-
-
 def test_an_ampersand_between_capitals_joins_a_brand_name(nlp, gazetteer):
     found = mentions(nlp, gazetteer, "Sales rose 9%, said Globex, the owner of Fenwick, Tarn&Vale and Brisk.")
     assert {("Fenwick", "Product"), ("Tarn&Vale", "Product"), ("Brisk", "Product")} <= found
 
 
-def test_wire_credit_lines_photo_credits_and_capitalised_bylines_name_people(nlp, gazetteer):
-    text = ("By DEVIN MARSH\n\nGlobex sales rise\n\nADA LYLE, Nikkei staff writer\n\nBy Cara Dunn, Travel Correspondent, "
-            "and Jens Lund\n\nBy: Bo Chen, Senior Writer\n\nBy Priya Nair, Our Bureau\n\nA worker walks past © Eli Moss/Bloomberg"
-            "\n\nThe port at dawn. Credit: Ian Ross/PA Wire\n\nGlobex said sales rose.\n\n(Reporting by Lena Brunner; "
-            "Additional reporting by Tobias Kern in Brussels; Editing by Matt Corr)\n\nMedia contact: Nurul Aina, Group "
-            "Corporate Communications, Globex")
-    people = {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"}
-    assert people == {"Devin Marsh", "Ada Lyle", "Cara Dunn", "Jens Lund", "Bo Chen", "Priya Nair", "Eli Moss", "Ian Ross",
-                      "Lena Brunner", "Tobias Kern", "Matt Corr", "Nurul Aina"}
+@pytest.mark.parametrize("text, people", [
+    # wire credit lines, photo credits, capitalised bylines
+    ("By DEVIN MARSH\n\nGlobex sales rise\n\nADA LYLE, Nikkei staff writer\n\nBy Cara Dunn, Travel Correspondent, "
+     "and Jens Lund\n\nBy: Bo Chen, Senior Writer\n\nBy Priya Nair, Our Bureau\n\nA worker walks past © Eli Moss/Bloomberg"
+     "\n\nThe port at dawn. Credit: Ian Ross/PA Wire\n\nGlobex said sales rose.\n\n(Reporting by Lena Brunner; "
+     "Additional reporting by Tobias Kern in Brussels; Editing by Matt Corr)\n\nMedia contact: Nurul Aina, Group "
+     "Corporate Communications, Globex",
+     {"Devin Marsh", "Ada Lyle", "Cara Dunn", "Jens Lund", "Bo Chen", "Priya Nair", "Eli Moss", "Ian Ross",
+      "Lena Brunner", "Tobias Kern", "Matt Corr", "Nurul Aina"}),
+    # 'A | Kolkata' over a date, A alone on a line below the date, A over a line with A's title,
+    # 'Reporting contributed by A', 'Keystone / A'
+    ("Globex wins order\n\nAda Lyle | Kolkata\nUpdated: Mar 10 2026 | 6:48 PM IST\n\nGlobex rose.\n\n"
+     "Port deal\nUpdated Mon, Jul 13 2026 11:52 AM EDT\n\nBo Chen\n\nKey Points\n\nInitech fell.\n\n"
+     "Cara Dunn\nContributing Editor\nPublished on Sept. 8, 2026\n\nThe store in Bern. Keystone / Jens Lund\n\n"
+     "Globex said sales rose.\n\n— Reporting contributed by Eli Moss\n\nMay 5, 2026\n\nKey Points\n\nAcme rose.\n\n"
+     "Published: Apr. 22, 2026\n\nBy Park Ji-won\n\nAcme fell.\n\nPublished Oct 14, 2026\n\nGIFT THIS ARTICLE\n\nAcme rose.",
+     {"Ada Lyle", "Bo Chen", "Cara Dunn", "Jens Lund", "Eli Moss", "Park Ji-won"}),
+])
+def test_bylines_and_credits_name_exactly_their_people(nlp, gazetteer, text, people):
+    assert {key for key, label in mentions(nlp, gazetteer, text) if label == "Person"} == people
 
 
 def test_money_in_ringgit_is_no_model_a_month_no_place_and_an_honorific_no_person(trained_nlp, gazetteer):
