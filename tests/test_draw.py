@@ -1,5 +1,6 @@
 """Each picture is produced and non-trivial; exports load back in networkx."""
 import csv
+import itertools
 import json
 import re
 
@@ -116,6 +117,22 @@ def test_legend_lists_relations_under_their_family(G):
     lines = {t.get_text(): h for t, h in zip(relations.get_texts(), relations.legend_handles, strict=True)}
     assert lines["develops"].get_color() == lines["uses"].get_color() == draw.RELATION_FAMILIES["products"][0]
     assert lines["develops"].get_linestyle() != lines["uses"].get_linestyle()
+
+
+def test_labels_of_a_crowded_picture_cover_no_other_label():
+    """30 long names, 100 relations: each label finds a place of its own (adjustText's 120 rounds
+    of pushing left four pairs over each other here)."""
+    linked = nx.gnm_random_graph(30, 100, seed=3)
+    crowded = nx.MultiDiGraph()
+    crowded.add_nodes_from((f"Company {n} Holdings", {"cls": "Organization"}) for n in linked)
+    crowded.add_edges_from((f"Company {u} Holdings", f"Company {v} Holdings", "supplies", {"relation": "supplies"})
+                           for u, v in linked.edges())
+    fig = draw.graph_figure(crowded)
+    fig.canvas.draw()  # (a label's box takes its place when drawn)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in fig.axes[0].texts]
+    assert len(boxes) == 30
+    assert [(a.bounds, b.bounds) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)] == []
 
 
 def test_timeline_marks_disagreement(news, tmp_path):
