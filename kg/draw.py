@@ -828,16 +828,17 @@ def _escape(text: str) -> str:
 
 # ------------------------------------------------------------ exports
 
-def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are all strings or numbers (GraphML and GEXF
-    hold no lists or None): lists are joined with "|", None becomes ""."""
-    def flat(attrs: dict) -> dict:
-        return {k: "|".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
-                for k, v in attrs.items()}
+def _flat(value):
+    """A value as GraphML, GEXF and CSV hold it (no lists, no None): a list's items joined with
+    "|", None as ""."""
+    return "|".join(map(str, value)) if isinstance(value, (list, tuple)) else ("" if value is None else value)
 
+
+def _flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``G`` whose attributes are :func:`_flat`."""
     F = nx.MultiDiGraph()
-    F.add_nodes_from((n, flat(a)) for n, a in G.nodes(data=True))
-    F.add_edges_from((u, v, k, flat(a)) for u, v, k, a in G.edges(keys=True, data=True))
+    F.add_nodes_from((n, {k: _flat(v) for k, v in a.items()}) for n, a in G.nodes(data=True))
+    F.add_edges_from((u, v, key, {k: _flat(x) for k, x in a.items()}) for u, v, key, a in G.edges(keys=True, data=True))
     return F
 
 
@@ -855,11 +856,10 @@ def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     (10, 'Organization')
     """
     path = Path(path)
-    F = _flat(G)
     suffix = path.suffix.lower()
     if suffix in EXPORT_FORMATS:
         path.parent.mkdir(parents=True, exist_ok=True)
-        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(F, path)
+        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(_flat_graph(G), path)
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     node_keys = ["label", "cls", "aliases", "wikidata", "iri"]
@@ -867,10 +867,11 @@ def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     if any("evidence" in data for _, _, data in G.edges(data=True)):
         edge_keys.append("evidence")
     written = []
+    # the rows flattened as they are written: a flat copy of the graph took 0.4 s of 10,000 articles' 3 s
     for name, header, rows in (
-        ("nodes.csv", ["id", *node_keys], ([n, *(a.get(k, "") for k in node_keys)] for n, a in F.nodes(data=True))),
+        ("nodes.csv", ["id", *node_keys], ([n, *(_flat(a.get(k)) for k in node_keys)] for n, a in G.nodes(data=True))),
         ("edges.csv", ["source", "target", *edge_keys],
-         ([u, v, *(a.get(k, "") for k in edge_keys)] for u, v, a in F.edges(data=True))),
+         ([u, v, *(_flat(a.get(k)) for k in edge_keys)] for u, v, a in G.edges(data=True))),
     ):
         with open(path / name, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
