@@ -62,19 +62,21 @@ INSERT { GRAPH <https://w3id.org/kg-news/summary> {
   [] a kg:EdgeCount ; kg:edgeSubject ?a ; kg:edgeRelation ?p ; kg:edgeObject ?b ; kg:articles ?articles ;
      kg:confidence ?confidence ; kg:edgeCounts ?counts } }
 WHERE {
-  { SELECT ?a ?p ?b (GROUP_CONCAT(DISTINCT ?file; separator="/") AS ?articles)
-           (MAX(COALESCE(?score, -1)) AS ?confidence) WHERE {
-      ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
-      ?ev a kg:Evidence ; prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end ; kg:extractor ?extractor .
-      OPTIONAL { ?ev kg:confidence ?score }
-      OPTIONAL { ?article a kg:Article ; kg:fileName ?name }
-      BIND(COALESCE(?name, REPLACE(STR(?article), "^.*[#/]", "")) AS ?file)
-      OPTIONAL { ?p a owl:SymmetricProperty . BIND(true AS ?symmetric) }
-      BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?o, ?s) AS ?a)
-      BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?s, ?o) AS ?b)
-    }
-    GROUP BY ?a ?p ?b }
-  BIND(CONCAT(STR(?a), " ", STR(?p), " ", STR(?b), " ", STR(?confidence), " ", ?articles) AS ?counts)
+  SELECT ?a ?p ?b (GROUP_CONCAT(DISTINCT ?file; separator="/") AS ?articles)
+         (MAX(COALESCE(?score, -1)) AS ?confidence)
+         # the two aggregates again: a SELECT cannot read what it names
+         (CONCAT(STR(?a), " ", STR(?p), " ", STR(?b), " ", STR(MAX(COALESCE(?score, -1))), " ",
+                 GROUP_CONCAT(DISTINCT ?file; separator="/")) AS ?counts) WHERE {
+    ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; a rdf:Statement ; kg:evidence ?ev .
+    ?ev a kg:Evidence ; prov:wasDerivedFrom ?article ; kg:start ?start ; kg:end ?end ; kg:extractor ?extractor .
+    OPTIONAL { ?ev kg:confidence ?score }
+    OPTIONAL { ?article a kg:Article ; kg:fileName ?name }
+    BIND(COALESCE(?name, REPLACE(STR(?article), "^.*[#/]", "")) AS ?file)
+    OPTIONAL { ?p a owl:SymmetricProperty . BIND(true AS ?symmetric) }
+    BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?o, ?s) AS ?a)
+    BIND(IF(BOUND(?symmetric) && STR(?o) < STR(?s), ?s, ?o) AS ?b)
+  }
+  GROUP BY ?a ?p ?b
 } ;
 
 # per relation triple and extractor: its sentences (one per article, span and extractor)
