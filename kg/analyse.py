@@ -285,8 +285,8 @@ def _summarised(source: Source) -> bool:
             SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row a kg:FactCount }} }} LIMIT 1""")):
         return False
     first = next(iter(select_rows(source, f"""
-            SELECT ?counts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row kg:articles ?articles
-                                                              OPTIONAL {{ ?row kg:edgeCounts ?counts }} }} }} LIMIT 1""")), None)
+            SELECT ?counts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+              ?row kg:articles ?articles OPTIONAL {{ ?row kg:edgeCounts ?counts }} }} }} LIMIT 1""")), None)
     return first is None or first[0] is not None
 
 

@@ -303,13 +303,13 @@ _LABEL_GAP = 1.5
 def _draw_labels(ax, shown: dict[str, tuple[float, tuple, float]]) -> None:
     """A label for each entity of ``shown`` (name -> its score as a fraction of the best, its
     position, the area of its dot), in a type the larger the more central, placed one after the
-    other, the most central first, in the spot that costs least: covering another dot (how deep,
-    squared), covering a label placed before (the area shared), being nearer another dot than its
-    own (as much as covering a label its size), and each pixel it is moved away from its dot (as
-    much as a strip twice the label's height). The spots, in the order that settles a tie: against its dot
-    (:data:`_LABEL_SIDES`), on it if the dot shows above and below the label, then further out
-    (:data:`_LABEL_DISTANCES`); those inside the axes if any is. A label away from its dot is tied
-    to it by a line.
+    other, the most central first, in the spot that covers least of the labels placed before and,
+    of those, costs least: covering another dot (how deep, squared), being nearer another dot
+    than its own (as much as covering a label its size), and each pixel it is moved away from its
+    dot (as much as a strip twice the label's height). The spots, in the order that settles a
+    tie: against its dot (:data:`_LABEL_SIDES`), on it if the dot shows above and below the
+    label, then further out (:data:`_LABEL_DISTANCES`); those inside the axes if any is. A label
+    away from its dot is tied to it by a line.
 
     Placed once, in display units, where the layout put the axes: adjustText pushed every label
     about for 120 rounds and drew the whole figure first to measure them."""
@@ -348,7 +348,7 @@ def _draw_labels(ax, shown: dict[str, tuple[float, tuple, float]]) -> None:
         cost = (4 * (np.clip(-gaps, 0, None) ** 2).sum(axis=1) + (gaps.min(axis=1) <= own) * 4 * width * height
                 + away * 4 * height)
         outside = ((boxes[:, :2] < (area.x0, area.y0)) | (boxes[:, 2:] > (area.x1, area.y1))).any(axis=1)
-        best = int(np.lexsort((cost, shared.sum(axis=1), outside))[0])  # (a stable sort: ties in the order of the spots)
+        best = int(np.lexsort((cost, shared.sum(axis=1), outside))[0])  # (stable: a tie goes to the first spot)
         text.set_position(from_display.transform(spots[best]))
         placed = np.vstack([placed, boxes[best]])
         if best >= near:  # a line from the dot to the edge of the label's box
