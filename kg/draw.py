@@ -5,8 +5,8 @@ exports for other tools (GraphML, GEXF, CSV).
 Every function takes what :mod:`kg.analyse` returns (a projected
 ``MultiDiGraph``, or for facts the graph itself: an rdflib Graph or a
 :class:`kg.store.GraphStore`) and writes one file.
-matplotlib, adjustText and pyvis are imported inside the functions that
-need them, so importing :mod:`kg.draw` stays cheap.
+matplotlib and pyvis are imported inside the functions that need them, so
+importing :mod:`kg.draw` stays cheap.
 
 >>> from kg.analyse import example_graph, project
 >>> import tempfile, pathlib
@@ -143,9 +143,10 @@ def _sorted_graph(U: nx.Graph) -> nx.Graph:
 
 
 def _layout(U: nx.Graph, seed: int) -> dict:
-    """Kamada-Kawai per connected component (it spreads hubs evenly), the
-    components then packed left to right in rows, largest first, by their
-    real extent, so that small islands sit below the main picture."""
+    """Kamada-Kawai per connected component (it spreads hubs evenly:
+    :func:`_path_length_layout`), the components then packed left to right in
+    rows, largest first, by their real extent, so that small islands sit
+    below the main picture."""
     # components rebuilt in sorted order: node order seeds the layout, and set order varies between runs
     parts = sorted((_sorted_graph(U.subgraph(c)) for c in nx.connected_components(U)),
                    key=lambda c: (-len(c), min(c)))
@@ -156,7 +157,7 @@ def _layout(U: nx.Graph, seed: int) -> dict:
         if len(part) == 1:
             local = {next(iter(part)): (0.0, 0.0)}
         else:
-            local = nx.kamada_kawai_layout(part, pos=nx.spring_layout(part, seed=seed), scale=scale)
+            local = _path_length_layout(part, nx.spring_layout(part, seed=seed), scale)
         xs, ys = [p[0] for p in local.values()], [p[1] for p in local.values()]
         w, h = max(xs) - min(xs), max(ys) - min(ys)
         if x > 0 and x + w > width:
@@ -166,6 +167,34 @@ def _layout(U: nx.Graph, seed: int) -> dict:
         x += w + 1.6
         row_height = max(row_height, h)
     return positions
+
+
+def _path_length_layout(part: nx.Graph, start: dict, scale: float) -> dict:
+    """Positions of the connected graph ``part``, from ``start``, at which the distance between two
+    entities is as near as can be to the length of the shortest path between them: the minimum of
+    Kamada and Kawai's energy (the squared differences over the squared lengths) that networkx's
+    ``kamada_kawai_layout`` finds with scipy's optimiser, found by stress majorization (SMACOF),
+    which needs numpy alone: importing scipy's optimiser took 0.2-0.45 s of a 3 s picture, its use
+    0.02 s. Rescaled as networkx rescales its layouts, to at most ``scale`` from the centre."""
+    import numpy as np
+
+    nodes = list(part)
+    hops = dict(nx.all_pairs_shortest_path_length(part))
+    lengths = np.array([[hops[a][b] for b in nodes] for a in nodes], dtype=float)
+    weights = np.divide(1, lengths ** 2, out=np.zeros_like(lengths), where=lengths > 0)
+    inverse = np.linalg.pinv(np.diag(weights.sum(axis=1)) - weights)  # of the weights' Laplacian
+    positions = np.array([start[node] for node in nodes], dtype=float)
+    stress = np.inf
+    for _ in range(500):  # each step lowers the energy; stopped when it no longer does by a millionth
+        apart = np.linalg.norm(positions[:, None] - positions[None], axis=2)
+        pull = -np.divide(weights * lengths, apart, out=np.zeros_like(apart), where=apart > 0)
+        pull[np.diag_indices_from(pull)] = -pull.sum(axis=1)
+        positions = inverse @ pull @ positions
+        before, stress = stress, (weights * (np.linalg.norm(positions[:, None] - positions[None], axis=2)
+                                             - lengths) ** 2).sum()
+        if before - stress <= 1e-6 * stress:
+            break
+    return dict(zip(nodes, nx.rescale_layout(positions, scale=scale)))
 
 
 def _edge_arcs(G: nx.MultiDiGraph) -> dict[tuple, float]:
@@ -178,6 +207,157 @@ def _edge_arcs(G: nx.MultiDiGraph) -> dict[tuple, float]:
         for i, edge in enumerate(sorted(edges)):
             arcs[edge] = 0.0 if i == 0 else (0.18 * ((i + 1) // 2) * (1 if i % 2 else -1))
     return arcs
+
+
+def _edge_curves(G: nx.MultiDiGraph, pos: dict) -> list[tuple[str, str, str, tuple]]:
+    """Each edge (subject, object, relation) with its curve: a quadratic Bezier curve from the
+    subject's position to the object's, as (start, control point, end) in data coordinates. The
+    control point is where matplotlib's "arc3" connection puts it: off the middle of the line,
+    across it by the edge's curvature (:func:`_edge_arcs`) times its length."""
+    curves = []
+    for (u, v, relation), rad in sorted(_edge_arcs(G).items()):
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        control = ((x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0))
+        curves.append((u, v, relation, ((x0, y0), control, (x1, y1))))
+    return curves
+
+
+def _draw_edge_lines(ax, curves: list[tuple[str, str, str, tuple]]) -> None:
+    """The edges' curves, one collection a relation in its colour and dash pattern, each from the
+    centre of a dot to the centre of the other (the dots, drawn over them, hide the ends).
+
+    Not networkx's arrow patches: matplotlib clips each to its two dots by bisecting its curve, at
+    every draw of the figure, which was most of the time of a picture of 500 edges."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as Curve
+
+    by_relation = defaultdict(list)
+    for _, _, relation, points in curves:
+        by_relation[relation].append(Curve(points, [Curve.MOVETO, Curve.CURVE3, Curve.CURVE3]))
+    for relation, paths in sorted(by_relation.items()):
+        colour, dashes = _style(relation)
+        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=colour, linewidths=1.6, alpha=0.8,
+                                         linestyles=_linestyle(dashes), zorder=1))  # under the dots (2)
+
+
+def _rim(size: float) -> float:
+    """The radius in points of a dot of area ``size`` in points², as a scatter draws it."""
+    return math.sqrt(size) / 2
+
+
+#: An arrowhead's length and half its width, in points: about what matplotlib's "-|>" arrow of size
+#: 11 drew, outlined 1.6 points wide, when networkx drew the edges.
+_ARROWHEAD = (6.0, 3.0)
+
+
+def _draw_arrowheads(ax, curves: list[tuple[str, str, str, tuple]], sizes: dict[str, float]) -> None:
+    """A filled arrowhead on the curve of each edge of a directed relation, its tip where the
+    curve meets the rim of the object's dot (of area ``sizes[object]``). Made in display units,
+    once the axes have their place and limits, and kept in data coordinates, which the resolution
+    of the file scales as it scales points."""
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    directed = [(v, relation, points) for _, v, relation, points in curves
+                if not (relation in RELATIONS and RELATIONS[relation].symmetric)]
+    if not directed:
+        return
+    to_display = ax.transData
+    start, control, end = (to_display.transform([points[i] for _, _, points in directed]) for i in range(3))
+
+    def at(t: np.ndarray) -> np.ndarray:
+        t = t[:, None]
+        return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+
+    pixels = ax.figure.dpi / 72  # a point
+    rims = np.array([_rim(sizes[v]) for v, _, _ in directed]) * pixels
+    # the tip: the last point of the curve outside the dot, bisected (a curve that ends at the centre
+    # of a dot enters it once)
+    outside, inside = np.zeros(len(directed)), np.ones(len(directed))
+    for _ in range(20):
+        middle = (outside + inside) / 2
+        within = np.linalg.norm(at(middle) - end, axis=1) < rims
+        outside, inside = np.where(within, outside, middle), np.where(within, middle, inside)
+    tip, t = at(outside), outside[:, None]
+    heading = 2 * (1 - t) * (control - start) + 2 * t * (end - control)  # the curve's tangent there
+    heading /= np.maximum(np.linalg.norm(heading, axis=1), 1e-9)[:, None]
+    across = heading[:, ::-1] * (-1, 1)
+    length, half_width = (points * pixels for points in _ARROWHEAD)
+    base = tip - length * heading
+    heads = np.stack([tip, base + half_width * across, base - half_width * across], axis=1)
+    heads = to_display.inverted().transform(heads.reshape(-1, 2)).reshape(-1, 3, 2)
+    colours = [_style(relation)[0] for _, relation, _ in directed]
+    # opaque, unlike the lines: a line runs on under its head to the centre of the dot
+    ax.add_collection(PolyCollection(heads, facecolors=colours, edgecolors=colours, linewidths=1.0, zorder=1),
+                      autolim=False)
+
+
+#: Where a label may sit against its dot: below, above, right, left, then at the corners (x, y)
+_LABEL_SIDES = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
+#: How far from its dot a label may sit, in points: touching it, then further out
+_LABEL_DISTANCES = (0, 8, 16, 28, 40, 56, 76)
+#: Points kept free around a label.
+_LABEL_GAP = 1.5
+
+
+def _draw_labels(ax, shown: dict[str, tuple[float, tuple, float]]) -> None:
+    """A label for each entity of ``shown`` (name -> its score as a fraction of the best, its
+    position, the area of its dot), in a type the larger the more central, placed one after the
+    other, the most central first, in the spot that covers least of the labels placed before and,
+    of those, costs least: covering another dot (how deep, squared), being nearer another dot
+    than its own (as much as covering a label its size), and each pixel it is moved away from its
+    dot (as much as a strip twice the label's height). The spots, in the order that settles a
+    tie: against its dot (:data:`_LABEL_SIDES`), on it if the dot shows above and below the
+    label, then further out (:data:`_LABEL_DISTANCES`); those inside the axes if any is. A label
+    away from its dot is tied to it by a line.
+
+    Placed once, in display units, where the layout put the axes: adjustText pushed every label
+    about for 120 rounds and drew the whole figure first to measure them."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    to_display, from_display = ax.transData, ax.transData.inverted()
+    pixels = ax.figure.dpi / 72  # a point
+    renderer = ax.figure.canvas.get_renderer()
+    area = ax.get_window_extent(renderer)
+    names = sorted(shown, key=lambda name: (-shown[name][0], name))
+    centres = to_display.transform([shown[name][1] for name in names])
+    rims = np.array([_rim(shown[name][2]) for name in names]) * pixels
+    placed = np.empty((0, 4))  # the boxes (x0, y0, x1, y1) of the labels placed
+    ties = []
+    for index, ((x, y), rim, name) in enumerate(zip(centres, rims, names)):
+        share, position, _ = shown[name]
+        text = ax.text(*position, name, fontsize=8 + 6 * share, ha="center", va="center",
+                       fontweight="bold" if share >= 0.5 else "normal", zorder=3 + share,
+                       bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+        extent = text.get_window_extent(renderer)
+        pad = (0.15 * text.get_fontsize() + _LABEL_GAP) * pixels  # the box around the text, and the gap
+        width, height = extent.width / 2 + pad, extent.height / 2 + pad
+        beside = [((x + dx * (rim + width + away * pixels), y + dy * (rim + height + away * pixels)), away * pixels)
+                  for away in _LABEL_DISTANCES for dx, dy in _LABEL_SIDES]
+        on_dot = [((x, y), 0.0)] if rim >= 1.5 * height else []
+        touching, further = beside[:len(_LABEL_SIDES)], beside[len(_LABEL_SIDES):]
+        near = len(on_dot) + len(touching)
+        spots, away = map(np.array, zip(*touching, *on_dot, *further))
+        boxes = np.column_stack([spots - (width, height), spots + (width, height)])
+        nearest = np.clip(centres[None], boxes[:, None, :2], boxes[:, None, 2:])
+        gaps = np.linalg.norm(nearest - centres[None], axis=2) - rims  # from each box to each dot's rim
+        own, gaps[:, index] = gaps[:, index].copy(), np.inf
+        shared = np.clip(np.minimum(boxes[:, None, 2:], placed[None, :, 2:])
+                         - np.maximum(boxes[:, None, :2], placed[None, :, :2]), 0, None).prod(axis=2)
+        cost = (4 * (np.clip(-gaps, 0, None) ** 2).sum(axis=1) + (gaps.min(axis=1) <= own) * 4 * width * height
+                + away * 4 * height)
+        outside = ((boxes[:, :2] < (area.x0, area.y0)) | (boxes[:, 2:] > (area.x1, area.y1))).any(axis=1)
+        best = int(np.lexsort((cost, shared.sum(axis=1), outside))[0])  # (stable: a tie goes to the first spot)
+        text.set_position(from_display.transform(spots[best]))
+        placed = np.vstack([placed, boxes[best]])
+        if best >= near:  # a line from the dot to the edge of the label's box
+            offset = spots[best] - (x, y)
+            ties.append(((x, y), spots[best] - offset * min(width / max(abs(offset[0]), 1e-9),
+                                                            height / max(abs(offset[1]), 1e-9))))
+    if ties:
+        ax.add_collection(LineCollection([from_display.transform(tie) for tie in ties], colors="#555555",
+                                         linewidths=0.8, zorder=1.5), autolim=False)  # over the edges, under the dots
 
 
 # ------------------------------------------------------------ static figure
@@ -269,7 +449,6 @@ def graph_figure(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from adjustText import adjust_text
     from matplotlib.lines import Line2D
 
     if G.number_of_nodes() == 0:
@@ -287,22 +466,11 @@ def graph_figure(
     aspect = (max(ys) - min(ys) + 1) / (max(xs) - min(xs) + 1)  # the figure takes the layout's shape
     fig, ax = plt.subplots(figsize=(side * 1.2, min(max(side * aspect, 0.75 * side), side * 1.2)))
 
-    arcs = _edge_arcs(G)
-    groups = defaultdict(list)
-    for u, v, key in G.edges(keys=True):
-        groups[(key, arcs[(u, v, key)])].append((u, v))
     nodes = list(G)
     sizes = {node: 80 + 1400 * scores[node] / best for node in nodes}
-    for (relation, rad), edgelist in sorted(groups.items()):
-        colour, dashes = _style(relation)
-        nx.draw_networkx_edges(
-            G, pos, edgelist=edgelist, ax=ax, edge_color=colour, width=1.6, alpha=0.8,
-            # one style per edge: networkx would read a single dash tuple as a list of styles
-            style=[_linestyle(dashes)] * len(edgelist),
-            arrows=True, arrowstyle="-" if relation in RELATIONS and RELATIONS[relation].symmetric else "-|>",
-            arrowsize=11, connectionstyle=f"arc3,rad={rad}", nodelist=nodes, node_size=[sizes[x] for x in nodes],
-        )
-    dots = nx.draw_networkx_nodes(
+    curves = _edge_curves(G, pos)
+    _draw_edge_lines(ax, curves)
+    nx.draw_networkx_nodes(
         G, pos, nodelist=nodes, ax=ax, node_size=[sizes[x] for x in nodes], linewidths=0.8,
         node_color=[CLASS_COLOURS.get(G.nodes[x].get("cls"), "#bbbbbb") for x in nodes], edgecolors="white",
     )
@@ -310,16 +478,11 @@ def graph_figure(
     if focus in G:
         nx.draw_networkx_nodes(G, pos, nodelist=[focus], ax=ax, node_size=sizes[focus] * 1.6,
                                node_color="none", edgecolors="black", linewidths=2.0)
-    texts = [ax.text(*pos[x], x, fontsize=8 + 6 * scores[x] / best, ha="center", va="center",
-                     fontweight="bold" if scores[x] >= best / 2 else "normal",
-                     zorder=3 + scores[x] / best,
-                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
-             for x in nodes]
-    # push labels off each other and off the dots; a faint line ties a label that moved far to its dot
-    # a fixed number of rounds, not adjustText's default one second: the same graph gives the same picture
-    adjust_text(texts, objects=dots, ax=ax, expand=(1.1, 1.25), max_move=(40, 40), ensure_inside_axes=True,
-                iter_lim=120, min_arrow_len=12, arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
-
+    # the limits fixed here, the curves and dots inside them (a dot counts as its centre: room is
+    # left around), for the labels and arrowheads placed last in display units
+    ax.margins(0.1)
+    ax.autoscale_view()
+    ax.set_autoscale_on(False)
     classes = [c for c in CLASSES if any(G.nodes[x].get("cls") == c for x in G)]
     class_handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=CLASS_COLOURS[c],
                             markeredgecolor="white", label=c) for c in classes]
@@ -340,6 +503,9 @@ def graph_figure(
     fig.text(0.01, 0.01, _footer(G, size_by, int(12 * side * 1.2)), fontsize=8, color="#444444", va="bottom")
     ax.axis("off")
     fig.tight_layout(rect=(0, 0.04, 0.84, 1))
+    # last, where the layout put the axes: their sizes are in points, the positions in data coordinates
+    _draw_labels(ax, {x: (scores[x] / best, pos[x], sizes[x]) for x in nodes})
+    _draw_arrowheads(ax, curves, sizes)
     return fig
 
 
@@ -361,10 +527,11 @@ def draw_graph(
     by class and sized by ``size_by`` centrality (:data:`kg.analyse.MEASURES`);
     edges take their family's colour and their relation's dash pattern
     (:data:`RELATION_FAMILIES`), the legend lists each relation under its
-    family; labels are pushed apart with adjustText; the footer names the
-    source articles (counts them when there are more than
-    :data:`NAMED_SOURCES`). A ``focus`` in ``G.graph`` (set by
-    :func:`kg.analyse.neighbourhood`) is drawn with a black ring.
+    family; a label goes where it covers no dot and no other label if it
+    can (:func:`_draw_labels`); the footer names the source articles
+    (counts them when there are more than :data:`NAMED_SOURCES`). A
+    ``focus`` in ``G.graph`` (set by :func:`kg.analyse.neighbourhood`) is
+    drawn with a black ring.
     """
     path = Path(path)
     _check_format(path)
@@ -661,16 +828,17 @@ def _escape(text: str) -> str:
 
 # ------------------------------------------------------------ exports
 
-def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are all strings or numbers (GraphML and GEXF
-    hold no lists or None): lists are joined with "|", None becomes ""."""
-    def flat(attrs: dict) -> dict:
-        return {k: "|".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
-                for k, v in attrs.items()}
+def _flat(value):
+    """A value as GraphML, GEXF and CSV hold it (no lists, no None): a list's items joined with
+    "|", None as ""."""
+    return "|".join(map(str, value)) if isinstance(value, (list, tuple)) else ("" if value is None else value)
 
+
+def _flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``G`` whose attributes are :func:`_flat`."""
     F = nx.MultiDiGraph()
-    F.add_nodes_from((n, flat(a)) for n, a in G.nodes(data=True))
-    F.add_edges_from((u, v, k, flat(a)) for u, v, k, a in G.edges(keys=True, data=True))
+    F.add_nodes_from((n, {k: _flat(v) for k, v in a.items()}) for n, a in G.nodes(data=True))
+    F.add_edges_from((u, v, key, {k: _flat(x) for k, x in a.items()}) for u, v, key, a in G.edges(keys=True, data=True))
     return F
 
 
@@ -688,11 +856,10 @@ def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     (10, 'Organization')
     """
     path = Path(path)
-    F = _flat(G)
     suffix = path.suffix.lower()
     if suffix in EXPORT_FORMATS:
         path.parent.mkdir(parents=True, exist_ok=True)
-        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(F, path)
+        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(_flat_graph(G), path)
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     node_keys = ["label", "cls", "aliases", "wikidata", "iri"]
@@ -700,10 +867,11 @@ def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     if any("evidence" in data for _, _, data in G.edges(data=True)):
         edge_keys.append("evidence")
     written = []
+    # the rows flattened as they are written: a flat copy of the graph took 0.4 s of 10,000 articles' 3 s
     for name, header, rows in (
-        ("nodes.csv", ["id", *node_keys], ([n, *(a.get(k, "") for k in node_keys)] for n, a in F.nodes(data=True))),
+        ("nodes.csv", ["id", *node_keys], ([n, *(_flat(a.get(k)) for k in node_keys)] for n, a in G.nodes(data=True))),
         ("edges.csv", ["source", "target", *edge_keys],
-         ([u, v, *(a.get(k, "") for k in edge_keys)] for u, v, a in F.edges(data=True))),
+         ([u, v, *(_flat(a.get(k)) for k in edge_keys)] for u, v, a in G.edges(data=True))),
     ):
         with open(path / name, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)

@@ -108,6 +108,37 @@ def test_a_store_without_the_analysis_counts_is_counted_from_its_evidence(source
         older.close()
 
 
+def test_each_row_of_an_edge_holds_all_of_itself_in_one_string(sources):
+    """kg export reads the counts of every edge as one term a row (kg:edgeCounts), the row's five
+    values: subject, relation, object, best confidence, articles."""
+    _, store = sources
+    rows = list(store.query(f"""SELECT ?s ?p ?o ?confidence ?articles ?counts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+        ?row a kg:EdgeCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ; kg:edgeObject ?o ; kg:confidence ?confidence ;
+             kg:articles ?articles ; kg:edgeCounts ?counts }} }}""", prefixes=PREFIXES).values())
+    assert len(rows) > 50 and any("/" in articles for *_, articles, _ in rows)
+    for *values, counts in rows:
+        s, p, o, confidence, articles = counts.split(" ", 4)
+        assert [s, p, o, float(confidence), articles] == [*values[:3], float(values[3]), values[4]]
+
+
+def test_a_store_whose_edge_rows_lack_their_string_is_counted_from_its_evidence(sources, tmp_path, monkeypatch):
+    """A summary graph an older kg filled, whose rows of edges have no kg:edgeCounts, is not read as
+    if the graph had no edges."""
+    rdf, _ = sources
+    older_summary = summary_update().replace("; kg:edgeCounts ?counts ", "")
+    assert older_summary != summary_update()
+    monkeypatch.setattr("kg.store.summary_update", lambda: older_summary)
+    older = open_store(build_store(default_graph_path(), tmp_path / "store"))
+    try:
+        assert not analyse._summarised(older)
+        light = analyse.project(older, evidence=False)
+        assert sorted(light.edges(keys=True, data=True), key=lambda e: e[:3]) == sorted(
+            ((u, v, k, {a: x for a, x in d.items() if a != "evidence"})
+             for u, v, k, d in analyse.project(rdf).edges(keys=True, data=True)), key=lambda e: e[:3])
+    finally:
+        older.close()
+
+
 @pytest.mark.parametrize("by", analyse.MEASURES)
 @pytest.mark.parametrize("filters", [{}, {"relations": ["partnerOf", "supplies"]}, {"classes": ["Organization"]}])
 def test_ranks_need_no_evidence(sources, by, filters):

@@ -1,10 +1,14 @@
 """Each picture is produced and non-trivial; exports load back in networkx."""
 import csv
+import itertools
 import json
 import re
+import subprocess
+import sys
 
 import matplotlib
 import networkx as nx
+import numpy as np
 import pytest
 from analyse_graphs import news_graph
 
@@ -116,6 +120,54 @@ def test_legend_lists_relations_under_their_family(G):
     lines = {t.get_text(): h for t, h in zip(relations.get_texts(), relations.legend_handles, strict=True)}
     assert lines["develops"].get_color() == lines["uses"].get_color() == draw.RELATION_FAMILIES["products"][0]
     assert lines["develops"].get_linestyle() != lines["uses"].get_linestyle()
+
+
+def test_labels_of_a_crowded_picture_cover_no_other_label():
+    """30 long names, 100 relations: each label finds a place of its own (adjustText's 120 rounds
+    of pushing left four pairs over each other here)."""
+    linked = nx.gnm_random_graph(30, 100, seed=3)
+    crowded = nx.MultiDiGraph()
+    crowded.add_nodes_from((f"Company {n} Holdings", {"cls": "Organization"}) for n in linked)
+    crowded.add_edges_from((f"Company {u} Holdings", f"Company {v} Holdings", "supplies", {"relation": "supplies"})
+                           for u, v in linked.edges())
+    fig = draw.graph_figure(crowded)
+    fig.canvas.draw()  # (a label's box takes its place when drawn)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in fig.axes[0].texts]
+    assert len(boxes) == 30
+    assert [(a.bounds, b.bounds) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)] == []
+
+
+def _kamada_kawai_energy(U: nx.Graph, pos: dict) -> float:
+    """Kamada and Kawai's energy of a layout of ``U`` at its best scale: the squared differences of
+    distance and path length, over the squared lengths."""
+    nodes = list(U)
+    hops = dict(nx.all_pairs_shortest_path_length(U))
+    lengths = np.array([[hops[a][b] for b in nodes] for a in nodes], dtype=float)
+    weights = np.divide(1, lengths ** 2, out=np.zeros_like(lengths), where=lengths > 0)
+    at = np.array([pos[n] for n in nodes])
+    apart = np.linalg.norm(at[:, None] - at[None], axis=2)
+    scale = (weights * apart * lengths).sum() / (weights * apart ** 2).sum()
+    return float((weights * (scale * apart - lengths) ** 2).sum() / 2)
+
+
+@pytest.mark.parametrize("U", [nx.gnm_random_graph(30, 60, seed=1), nx.balanced_tree(2, 3), nx.path_graph(2)])
+def test_the_layout_is_at_the_minimum_networkx_kamada_kawai_finds(U):
+    start = nx.spring_layout(U, seed=42)
+    found = draw._path_length_layout(U, start, scale=2.0)
+    assert max(np.abs(xy).max() for xy in found.values()) == pytest.approx(2.0)  # rescaled as networkx does
+    best = _kamada_kawai_energy(U, nx.kamada_kawai_layout(U, pos=start))
+    assert _kamada_kawai_energy(U, found) <= best * 1.001 + 1e-9
+
+
+def test_a_picture_imports_no_scipy(tmp_path):
+    """Importing scipy's optimiser (for networkx's Kamada-Kawai layout) took longer than drawing."""
+    code = ("import sys\nfrom kg import analyse, draw\n"
+            "draw.draw_graph(analyse.project(analyse.example_graph()), sys.argv[1])\n"
+            "print(sorted(m for m in ('scipy', 'adjustText') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "g.png")], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_timeline_marks_disagreement(news, tmp_path):
