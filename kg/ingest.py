@@ -237,7 +237,7 @@ def clean_text(text: str, *, keep: Iterable[str] = (), markdown: bool = False) -
         return [1] if word in protected else [". ", 1]
 
     t.sub(_GLUED, split_glued)
-    t.sub(_GLUED_NAME, lambda m: [". ", 1] if re.search(r"(?<![\w'’-])[a-z]+$", t.chars[max(0, m.start() - 40):m.start()])
+    t.sub(_GLUED_NAME, lambda m: split_glued(m) if re.search(r"(?<![\w'’-])[a-z]+$", t.chars[max(0, m.start() - 40):m.start()])
           else [1])
     # "owns 51pc of", "rose 4pc": British papers' per cent, which the tokenizer would keep in one word
     t.sub(_PER_CENT_PC, lambda m: ["%"])

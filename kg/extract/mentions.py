@@ -412,8 +412,14 @@ _GENERIC_DESC = {"core", "main", "own", "new", "entire", "overall", "other", "wh
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?\s+")
 # "The unit", "the chip division": a unit the text named before
 _UNIT_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:[a-z-]+\s+)?(?P<head>unit|division|subsidiary)\b(?!\s+of\b)")
+# what a description says of a company only after a place word: "the Dublin-based lessor", not "the exchange said"
+_DESCRIBED_FIRM_NOUNS = "|".join(map(re.escape, load_words()["described_firm_nouns"]))
+_PLACE_WORD = rf"(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-(?:based|headquartered)|US|U\.S\.)"
 _ANAPHOR = re.compile(
-    rf"\b(?:[Tt]he\s+(?:(?:(?:{'|'.join(DEMONYMS)}|(?:[A-Z][\w]+,?\s)*[A-Z][\w]+-(?:based|headquartered)|US|U\.S\.)"
+    rf"\b(?:[Tt]he\s+{_PLACE_WORD}(?:\s+[a-z]+)?\s+(?P<head4>{_DESCRIBED_FIRM_NOUNS})"
+    # (or in apposition, which names its company: "Dovetail Games, the studio behind ...")
+    rf"|(?<=, )the\s+(?:[a-z-]+\s+){{0,2}}?(?P<head5>{_DESCRIBED_FIRM_NOUNS})"
+    rf"|[Tt]he\s+(?:(?:{_PLACE_WORD}"
     # "the Maryland-based defense contractor", "the Swedish streaming
     # company": one word of trade after a place word
     rf"(?:\s+(?!(?:rival|parent|combined|merged|new|other|target|joint|state-owned)\b)[a-z]+(?=\s+(?:{ANAPHOR_NOUNS})\b))?"
@@ -422,7 +428,7 @@ _ANAPHOR = re.compile(
     rf"|[A-Z][a-z]+'s\s+(?P<head2>(?:tech\s+)?(?:leader|giant))"
     # "Japan's largest automaker": a country's first company of its trade
     rf"|(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s+(?:(?:largest|biggest|second-largest|second-biggest|top|leading)\s+)"
-    rf"(?P<head3>{ANAPHOR_NOUNS}))\b"
+    rf"(?P<head3>{ANAPHOR_NOUNS}|{_DESCRIBED_FIRM_NOUNS}))\b"
 )
 
 
@@ -472,7 +478,7 @@ _BYLINE_NAME = rf"(?:{_PERSON_NAME}|[A-Z]{{2,}}(?:[ -][A-Z]{{2,}}){{1,2}}\b)"
 _BYLINE_NAMES = rf"{_BYLINE_NAME}(?:(?:,?[ \t]+and[ \t]+|,[ \t]+){_BYLINE_NAME})*"
 #: words that name a section of a news site ("Business News"), never a person
 _SECTION_WORDS = frozenset(load_words()["section_words"])
-_MONTH = rf"(?:{'|'.join(calendar.month_abbr[1:])})[a-z]*\.?"
+_MONTH = rf"(?:{'|'.join(sorted({*calendar.month_name[1:], *calendar.month_abbr[1:], 'Sept'}, key=len, reverse=True))})\b\.?"
 # the start of a line that gives a date ("Updated: Mar 10 2026", "Wed 16 Sep 2026 08.30 BST")
 _DATED_LINE = rf"[^\n]{{0,40}}?\b(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}})\b"
 # who credits a photo after its name ("REUTERS/Ada Lyle", "Keystone / Ada Lyle")
@@ -488,11 +494,11 @@ _BYLINE = re.compile(rf"(?:^[ \t]*(?:[—–-][ \t]*)?\(?|[;(][ \t]*)(?:By|Writt
                      rf"|^[ \t]*(?P<signed>{_BYLINE_NAME})(?:,[ \t]+(?:[A-Z][\w-]*[ \t]+){{0,3}}|[ \t]+(?:(?:Senior|Chief|Deputy|Staff|Associate|Contributing|Special|Principal|Lead)[ \t]+){{1,2}}"
                      rf"|[ \t]*\n[ \t]*(?:[A-Z][\w-]*[ \t]+){{0,3}})"
                      rf"(?i:(?:staff[ \t]+)?(?:editor|correspondent|reporter|writer|columnist|contributor))[ \t]*(?:[|,;–—-].*)?$"
-                     rf"|\b(?:{_PHOTO_AGENCIES})(?:[ \t]+Photo)?[ \t]*/[ \t]*(?P<credit>{_PERSON_NAME})\b"
+                     rf"|\b(?:{_PHOTO_AGENCIES})(?:[ \t]+Photo)?[ \t]*/[ \t]*(?P<credit>{_PERSON_NAME})(?=[ \t]*(?:$|[),/]|via\b))"
                      rf"|(?:©|\b(?:Photo(?:graph)?|Image|Picture|Credit)(?:[ \t]+by)?[ \t]*:?)[ \t]*(?P<photo>{_PERSON_NAME})[ \t]*/"
-                     rf"|^[ \t]*(?P<above_date>{_BYLINE_NAMES})(?:[ \t]+in[ \t]+[A-Z][\w'. -]*|[ \t]*\|[ \t]*[A-Z][\w'. -]*)?[ \t]*\n"
+                     rf"|^[ \t]*(?P<above_date>{_BYLINE_NAMES})(?:[ \t]+in[ \t]+[A-Z][\w'. -]{{0,40}}|[ \t]*\|[ \t]*[A-Z][\w'. -]{{0,40}})?[ \t]*\n"
                      rf"(?={_DATED_LINE})"
-                     rf"|^{_DATED_LINE}[^\n]*\n(?:[ \t]*\n)?[ \t]*(?P<below_date>(?!By\b){_PERSON_NAME}(?:[ \t]+and[ \t]+{_PERSON_NAME})?)[ \t]*\n[ \t]*\n", re.MULTILINE)
+                     rf"|^{_DATED_LINE}[^\n]{{0,40}}\n(?:[ \t]*\n)?[ \t]*(?P<below_date>(?!By\b){_PERSON_NAME}(?:[ \t]+and[ \t]+{_PERSON_NAME})?)[ \t]*\n[ \t]*\n", re.MULTILINE)
 
 
 # Infrastructure for AI under its many names ("computing and AI
@@ -548,14 +554,18 @@ def _names_a_time(word: str) -> bool:
     return word.lower() in CALENDAR_WORDS or _PERIOD.fullmatch(word) is not None
 
 
-# "Mogami-class frigates", "a fifth Icon-class ship": a class of ships is a product (words.json class_nouns)
-_CLASS_THEN_NOUN = re.compile(r"\b(?P<name>[A-Z][\w]*(?:[ ][A-Z][\w]*)?-class)[ ]+(?P<noun>"
-                              + "|".join(load_words()["class_nouns"]) + r")s?\b")
+# "Mogami-class frigates", "a fifth Icon-class ship": a class of ships is a product (words.json class_nouns;
+# not a size or grade class, words.json generic_classes: "Aframax-class tanker", "world-class ship")
+_CLASS_THEN_NOUN = re.compile(r"\b(?P<name>(?!(?:" + "|".join(map(re.escape, load_words()["generic_classes"])) + r")-)[A-Z][\w]*-class)[ ]+"
+                              r"(?P<noun>" + "|".join(map(re.escape, load_words()["class_nouns"])) + r")s?\b")
+
+
+def _class_products(text: str) -> Iterable[Found]:
+    for m in _CLASS_THEN_NOUN.finditer(text):
+        yield Found(m.start(), m.end(), m.group(), "Product", f"{m.group('name')} {m.group('noun')}", "pattern")
 
 
 def _owned_names_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
-    for m in _CLASS_THEN_NOUN.finditer(text):
-        yield Found(m.start(), m.end(), m.group(), "Product", f"{m.group('name')} {m.group('noun')}", "pattern")
     for m in _OWNED_NAME_THEN_NOUN.finditer(text):
         name = m.group("name")
         known = gaz.lookup(name)
@@ -601,21 +611,27 @@ def _named_units(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 
 # "best known for Streets of Rage 4", "the studio behind Hi-Fi Rush and Train Sim World": the title of
-# a work (small words inside it, never "and", which joins two)
-_TITLE_WORD = r"[A-Z0-9][\w'’-]*(?:,\d{3})*:?"
-_TITLE = rf"{_TITLE_WORD}(?:[ ](?:(?:of|the|to|in|on|a|&)[ ])*{_TITLE_WORD})*"
+# a work (small words inside it, never "and", which joins two, nor a possessive), six words at most
+_TITLE_WORD = r"[A-Z0-9][\w-]*(?:['’](?!s\b)[\w-]+)*(?:,\d{3})*:?"
+_TITLE = rf"{_TITLE_WORD}(?:[ ](?:(?:of|the|to|a|&)[ ])*{_TITLE_WORD}){{0,5}}(?!['’]s\b)"
 _KNOWN_FOR = re.compile(
     r"\b(?:(?:best|well|widely)\s+known\s+for|(?:studio|developer|maker|publisher|team|company|firm|startup)s?\s+behind)"
     r"\s+(?:(?:the|its|their)\s+)?(?:(?:hit|popular|best-selling|action|games?|franchises?|series|titles?)\s+)*"
-    rf"(?P<name>{_TITLE})(?P<more>(?:(?:,\s*|,?\s+and\s+){_TITLE})*)")
+    rf"(?P<name>{_TITLE})")
+
+
+def _listed_after(text: str, end: int, item: str) -> list[tuple[int, str]]:
+    """The rest of a list whose first item ends at ``end``: " and B", ", B
+    and C", ", B, and C" (a list goes on to its "and": "X, Zorvex said" lists
+    nothing, nor does "X, and Zorvex, the studio ..." of two items)."""
+    # (a list whose last item is of another shape still ends in "and": "Penfolds, Wolf Blass and 19 Crimes")
+    more = re.match(rf"(?:(?:,\s*{item})+,?)?\s+and\s+{item}|(?:,\s*{item})+(?=,?\s+and\b)", text[end:end + 120])
+    return [(end + x.start(1), x.group(1)) for x in re.finditer(rf"(?:,\s*|,?\s+and\s+)({item})", more.group())] if more else []
 
 
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _KNOWN_FOR.finditer(text):
-        names = [(m.start("name"), m.group("name"))]
-        names += [(m.start("more") + x.start(1), x.group(1))
-                  for x in re.finditer(rf"(?:,\s*|,?\s+and\s+)({_TITLE})", m.group("more"))]
-        for start, name in names:
+        for start, name in [(m.start("name"), m.group("name")), *_listed_after(text, m.end("name"), _TITLE)]:
             name = name.rstrip(":,")
             known = gaz.lookup(name)
             if known and known[1] != "Product" or _no_name(name):
@@ -624,9 +640,8 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
         # "the maker of Zepbound and Mounjaro": the list goes on
-        more = re.match(rf"(?:(?:,\s*|,?\s+and\s+){_PRODUCT_NAME})+", text[m.end("name"):m.end("name") + 80])
-        if more and m.group().lower().startswith(("maker", "developer", "producer", "manufacturer", "creator", "owner")):
-            names += [(m.end("name") + x.start(1), x.group(1)) for x in re.finditer(rf"(?:,\s*|,?\s+and\s+)({_PRODUCT_NAME})", more.group())]
+        if m.group().lower().startswith(("maker", "developer", "producer", "manufacturer", "creator", "owner")):
+            names += _listed_after(text, m.end("name"), _PRODUCT_NAME)
         for start, name in names:
             known = gaz.lookup(name)
             if known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS:
@@ -711,13 +726,18 @@ def _owned_products(text: str, found: list[Found]) -> Iterable[Found]:
             continue  # "AMD's EPYC chips": the chips have a name of their own
         mods = " ".join(w for w in m.group("mods").split() if w.lower() not in {"own", "new", "latest", "advanced"})
         name = " ".join(x for x in (strip_possessive(owner.text), mods, "chips") if x)
-        # (the owner stays a mention of its own: "Nvidia's AI accelerators" names Nvidia too)
+        # (the owner stays a mention of its own: "Nvidia's AI accelerators" names Nvidia too; the
+        # phrase, owner included, stays the product's text, which becomes its alias)
         start = m.start("mods") if m.group("mods") else m.start("noun")
-        yield Found(start, m.end(), text[start:m.end()], "Product", name, "description", parent=owner.key)
+        yield Found(start, m.end(), text[owner.start:m.end()], "Product", name, "description", parent=owner.key)
     for m in _AI_INFRA.finditer(text):
         yield Found(m.start(), m.end(), m.group(), "Topic", "AI infrastructure", "topic")
     for m in _DOMAIN.finditer(text):
         yield Found(m.start(1), m.end(1), m.group(1), "Product", m.group(1), "pattern")
+
+
+def _byline_mentions(text: str) -> Iterable[Found]:
+    """The people of bylines and photo credits (:data:`_BYLINE`), and the outlet a byline writes "for"."""
     for m in _BYLINE.finditer(text):
         group = next(g for g in ("people", "signed", "credit", "photo", "above_date", "below_date") if m.group(g))
         for person in re.finditer(_BYLINE_NAME, m.group(group)):
@@ -765,7 +785,7 @@ def _description_mentions(text: str, found: list[Found], main: str | None, gaz: 
         for m in _ANAPHOR.finditer(text):
             if m.group("place") and not _is_place(m.group("place")):
                 continue  # "Apple's biggest supplier" is another company
-            head = "head" if m.group("head") else "head2" if m.group("head2") else "head3"
+            head = next(h for h in ("head", "head2", "head3", "head4", "head5") if m.group(h))
             yield Found(m.start(head), m.end(head), m.group(), "Organization", main, "anaphor")
 
 
@@ -776,7 +796,7 @@ PUBLIC_BODY_NOUNS: tuple[str, ...] = tuple(load_words()["public_body_nouns"])
 # otherwise the body only describes a noun ("German state railway operator X",
 # "Chinese state media"); not "the Indian state of Odisha" or "state-owned"
 _PUBLIC_BODY_NAME = re.compile(
-    rf"\b(?:(?:{'|'.join(load_words()['public_body_prefixes'])})\s+)?"  # "the Royal Australian Navy"
+    rf"\b(?:(?:{'|'.join(map(re.escape, load_words()['public_body_prefixes']))})\s+)?"  # "the Royal Australian Navy"
     rf"(?:{'|'.join(map(re.escape, DEMONYMS))})\s+(?i:{'|'.join(PUBLIC_BODY_NOUNS)})(?![\w-])"
     rf"(?!\s+(?!(?:[a-z]+ed|will|would|has|had|have|is|was|are|were|said|says|holds|owns|controls|plans|wants|"
     rf"must|can|could|may|also|still|and|or|to|in|on|for|with|at|by)\b)[a-z])(?!\s+of\b)")
@@ -943,6 +963,7 @@ ROLE_WORDS = (
 )
 #: what a byline's "name" holds when it is a title or a desk ("Senior Writer", "Our Bureau")
 _NO_BYLINE_NAME = re.compile(ROLE_WORDS + r"|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|"
+                             r"\b(?:images|pictures|photos|poll)\b|"
                              r"relations|group", re.IGNORECASE)
 # (or initials and a surname: "G.M. Rao", "J. K. Rowling")
 _PERSON = (r"(?:[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}"
@@ -953,7 +974,7 @@ _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['hono
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
 # "Vela Capital Partners": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
-_KIN = "|".join(load_words()["kinship_nouns"])
+_KIN = "|".join(map(re.escape, load_words()["kinship_nouns"]))
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
     # "Assaf Rappaport, Wiz's chief executive"
@@ -1122,7 +1143,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     mentions = Mentions()
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
-               _owned_names_then_products(text, gaz), _named_units(text, gaz), _firm_noun_then_names(text, gaz, acting_people),
+               _owned_names_then_products(text, gaz), _class_products(text), _named_units(text, gaz), _firm_noun_then_names(text, gaz, acting_people),
                _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:
@@ -1140,7 +1161,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     found = list(mentions)
     unify_labels(found)
     main = main_company(found)
-    for cand in list(_description_mentions(text, found, main, gaz)) + list(_owned_products(text, found)):
+    for cand in [*_description_mentions(text, found, main, gaz), *_owned_products(text, found), *_byline_mentions(text)]:
         mentions.add(cand)
     for cand in _demonym_mentions(text):
         mentions.add(cand)
@@ -1342,8 +1363,9 @@ def _apply_former_names(text: str, found: list[Found]) -> None:
 
 # "(NVO)", "(NYSE:CTLT)", "(NYSE: H)": one letter only after an exchange; São Paulo's "(CPFE3)" and
 # Hong Kong's "(0700.HK)" have digits; "X's shares (CPFE3)"
-_TICKER_CODE = r"(?:[A-Z][A-Z.]{0,5}\d{0,2}|\d{4,6}\.[A-Z]{1,2})"
-_TICKER = re.compile(rf"^(?:['’]s)?(?:\s+shares)?\s*\((?:[A-Z]+:\s?(?={_TICKER_CODE}\))|(?=[A-Z0-9][A-Z0-9.]{{1,7}}\)))"
+# (letters and digits only with three letters or more: "(FY25)", "(Q3)" and "(CO2)" are no tickers)
+_TICKER_CODE = r"(?:[A-Z][A-Z.]{2,5}\d{1,2}|[A-Z][A-Z.]{0,5}|\d{4,6}\.[A-Z]{1,2})"
+_TICKER = re.compile(rf"^(?:['’]s)?(?:\s+shares)?\s*\((?:[A-Z]+:\s?(?={_TICKER_CODE}\))|(?=(?!.\))(?:{_TICKER_CODE})\)))"
                      rf"({_TICKER_CODE})\)")
 
 
@@ -1353,7 +1375,7 @@ def _apply_tickers(text: str, found: list[Found]) -> None:
     tickers: dict[str, Found] = {}
     inside: list[tuple[int, int]] = []
     for f in found:
-        m = _TICKER.match(text[f.end:f.end + 24])
+        m = _TICKER.match(text[f.end:f.end + 32])
         if m and f.label == "Organization":
             tickers.setdefault(m.group(1), f)
         if m and f.label in ("Organization", "Person"):  # (the model calls some companies people: "Boyd Gaming")

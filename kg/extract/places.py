@@ -226,9 +226,10 @@ def find_places(text: str) -> Iterator[Place]:
                 start, end = words[i][0], words[-1][1]
                 # "yards in Wolgast and Hamburg"
                 after = text[end:end + 60]
-                # ("in <country>" after a name only where no firm stands as often: "sells to Initech in
-                # China", "analysts at Jefferies in London")
-                within = _within_follows(after) and not re.search(r"\b(?:to|from|into|at)\s+$", text[max(0, start - 6):start])
+                # ("in <country>" after a name only after a site, where no firm stands as often: not
+                # "sells to Initech in China", "a stake in Halvex in China"; or in a list of such towns)
+                within = _within_follows(after) and (_SITE_IN.search(text, max(0, start - 40), start) is not None or bool(found) and re.fullmatch(
+                    r"\s*(?:,|;|,?\s*and)\s*", text[found[-1].end:start]) is not None)
                 if end - start < 40 and (_region_follows(after) or _place_follows(after) or _direction_follows(after) or within) \
                         and _placed(text, start, end, found, own=False):
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
@@ -294,11 +295,19 @@ _LISTED_NAME = re.compile(rf"(?:,\s*|,?\s+and\s+)(?P<name>{_PLACE_NAME})")
 _LISTED_NAMES = re.compile(rf"(?:,\s*{_PLACE_NAME})*,?\s+and\s+{_PLACE_NAME}")  # a list ends in "and X"
 
 
+#: "plants in", "a shipyard at": where the name after is a town's (words.json facility_nouns and site_nouns, less
+#: what a firm has anywhere: customers, sales, a market)
+_SITE_IN = re.compile(r"\b(?:" + "|".join(sorted(
+    (set(load_words()["facility_nouns"]) | set(load_words()["site_nouns"])) - set(load_words()["non_site_facility_nouns"]),
+    key=len, reverse=True)) + r")s?\s+(?:in|at|near)\s+$")
+
+
 def _within_follows(after: str) -> bool:
     """Whether "in <country or state>" follows: "plants in Oreye in Belgium"."""
-    nxt = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?!['’]s)", after)
+    nxt = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", after)
     names = place_names()
-    return bool(nxt) and any(n in names and names[n][1] != "city" for n in _forms(nxt.group(1)))
+    return (bool(nxt) and not re.match(r"['’]s\b", after[nxt.end():])
+            and any(n in names and names[n][1] != "city" for n in _forms(nxt.group(1))))
 
 
 def _place_follows(after: str) -> bool:
