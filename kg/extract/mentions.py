@@ -482,7 +482,8 @@ _MONTH = rf"(?:{'|'.join(sorted({*calendar.month_name[1:], *calendar.month_abbr[
 # the start of a line that gives a date ("Updated: Mar 10 2026", "Wed 16 Sep 2026 08.30 BST")
 _DATED_LINE = rf"[^\n]{{0,40}}?\b(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}})\b"
 # who credits a photo after its name ("REUTERS/Ada Lyle", "Keystone / Ada Lyle")
-_PHOTO_AGENCIES = "|".join(map(re.escape, sorted(set(load_words()["news_agencies"] + load_words()["photo_agencies"]), key=len, reverse=True)))
+_NEWS_AGENCIES = frozenset(load_words()["news_agencies"])
+_PHOTO_AGENCIES = "|".join(map(re.escape, sorted(_NEWS_AGENCIES | set(load_words()["photo_agencies"]), key=len, reverse=True)))
 # a byline ("By A and B in Madrid", "(Reporting by A; Additional reporting by B in Brussels; Editing by C)",
 # "Media contact: A"), a photo credit ("REUTERS/A", "(AP Photo/A, File)", "Photo: A/AFP", "© A/Bloomberg",
 # "Credit: A/PA Wire"), a signed line ("A, Aviation Editor | 24 Nov 2026", "A, Nikkei staff writer") and
@@ -1080,9 +1081,6 @@ _DATELINE_PLACES = re.compile(r"^(?P<places>[A-Z][A-Z.' -]*[A-Z.](?:/[A-Z][A-Z.'
                        re.MULTILINE)
 
 
-_NEWS_AGENCIES = frozenset(load_words()["news_agencies"])
-
-
 def _dateline_places(text: str, gaz: Gazetteer) -> Iterable[Found]:
     """The places of a wire dateline, which the model reads in capitals as
     an organisation ("BASEL") or runs together ("HONG KONG/BASEL")."""
@@ -1309,7 +1307,7 @@ def _resolve_appositions(text: str, found: list[Found]) -> None:
         if f.kind != "anaphor":
             continue
         phrase_start = f.end - len(f.text)
-        before = next((b for b in reversed(found[:i]) if b.end <= phrase_start), None)
+        before = next((found[k] for k in range(i - 1, -1, -1) if found[k].end <= phrase_start), None)
         if before is None or before.label not in ("Organization", "Person") or before.kind == "anaphor":
             continue
         if before.label == "Person" and re.match(r"['’]", text[f.end:f.end + 1]):
@@ -1365,8 +1363,7 @@ def _apply_former_names(text: str, found: list[Found]) -> None:
 # Hong Kong's "(0700.HK)" have digits; "X's shares (CPFE3)"
 # (letters and digits only with three letters or more: "(FY25)", "(Q3)" and "(CO2)" are no tickers)
 _TICKER_CODE = r"(?:[A-Z][A-Z.]{2,5}\d{1,2}|[A-Z][A-Z.]{0,5}|\d{4,6}\.[A-Z]{1,2})"
-_TICKER = re.compile(rf"^(?:['’]s)?(?:\s+shares)?\s*\((?:[A-Z]+:\s?(?={_TICKER_CODE}\))|(?=(?!.\))(?:{_TICKER_CODE})\)))"
-                     rf"({_TICKER_CODE})\)")
+_TICKER = re.compile(rf"^(?:['’]s)?(?:\s+shares)?\s*\((?:[A-Z]+:\s?|(?!.\)))({_TICKER_CODE})\)")
 
 
 def _apply_tickers(text: str, found: list[Found]) -> None:

@@ -228,8 +228,8 @@ def find_places(text: str) -> Iterator[Place]:
                 after = text[end:end + 60]
                 # ("in <country>" after a name only after a site, where no firm stands as often: not
                 # "sells to Initech in China", "a stake in Halvex in China"; or in a list of such towns)
-                within = _within_follows(after) and (_SITE_IN.search(text, max(0, start - 40), start) is not None or bool(found) and re.fullmatch(
-                    r"\s*(?:,|;|,?\s*and)\s*", text[found[-1].end:start]) is not None)
+                within = _within_follows(after) and (_SITE_IN.search(text, max(0, start - 40), start) is not None
+                                                     or _continues_list(text, start, found))
                 if end - start < 40 and (_region_follows(after) or _place_follows(after) or _direction_follows(after) or within) \
                         and _placed(text, start, end, found, own=False):
                     found.append(Place(start, end, text[start:end], text[start:end], "city"))
@@ -374,4 +374,9 @@ def _placed(text: str, start: int, end: int, before: list[Place], own: bool = Tr
     if own and previous_words and previous_words.group(2).lower() == "from" and re.match(r"\s+to\s+(?:the\s+)?[A-Z]", after):
         return True
     # a list another place began: "Anagni, Italy, Bloomington, Indiana"
+    return _continues_list(text, start, before)
+
+
+def _continues_list(text: str, start: int, before: list[Place]) -> bool:
+    """Whether the name at ``start`` goes on a list the last place found began ("Anagni, Italy, Bloomington")."""
     return bool(before) and re.fullmatch(r"\s*(?:,|;|,?\s*and)\s*", text[before[-1].end:start]) is not None
