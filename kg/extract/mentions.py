@@ -47,7 +47,7 @@ ANAPHOR_NOUNS = "|".join(load_words()["anaphor_nouns"])
 # Words a company's name ends in (legal forms and business words): words.json
 #: Words of a job title: a name with one in it is a title, not an organisation
 #: ("Chief Technology Officer", "EVP")
-TITLE_WORDS = re.compile(r"\b(?:Chief|Officer|President|Vice|Executive|Director|EVP|SVP|CEO|CFO|CTO|COO)\b")
+TITLE_WORDS = re.compile(r"\b(?:Chief|Officer|President|Vice|Executive|Director|EVP|SVP|CEO|CFO|CTO|COO|Chancellor|Treasurer|Minister|Secretary|Governor|Senator|Chair(?:man|woman))\b")
 _ORG_SUFFIX = "|".join(load_words()["org_suffixes"])
 _LONE_SUFFIX = re.compile(rf"(?:{_ORG_SUFFIX}|LP|LLP)")
 # (an initialism keeps its last full stop: "U.S. Steel")
@@ -65,7 +65,8 @@ _ORG_NAME = re.compile(rf"\b((?:{_NOT_NAME_START}{_CAP}[ \t]+(?:&[ \t]+)?){{0,4}
                        # "LG Energy Solution": a name goes on past its trade word (but not into a title)
                        rf"(?![ \t]+{_NOT_NAME_WORD}[A-Z][\w&-]*(?![\w-]))")
 _BODY_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+){{0,3}}?{_CAP}[ \t]+and[ \t]+(?:{_CAP}[ \t]+){{0,2}}"
-                        rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office))\b")
+                        rf"(?:Authority|Administration|Commission|Department|Ministry|Agency|Bureau|Council|Institute|Board|Office|"
+                        rf"Organi[sz]ation|Association|Federation|Committee|Foundation))\b")
 # "Ministry of Economy and Finance", "Department of Health and Human Services": "and" inside what a ministry is of
 _BODY_OF_NAME = re.compile(rf"\b((?:{_CAP}[ \t]+)?(?:Ministry|Department)[ \t]+of[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+{_CAP}){{0,2}}"
                            rf"[ \t]+and[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,2}})(?![\w-])")
@@ -397,9 +398,12 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                 or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1
                 or _names_a_time(name.split()[0])):
             continue  # (nor "the June vaccine", "Q3 vaccine sales", "the Phase 3 drug trial")
-        if not known and " " not in name and not re.search(r"\d", name) and re.search(rf"\b{re.escape(name)}['’]s\b", text):
-            continue  # "Nvidia chips" where the text also says "Nvidia's": the maker, not a product
         start = m.start(1) + lead
+        if not known and " " not in name and not re.search(r"\d", name) and (
+                re.search(rf"\b{re.escape(name)}['’]s\b", text)  # "Nvidia chips" beside "Nvidia's": the maker
+                # "Generic drugs are ...", "Utility vehicle maker X": a word capitalised only to start its sentence
+                or text.count(name) < 2 and re.search(r"(?:^|\n\s*|[.!?][\"”’]?\s+)$", text[max(0, start - 3):start])):
+            continue
         yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
 
 
@@ -827,9 +831,13 @@ def _unit_anaphors(text: str, found: list[Found], main: str) -> Iterable[Found]:
             yield Found(m.start("head"), m.end("head"), m.group(), "Organization", unit.key, "anaphor", parent=main)
 
 
-_PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "da", "del", "bin", "al", "le", "la", "for"}
+_PARTICLES = {"of", "de", "and", "&", "von", "van", "der", "den", "da", "di", "du", "dos", "das", "del", "bin", "ibn", "al", "le", "la", "for"}
 # the particles that join the words of one name (not "and", which joins two)
 _NAME_PARTICLES = _PARTICLES - {"and", "&", "for"}
+#: the particles inside a person's name ("Luca di Montezemolo"), as a regular expression
+_PERSON_PARTICLE = "|".join(sorted(_NAME_PARTICLES - {"of"}))
+#: a particle joined to a name: "al-Gosaibi", "d'Estaing"
+_JOINED_PARTICLE = re.compile(r"(?:al|el|bin|ibn|abu|d|de|di|da|van|von|le|la)[-'’][A-Z][\w'’-]*")
 
 
 #: The statistical model's labels that name an entity, and their classes.
@@ -894,13 +902,22 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             span = span[1:]
         while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct or span[-1].lower_ in {"and", "or"}):
             span = span[:-1]
+        if "(" in [t.text for t in span]:  # "Institute for Fiscal Studies (IFS": the model ran on into the acronym
+            span = span[:[t.text for t in span].index("(")]
+            while span and span[-1].is_space:
+                span = span[:-1]
+        # "Treasurer Peter Costello": the title before a name is not part of it, and names a person
+        # (the model may call the whole an organisation)
+        title = _TITLES_BEFORE_NAME.match(span.text) if ent.label_ in {"PERSON", "ORG"} else None
+        if title:
+            span = span[sum(1 for t in span if t.idx < span.start_char + title.end()):]
         if not span:
             continue
         name = span.text
         words = name.split()
         if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT"
                 or _LONE_SUFFIX.fullmatch(name)  # "LP" of "Bloomberg LP", "Corporation" of "McDonald's Corporation"
-                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES)):
+                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES and not _JOINED_PARTICLE.fullmatch(w))):
             continue
         known = gaz.lookup(name)
         region = None if known else _administrative_region(name)
@@ -912,6 +929,12 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             # the small model calls many unknown companies countries or cities
             # ("Ericsson", "Iconiq"); a place is in the gazetteer
             label = "Organization"
+        if not known and title:
+            label = "Person"
+        if not known and ent.label_ == "PERSON" and " " in name and name in place_names():
+            label = "Place"  # "Belo Horizonte, Recife and Salvador": the model calls some towns people
+        if not known and label == "Organization" and _HONORIFIC.match(name):
+            label = "Person"  # "Ms Lomax said": the model may call a titled surname an organisation
         if not known:
             line = line_at(text, span.start_char)
             # (a possessive's apostrophe is no sentence's end: "Booking Holdings' Agoda")
@@ -926,14 +949,15 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             # (nor is a capitalised noun inside a sentence, other than a common noun's modifier, that the article never writes
             # in lower case: "built by Singapore's Seatrium", where the tagger took it for a common noun,
             # or before what only a company has or "maker", "Seatrium shares", "Tylenol maker"; not "Brent crude")
-            if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not (t.lower_ in _NAME_PARTICLES and t in inner)
+            if (is_heading(line) or any(t.pos_ != "PROPN" and t.text != "&" and not ((t.lower_ in _NAME_PARTICLES or t.lower_ == "for" and ent.label_ == "ORG") and t in inner)
+                                        and not (t.text == "-" and t in inner and not t.whitespace_ and label == "Person")  # "Shihab-Eldin"
                                         and not (t.is_upper and len(t) > 2 and t.is_alpha)
                                         and not (t.pos_ == "NOUN" and t.text[:1].isupper() and (
                                                      t.dep_ not in _MODIFIERS or t.head.lemma_.lower() in _NAMED_BY_MODIFIER)
                                                  and not t.is_sent_start and not t.is_stop
                                                  and t.lower_ not in written_lower and t.lower_ not in NOT_NAMES)
                                         for t in span)
-                    or re.search(ROLE_WORDS, name, re.IGNORECASE)
+                    or re.search(rf"\b(?:{ROLE_WORDS})\b", name, re.IGNORECASE)  # (not "Cooper", "Victor")
                     or nxt is not None and nxt.text in _PORTFOLIO_TITLES  # "Defence Industry Minister X": a portfolio
                     or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
@@ -942,7 +966,9 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
                 continue  # "Tan Sri Dr" before a name the model cut off
             if label == "Person" and any(w.isupper() and len(w) > 2 for w in words):
                 label = "Organization"  # "CVS Caremark": an acronym is no part of a person's name
-            if label == "Person" and not all(re.match(r"^[A-Z][\w'’-]+$|^[A-Z]\.$|^(?:van|von|de|der|da|del|bin|al|le|la)$", w) for w in words):
+            # (an initial with or without its stop: "George W Bush")
+            if label == "Person" and not all(re.match(rf"^[A-Z][\w'’-]+$|^[A-Z]\.?$|^(?:{_PERSON_PARTICLE})$", w)
+                                             or _JOINED_PARTICLE.fullmatch(w) for w in words):
                 continue
             if name.isupper() and len(name) <= 2:
                 continue
@@ -960,14 +986,16 @@ ROLE_WORDS = (
     r"co-?founder|founder|chief\s+executive(?:\s+officer)?|CEO|chief\s+\w+\s+officer|CFO|CTO|COO|EVP|SVP|chair(?:man|woman|person)?|"
     r"vice\s+president|president|director|board\s+member|managing\s+director|head|partner|"
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
-    r"secretary|minister|governor|professor|researcher|engineer|manager|executive|investor|editor|reporter"
+    r"secretary|minister|governor|chancellor|treasurer|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
+#: one or more titles before a capitalised word: "Chief Executive", "Treasurer"
+_TITLES_BEFORE_NAME = re.compile(rf"(?i:(?:{ROLE_WORDS})\s+)+(?=[A-Z])")
 #: what a byline's "name" holds when it is a title or a desk ("Senior Writer", "Our Bureau")
-_NO_BYLINE_NAME = re.compile(ROLE_WORDS + r"|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|"
-                             r"\b(?:images|pictures|photos|poll)\b|"
-                             r"relations|group", re.IGNORECASE)
+# (whole words: "Victor", "Cooper" and "Staffan" hold "cto", "coo" and "staff")
+_NO_BYLINE_NAME = re.compile(rf"\b(?:{ROLE_WORDS}|staff|desk|team|correspondent|writer|columnist|contributor|bureau|communications|"
+                             r"images|pictures|photos|poll|relations|group)s?\b", re.IGNORECASE)
 # (or initials and a surname: "G.M. Rao", "J. K. Rowling")
-_PERSON = (r"(?:[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:van|von|de|der|da|del|bin|al|le|la) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){1,3}"
+_PERSON = (rf"(?:[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:{_PERSON_PARTICLE}) )?[A-ZÀ-ÖØ-Þ][\w'’]+(?:-[a-z]+)?){{1,3}}"
            r"|(?:[A-Z]\. ?){1,3}[A-ZÀ-ÖØ-Þ][\w'’]+)(?![\w-])")
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
@@ -1014,6 +1042,13 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             name, start = m.group(kind), m.start(kind)
             # A role word can itself start with a capital ("Founder & CEO"): cut it off.
             name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
+            if kind == "person":
+                # "And Paul Collison, chief analyst at ...": a word that begins the sentence is not the
+                # name's; "Mr Greenspan's speech": nor is the possessive
+                while " " in name and name.split(" ", 1)[0].lower() in STOP_WORDS:
+                    first, name = name.split(" ", 1)
+                    start += len(first) + 1
+                name = strip_possessive(name)
             honorific = _HONORIFIC.match(name) if kind == "person" else None
             if honorific and " " in name[honorific.end():]:  # "Sir Martin Sorrell" is Martin Sorrell ("Lord Browne" stays)
                 name, start = name[honorific.end():], start + honorific.end()

@@ -395,7 +395,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
             # that a possessive marks as a name ("Wing's chief executive")
             possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
             lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
-            if token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or not (
+            # ("the Germans may raise their bid": a nationality's people are no firm)
+            if token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or token.text.removesuffix("s") in DEMONYMS or not (
                     token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
                 continue
             span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns, written_lower)

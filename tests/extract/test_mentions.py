@@ -691,3 +691,70 @@ def test_a_name_ending_in_sports_power_or_renewables_is_a_company(trained_nlp, s
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "Anta bought Amer Sports in 2019. Kestrel Power and Orsted Renewables signed a deal."), shipped_gazetteer)}
     assert {("Amer Sports", "Organization"), ("Kestrel Power", "Organization"), ("Orsted Renewables", "Organization")} <= found
+
+
+@pytest.mark.model
+def test_a_name_beside_a_title_is_the_persons_without_the_sentences_first_word_or_the_title(trained_nlp, shipped_gazetteer):
+    """'And Mara Quint, chief analyst at ...': 'And' starts the sentence, not the name; "Mr Dobrev's
+    speech": no possessive; 'Treasurer Ilse Varga': the title is no part of the name, nor a firm's
+    ('rival Chancellor Otto Brenn'); 'Ms Varga said': the model's titled surname is a person's."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "And Mara Quint, chief analyst at Dellow Securities, said: \"Prices will rise.\" On Friday, Federal Reserve "
+        "chairman Mr Dobrev's speech in Boston lifted the dollar. The bid was thrown out by Treasurer Ilse Varga on "
+        "national interest grounds. It is a snub to his rival Chancellor Otto Brenn, who was to lead the talks. "
+        "\"Growth is slowing,\" Ms Varga said in a speech to the Leeds Business Club."), shipped_gazetteer)}
+    assert {("Mara Quint", "Person"), ("Mr Dobrev", "Person"), ("Ilse Varga", "Person")} <= found
+    assert not {text for text, _ in found if text.startswith(("And ", "Treasurer", "Chancellor")) or text.endswith("'s")}
+    assert not {text for text, label in found if label == "Organization" and ("Brenn" in text or "Varga" in text)}
+
+
+@pytest.mark.model
+def test_a_role_word_inside_a_name_is_no_title(trained_nlp, shipped_gazetteer):
+    """'Cooper' holds 'coo' and 'Victor' 'cto': only whole words are titles."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Marta Cooper warned Halvex's directors in 2002. Victor Hale agreed with her."), shipped_gazetteer)}
+    assert {("Marta Cooper", "Person"), ("Victor Hale", "Person")} <= found
+
+
+@pytest.mark.model
+def test_person_names_with_joined_particles_hyphens_particles_and_bare_initials(trained_nlp, shipped_gazetteer):
+    """'Tariq al-Mansouri', 'Omar Shihab-Eldin', 'Paolo di Varenna', 'John Q Adams'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Labour Minister Tariq al-Mansouri had caused uproar. Following comments by acting Opec secretary general "
+        "Omar Shihab-Eldin, crude fell. Union leaders shouted at Fiat chairman Paolo di Varenna on Tuesday. "
+        "Since President John Q Adams came to office the deficit has grown."), shipped_gazetteer)}
+    assert {("Tariq al-Mansouri", "Person"), ("Omar Shihab-Eldin", "Person"), ("Paolo di Varenna", "Person"),
+            ("John Q Adams", "Person")} <= found
+
+
+@pytest.mark.model
+def test_a_word_capitalised_only_to_start_its_sentence_is_no_product(trained_nlp, shipped_gazetteer):
+    """'Generic drugs are ...', 'Utility vehicle maker X': no products; 'Prius cars' is one when
+    the text names Prius again."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Generic drugs are cheaper than branded ones. Utility vehicle and tractor maker Mahindra grew. "
+        "Though car loan profits rose, Ford lost money. Prius cars sold well. Toyota makes the Prius."), shipped_gazetteer)}
+    assert not {text for text, label in found if label == "Product" and text in {"Generic", "Utility", "Though"}}
+    assert ("Prius", "Product") in found
+
+
+@pytest.mark.model
+def test_towns_the_model_calls_people_are_places_and_a_nationalitys_people_no_firm(trained_nlp, shipped_gazetteer):
+    """'Belo Horizonte, Recife and Porto Alegre'; 'the Germans may raise their bid'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Jobless rates are measured in the main areas of Brazil (Rio de Janeiro, Belo Horizonte, Recife and Porto Alegre). "
+        "Speculation is mounting that the Germans may raise their bid to £1.5bn."), shipped_gazetteer)}
+    assert {("Belo Horizonte", "Place"), ("Porto Alegre", "Place")} <= found
+    assert not {text for text, label in found if label in {"Person", "Organization"}}
+
+
+@pytest.mark.model
+def test_public_bodies_named_with_and_or_for_and_an_acronym_after(trained_nlp, shipped_gazetteer):
+    """'the Food and Agriculture Organisation', 'the Institute for Fiscal Studies (IFS)', 'the
+    Department for Transport'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Crop output fell, the Food and Agriculture Organisation said. In January the independent Institute for "
+        "Fiscal Studies (IFS) said taxes would rise. \"We will bring in a bill,\" the Department for Transport said."),
+        shipped_gazetteer)}
+    assert {("Food and Agriculture Organisation", "Organization"), ("Institute for Fiscal Studies", "Organization"),
+            ("Department for Transport", "Organization")} <= found
