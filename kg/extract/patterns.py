@@ -366,6 +366,12 @@ _MARKET_SHARE_AFTER = re.compile(r"\s*(?:%|percent|per cent)?\s*(?:[\w-]+\s+)?ma
 _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
 
 
+def _hyphen_tail(token: Token) -> bool:
+    """Whether ``token`` ends a hyphenated word ("tank" of "think-tank")."""
+    doc, i = token.doc, token.i
+    return i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_
+
+
 def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
                   written_lower: frozenset[str] | None = None, text: str | None = None) -> list[Found]:
     """Mentions of organisations (or other classes) that the entity rules
@@ -387,6 +393,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
         rule_id, n = key.rsplit("#", 1)
         rule = rules.get(rule_id)
         nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.patterns[int(n)], tokens)}
+        if any(_hyphen_tail(t) for node, t in nodes.items() if node != "name"):
+            continue  # "think-tank" is no tank, "anti-Aids" no Aids
         # the name, and the names listed with it: "brands such as Cilacar and Nicardia"
         # (not the halves of one name: "Securities and Exchange")
         name = nodes["name"]
@@ -420,7 +428,9 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
                 # (a nationality word inside a longer name gives way too: "Anglo American")
                 longer = known.kind == "demonym" and (known.start, known.end) != (start, end)
                 # (and so does its cut of a longer name: "Halvard Teachers" in "Halvard Teachers' Pension Plan")
-                within = known.kind == "ner" and start <= known.start and known.end <= end and end - start > known.end - known.start
+                # (not a person's: "introduced Dr Greenspan" launches nothing)
+                within = (known.kind == "ner" and start <= known.start and known.end <= end and end - start > known.end - known.start
+                          and (known.label != "Person" or rule.overrules_people))
                 if not within and (known.kind != "ner" and not longer or known.label == rule.label
                                    or known.label == "Person" and " " in span.text and not rule.overrules_people):
                     continue
