@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from .context import Clause
 from .mentions import DEMONYMS, PUBLIC_BODY_NOUNS, ROLE_WORDS, SPEECH, Found
 from .places import place_names
+from .words import load_words
 
 __all__ = ["RULES", "apply_rules", "name_parts", "role_relation"]
 
@@ -458,6 +459,21 @@ def _titles(phrase: str) -> list[str]:
     return [t for t in re.split(r"\s*(?:,|&|\band\b)\s*", phrase) if t.strip()]
 
 
+#: titles of a state's office (words.json public_office_titles): "Prime Minister X" holds no job at the firm the text is about
+_PUBLIC_OFFICE = re.compile(rf"\b(?:{'|'.join(load_words()['public_office_titles'])})\b", re.IGNORECASE)
+
+
+def _holds_public_office(c: Clause, titles: str, start: int) -> bool:
+    """Whether ``titles`` (at ``start``; lower-case words may come before the first title word)
+    are a state's office: a minister's, "President X" with no firm named, or a title right after
+    a place ("Argentine President", "Brazil's president")."""
+    first = re.search(_ROLE, titles, re.IGNORECASE).start()
+    titles, start = titles[first:], start + first
+    # (a bare, capitalised "President X" heads a state too: a firm's is "Toyota President X")
+    return _PUBLIC_OFFICE.search(titles) is not None or titles.strip() == "President" or any(
+        re.fullmatch(r"(?:['’]s?)?\s*", c.doc_text[place.end:start]) for place in c.of("Place") if place.end <= start)
+
+
 def _org_ending_at(c: Clause, end: int) -> Found | None:
     """The organisation whose mention ends at ``end`` (a possessive may follow)."""
     return next((o for o in c.orgs() if end - 2 <= o.end <= end), None)
@@ -484,7 +500,8 @@ def roles(c: Clause) -> Iterable[Triple]:
         m = re.search(rf"(?:(?P<poss>'s?)\s+|,\s*whose\s+|\s)?(?P<titles>{_ROLES}),?(?:\s+(?:is|was|has\s+been))?\s*$", pre, flags)
         if m and re.search(_ROLE, m.group("titles"), flags):
             org = _org_ending_at(c, base + m.start()) or of_org
-            if org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()]):
+            if (org is None and not re.search(r"\b(?:of|at|for)\s*$", pre[:m.start()])
+                    and not _holds_public_office(c, m.group("titles"), base + m.start("titles"))):
                 # "Chief executive X said Y had ...": X speaks for the company the text is about, not for Y
                 speaks = re.match(rf"\s+(?:{SPEECH})\b", post)
                 subject = c.subject()  # "As CEO Eddie Wu outlined, Alibaba ...": the clause's subject

@@ -305,3 +305,14 @@ def test_a_title_then_is_then_a_person_names_the_leader(trained_triples):
     """'Globex, whose chief executive is Jane Roe, ...' as 'whose chief executive Jane Roe'."""
     found = trained_triples("Globex, whose chief executive is Jane Roe, plans a new plant.")
     assert ("Jane Roe", "ceoOf", "Globex") in found
+
+
+def test_a_head_of_state_or_minister_works_for_no_firm_of_the_text(trained_triples):
+    """'President Ivan Dorov', 'Argentine President ...', 'Finance Minister ...' with no firm named
+    beside them hold a state's office, not a job at the company the text is about; 'said chief
+    executive Jane Roe' still speaks for it."""
+    found = trained_triples("Globex shares fell 5%. Many believe he threatened to set up an alternative to President "
+                            "Ivan Dorov. Argentine President Tomas Arce signed the deal on Tuesday. Finance Minister "
+                            "Ravi Menon spoke too. \"We are pleased,\" said chief executive Jane Roe.")
+    assert not {t for t in found if t[0] in {"Ivan Dorov", "Tomas Arce", "Ravi Menon"}}
+    assert ("Jane Roe", "ceoOf", "Globex") in found
