@@ -273,7 +273,7 @@ def adoption(c: Clause) -> Iterable[Triple]:
 _PARTNER = re.compile(
     r"\b(?:collaborat(?:e|es|ed|ing|ion)|partner(?:s|ed|ing|ship|ships)?|alliance|joint venture|team(?:s|ed)? up|"
     r"cooperat(?:e|es|ed|ing|ion)|tie-up|(?:signed|struck|inked|reached|agreed) (?:a|an) (?:new\s+)?(?:[\w-]+\s+)?"
-    r"(?:deal|agreement|pact|contract|accord)|work(?:s|ing|ed)? (?:together )?with|joined forces with)\b",
+    r"(?:deal|agreement|pact|accord)|work(?:s|ing|ed)? (?:together )?with|joined forces with)\b",
     re.IGNORECASE,
 )
 
@@ -285,6 +285,9 @@ def partnership(c: Clause) -> Iterable[Triple]:
     for t in _near_trigger(c, _PARTNER):
         if re.match(r"partnerships? in\b", c.doc_text[t.start():t.end() + 4]):
             continue
+        if re.match(r"\s+(?:to|for)\s+(?:the\s+)?(?:suppl|sell|sale|buy|purchas|provi|deliver|acqui|build|make|order)",
+                    c.doc_text[t.end():t.end() + 30], re.IGNORECASE):
+            continue  # "struck a deal to supply Y with ...", "signed an agreement to buy": a sale, no partnership
         before = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and not c.is_modifier(o)]
         after = _listed(c, t.end()) or [o for o in c.after(t.end(), "Organization")][:1]
         # "Microsoft and OpenAI signed a new agreement", "BHP and Lundin team up

@@ -316,3 +316,14 @@ def test_a_head_of_state_or_minister_works_for_no_firm_of_the_text(trained_tripl
                             "Ravi Menon spoke too. \"We are pleased,\" said chief executive Jane Roe.")
     assert not {t for t in found if t[0] in {"Ivan Dorov", "Tomas Arce", "Ravi Menon"}}
     assert ("Jane Roe", "ceoOf", "Globex") in found
+
+
+def test_a_deal_to_sell_or_a_contract_makes_no_partners(trained_triples):
+    """'struck a deal to supply B with ...' and 'signed a contract with B' are sales; 'signed an
+    agreement with B to develop ...' joins partners."""
+    found = trained_triples("Globex has struck a deal to supply Initech with 30,000 engines. Halvard Pharma signed a "
+                            "contract with Marlow Group last year. Tarvik Seeds signed an agreement with Kestrel Foods "
+                            "to develop new crops.")
+    pairs = {frozenset((a, b)) for a, r, b in found if r == "partnerOf"}
+    assert frozenset(("Globex", "Initech")) not in pairs and frozenset(("Halvard Pharma", "Marlow Group")) not in pairs
+    assert frozenset(("Tarvik Seeds", "Kestrel Foods")) in pairs
