@@ -986,7 +986,7 @@ ROLE_WORDS = (
     r"co-?founder|founder|chief\s+executive(?:\s+officer)?|CEO|chief\s+\w+\s+officer|CFO|CTO|COO|EVP|SVP|chair(?:man|woman|person)?|"
     r"vice\s+president|president|director|board\s+member|managing\s+director|head|partner|"
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
-    r"secretary|minister|governor|chancellor|treasurer|professor|researcher|engineer|manager|executive|investor|editor|reporter"
+    r"secretary|minister|governor|chancellor|treasurer|official|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
 #: one or more titles before a capitalised word: "Chief Executive", "Treasurer"
 _TITLES_BEFORE_NAME = re.compile(rf"(?i:(?:{ROLE_WORDS})\s+)+(?=[A-Z])")

@@ -372,6 +372,13 @@ def _hyphen_tail(token: Token) -> bool:
     return i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_
 
 
+def _job_at(nodes: dict[str, Token]) -> bool:
+    """Whether a rule's noun is a job at a firm ("X, a football specialist at Y"): a person's
+    description, though the same noun describes companies too ("X, the chip specialist")."""
+    noun = nodes.get("noun")
+    return noun is not None and any(child.dep_ == "prep" and child.lower_ == "at" for child in noun.children)
+
+
 def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
                   written_lower: frozenset[str] | None = None, text: str | None = None) -> list[Found]:
     """Mentions of organisations (or other classes) that the entity rules
@@ -432,7 +439,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
                 within = (known.kind == "ner" and start <= known.start and known.end <= end and end - start > known.end - known.start
                           and (known.label != "Person" or rule.overrules_people))
                 if not within and (known.kind != "ner" and not longer or known.label == rule.label
-                                   or known.label == "Person" and " " in span.text and not rule.overrules_people):
+                                   or known.label == "Person" and " " in span.text and (not rule.overrules_people or _job_at(nodes))):
                     continue
                 found.remove(known)
             if not taken.isdisjoint(range(start, end)):

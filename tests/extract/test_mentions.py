@@ -758,3 +758,13 @@ def test_public_bodies_named_with_and_or_for_and_an_acronym_after(trained_nlp, s
         shipped_gazetteer)}
     assert {("Food and Agriculture Organisation", "Organization"), ("Institute for Fiscal Studies", "Organization"),
             ("Department for Transport", "Organization")} <= found
+
+
+@pytest.mark.model
+def test_a_person_with_a_job_at_a_firm_or_an_officials_title_stays_a_person(trained_nlp, shipped_gazetteer):
+    """'X, a football specialist at accountancy firm Y': 'specialist' describes firms too, but a
+    specialist at a firm is a person; 'said union official X'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Joe Marlin, a football specialist at accountancy firm Dellow Partners, said the support was crucial. "
+        "\"It looks pretty grim,\" said Swedish trades union official Ulf Varberg."), shipped_gazetteer)}
+    assert {("Joe Marlin", "Person"), ("Ulf Varberg", "Person")} <= found
