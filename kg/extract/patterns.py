@@ -80,7 +80,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
+from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, ROLE_WORDS, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
 from .places import is_region_or_capital
 from .treematch import TreeMatcher
 from .words import load_words
@@ -341,7 +341,14 @@ def _titled(token: Token) -> bool:
     before = token.doc[token.i - 1] if token.i > 0 else None
     return (before is not None and before._.kg == "Title"
             or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"}
-                   or c.lower_ in _PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"} for c in token.children))
+                   or c.lower_ in _PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"}
+                   # "X, a Singapore-based fund manager": a job in apposition (not "an investor", which firms are too)
+                   or c.dep_ == "appos" and c.lower_ not in {"investor", "partner"} and _JOB.fullmatch(c.lower_) is not None
+                   for c in token.children))
+
+
+#: a one-word job ("manager", "economist"; mentions.ROLE_WORDS)
+_JOB = re.compile(ROLE_WORDS)
 
 
 #: nouns that only a person is ("billionaire Ravi Jaipuria")

@@ -327,3 +327,12 @@ def test_a_deal_to_sell_or_a_contract_makes_no_partners(trained_triples):
     pairs = {frozenset((a, b)) for a, r, b in found if r == "partnerOf"}
     assert frozenset(("Globex", "Initech")) not in pairs and frozenset(("Halvard Pharma", "Marlow Group")) not in pairs
     assert frozenset(("Tarvik Seeds", "Kestrel Foods")) in pairs
+
+
+def test_a_person_with_a_job_in_apposition_stays_a_person_for_a_rule_that_wants_a_firm(trained_triples):
+    """'said Hans Voller, a Singapore-based fund manager': no firm based in Singapore; 'Kestrel
+    Foods, a Singapore-based grocer' is one."""
+    found = trained_triples("\"It came at the worst time,\" said Hans Voller, a Singapore-based fund manager. "
+                            "Kestrel Foods, a Singapore-based grocer, agreed.")
+    assert not {t for t in found if t[0] == "Hans Voller"}
+    assert ("Kestrel Foods", "headquarteredIn", "Singapore") in found
