@@ -196,12 +196,19 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     # a one-word organisation that begins a longer one's name is no surname read as a company:
     # "Howden" of "Howden Group Holdings" beside its founder "David Howden"
     firms = {name.split()[0] for name in orgs if " " in name}
+    # a surname follows its full name: the catalogue's "Ford", named before "chief executive Bill Ford", is
+    # the firm (a headline may give the surname first: "CEO Witty steps down")
+    first_seen: dict[str, int] = {}
+    for m in mentions:
+        first_seen[m.name] = min(first_seen.get(m.name, m.start), m.start)
+    known = {m.name for m in mentions if m.source == "name"}
     for m in mentions:
         words = set(m.name.split())
         if not words or m.source in _NOT_ALIASES:
             continue
         for name in full:
-            if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1 and m.name not in firms):
+            if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1 and m.name not in firms
+                                                                  and not (m.name in known and first_seen[m.name] < first_seen[name])):
                 mapping[m.name] = mapping.get(name, name)
                 break
     return mapping

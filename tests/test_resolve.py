@@ -42,6 +42,19 @@ def test_a_company_named_after_its_founder_stays_a_company(make_evidence, mentio
     assert (st.subject.label, st.object.label) == ("Howden", "Baldwin")
 
 
+def test_a_catalogue_firm_named_before_a_person_of_its_name_is_no_surname(make_evidence, mention, fake_extraction):
+    """"Ford, the US car company, ... said chief executive Bill Ford": the catalogue's Ford, named
+    before the full name, is the firm, here and after it (a surname follows its full name)."""
+    ev = make_evidence("a1", 0, "Ford, the US car company, grew, said chief executive Bill Ford. Ford sold cars.")
+    firm, person = mention("Ford", "Organization", 0), mention("Bill Ford", "Person", 50)
+    later = mention("Ford", "Organization", 61)
+    ex = fake_extraction(((firm, ev), (person, ev), (later, ev)), (Relation(person, "ceoOf", firm, ev),))
+    r = resolve([ex])
+    assert {(e.label, e.type) for e in r.entities} >= {("Bill Ford", "Person"), ("Ford", "Organization")}
+    (st,) = r.statements
+    assert (st.subject.label, st.relation, st.object.label) == ("Bill Ford", "ceoOf", "Ford")
+
+
 def test_lone_surname_without_full_name_is_dropped(make_evidence, mention, fake_extraction):
     ev = make_evidence("a1", 0, "Wu said Acme grew.")
     ex = fake_extraction(((mention("Wu", "Person"), ev), (mention("Acme", "Organization", 8), ev)))
