@@ -165,8 +165,12 @@ class _Index:
             candidates = sorted((other for other in self._candidates(form) if self.known(other) is not None),
                                 key=self.order.__getitem__)
             # the first known form that is close enough and of the same type wins, as it did when every form was tried
+            # (an acronym is no misspelling: "SBC Communications" is not "SBA Communications")
+            acronyms = [word.lower() for word in re.findall(r"\b[A-Z]{2,}\b", key)]
             for other_form, _, _ in sorted(process.extract(form, candidates, scorer=fuzz.ratio, processor=None,
                                                            score_cutoff=94, limit=None), key=lambda hit: hit[2]):
+                if not all(acronym in other_form for acronym in acronyms):
+                    continue
                 canon = self.by_form[other_form]
                 cat = self.catalogue.get(canon)
                 if cat is None or cat.type == label:

@@ -248,6 +248,14 @@ def test_fuzzy_matching_joins_small_typos(make_evidence, mention, fake_extractio
     assert [e.label for e in resolve([ex]).entities] == ["Umbrella Robotics"]
 
 
+def test_fuzzy_matching_changes_no_acronym(make_evidence, mention, fake_extraction):
+    """"SBC Communications" is within ratio 94 of "SBA Communications", but an acronym is no typo."""
+    ev1, ev2 = make_evidence("a1", 0, "SBA Communications grew."), make_evidence("a2", 0, "SBC Communications grew.")
+    ex = fake_extraction(((mention("SBA Communications", "Organization"), ev1),
+                          (mention("SBC Communications", "Organization"), ev2)))
+    assert sorted(e.label for e in resolve([ex]).entities) == ["SBA Communications", "SBC Communications"]
+
+
 def test_a_place_is_no_catalogue_organisation_whose_name_only_its_legal_suffix_adds(make_evidence, mention, fake_extraction):
     """'Phoenix' (the city) and the catalogue's 'Phoenix Group' share a normal form, which ignores
     'Group'; only the catalogue's own names make a place an organisation."""
