@@ -394,7 +394,7 @@ def _pattern_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
         name = re.sub(r"(?:[ \t]+(?:AI|LLM|GenAI))+$", "", m.group(1)[lead:])
         known = gaz.lookup(name)
         # ("the R2 SUV": two characters make a model's name when one is a digit)
-        if (not name or known and known[1] != "Product" or name.lower() in NOT_NAMES or name in DEMONYMS
+        if (not name or known and known[1] != "Product" or name.lower() in NOT_NAMES or _is_demonym(name)
                 or name.isalpha() and name.isupper() and len(name) <= 2 or _LEADING.match(name + " ").end() == len(name) + 1
                 or _names_a_time(name.split()[0])):
             continue  # (nor "the June vaccine", "Q3 vaccine sales", "the Phase 3 drug trial")
@@ -542,11 +542,25 @@ _OWNED_NAME_THEN_NOUN = re.compile(
 _COMMON_AFTER_THE = frozenset({"model", "game", "van", "gin", "tank", "rum", "kit", "glasses"})
 
 
+#: the first halves of a joined nationality: "Anglo-Swedish", "Sino-US"
+_DEMONYM_PREFIXES = frozenset({"Anglo", "Franco", "Sino", "Indo", "Russo", "Italo", "Austro", "Afro", "Euro", "Hispano", "Luso"})
+
+
+def _is_demonym(word: str) -> bool:
+    """A nationality, alone or joined: "Swedish", "Anglo-Swedish", "US-German".
+
+    >>> _is_demonym("Anglo-Swedish"), _is_demonym("Zephyr-X")
+    (True, False)
+    """
+    return word in DEMONYMS or "-" in word and all(
+        part in DEMONYMS or part in _DEMONYM_PREFIXES or part in place_names() for part in word.split("-"))
+
+
 def _no_name(name: str) -> bool:
     """Whether a capitalised run a surface pattern caught names nothing: a common or calendar word,
     a nationality, a place, a quarter or phase ("Q3", "Phase 3"), "Munich-based"."""
     first = name.split()[0]
-    return (name.lower() in NOT_NAMES or first.lower() in NOT_NAMES or first in DEMONYMS or _is_place(name)
+    return (name.lower() in NOT_NAMES or first.lower() in NOT_NAMES or _is_demonym(first) or _is_place(name)
             or first.lower() in STOP_WORDS or _names_a_time(first) or re.search(r"-[a-z]", name) is not None)
 
 
@@ -706,8 +720,9 @@ def _named_sites(text: str, gaz: Gazetteer) -> Iterable[Found]:
         yield Found(start, start + len(name), name, "Place", known[0] if known else name, "pattern")
 
 
-#: "in May", "on Monday": the model does not always tag them as dates
-CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name))
+#: "in May", "on Monday", "this Christmas" (words.json holidays): the model does not always tag them as dates
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name,
+                                               *load_words()["holidays"]))
 
 
 def _facility_places(text: str, gaz: Gazetteer) -> Iterable[Found]:

@@ -768,3 +768,12 @@ def test_a_person_with_a_job_at_a_firm_or_an_officials_title_stays_a_person(trai
         "Joe Marlin, a football specialist at accountancy firm Dellow Partners, said the support was crucial. "
         "\"It looks pretty grim,\" said Swedish trades union official Ulf Varberg."), shipped_gazetteer)}
     assert {("Joe Marlin", "Person"), ("Ulf Varberg", "Person")} <= found
+
+
+@pytest.mark.model
+def test_a_joined_nationality_before_a_product_noun_is_no_product(trained_nlp, shipped_gazetteer):
+    """'Shares in Anglo-Swedish drug group ...', 'the Franco-German jet': nationalities, no products."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Shares in Anglo-Swedish drug maker Halvex closed down 8%. Work on the Franco-German jet has slowed."),
+        shipped_gazetteer)}
+    assert not {text for text, label in found if label == "Product"}
