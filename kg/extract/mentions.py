@@ -1016,8 +1016,10 @@ SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrot
 _HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
-# "Vela Capital Partners": a name a person does not have
+# "Vela Capital Partners", "Lexus Division": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
+# (not every company noun: "Brewer", "Miner" and "Player" are surnames too)
+_FIRM_WORDS = frozenset(load_words()["unit_nouns"]) | {"company", "firm", "bank", "fund"}
 _KIN = "|".join(map(re.escape, load_words()["kinship_nouns"]))
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
@@ -1041,8 +1043,9 @@ _ROLE_PATTERNS = (
     # "Amit Walia, who has led Informatica since 2020"
     (re.compile(rf"(?P<person>{_PERSON}),\s+who\s+(?:has\s+|had\s+|also\s+)?(?:led|leads|heads|headed|runs|ran|chairs|chaired|"
                 rf"founded|co-founded|oversees|oversaw|joined)\b"), "person"),
-    # "Union Bancaire Privée's Vey-Sern Ling argued"
+    # "Union Bancaire Privée's Vey-Sern Ling argued", "says Deutsche Bank's Simon Champion."
     (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
+    (re.compile(rf"\b(?:{SPEECH})\s+(?:[A-Z][\w&.-]*\s+){{0,3}}[A-Z][\w&.-]*'s\s+(?P<person>{_PERSON})(?=[.,])"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
     # "head of resources research at Morgans"
     # (the lookahead, what both alternatives begin with, rules out most places with one try instead of two)
@@ -1075,7 +1078,7 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             # (an acronym is no part of a person's name; an initial is: "Jens H. Lund")
             if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 and not _INITIALS.fullmatch(w)
                                                                          for w in name.split())
-                                     or _ORG_ENDING.search(name)):
+                                     or _ORG_ENDING.search(name) or name.split()[-1].lower() in _FIRM_WORDS):
                 continue
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
 

@@ -777,3 +777,13 @@ def test_a_joined_nationality_before_a_product_noun_is_no_product(trained_nlp, s
         "Shares in Anglo-Swedish drug maker Halvex closed down 8%. Work on the Franco-German jet has slowed."),
         shipped_gazetteer)}
     assert not {text for text, label in found if label == "Product"}
+
+
+@pytest.mark.model
+def test_a_name_after_a_firms_possessive_at_the_end_of_speech_is_a_person(trained_nlp, shipped_gazetteer):
+    """'says Deutsche Bank's Tim Profit.': the model may miss him; 'said Toyota's
+    Lexus Division.' is a unit, no person."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "\"The issue had been an ongoing one for some time,\" says Deutsche Bank's Tim Profit. "
+        "\"Sales will rise,\" said Toyota's Lexus Division."), shipped_gazetteer)}
+    assert ("Tim Profit", "Person") in found and ("Lexus Division", "Person") not in found
