@@ -1018,8 +1018,8 @@ _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['hono
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
 # "Vela Capital Partners", "Lexus Division": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
-# (not every company noun: "Brewer", "Miner" and "Player" are surnames too)
-_FIRM_WORDS = frozenset(load_words()["unit_nouns"]) | {"company", "firm", "bank", "fund"}
+# (not every company or unit noun: "Brewer", "Player" and "Brand" are surnames too)
+_FIRM_WORDS = frozenset({"division", "unit", "subsidiary", "affiliate", "business", "operation", "operations", "company", "firm"})
 _KIN = "|".join(map(re.escape, load_words()["kinship_nouns"]))
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
