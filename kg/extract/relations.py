@@ -315,6 +315,8 @@ _SUPPLY = re.compile(
     r"\b(?:suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|offer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|ship(?:s|ped|ping)?)\b",
     re.IGNORECASE,
 )
+# "an offer for X", "offered to buy X": a bid for the company, no goods
+_BID = re.compile(r"offer(?:s|ed)?\s+(?:for|to\s+(?:buy|acquire|take|purchase|pay))\b", re.IGNORECASE)
 # the client after a supply word ("ships on order, according to X": X is the source)
 _TO = re.compile(r"\b(?<!according )(?:to|for)\s+$")
 _RELIANCE = re.compile(r"\b(?:reliance|dependence|relying|depending|reliant|dependent)\s+on\s+|\b(?=\w+\s+reliance\b)", re.IGNORECASE)
@@ -327,7 +329,7 @@ def supply(c: Clause) -> Iterable[Triple]:
     doc = c.doc_text
     for t in _near_trigger(c, _SUPPLY):
         supplier = c.subject(t.start())
-        if supplier is None:
+        if supplier is None or _BID.match(doc, t.start()):
             continue
         for o in c.after(t.end(), "Organization"):
             if o.key != supplier.key and _TO.search(doc[max(t.end(), o.start - 20):o.start]) and len(doc[t.end():o.start]) < 120:

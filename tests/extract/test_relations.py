@@ -336,3 +336,9 @@ def test_a_person_with_a_job_in_apposition_stays_a_person_for_a_rule_that_wants_
                             "Kestrel Foods, a Singapore-based grocer, agreed.")
     assert not {t for t in found if t[0] == "Hans Voller"}
     assert ("Kestrel Foods", "headquarteredIn", "Singapore") in found
+
+
+def test_an_offer_for_a_company_is_a_bid_not_goods(trained_triples):
+    """'will table a new offer for Initech': no supply; 'will offer cloud services to Initech' is one."""
+    assert not {t for t in trained_triples("Globex has said it will table a new offer for Initech.") if t[1] == "supplies"}
+    assert ("Globex", "supplies", "Initech") in trained_triples("Globex will offer cloud services to Initech.")
