@@ -737,9 +737,10 @@ class _Arguments:
             return out  # "X and Y, the Chilean producer": what is said of Y alone
         # "Paramount Skydance and Amazon's Prime Video": a possessive names
         # what its own noun and the members after it are, not those before
+        # ("Microsoft's X-Box and Nintendo's Game Cube": nor a member with its own possessive)
         owned = any(c.dep_ == "poss" for c in token.children)
         for other in token.conjuncts:
-            if owned and other.i < token.i:
+            if owned and (other.i < token.i or any(c.dep_ == "poss" for c in other.children)):
                 continue
             m = self.stand_in(other, want, settled)  # a list's members are what its first is
             if m is not None and m.label == first.label:

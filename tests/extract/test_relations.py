@@ -342,3 +342,12 @@ def test_an_offer_for_a_company_is_a_bid_not_goods(trained_triples):
     """'will table a new offer for Initech': no supply; 'will offer cloud services to Initech' is one."""
     assert not {t for t in trained_triples("Globex has said it will table a new offer for Initech.") if t[1] == "supplies"}
     assert ("Globex", "supplies", "Initech") in trained_triples("Globex will offer cloud services to Initech.")
+
+
+def test_a_list_member_with_its_own_possessive_is_its_owners_alone(trained_triples):
+    """'products such as Halvex's Zorvex, Marlow's Kelvira and Tarvik's Delvo': each owner makes its own."""
+    found = trained_triples("The success of products such as Halvex's Zorvex, Marlow's Kelvira and Tarvik's Delvo "
+                            "has boosted demand for video games.")
+    made = {(a, b) for a, r, b in found if r == "develops"}
+    assert {("Halvex", "Zorvex"), ("Marlow", "Kelvira"), ("Tarvik", "Delvo")} <= made
+    assert not made & {("Halvex", "Kelvira"), ("Halvex", "Delvo"), ("Marlow", "Delvo")}
