@@ -47,6 +47,11 @@ def normal_form(name: str) -> str:
     return name_characters(_GROUP.sub("", _LEGAL.sub("", re.sub(r"['’]s?$", "", name.strip())).strip()))
 
 
+def _acronyms(name: str) -> set[str]:
+    """The words of ``name`` in capitals, legal suffixes aside: "ZT" of "ZT Systems", none of "Comerzbank AG"."""
+    return {word for word in re.findall(r"\b[A-Z]{2,}\b", name) if not _LEGAL.fullmatch(word)}
+
+
 def _fixed_parts(form: str) -> list[str]:
     """What fuzzy matching must not change in a normal form: numbers ("X-32B"
     is not "X-72B"), symbols and letters beyond a-z (another script)."""
@@ -165,13 +170,11 @@ class _Index:
             candidates = sorted((other for other in self._candidates(form) if self.known(other) is not None),
                                 key=self.order.__getitem__)
             # the first known form that is close enough and of the same type wins, as it did when every form was tried
-            # (an acronym is no misspelling: "SBC Communications" is not "SBA Communications")
-            acronyms = [word.lower() for word in re.findall(r"\b[A-Z]{2,}\b", key)]
             for other_form, _, _ in sorted(process.extract(form, candidates, scorer=fuzz.ratio, processor=None,
                                                            score_cutoff=94, limit=None), key=lambda hit: hit[2]):
-                if not all(acronym in other_form for acronym in acronyms):
-                    continue
                 canon = self.by_form[other_form]
+                if _acronyms(key) != _acronyms(canon):
+                    continue  # an acronym is no misspelling: "SBC Communications" is not "SBA Communications"
                 cat = self.catalogue.get(canon)
                 if cat is None or cat.type == label:
                     self._remember(form, canon)
@@ -205,14 +208,14 @@ def _person_parts(mentions: Sequence[Mention]) -> dict[str, str]:
     first_seen: dict[str, int] = {}
     for m in mentions:
         first_seen[m.name] = min(first_seen.get(m.name, m.start), m.start)
-    known = {m.name for m in mentions if m.source == "name"}
+    catalogue_names = {m.name for m in mentions if m.source == "name"}
     for m in mentions:
         words = set(m.name.split())
         if not words or m.source in _NOT_ALIASES:
             continue
         for name in full:
             if m.name != name and words < set(name.split()) and (m.label == "Person" or len(words) == 1 and m.name not in firms
-                                                                  and not (m.name in known and first_seen[m.name] < first_seen[name])):
+                                                                  and not (m.name in catalogue_names and first_seen[m.name] < first_seen[name])):
                 mapping[m.name] = mapping.get(name, name)
                 break
     return mapping

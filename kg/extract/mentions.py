@@ -542,18 +542,20 @@ _OWNED_NAME_THEN_NOUN = re.compile(
 _COMMON_AFTER_THE = frozenset({"model", "game", "van", "gin", "tank", "rum", "kit", "glasses"})
 
 
-#: the first halves of a joined nationality: "Anglo-Swedish", "Sino-US"
-_DEMONYM_PREFIXES = frozenset({"Anglo", "Franco", "Sino", "Indo", "Russo", "Italo", "Austro", "Afro", "Euro", "Hispano", "Luso"})
+#: the first halves of a joined nationality: "Anglo-Swedish", "Franco-German" (words.json demonym_prefixes)
+_DEMONYM_PREFIXES = frozenset(load_words()["demonym_prefixes"])
 
 
 def _is_demonym(word: str) -> bool:
-    """A nationality, alone or joined: "Swedish", "Anglo-Swedish", "US-German".
+    """A nationality, alone or joined: "Swedish", "Anglo-Swedish", "Franco-German" (not
+    "Sino-Forest", a firm's name).
 
-    >>> _is_demonym("Anglo-Swedish"), _is_demonym("Zephyr-X")
-    (True, False)
+    >>> _is_demonym("Anglo-Swedish"), _is_demonym("Zephyr-X"), _is_demonym("Sino-Forest")
+    (True, False, False)
     """
-    return word in DEMONYMS or "-" in word and all(
-        part in DEMONYMS or part in _DEMONYM_PREFIXES or part in place_names() for part in word.split("-"))
+    parts = word.split("-")
+    return word in DEMONYMS or len(parts) > 1 and parts[-1] in DEMONYMS and all(
+        part in DEMONYMS or part in _DEMONYM_PREFIXES for part in parts)
 
 
 def _no_name(name: str) -> bool:
@@ -852,7 +854,7 @@ _NAME_PARTICLES = _PARTICLES - {"and", "&", "for"}
 #: the particles inside a person's name ("Luca di Montezemolo"), as a regular expression
 _PERSON_PARTICLE = "|".join(sorted(_NAME_PARTICLES - {"of"}))
 #: a particle joined to a name: "al-Gosaibi", "d'Estaing"
-_JOINED_PARTICLE = re.compile(r"(?:al|el|bin|ibn|abu|d|de|di|da|van|von|le|la)[-'’][A-Z][\w'’-]*")
+_JOINED_PARTICLE = re.compile(rf"(?:{_PERSON_PARTICLE}|el|abu|d)[-'’][A-Z][\w'’-]*")
 
 
 #: The statistical model's labels that name an entity, and their classes.
@@ -921,9 +923,11 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             span = span[:[t.text for t in span].index("(")]
             while span and span[-1].is_space:
                 span = span[:-1]
-        # "Treasurer Peter Costello": the title before a name is not part of it, and names a person
-        # (the model may call the whole an organisation)
+        # "Treasurer Ilse Varga": the title before a name is not part of it, and names a person (the
+        # model may call the whole an organisation; not "Economist Intelligence Unit", no person's name)
         title = _TITLES_BEFORE_NAME.match(span.text) if ent.label_ in {"PERSON", "ORG"} else None
+        if title and ent.label_ == "ORG" and not _is_person_name(span.text[title.end():]):
+            title = None
         if title:
             span = span[sum(1 for t in span if t.idx < span.start_char + title.end()):]
         if not span:
@@ -948,8 +952,8 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             label = "Person"
         if not known and ent.label_ == "PERSON" and " " in name and name in place_names():
             label = "Place"  # "Belo Horizonte, Recife and Salvador": the model calls some towns people
-        if not known and label == "Organization" and _HONORIFIC.match(name):
-            label = "Person"  # "Ms Lomax said": the model may call a titled surname an organisation
+        if not known and label == "Organization" and re.match(r"(?:Mr|Mrs|Ms|Miss)\.?\s", name):
+            label = "Person"  # "Ms Varga said": the model may call a titled surname an organisation
         if not known:
             line = line_at(text, span.start_char)
             # (a possessive's apostrophe is no sentence's end: "Booking Holdings' Agoda")
@@ -1003,6 +1007,8 @@ ROLE_WORDS = (
     r"(?:chief\s+|senior\s+|equity\s+|lead\s+|research\s+)?analyst|economist|strategist|spokes(?:man|woman|person)|"
     r"secretary|minister|governor|chancellor|treasurer|official|professor|researcher|engineer|manager|executive|investor|editor|reporter"
 )
+#: words that open a sentence before a name ("And X, chief analyst at ...")
+_SENTENCE_OPENERS = frozenset(load_words()["sentence_openers"])
 #: one or more titles before a capitalised word: "Chief Executive", "Treasurer"
 _TITLES_BEFORE_NAME = re.compile(rf"(?i:(?:{ROLE_WORDS})\s+)+(?=[A-Z])")
 #: what a byline's "name" holds when it is a title or a desk ("Senior Writer", "Our Bureau")
@@ -1016,10 +1022,8 @@ SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrot
 _HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
-# "Vela Capital Partners", "Lexus Division": a name a person does not have
+# "Vela Capital Partners": a name a person does not have
 _ORG_ENDING = re.compile(rf"\s(?:{_ORG_SUFFIX})$")
-# (not every company or unit noun: "Brewer", "Player" and "Brand" are surnames too)
-_FIRM_WORDS = frozenset({"division", "unit", "subsidiary", "affiliate", "business", "operation", "operations", "company", "firm"})
 _KIN = "|".join(map(re.escape, load_words()["kinship_nouns"]))
 _ROLE_PATTERNS = (
     # "Thomas Chong, chief analyst at ..." / "Tumisang Bogwasi, Founder & CEO of ..."
@@ -1043,15 +1047,21 @@ _ROLE_PATTERNS = (
     # "Amit Walia, who has led Informatica since 2020"
     (re.compile(rf"(?P<person>{_PERSON}),\s+who\s+(?:has\s+|had\s+|also\s+)?(?:led|leads|heads|headed|runs|ran|chairs|chaired|"
                 rf"founded|co-founded|oversees|oversaw|joined)\b"), "person"),
-    # "Union Bancaire Privée's Vey-Sern Ling argued", "says Deutsche Bank's Simon Champion."
+    # "Union Bancaire Privée's Vey-Sern Ling argued"
     (re.compile(rf"'s\s+(?P<person>{_PERSON})\s+(?:{SPEECH})\b"), "person"),
-    (re.compile(rf"\b(?:{SPEECH})\s+(?:[A-Z][\w&.-]*\s+){{0,3}}[A-Z][\w&.-]*'s\s+(?P<person>{_PERSON})(?=[.,])"), "person"),
     # "CEO of Brimco", "analyst at Jefferies"
     # "head of resources research at Morgans"
     # (the lookahead, what both alternatives begin with, rules out most places with one try instead of two)
     (re.compile(rf"\b(?=(?i:{ROLE_WORDS}))(?:(?i:{ROLE_WORDS})(?:\s+of(?:\s+[a-z][\w-]*){{1,3}})?\s+at|(?i:(?:{ROLE_WORDS})\s+of))"
                 rf"\s+(?P<org>[A-Z][\w&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&-]*){{0,3}})"), "org"),
 )
+
+
+def _is_person_name(text: str) -> bool:
+    """Whether ``text`` has the shape of a person's full name ("Ilse Varga"; not "Intelligence
+    Unit" nor "Capital Partners")."""
+    return re.fullmatch(_PERSON, text) is not None and " " in text and not _ORG_ENDING.search(text) \
+        and re.fullmatch(UNIT_NOUNS, text.split()[-1], re.IGNORECASE) is None
 
 
 def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
@@ -1061,9 +1071,9 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             # A role word can itself start with a capital ("Founder & CEO"): cut it off.
             name = re.split(rf"\s+(?:{ROLE_WORDS})\b", name, flags=re.IGNORECASE)[0]
             if kind == "person":
-                # "And Paul Collison, chief analyst at ...": a word that begins the sentence is not the
-                # name's; "Mr Greenspan's speech": nor is the possessive
-                while " " in name and name.split(" ", 1)[0].lower() in STOP_WORDS:
+                # "And Mara Quint, chief analyst at ...": a word that opens a sentence (words.json
+                # sentence_openers) is not the name's; "Mr Dobrev's speech": nor is the possessive
+                while " " in name and name.split(" ", 1)[0].lower() in _SENTENCE_OPENERS:
                     first, name = name.split(" ", 1)
                     start += len(first) + 1
                 name = strip_possessive(name)
@@ -1078,7 +1088,7 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             # (an acronym is no part of a person's name; an initial is: "Jens H. Lund")
             if kind == "person" and (known and label != "Person" or any(w.isupper() and len(w) > 2 and not _INITIALS.fullmatch(w)
                                                                          for w in name.split())
-                                     or _ORG_ENDING.search(name) or name.split()[-1].lower() in _FIRM_WORDS):
+                                     or _ORG_ENDING.search(name)):
                 continue
             yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
 

@@ -342,13 +342,23 @@ def _titled(token: Token) -> bool:
     return (before is not None and before._.kg == "Title"
             or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"}
                    or c.lower_ in _PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"}
-                   # "X, a Singapore-based fund manager": a job in apposition (not "an investor", which firms are too)
-                   or c.dep_ == "appos" and c.lower_ not in {"investor", "partner"} and _JOB.fullmatch(c.lower_) is not None
+                   or c.dep_ == "appos" and _is_job(c)
                    for c in token.children))
 
 
-#: a one-word job ("manager", "economist"; mentions.ROLE_WORDS)
-_JOB = re.compile(ROLE_WORDS)
+#: a job title (mentions.ROLE_WORDS): "manager", "economist", "CEO"
+_JOB = re.compile(ROLE_WORDS, re.IGNORECASE)
+#: jobs firms have too (words.json firm_jobs): "Tencent, an investor in X"
+_FIRM_JOBS = frozenset(load_words()["firm_jobs"])
+#: what makes a manager a firm (words.json money_manager_words): "X, the Edinburgh-based fund manager"
+_MONEY_MANAGER_WORDS = frozenset(load_words()["money_manager_words"])
+
+
+def _is_job(noun: Token) -> bool:
+    """Whether a noun in apposition is a person's job ("X, a Singapore-based analyst"), which
+    no firm is (not "an investor", nor "the fund manager", which firms are too)."""
+    return (_JOB.fullmatch(noun.text) is not None and noun.lower_ not in _FIRM_JOBS
+            and not any(child.lower_ in _MONEY_MANAGER_WORDS for child in noun.children))
 
 
 #: nouns that only a person is ("billionaire Ravi Jaipuria")
@@ -371,6 +381,16 @@ def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
 _MARKET_SHARE_AFTER = re.compile(r"\s*(?:%|percent|per cent)?\s*(?:[\w-]+\s+)?market\s+share", re.I)
 # a word that ends firms' names ("Securities", "Exchange"): "X and Y" around it is one name
 _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
+
+
+#: "a hybrid Bill", "the Securities Trading Act": laws, no products or firms (words.json legislation_nouns)
+_LEGISLATION = frozenset(load_words()["legislation_nouns"])
+
+
+def _nationals(token: Token) -> bool:
+    """"the Germans may raise their bid": a nationality's people, no firm."""
+    return (token.text.endswith("s") and token.text[:-1] in DEMONYMS and token.i > 0
+            and token.doc[token.i - 1].lower_ == "the")
 
 
 def _hyphen_tail(token: Token) -> bool:
@@ -407,8 +427,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
         rule_id, n = key.rsplit("#", 1)
         rule = rules.get(rule_id)
         nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.patterns[int(n)], tokens)}
-        if any(_hyphen_tail(t) for node, t in nodes.items() if node != "name"):
-            continue  # "think-tank" is no tank, "anti-Aids" no Aids
+        if "noun" in nodes and _hyphen_tail(nodes["noun"]):
+            continue  # "think-tank" is no tank
         # the name, and the names listed with it: "brands such as Cilacar and Nicardia"
         # (not the halves of one name: "Securities and Exchange")
         name = nodes["name"]
@@ -417,8 +437,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
             # that a possessive marks as a name ("Wing's chief executive")
             possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
             lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
-            # ("the Germans may raise their bid": a nationality's people are no firm)
-            if token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or token.text.removesuffix("s") in DEMONYMS or not (
+            if (token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or token.lower_ in _LEGISLATION
+                    or _nationals(token)) or not (
                     token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
                 continue
             span = doc[token.i:token.i + 1] if lowercase else _name_span(token, rules.common_nouns, written_lower)

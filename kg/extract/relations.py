@@ -278,6 +278,11 @@ _PARTNER = re.compile(
 )
 
 
+#: what a deal is for when it is a sale ("a deal to supply B", "an agreement to buy"; words.json supply_verbs, acquire_verbs)
+_SALE_AFTER = re.compile(rf"\s+(?:to|for)\s+(?:the\s+)?(?:{'|'.join(load_words()['supply_verbs'] + load_words()['acquire_verbs'] + ['buy', 'purchase', 'order', 'sell'])})\w*\b",
+                         re.IGNORECASE)
+
+
 @rule("partnerOf")
 def partnership(c: Clause) -> Iterable[Triple]:
     """"Apple has chosen to collaborate with Alibaba"; "Through this
@@ -285,8 +290,7 @@ def partnership(c: Clause) -> Iterable[Triple]:
     for t in _near_trigger(c, _PARTNER):
         if re.match(r"partnerships? in\b", c.doc_text[t.start():t.end() + 4]):
             continue
-        if re.match(r"\s+(?:to|for)\s+(?:the\s+)?(?:suppl|sell|sale|buy|purchas|provi|deliver|acqui|build|make|order)",
-                    c.doc_text[t.end():t.end() + 30], re.IGNORECASE):
+        if re.search(r"(?:deal|agreement|pact|accord)$", t.group(), re.IGNORECASE) and _SALE_AFTER.match(c.doc_text, t.end()):
             continue  # "struck a deal to supply Y with ...", "signed an agreement to buy": a sale, no partnership
         before = [o for o in c.before(t.start(), "Organization") if not c.is_source(o) and not c.is_modifier(o)]
         after = _listed(c, t.end()) or [o for o in c.after(t.end(), "Organization")][:1]
@@ -316,7 +320,9 @@ _SUPPLY = re.compile(
     re.IGNORECASE,
 )
 # "an offer for X", "offered to buy X": a bid for the company, no goods
-_BID = re.compile(r"offer(?:s|ed)?\s+(?:for|to\s+(?:buy|acquire|take|purchase|pay))\b", re.IGNORECASE)
+# ("an offer of $5bn for X", "offered 200p a share for X")
+_BID = re.compile(r"offer(?:s|ed)?\s+(?:of\s+)?(?:[^\s.;]*\d[^\s.;]*\s+(?:[a-z]+\s+){0,3}?)?(?:for|to\s+(?:buy|acquire|take|purchase|pay))\b",
+                  re.IGNORECASE)
 # the client after a supply word ("ships on order, according to X": X is the source)
 _TO = re.compile(r"\b(?<!according )(?:to|for)\s+$")
 _RELIANCE = re.compile(r"\b(?:reliance|dependence|relying|depending|reliant|dependent)\s+on\s+|\b(?=\w+\s+reliance\b)", re.IGNORECASE)
@@ -464,19 +470,29 @@ def _titles(phrase: str) -> list[str]:
     return [t for t in re.split(r"\s*(?:,|&|\band\b)\s*", phrase) if t.strip()]
 
 
-#: titles of a state's office (words.json public_office_titles): "Prime Minister X" holds no job at the firm the text is about
-_PUBLIC_OFFICE = re.compile(rf"\b(?:{'|'.join(load_words()['public_office_titles'])})\b", re.IGNORECASE)
+def _words(key: str) -> re.Pattern:
+    """A words.json list as one expression of whole words."""
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, load_words()[key]))})\b", re.IGNORECASE)
+
+
+#: titles of a state's office (words.json public_office_titles): "Finance Minister X" holds no job at the firm the text is about
+_PUBLIC_OFFICE = _words("public_office_titles")
+#: what heads a country or a region (words.json head_of_state_titles): "Brazil's president X"
+_HEAD_OF_STATE = _words("head_of_state_titles")
 
 
 def _holds_public_office(c: Clause, titles: str, start: int) -> bool:
     """Whether ``titles`` (at ``start``; lower-case words may come before the first title word)
-    are a state's office: a minister's, "President X" with no firm named, or a title right after
-    a place ("Argentine President", "Brazil's president")."""
-    first = re.search(_ROLE, titles, re.IGNORECASE).start()
-    titles, start = titles[first:], start + first
-    # (a bare, capitalised "President X" heads a state too: a firm's is "Toyota President X")
-    return _PUBLIC_OFFICE.search(titles) is not None or titles.strip() == "President" or any(
-        re.fullmatch(r"(?:['’]s?)?\s*", c.doc_text[place.end:start]) for place in c.of("Place") if place.end <= start)
+    are a state's office: a minister's or an official's, "President X" with no firm named, or a
+    head of state's title after a place ("Argentine President", "Brazil's new president"; not
+    "Globex's US chief executive", a firm's)."""
+    role = titles[re.search(_ROLE, titles, re.IGNORECASE).start():]
+    if _PUBLIC_OFFICE.search(role) or role.strip() == "President":  # (a firm's is "Toyota President X")
+        return True
+    place = next((p for p in reversed(c.of("Place")) if p.end <= start), None)
+    return (place is not None and _HEAD_OF_STATE.match(role) is not None
+            and re.fullmatch(r"(?:['’]s?)?\s*", c.doc_text[place.end:start]) is not None
+            and not re.search(r"['’]s?\s*$", c.doc_text[max(c.start, place.start - 3):place.start]))
 
 
 def _org_ending_at(c: Clause, end: int) -> Found | None:

@@ -695,15 +695,15 @@ def test_a_name_ending_in_sports_power_or_renewables_is_a_company(trained_nlp, s
 
 @pytest.mark.model
 def test_a_name_beside_a_title_is_the_persons_without_the_sentences_first_word_or_the_title(trained_nlp, shipped_gazetteer):
-    """'And Mara Quint, chief analyst at ...': 'And' starts the sentence, not the name; "Mr Dobrev's
-    speech": no possessive; 'Treasurer Ilse Varga': the title is no part of the name, nor a firm's
-    ('rival Chancellor Otto Brenn'); 'Ms Varga said': the model's titled surname is a person's."""
+    """'And Mara Quint, chief analyst at ...': 'And' opens the sentence, not the name ('Will Lewis'
+    keeps 'Will'); "Mr Dobrev's remarks": no possessive; 'Treasurer Ilse Varga': the title is no
+    part of the name, nor a firm's ('Chancellor Otto Brenn'); 'Ms Varga told': a person's."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
-        "And Mara Quint, chief analyst at Dellow Securities, said: \"Prices will rise.\" On Friday, Federal Reserve "
-        "chairman Mr Dobrev's speech in Boston lifted the dollar. The bid was thrown out by Treasurer Ilse Varga on "
-        "national interest grounds. It is a snub to his rival Chancellor Otto Brenn, who was to lead the talks. "
-        "\"Growth is slowing,\" Ms Varga said in a speech to the Leeds Business Club."), shipped_gazetteer)}
-    assert {("Mara Quint", "Person"), ("Mr Dobrev", "Person"), ("Ilse Varga", "Person")} <= found
+        "And Mara Quint, chief analyst at Dellow Securities, expects prices to rise. Markets cheered central bank "
+        "chairman Mr Dobrev's remarks in Boston. Treasurer Ilse Varga vetoed the takeover last week. Chancellor Otto "
+        "Brenn, a rival of his, backed the veto. Will Lewis, chief executive of Dellow Securities, agreed. "
+        "\"Growth is slowing,\" Ms Varga told a Leeds audience."), shipped_gazetteer)}
+    assert {("Mara Quint", "Person"), ("Mr Dobrev", "Person"), ("Ilse Varga", "Person"), ("Will Lewis", "Person")} <= found
     assert not {text for text, _ in found if text.startswith(("And ", "Treasurer", "Chancellor")) or text.endswith("'s")}
     assert not {text for text, label in found if label == "Organization" and ("Brenn" in text or "Varga" in text)}
 
@@ -729,10 +729,10 @@ def test_person_names_with_joined_particles_hyphens_particles_and_bare_initials(
 
 @pytest.mark.model
 def test_a_word_capitalised_only_to_start_its_sentence_is_no_product(trained_nlp, shipped_gazetteer):
-    """'Generic drugs are ...', 'Utility vehicle maker X': no products; 'Prius cars' is one when
-    the text names Prius again."""
+    """'Generic drugs cost ...', 'Utility vehicle maker X': no products; 'Prius cars' is one when
+    the text names Prius again (named once, at a sentence's start, it is lost: a cost taken)."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
-        "Generic drugs are cheaper than branded ones. Utility vehicle and tractor maker Mahindra grew. "
+        "Generic drugs cost less than branded ones. Utility vehicle and tractor maker Halvex grew. "
         "Though car loan profits rose, Ford lost money. Prius cars sold well. Toyota makes the Prius."), shipped_gazetteer)}
     assert not {text for text, label in found if label == "Product" and text in {"Generic", "Utility", "Though"}}
     assert ("Prius", "Product") in found
@@ -740,10 +740,10 @@ def test_a_word_capitalised_only_to_start_its_sentence_is_no_product(trained_nlp
 
 @pytest.mark.model
 def test_towns_the_model_calls_people_are_places_and_a_nationalitys_people_no_firm(trained_nlp, shipped_gazetteer):
-    """'Belo Horizonte, Recife and Porto Alegre'; 'the Germans may raise their bid'."""
+    """'(Rio de Janeiro, Belo Horizonte, Recife and Porto Alegre)'; 'the Germans ... their offer'."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
-        "Jobless rates are measured in the main areas of Brazil (Rio de Janeiro, Belo Horizonte, Recife and Porto Alegre). "
-        "Speculation is mounting that the Germans may raise their bid to £1.5bn."), shipped_gazetteer)}
+        "The survey covers the big cities of Brazil (Rio de Janeiro, Belo Horizonte, Recife and Porto Alegre). "
+        "Traders expect the Germans to lift their offer."), shipped_gazetteer)}
     assert {("Belo Horizonte", "Place"), ("Porto Alegre", "Place")} <= found
     assert not {text for text, label in found if label in {"Person", "Organization"}}
 
@@ -762,11 +762,11 @@ def test_public_bodies_named_with_and_or_for_and_an_acronym_after(trained_nlp, s
 
 @pytest.mark.model
 def test_a_person_with_a_job_at_a_firm_or_an_officials_title_stays_a_person(trained_nlp, shipped_gazetteer):
-    """'X, a football specialist at accountancy firm Y': 'specialist' describes firms too, but a
-    specialist at a firm is a person; 'said union official X'."""
+    """'X, a tax specialist at accountancy firm Y': 'specialist' describes firms too, but a
+    specialist at a firm is a person; 'union official X'."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
-        "Joe Marlin, a football specialist at accountancy firm Dellow Partners, said the support was crucial. "
-        "\"It looks pretty grim,\" said Swedish trades union official Ulf Varberg."), shipped_gazetteer)}
+        "Joe Marlin, a tax specialist at accountancy firm Dellow Partners, backed the plan. "
+        "Dockers' union official Ulf Varberg opposed it."), shipped_gazetteer)}
     assert {("Joe Marlin", "Person"), ("Ulf Varberg", "Person")} <= found
 
 
@@ -777,13 +777,3 @@ def test_a_joined_nationality_before_a_product_noun_is_no_product(trained_nlp, s
         "Shares in Anglo-Swedish drug maker Halvex closed down 8%. Work on the Franco-German jet has slowed."),
         shipped_gazetteer)}
     assert not {text for text, label in found if label == "Product"}
-
-
-@pytest.mark.model
-def test_a_name_after_a_firms_possessive_at_the_end_of_speech_is_a_person(trained_nlp, shipped_gazetteer):
-    """'says Deutsche Bank's Tim Profit.': the model may miss him; 'said Toyota's
-    Lexus Division.' is a unit, no person."""
-    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
-        "\"The issue had been an ongoing one for some time,\" says Deutsche Bank's Tim Profit. "
-        "\"Sales will rise,\" said Toyota's Lexus Division."), shipped_gazetteer)}
-    assert ("Tim Profit", "Person") in found and ("Lexus Division", "Person") not in found

@@ -311,43 +311,49 @@ def test_a_head_of_state_or_minister_works_for_no_firm_of_the_text(trained_tripl
     """'President Ivan Dorov', 'Argentine President ...', 'Finance Minister ...' with no firm named
     beside them hold a state's office, not a job at the company the text is about; 'said chief
     executive Jane Roe' still speaks for it."""
-    found = trained_triples("Globex shares fell 5%. Many believe he threatened to set up an alternative to President "
-                            "Ivan Dorov. Argentine President Tomas Arce signed the deal on Tuesday. Finance Minister "
-                            "Ravi Menon spoke too. \"We are pleased,\" said chief executive Jane Roe.")
-    assert not {t for t in found if t[0] in {"Ivan Dorov", "Tomas Arce", "Ravi Menon"}}
+    found = trained_triples("Globex shares fell 5%. Critics of President Ivan Dorov cheered. Argentine President Tomas "
+                            "Arce signed the deal on Tuesday. Finance Minister Ravi Menon spoke too, as did Brazil's new "
+                            "president Lia Costa and Treasurer Ilse Varga. \"We are pleased,\" said chief executive Jane Roe.")
+    assert not {t for t in found if t[0] in {"Ivan Dorov", "Tomas Arce", "Ravi Menon", "Lia Costa", "Ilse Varga"}}
     assert ("Jane Roe", "ceoOf", "Globex") in found
+    assert ("Jane Roe", "ceoOf", "Globex") in trained_triples("Globex's US chief executive Jane Roe said sales rose.")
 
 
 def test_a_deal_to_sell_or_a_contract_makes_no_partners(trained_triples):
-    """'struck a deal to supply B with ...' and 'signed a contract with B' are sales; 'signed an
-    agreement with B to develop ...' joins partners."""
-    found = trained_triples("Globex has struck a deal to supply Initech with 30,000 engines. Halvard Pharma signed a "
+    """'signed a deal to provide B with ...' and 'signed a contract with B' are sales; 'signed an
+    agreement with B to develop ...' and 'a joint venture to make ... with B' join partners."""
+    found = trained_triples("Globex signed a deal to provide Initech with jet engines. Halvard Pharma signed a "
                             "contract with Marlow Group last year. Tarvik Seeds signed an agreement with Kestrel Foods "
                             "to develop new crops.")
     pairs = {frozenset((a, b)) for a, r, b in found if r == "partnerOf"}
     assert frozenset(("Globex", "Initech")) not in pairs and frozenset(("Halvard Pharma", "Marlow Group")) not in pairs
     assert frozenset(("Tarvik Seeds", "Kestrel Foods")) in pairs
+    assert ("Globex", "partnerOf", "Initech") in trained_triples("Globex set up a joint venture to make tractors with Initech.")
 
 
 def test_a_person_with_a_job_in_apposition_stays_a_person_for_a_rule_that_wants_a_firm(trained_triples):
-    """'said Hans Voller, a Singapore-based fund manager': no firm based in Singapore; 'Kestrel
-    Foods, a Singapore-based grocer' is one."""
-    found = trained_triples("\"It came at the worst time,\" said Hans Voller, a Singapore-based fund manager. "
-                            "Kestrel Foods, a Singapore-based grocer, agreed.")
+    """'Hans Voller, a Singapore-based engineer': no firm based in Singapore; 'Kestrel Foods, a
+    Singapore-based grocer' and 'Marlow Capital, the Edinburgh-based fund manager' are firms."""
+    found = trained_triples("Hans Voller, a Singapore-based engineer, sold his shares. "
+                            "Kestrel Foods, a Singapore-based grocer, agreed. "
+                            "Marlow Capital, the Edinburgh-based fund manager, bought shares in Initech.")
     assert not {t for t in found if t[0] == "Hans Voller"}
-    assert ("Kestrel Foods", "headquarteredIn", "Singapore") in found
+    assert {("Kestrel Foods", "headquarteredIn", "Singapore"), ("Marlow Capital", "headquarteredIn", "Edinburgh")} <= found
 
 
 def test_an_offer_for_a_company_is_a_bid_not_goods(trained_triples):
-    """'will table a new offer for Initech': no supply; 'will offer cloud services to Initech' is one."""
-    assert not {t for t in trained_triples("Globex has said it will table a new offer for Initech.") if t[1] == "supplies"}
+    """'may raise its offer for Initech', 'made an offer of $5bn for', 'offered 200p a share for': no
+    supply; 'will offer cloud services to Initech' is one."""
+    for text in ("Globex may raise its offer for Initech.", "Globex made an offer of $5bn for Initech.",
+                 "Globex offered 200p a share for Initech."):
+        assert not {t for t in trained_triples(text) if t[1] == "supplies"}, text
     assert ("Globex", "supplies", "Initech") in trained_triples("Globex will offer cloud services to Initech.")
 
 
 def test_a_list_member_with_its_own_possessive_is_its_owners_alone(trained_triples):
-    """'products such as Halvex's Zorvex, Marlow's Kelvira and Tarvik's Delvo': each owner makes its own."""
-    found = trained_triples("The success of products such as Halvex's Zorvex, Marlow's Kelvira and Tarvik's Delvo "
-                            "has boosted demand for video games.")
+    """'Halvex's Zorvex console, Marlow's Kelvira console and Tarvik's Delvo console': each owner makes its own."""
+    found = trained_triples("Consoles such as Halvex's Zorvex console, Marlow's Kelvira console and Tarvik's Delvo "
+                            "console sold out.")
     made = {(a, b) for a, r, b in found if r == "develops"}
     assert {("Halvex", "Zorvex"), ("Marlow", "Kelvira"), ("Tarvik", "Delvo")} <= made
     assert not made & {("Halvex", "Kelvira"), ("Halvex", "Delvo"), ("Marlow", "Delvo")}
