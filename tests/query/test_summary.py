@@ -44,7 +44,7 @@ def store():
 
 def test_the_update_holds_one_aggregate_per_saved_query_then_the_analysis_counts():
     found = _aggregates()
-    assert len(found) == 6
+    assert len(found) == 7
     assert "AS ?sources" in found[0] and "AS ?claims" in found[1]
 
 
@@ -62,6 +62,21 @@ def test_conflicting_facts_are_the_live_groups(store):
     live = _values(store.query(_aggregates()[1], prefixes=PREFIXES))
     saved = _saved(store, "conflicting-facts")
     assert live and sorted(saved) == sorted(live)
+
+
+def test_the_neighbours_of_each_entity_are_those_it_is_related_to(store):
+    """kg:neighbours counts, for each entity, the entities it is related to by any of the sixteen relations
+    (the degree kg draw ranks by): the path of summary.ru names each relation both ways."""
+    from kg.analyse import connections
+    from kg.schema import RELATIONS
+
+    path = re.search(r"\?node ((?:\^?kg:\w+\|\s*)+\^?kg:\w+) \?other", summary_update())[1].split()
+    assert "".join(path).split("|") == [step for name in RELATIONS for step in (f"kg:{name}", f"^kg:{name}")]
+    U = connections(store)
+    degrees = {U.nodes[n]["iri"]: d for n, d in U.degree() if d}
+    saved = {node: int(n) for node, n in store.query(
+        f"SELECT ?node ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node kg:neighbours ?n }} }}", prefixes=PREFIXES).values()}
+    assert len(degrees) > 50 and saved == degrees
 
 
 def test_the_summary_is_no_part_of_the_graph(store):
