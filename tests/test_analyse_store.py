@@ -4,6 +4,7 @@ Oxigraph store as from the rdflib graph of the same file."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -213,6 +214,75 @@ def test_the_part_shown_is_read_as_the_whole_projection_would_cut_it(sources, to
         assert list(part.nodes(data=True)) == list(whole.nodes(data=True))
         assert list(part.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
         assert part.graph == whole.graph
+
+
+def test_the_most_connected_part_of_a_store_is_chosen_without_every_entity_pair(sources, monkeypatch):
+    """A store's summary counts each entity's neighbours (kg:neighbours): the most connected part is
+    chosen on those and the links among the most connected, without reading who neighbours whom in the
+    whole graph, and it is the part cut from the whole projection."""
+    rdf, store = sources
+    whole = analyse.most_connected(analyse.project(rdf, evidence=False, counts=False), 30)
+    monkeypatch.setattr(analyse, "connections", None)  # not called
+    part = analyse.shown_part(store, 30)
+    assert part.graph["cut"]["of"] > 30 and part.number_of_edges() > 2
+    assert list(part.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(part.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
+    assert part.graph == whole.graph
+
+
+def _stories_graph(path, stories: dict[str, int], partners: tuple[str, str] | None = None, alone: int = 0):
+    """A graph of hubs, each partner of as many firms of its own (``stories``: hub -> firms), two of them
+    ``partners`` of each other if given, and ``alone`` firms with no relation."""
+    lines = ["@prefix kg: <https://w3id.org/kg-news/ontology#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix e: <https://w3id.org/kg-news/entity/> ."]
+    for hub, firms in stories.items():
+        lines.append(f'e:{hub} a kg:Organization ; rdfs:label "{hub}" .')
+        lines += [f'e:{hub}-{i} a kg:Organization ; rdfs:label "{hub} {i}" . e:{hub} kg:partnerOf e:{hub}-{i} .'
+                  for i in range(firms)]
+    if partners:
+        lines.append(f"e:{partners[0]} kg:partnerOf e:{partners[1]} .")
+    lines += [f'e:alone-{i} a kg:Organization ; rdfs:label "Alone {i}" .' for i in range(alone)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("graph", "top", "summarised"), [
+    # four hubs crowd out their stories: the next entities are read, among them two partners
+    ({"stories": {**{f"hub{i}": 20 - i for i in range(4)}, "p": 15, "q": 15, **{f"mid{i}": 15 - i for i in range(10)}},
+      "partners": ("p", "q")}, 2, True),
+    ({"stories": {f"hub{i}": 12 - i for i in range(8)}}, 3, True),  # no story kept: every entity read
+    ({"stories": {"big": 5, "small": 1}, "alone": 6}, 9, False)])  # the part takes firms with no neighbour
+def test_the_most_connected_part_chosen_on_the_summary_is_the_one_of_every_pair(tmp_path, graph, top, summarised):
+    """Chosen on the entities with most neighbours (kg:neighbours) when those tell, on every entity pair
+    when the part takes entities with no neighbour: the part of the whole projection either way."""
+    graph = _stories_graph(tmp_path / "stories.ttl", **graph)
+    store = open_store(build_store(graph, tmp_path / "store"))
+    try:
+        assert (analyse._most_connected_of_summary(store, top) is not None) == summarised
+        whole = analyse.most_connected(analyse.project(load_graph(graph), evidence=False, counts=False), top)
+        part = analyse.shown_part(store, top)
+        assert list(part.nodes(data=True)) == list(whole.nodes(data=True)) and part.graph == whole.graph
+        assert list(part.edges(keys=True)) == list(whole.edges(keys=True))
+    finally:
+        store.close()
+
+
+def test_a_store_without_the_neighbours_of_each_entity_chooses_its_part_on_every_pair(sources, tmp_path,
+                                                                                     monkeypatch):
+    """A summary graph an older kg filled, without kg:neighbours, is not read as if no entity had any."""
+    rdf, _ = sources
+    older_summary = re.sub(r"\n# per entity: how many entities.*?\} ;\n", "\n", summary_update(), flags=re.S)
+    assert "kg:neighbours" not in older_summary and "kg:factsStated" in older_summary
+    monkeypatch.setattr("kg.store.summary_update", lambda: older_summary)
+    older = open_store(build_store(default_graph_path(), tmp_path / "store"))
+    try:
+        assert analyse._most_connected_of_summary(older, 30) is None
+        whole = analyse.most_connected(analyse.project(rdf, evidence=False, counts=False), 30)
+        part = analyse.shown_part(older, 30)
+        assert list(part.nodes(data=True)) == list(whole.nodes(data=True)) and part.graph == whole.graph
+    finally:
+        older.close()
 
 
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])
