@@ -900,14 +900,16 @@ def _most_neighbours(source: Source, wanted: int) -> dict[str, int]:
 
 
 def shown_part(source: Source, top: int | None, *, focus: str | None = None, depth: int = 1,
-               relations: Iterable[str] | None = None, classes: Iterable[str] | None = None) -> nx.MultiDiGraph:
+               relations: Iterable[str] | None = None, classes: Iterable[str] | None = None,
+               counts: bool = False) -> nx.MultiDiGraph:
     """The part of the graph a picture shows, read from ``source`` for that part
     only: what ``most_connected(neighbourhood(G, focus, depth, limit=top), top)``
     (``most_connected(G, top)`` with no ``focus``; no cut with no ``top``) gives of
-    ``G = project(source, relations=..., classes=..., evidence=False, counts=False)``,
+    ``G = project(source, relations=..., classes=..., evidence=False, counts=counts)``,
     its entities chosen on :func:`connections` (the most connected of a whole
     store on the neighbours its summary graph counts) and then projected alone
-    (:func:`with_evidence` adds their counts and evidence).
+    (:func:`with_evidence` adds their evidence, or their counts to a part read
+    without).
 
     >>> part = shown_part(example_graph(), 3)
     >>> sorted(part), part.graph["cut"]
@@ -929,7 +931,7 @@ def shown_part(source: Source, top: int | None, *, focus: str | None = None, dep
             kept, chosen = _most_connected(U, top, None)
         else:
             kept, chosen = list(U), {}
-    read = project(source, relations=relations, classes=classes, entities=set(kept), evidence=False, counts=False,
+    read = project(source, relations=relations, classes=classes, entities=set(kept), evidence=False, counts=counts,
                    known=known)
     part = subgraph(read, kept)
     part.graph.update(chosen)

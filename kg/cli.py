@@ -1004,13 +1004,16 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
             # evidence picks the edges (by article or date)
             picked = bool(articles or since or until)
             if (focus or top) and not picked and community is None:  # a part: read for itself alone
+                # (a picture's counts with it: read apart, its relation triples were read twice)
                 G = _calling(analyse.shown_part, store, top, focus=focus, depth=depth, relations=relations or None,
-                             classes=classes or None)
+                             classes=classes or None, counts=not html)
+                if html:
+                    G = analyse.with_evidence(store, G)
             else:
                 G = _view(_project(store, relations, classes, articles, since, until, evidence=picked,
                                    counts=community is not None), focus, depth, community, top, seed)
-            if not picked:
-                G = analyse.with_evidence(store, G, evidence=html)
+                if not picked:
+                    G = analyse.with_evidence(store, G, evidence=html)
             if html:
                 written = drawing.write_html(G, output, title=title, size_by=size_by)
             else:

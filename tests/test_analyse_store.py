@@ -214,6 +214,11 @@ def test_the_part_shown_is_read_as_the_whole_projection_would_cut_it(sources, to
         assert list(part.nodes(data=True)) == list(whole.nodes(data=True))
         assert list(part.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
         assert part.graph == whole.graph
+        # read with its counts, as they are added to it after
+        counted, added = analyse.shown_part(source, top, counts=True, **options), \
+            analyse.with_evidence(source, part, evidence=False)
+        assert list(counted.edges(keys=True, data=True)) == list(added.edges(keys=True, data=True))
+        assert list(counted.nodes(data=True)) == list(added.nodes(data=True)) and counted.graph == added.graph
 
 
 def test_the_most_connected_part_of_a_store_is_chosen_without_every_entity_pair(sources, monkeypatch):
