@@ -23,6 +23,7 @@ import json
 import math
 import textwrap
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from datetime import date, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -48,6 +49,7 @@ __all__ = [
     "draw_timeline",
     "write_html",
     "export",
+    "export_rows",
 ]
 
 #: One colour per entity class, shared by the static and the HTML views.
@@ -834,11 +836,12 @@ def _flat(value):
     return "|".join(map(str, value)) if isinstance(value, (list, tuple)) else ("" if value is None else value)
 
 
-def _flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``G`` whose attributes are :func:`_flat`."""
+def _flat_graph(nodes: Collection[tuple[str, dict]],
+                edges: Collection[tuple[str, str, str, dict]]) -> nx.MultiDiGraph:
+    """The graph of these nodes and edges (as :func:`export_rows` takes them), its attributes :func:`_flat`."""
     F = nx.MultiDiGraph()
-    F.add_nodes_from((n, {k: _flat(v) for k, v in a.items()}) for n, a in G.nodes(data=True))
-    F.add_edges_from((u, v, key, {k: _flat(x) for k, x in a.items()}) for u, v, key, a in G.edges(keys=True, data=True))
+    F.add_nodes_from((n, {k: _flat(v) for k, v in a.items()}) for n, a in nodes)
+    F.add_edges_from((u, v, key, {k: _flat(x) for k, x in a.items()}) for u, v, key, a in edges)
     return F
 
 
@@ -855,23 +858,41 @@ def export(G: nx.MultiDiGraph, path: str | Path) -> list[Path]:
     >>> G.number_of_nodes(), G.nodes["Acme Corp"]["cls"]
     (10, 'Organization')
     """
+    return export_rows(G.nodes(data=True), G.edges(keys=True, data=True), path)
+
+
+def export_rows(nodes: Collection[tuple[str, dict]], edges: Collection[tuple[str, str, str, dict]],
+                path: str | Path) -> list[Path]:
+    """What :func:`export` writes of a graph, written from its ``nodes``
+    (node, attributes) and ``edges`` (source, target, key, attributes), as
+    :func:`kg.analyse.projection` gives them: an export of a big graph needs
+    no graph (at 10,000 articles, building it took 0.65 s and its flat copy
+    0.4 s). CSV is written as the rows are read; GraphML and GEXF from a
+    flat graph, by networkx.
+
+    >>> from kg.analyse import example_graph, projection
+    >>> import tempfile, pathlib
+    >>> nodes, edges, _ = projection(example_graph())
+    >>> [p.name for p in export_rows(nodes, edges, pathlib.Path(tempfile.mkdtemp()) / "csv")]
+    ['nodes.csv', 'edges.csv']
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in EXPORT_FORMATS:
         path.parent.mkdir(parents=True, exist_ok=True)
-        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(_flat_graph(G), path)
+        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(_flat_graph(nodes, edges), path)
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     node_keys = ["label", "cls", "aliases", "wikidata", "iri"]
     edge_keys = ["relation", "symmetric", "sources", "articles", "confidence"]
-    if any("evidence" in data for _, _, data in G.edges(data=True)):
+    if any("evidence" in data for _, _, _, data in edges):
         edge_keys.append("evidence")
     written = []
     # the rows flattened as they are written: a flat copy of the graph took 0.4 s of 10,000 articles' 3 s
     for name, header, rows in (
-        ("nodes.csv", ["id", *node_keys], ([n, *(_flat(a.get(k)) for k in node_keys)] for n, a in G.nodes(data=True))),
+        ("nodes.csv", ["id", *node_keys], ([n, *(_flat(a.get(k)) for k in node_keys)] for n, a in nodes)),
         ("edges.csv", ["source", "target", *edge_keys],
-         ([u, v, *(_flat(a.get(k)) for k in edge_keys)] for u, v, a in G.edges(data=True))),
+         ([u, v, *(_flat(a.get(k)) for k in edge_keys)] for u, v, _, a in edges)),
     ):
         with open(path / name, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)

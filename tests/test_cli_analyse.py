@@ -173,6 +173,30 @@ def test_export_reads_evidence_ids_only_when_asked(graph_file, tmp_path):
     assert counts == with_ids and len(counts) == 7
 
 
+@pytest.mark.parametrize("options", [[], ["--evidence"], ["--relation", "partnerOf", "--class", "Organization"],
+                                     ["--article", "a3.txt"]])
+@pytest.mark.parametrize("name", ["g.graphml", "csv"])
+def test_export_writes_the_projection_without_a_graph(graph_file, tmp_path, monkeypatch, name, options):
+    """kg export writes the rows of the projection as they are read, without building its networkx
+    graph: the files written from the graph of the same projection."""
+    from kg import analyse, draw
+    from kg.store import open_store
+
+    G = analyse.project(open_store(graph_file), evidence=True, **{
+        "relations": ["partnerOf"] if "--relation" in options else None,
+        "classes": ["Organization"] if "--class" in options else None,
+        "articles": ["a3.txt"] if "--article" in options else None})
+    if "--evidence" not in options:
+        for _, _, data in G.edges(data=True):
+            data.pop("evidence")
+    expected = draw.export(G, tmp_path / "from-graph" / name)
+    monkeypatch.setattr(analyse, "project", None)  # not called
+    assert run("export", graph_file, "-o", tmp_path / "out" / name, *options).exit_code == 0
+    assert G.number_of_edges() > 0
+    for path in expected:
+        assert (tmp_path / "out" / path.relative_to(tmp_path / "from-graph")).read_bytes() == path.read_bytes()
+
+
 def test_filters_by_article_and_date(graph_file, tmp_path):
     by_article = run("export", graph_file, "-o", tmp_path / "a3", "--article", "a3.txt")
     assert (tmp_path / "a3" / "edges.csv").read_text().count("\n") == 4  # header + develops, supplies, uses
