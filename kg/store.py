@@ -423,7 +423,8 @@ def summary_update() -> str:
 #: of its inner SELECT whose VALUES restrict it to the rows of some keys
 #: (none: it is computed whole). The rows of those keys are removed first
 #: (:func:`_remove_summary_rows`).
-_SUMMARY_KEYS = (("entity", "class"), ("entity",), ("statement",), ("statement",), ("node",), ("article",), ())
+_SUMMARY_KEYS = (("entity", "class"), ("entity",), ("statement",), ("statement",), ("node",), ("node",), ("node",),
+                 ("node",), ("article",), ())
 
 
 def _restricted_summary(values: dict[tuple[str, ...], Iterable[tuple[str, ...]]]) -> str:
@@ -469,7 +470,11 @@ _STATED = tuple(ox.NamedNode(_RDF + name) for name in ("predicate", "subject", "
 #: what links a node of the graph to the entity it is about (as the source counts read it)
 _ABOUT = (ox.NamedNode(str(KG) + "denotes"), ox.NamedNode(str(KG) + "subject"), _STATED[1], _STATED[2])
 _RELATIONS = tuple(ox.NamedNode(str(KG) + name) for name in RELATIONS)
-_NEIGHBOURS = ox.NamedNode(str(KG) + "neighbours")
+#: the rows of the summary graph that are a node's: a triple each, with the node as subject
+_NODE_ROWS = tuple(ox.NamedNode(str(KG) + name) for name in ("neighbours", "names", "relationsFrom", "edgesFrom"))
+#: what names an entity in its row kg:names: its classes, labels, other labels and Wikidata ids
+_NAMING = (_TYPE, _LABEL, ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+           ox.NamedNode(str(KG) + "wikidata"))
 
 
 def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
@@ -488,7 +493,7 @@ def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
     (their labels and classes), relation triples (their statements, both
     ways: the row of a symmetric one is keyed by the smaller IRI first),
     articles (whose facts the new triples touch: :func:`_articles_of_facts_changed`)
-    and entities whose neighbours they may change (:func:`_nodes_of_neighbours_changed`).
+    and nodes whose relations, names or edges they may change (:func:`_nodes_changed`).
     """
     subjects, objects = partial(_subjects, store), partial(_objects, store)
     added = list(added)
@@ -511,7 +516,7 @@ def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
     keys = {("entity", "class"): {(label, cls) for label, cls in labelled if cls is not None},
             ("entity",): {(label,) for label, _ in labelled},
             ("statement",): {(statement,) for statement in statements},
-            ("node",): {(node,) for node in _nodes_of_neighbours_changed(store, added)},
+            ("node",): {(node,) for node in _nodes_changed(store, added, triples)},
             ("article",): {(article,) for article in articles}}
     _remove_summary_rows(store, keys, {(p, a, b) for p, s, o in triples for a, b in ((s, o), (o, s))})
     store.update(_restricted_summary({variables: sorted(tuple(str(term) for term in row) for row in rows)
@@ -539,16 +544,19 @@ def _articles_of_facts_changed(store: ox.Store, added: Iterable[ox.Quad]) -> Ite
                 yield from _objects(store, evidence, _DERIVED)
 
 
-def _nodes_of_neighbours_changed(store: ox.Store, added: Iterable[ox.Quad]) -> set:
-    """The nodes whose count of neighbours (kg:neighbours of ``triples/summary.ru``) the triples ``added``
-    may change: the two ends of a new relation triple, and a node given a class (which makes it an
-    entity, and a neighbour of those it is related to) with those."""
-    nodes = set()
+def _nodes_changed(store: ox.Store, added: Iterable[ox.Quad], stated: Iterable[tuple]) -> set:
+    """The nodes whose rows (:data:`_NODE_ROWS` of ``triples/summary.ru``) the triples ``added`` may
+    change: the two ends of a new relation triple, a node given a class (which makes it an entity,
+    and a neighbour of those it is related to) with those, a node given a name, and the two ends of
+    the relation triples ``stated`` (as (relation, subject, object)) whose rows of counts are
+    computed again (the edges from one of them)."""
+    nodes = {end for _, s, o in stated for end in (s, o)}
     for quad in added:
         if quad.predicate in _RELATIONS:
             nodes.update((quad.subject, quad.object))
-        elif quad.predicate == _TYPE:
+        elif quad.predicate in _NAMING:
             nodes.add(quad.subject)
+        if quad.predicate == _TYPE:
             nodes.update(other for relation in _RELATIONS for other in itertools.chain(
                 _objects(store, quad.subject, relation), _subjects(store, relation, quad.subject)))
     return nodes
@@ -591,7 +599,8 @@ def _remove_summary_rows(store: ox.Store, keys: dict[tuple[str, ...], set[tuple]
     taken = [quad for row in gone for quad in store.quads_for_pattern(row, None, None, summary)]
     taken += [quad for (article,) in keys[("article",)]
               for quad in store.quads_for_pattern(article, ox.NamedNode(kg + "factsStated"), None, summary)]
-    taken += [quad for (node,) in keys[("node",)] for quad in store.quads_for_pattern(node, _NEIGHBOURS, None, summary)]
+    taken += [quad for (node,) in keys[("node",)] for row in _NODE_ROWS
+              for quad in store.quads_for_pattern(node, row, None, summary)]
     for quad in taken:
         store.remove(quad)
 
