@@ -4,6 +4,8 @@ command parses its arguments and calls one library function."""
 from __future__ import annotations
 
 import csv
+import functools
+import gc
 import io
 import json
 import os
@@ -690,6 +692,23 @@ def _project(source, relations, classes, articles, since, until, evidence=True, 
                     articles=articles or None, since=since, until=until, evidence=evidence, counts=counts)
 
 
+def _cycles_uncollected(command):
+    """``command`` run with Python's cycle collector paused: the analysis of a big graph makes many
+    small containers (rows, the attributes of nodes and edges) and no cycles, which the collector
+    would go through again and again as they grow (0.3-0.4 s of kg export's 2.4 s at 10,000 articles,
+    0.05 s of kg draw's 1.8 s)."""
+    @functools.wraps(command)
+    def paused(*args, **kwargs):
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+    return paused
+
+
 def _calling(fn, *args, **kwargs):
     """Run a library call, turning user errors (unknown names, bad filters) into clean messages."""
     from .analyse import EntityNotFound
@@ -986,6 +1005,7 @@ def _view(G, focus, depth, community, top, seed):
               show_default=True, help="Centrality that sizes the nodes.")
 @click.option("--title", help="Figure title [default: what was drawn].")
 @click.option("--seed", default=42, show_default=True, help="Seed for layout and communities.")
+@_cycles_uncollected
 def draw(graph, output, focus, depth, relations, classes, articles, since, until, community, top, timeline, size_by,
          title, seed):
     """Draw the graph (GRAPH, default the shipped one) to a picture or an interactive HTML page."""
@@ -1031,6 +1051,7 @@ def draw(graph, output, focus, depth, relations, classes, articles, since, until
 @_filter_options
 @click.option("--evidence", is_flag=True,
               help="Also write each edge's evidence ids (reads all the evidence: slow on a big graph).")
+@_cycles_uncollected
 def export(graph, output, relations, classes, articles, since, until, evidence):
     """Export the entity graph (GRAPH, default the shipped one) for Gephi, Cytoscape or a spreadsheet."""
     from . import draw as drawing

@@ -197,6 +197,21 @@ def test_export_writes_the_projection_without_a_graph(graph_file, tmp_path, monk
         assert (tmp_path / "out" / path.relative_to(tmp_path / "from-graph")).read_bytes() == path.read_bytes()
 
 
+@pytest.mark.parametrize("command", [["export", "-o", "{tmp}/g.graphml"], ["draw", "-o", "{tmp}/g.png"]])
+def test_export_and_draw_run_without_collecting_cycles(graph_file, tmp_path, monkeypatch, command):
+    """kg export and kg draw pause Python's cycle collector while they read and write (their many rows
+    hold no cycles), and resume it after."""
+    import gc
+
+    from kg import analyse
+
+    collecting = []
+    projection = analyse.projection
+    monkeypatch.setattr(analyse, "projection", lambda *a, **k: collecting.append(gc.isenabled()) or projection(*a, **k))
+    assert gc.isenabled() and run(*[arg.format(tmp=tmp_path) for arg in command], graph_file).exit_code == 0
+    assert collecting and not any(collecting) and gc.isenabled()
+
+
 def test_filters_by_article_and_date(graph_file, tmp_path):
     by_article = run("export", graph_file, "-o", tmp_path / "a3", "--article", "a3.txt")
     assert (tmp_path / "a3" / "edges.csv").read_text().count("\n") == 4  # header + develops, supplies, uses
