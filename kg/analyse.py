@@ -21,11 +21,13 @@ This module never imports matplotlib: pictures live in :mod:`kg.draw`.
 from __future__ import annotations
 
 import calendar
+import functools
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -304,8 +306,14 @@ def _summarised_relation_triples(source: Source, predicates: list[str]) -> set[t
 
 def _edge_key(s: str, p: str, o: str) -> tuple[str, str, str]:
     """A relation triple as an edge: a symmetric relation from the smaller IRI."""
-    name = _local_name(p)
-    return (o, p, s) if name in RELATIONS and RELATIONS[name].symmetric and s > o else (s, p, o)
+    return (o, p, s) if _symmetric(p) and s > o else (s, p, o)
+
+
+@functools.cache
+def _symmetric(predicate: str) -> bool:
+    """Whether the predicate names a symmetric relation (asked of each of 70,171 triples at 10,000 articles)."""
+    name = _local_name(predicate)
+    return name in RELATIONS and RELATIONS[name].symmetric
 
 
 def _described(ids: Iterable[str], table: dict[str, dict]) -> dict:
@@ -380,7 +388,7 @@ def _edge_counts(source: Source, predicates: Iterable[str], among: Iterable[str]
     for s, p, o, joined, confidence in rows:
         if p not in wanted:
             continue
-        files = sorted({file for file in str(joined).split("/") if file})  # "/": in no file name
+        files = sorted(set(filter(None, str(joined).split("/"))))  # "/": in no file name
         # -1: none of the edge's evidence has a confidence
         counts[(s, p, o)] = {"sources": len(files), "articles": files,
                              "confidence": None if confidence < 0 else float(confidence)}
@@ -529,9 +537,7 @@ def projection(
             if filtering and not described["evidence"]:
                 continue
         elif counts:
-            edge = counted.get((s, p, o), {})
-            described = {"sources": edge.get("sources", 0), "articles": edge.get("articles", []),
-                         "confidence": edge.get("confidence")}
+            described = counted.get((s, p, o)) or {"sources": 0, "articles": [], "confidence": None}
         else:
             described = {}
         edge_data[(s, p, o)] = {"relation": name, "symmetric": spec.symmetric, **described}
@@ -541,7 +547,7 @@ def projection(
     # order steers both the seeded layouts and the seeded Louvain communities.
     label = {node: attrs["label"] for node, attrs in entities.items()}
     edges = sorted(((label[s], label[o], data["relation"], data) for (s, _, o), data in edge_data.items()),
-                   key=lambda edge: edge[:3])
+                   key=itemgetter(0, 1, 2))
     linked = {end for u, v, _, _ in edges for end in (u, v)} if relations is not None or filtering else None
     chosen = {"relations": relations, "classes": classes, "articles": None if articles is None else sorted(articles),
               "since": since, "until": until}
