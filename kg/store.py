@@ -1548,13 +1548,19 @@ class ServerStore(Store):
     def refresh_summary(self) -> None:
         """Compute :data:`SUMMARY_GRAPH` anew from this store's data graph. A
         server has one summary graph: where several kg graphs share a server
-        (``data_graph=``), it holds the one of the graph refreshed last."""
-        self._update(summary_update(), None)
+        (``data_graph=``), it holds the one of the graph refreshed last. The
+        update reads the summary graph as a named graph too: the strings of
+        the edges from each node join the rows of edges it made before."""
+        self._update(summary_update(), None, named=(SUMMARY_GRAPH,))
 
-    def _update(self, sparql: str, prefixes: Mapping[str, str] | None) -> None:
+    def _update(self, sparql: str, prefixes: Mapping[str, str] | None, named: Sequence[str] = ()) -> None:
+        """Run an update on the data graph; ``named``: the graphs its GRAPH patterns may read (none
+        where the update names its own graph, with ``WITH`` or ``USING``)."""
         data = {"update": _escaped(_prologue(prefixes) + sparql)}
         if not re.search(r"\b(WITH|USING)\b", _code_of(sparql), re.I):
             data["using-graph-uri"] = self.data_graph
+            if named:
+                data["using-named-graph-uri"] = list(named)
         self._named_graphs = None
         self._request("POST", self.update_url, "the update", data=data)
 
