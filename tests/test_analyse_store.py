@@ -124,8 +124,31 @@ def test_the_strings_of_each_node_hold_what_its_triples_and_rows_of_edges_hold(s
     triples = {(s, p, o) for s, p, o in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {iri_list(predicates)} }} "
                                                      "?s ?p ?o }").values()}
     assert len(triples) > 50 and analyse._summarised_relation_triples(store, predicates) == triples
+    some = sorted(kinds)[::3]
+    assert analyse._summarised_relation_triples(store, predicates, among=some) == {
+        (s, p, o) for s, p, o in triples if s in some and o in some}
+    rows = {(s, p, o): (articles, confidence) for s, p, o, articles, confidence in store.query(f"""
+        SELECT ?s ?p ?o ?articles ?confidence WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+          ?row kg:edgeSubject ?s ; kg:edgeRelation ?p ; kg:edgeObject ?o ; kg:articles ?articles ;
+               kg:confidence ?confidence }} }}""", prefixes=PREFIXES).values()}
     counts = analyse._edge_counts(store, predicates)
-    assert len(counts) > 50 and counts == analyse._edge_counts(store, predicates, among=kinds)
+    assert len(counts) > 50 and counts == {key: {
+        "sources": len(articles.split("/")), "articles": sorted(articles.split("/")),
+        "confidence": None if confidence < 0 else float(confidence)} for key, (articles, confidence) in rows.items()}
+    assert analyse._edge_counts(store, predicates, among=some) == {
+        (s, p, o): edge for (s, p, o), edge in counts.items() if s in some and o in some}
+
+
+def test_the_part_drawn_of_a_store_reads_no_relation_triple_nor_row_of_an_edge(sources, monkeypatch):
+    """The part of a store drawn (its most connected entities, the relations among them and their
+    counts) is read from the strings of each node of the summary graph, not from the triples or the
+    rows of edges."""
+    _, store = sources
+    asked = []
+    select_rows = analyse.select_rows
+    monkeypatch.setattr(analyse, "select_rows", lambda source, sparql: asked.append(sparql) or select_rows(source, sparql))
+    assert analyse.shown_part(store, 30, counts=True).number_of_edges() > 2
+    assert asked and not [sparql for sparql in asked if "?s ?p ?o" in sparql or "kg:edgeObject" in sparql]
 
 
 def test_names_and_file_names_of_any_character_are_read_from_the_strings_as_they_are(tmp_path):
