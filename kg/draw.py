@@ -907,6 +907,8 @@ def export_rows(nodes: Collection[tuple[str, dict]], edges: Collection[tuple[str
     return written
 
 
+#: The types of value :func:`_flat` makes a string of
+_FLATTENED = frozenset({list, tuple, type(None)})
 #: GraphML's name of the type of each flat value (:func:`_flat`), as networkx's writer names it
 _GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 #: What lxml writes as a character reference beyond &, < and >, in text and in a value in double quotes
@@ -930,28 +932,13 @@ def _write_graphml(nodes: Collection[tuple[str, dict]], edges: Collection[tuple[
     node and edge indented as lxml prints it), made from the rows: networkx took 1.4 s of the 59,355
     edges of 10,000 articles, and lxml alone 0.7 s to make their elements. The values are escaped by
     the standard library (xml.sax.saxutils) as lxml escapes them; one XML cannot hold is refused."""
-    keys, templates = {}, {}
-
-    def element(scope: str, start: str, attributes: dict) -> str:
-        """A node or edge from the start of its tag, filling the template made once for the names and
-        types of its attributes (which name its keys: numbered as they come, so that each element is
-        written as it comes, and the keys before them once all are met)."""
-        values = [_flat(value) for value in attributes.values()]
-        shape = (scope, tuple(attributes), tuple(map(type, values)))
-        if shape not in templates:
-            data = "".join(f'  <data key="{keys.setdefault((scope, name, kind), f"d{len(keys)}")}">{{}}</data>\n'
-                           for name, kind in zip(shape[1], shape[2]))
-            templates[shape] = f"{{}}>\n{data}</{scope}>\n" if data else "{}/>\n"
-        # (most elements have nothing to escape: all their text looked at once)
-        if _SPECIAL.search("".join(value for value in values if type(value) is str)):
-            values = [_xml_text(value) if type(value) is str else value for value in values]
-        return templates[shape].format(start, *values)
-
     ids = {str(node): _xml_attribute(str(node)) for node, _ in nodes}
     relations = {key: _xml_attribute(key) for key in {str(key) for _, _, key, _ in edges}}
-    elements = [element("node", f"<node id={ids[str(node)]}", attributes) for node, attributes in nodes]
-    elements += [element("edge", f"<edge source={ids[str(u)]} target={ids[str(v)]} id={relations[str(key)]}",
-                         attributes) for u, v, key, attributes in edges]
+    keys = {}
+    elements = _graphml_elements("node", [f"<node id={ids[str(node)]}" for node, _ in nodes],
+                                 [attributes for _, attributes in nodes], keys)
+    elements += _graphml_elements("edge", [f"<edge source={ids[str(u)]} target={ids[str(v)]} id={relations[str(key)]}"
+                                           for u, v, key, _ in edges], [attributes for *_, attributes in edges], keys)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(_GRAPHML_START)
         fh.writelines(f'<key id="{key}" for="{scope}" attr.name={_xml_attribute(name)} '
@@ -959,6 +946,55 @@ def _write_graphml(nodes: Collection[tuple[str, dict]], edges: Collection[tuple[
         fh.write('<graph edgedefault="directed">')
         fh.writelines(elements)
         fh.write("</graph></graphml>")
+
+
+def _graphml_elements(scope: str, starts: list[str], attributes: list[dict], keys: dict) -> list[str]:
+    """Each node or edge (``scope``) from the start of its tag and its attributes, and in ``keys`` the
+    key of each attribute name, type and scope met ((scope, name, type) -> id), numbered on from those
+    there as networkx numbers them: in the order it meets them, element after element. Made a column
+    of values at a time, for each set of attribute names (from a projection, one for all), where
+    element after element took twice as long (0.36 s for the 59,355 edges of 10,000 articles)."""
+    groups = defaultdict(list)  # attribute names (in order) -> the elements that have them
+    for element, names in enumerate(map(tuple, attributes)):
+        groups[names].append(element)
+    columns, met = {}, {}
+    for names, members in groups.items():
+        columns[names] = [_graphml_column([attributes[member][name] for member in members]) for name in names]
+        for position, (name, column) in enumerate(zip(names, columns[names])):
+            kinds = list(map(type, column))
+            for kind in dict.fromkeys(kinds):
+                first = (members[kinds.index(kind)], position)
+                met[scope, name, kind] = min(met.get((scope, name, kind), first), first)
+    for key in sorted(met, key=met.get):
+        keys.setdefault(key, f"d{len(keys)}")
+    written = [""] * len(starts)
+    for names, members in groups.items():
+        shapes = list(zip(*(map(type, column) for column in columns[names]))) if names else [()] * len(members)
+        templates = {shape: _graphml_template(scope, names, shape, keys) for shape in set(shapes)}
+        for member, text in zip(members, map(str.format, [templates[shape] for shape in shapes],
+                                             [starts[member] for member in members], *columns[names])):
+            written[member] = text
+    return written
+
+
+def _graphml_column(values: list) -> list:
+    """The values of one attribute as GraphML holds them: flat (:func:`_flat`) and escaped as text
+    (most columns hold nothing to flatten or escape, which is looked at once for the column)."""
+    kinds = set(map(type, values))
+    if not kinds.isdisjoint(_FLATTENED):
+        values = [_flat(value) for value in values]
+        kinds = set(map(type, values))
+    if str in kinds and _SPECIAL.search("".join(values if kinds == {str} else
+                                                [value for value in values if type(value) is str])):
+        values = [_xml_text(value) if type(value) is str else value for value in values]
+    return values
+
+
+def _graphml_template(scope: str, names: tuple[str, ...], kinds: tuple[type, ...], keys: dict) -> str:
+    """A node or edge with attributes of these names and (flat) types, to fill with the start of its
+    tag and their values, as lxml prints it."""
+    data = "".join(f'  <data key="{keys[scope, name, kind]}">{{}}</data>\n' for name, kind in zip(names, kinds))
+    return f"{{}}>\n{data}</{scope}>\n" if data else "{}/>\n"
 
 
 def _xml_text(value: str) -> str:

@@ -228,11 +228,24 @@ def _odd_graph() -> nx.MultiDiGraph:
     return odd
 
 
-@pytest.mark.parametrize("graph", ["news", "odd", "empty"])
+def _mixed_graph() -> nx.MultiDiGraph:
+    """Elements whose attributes differ in names, order and types, interleaved: keys first met in turn."""
+    mixed = nx.MultiDiGraph()
+    mixed.add_node("a", x=1, y="one")
+    mixed.add_node("b", y=["two", "2"], x=2.5)
+    mixed.add_node("c", x="three")
+    mixed.add_node("d", x=4, y=None, z=True)
+    mixed.add_edge("a", "b", key="k", w=1.0)
+    mixed.add_edge("b", "c", key="k", v="x", w=None)
+    mixed.add_edge("c", "d", key="k", w=2.0, v=["y"])
+    return mixed
+
+
+@pytest.mark.parametrize("graph", ["news", "odd", "mixed", "empty"])
 def test_graphml_is_written_as_networkx_writes_it(G, tmp_path, graph):
     """GraphML is written from the rows, without networkx's writer: the bytes networkx writes (with lxml)
     of the same graph, its attributes flat."""
-    H = {"news": G, "odd": _odd_graph(), "empty": nx.MultiDiGraph()}[graph]
+    H = {"news": G, "odd": _odd_graph(), "mixed": _mixed_graph(), "empty": nx.MultiDiGraph()}[graph]
     (out,) = draw.export(H, tmp_path / "g.graphml")
     nx.write_graphml(draw._flat_graph(H.nodes(data=True), H.edges(keys=True, data=True)), tmp_path / "nx.graphml")
     assert out.read_bytes() == (tmp_path / "nx.graphml").read_bytes()
