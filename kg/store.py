@@ -55,6 +55,7 @@ from rdflib import RDFS, Dataset, Graph, Literal  # noqa: F401 - RDFS and KG ser
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .model import KG, PREFIXES, TRIPLES_DIR, bind_prefixes  # noqa: F401
+from .schema import RELATIONS
 
 __all__ = [
     "FORMATS",
@@ -422,7 +423,8 @@ def summary_update() -> str:
 #: of its inner SELECT whose VALUES restrict it to the rows of some keys
 #: (none: it is computed whole). The rows of those keys are removed first
 #: (:func:`_remove_summary_rows`).
-_SUMMARY_KEYS = (("entity", "class"), ("entity",), ("statement",), ("statement",), ("article",), ())
+_SUMMARY_KEYS = (("entity", "class"), ("entity",), ("statement",), ("statement",), ("node",), ("node",), ("node",),
+                 ("node",), ("article",), ())
 
 
 def _restricted_summary(values: dict[tuple[str, ...], Iterable[tuple[str, ...]]]) -> str:
@@ -467,6 +469,12 @@ _EVIDENCE, _DERIVED = ox.NamedNode(str(KG) + "evidence"), ox.NamedNode(_PROV + "
 _STATED = tuple(ox.NamedNode(_RDF + name) for name in ("predicate", "subject", "object"))
 #: what links a node of the graph to the entity it is about (as the source counts read it)
 _ABOUT = (ox.NamedNode(str(KG) + "denotes"), ox.NamedNode(str(KG) + "subject"), _STATED[1], _STATED[2])
+_RELATIONS = tuple(ox.NamedNode(str(KG) + name) for name in RELATIONS)
+#: the rows of the summary graph that are a node's: a triple each, with the node as subject
+_NODE_ROWS = tuple(ox.NamedNode(str(KG) + name) for name in ("neighbours", "names", "relationsFrom", "edgesFrom"))
+#: what names an entity in its row kg:names: its classes, labels, other labels and Wikidata ids
+_NAMING = (_TYPE, _LABEL, ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+           ox.NamedNode(str(KG) + "wikidata"))
 
 
 def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
@@ -483,8 +491,9 @@ def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
     the new triples' subjects (those, what has one as evidence, what has as
     evidence what was derived from one) and the entities they are about
     (their labels and classes), relation triples (their statements, both
-    ways: the row of a symmetric one is keyed by the smaller IRI first) and
-    articles (whose facts the new triples touch: :func:`_articles_of_facts_changed`).
+    ways: the row of a symmetric one is keyed by the smaller IRI first),
+    articles (whose facts the new triples touch: :func:`_articles_of_facts_changed`)
+    and nodes whose relations, names or edges they may change (:func:`_nodes_changed`).
     """
     subjects, objects = partial(_subjects, store), partial(_objects, store)
     added = list(added)
@@ -507,6 +516,7 @@ def _refresh_summary_rows(store: ox.Store, added: Iterable[ox.Quad]) -> None:
     keys = {("entity", "class"): {(label, cls) for label, cls in labelled if cls is not None},
             ("entity",): {(label,) for label, _ in labelled},
             ("statement",): {(statement,) for statement in statements},
+            ("node",): {(node,) for node in _nodes_changed(store, added, triples)},
             ("article",): {(article,) for article in articles}}
     _remove_summary_rows(store, keys, {(p, a, b) for p, s, o in triples for a, b in ((s, o), (o, s))})
     store.update(_restricted_summary({variables: sorted(tuple(str(term) for term in row) for row in rows)
@@ -534,6 +544,24 @@ def _articles_of_facts_changed(store: ox.Store, added: Iterable[ox.Quad]) -> Ite
                 yield from _objects(store, evidence, _DERIVED)
 
 
+def _nodes_changed(store: ox.Store, added: Iterable[ox.Quad], stated: Iterable[tuple]) -> set:
+    """The nodes whose rows (:data:`_NODE_ROWS` of ``triples/summary.ru``) the triples ``added`` may
+    change: the two ends of a new relation triple, a node given a class (which makes it an entity,
+    and a neighbour of those it is related to) with those, a node given a name, and the two ends of
+    the relation triples ``stated`` (as (relation, subject, object)) whose rows of counts are
+    computed again (the edges from one of them)."""
+    nodes = {end for _, s, o in stated for end in (s, o)}
+    for quad in added:
+        if quad.predicate in _RELATIONS:
+            nodes.update((quad.subject, quad.object))
+        elif quad.predicate in _NAMING:
+            nodes.add(quad.subject)
+        if quad.predicate == _TYPE:
+            nodes.update(other for relation in _RELATIONS for other in itertools.chain(
+                _objects(store, quad.subject, relation), _subjects(store, relation, quad.subject)))
+    return nodes
+
+
 def _subjects(store: ox.Store, predicate: ox.NamedNode, obj) -> Iterator:
     """The subjects of the default graph's triples with this predicate and object, read through the index."""
     return (quad.subject for quad in store.quads_for_pattern(None, predicate, obj, ox.DefaultGraph()))
@@ -546,8 +574,8 @@ def _objects(store: ox.Store, subject, predicate: ox.NamedNode) -> Iterator:
 
 def _remove_summary_rows(store: ox.Store, keys: dict[tuple[str, ...], set[tuple]], edges: set[tuple]) -> None:
     """Take out of the summary graph the rows of the entities (label and
-    class, or label), articles and relation triples (``edges``, as (relation,
-    subject, object)) in ``keys``, and the total of facts."""
+    class, label, or IRI), articles and relation triples (``edges``, as
+    (relation, subject, object)) in ``keys``, and the total of facts."""
     summary = ox.NamedNode(SUMMARY_GRAPH)
 
     def rows(predicate, obj, kind):
@@ -571,6 +599,8 @@ def _remove_summary_rows(store: ox.Store, keys: dict[tuple[str, ...], set[tuple]
     taken = [quad for row in gone for quad in store.quads_for_pattern(row, None, None, summary)]
     taken += [quad for (article,) in keys[("article",)]
               for quad in store.quads_for_pattern(article, ox.NamedNode(kg + "factsStated"), None, summary)]
+    taken += [quad for (node,) in keys[("node",)] for row in _NODE_ROWS
+              for quad in store.quads_for_pattern(node, row, None, summary)]
     for quad in taken:
         store.remove(quad)
 
@@ -1518,13 +1548,19 @@ class ServerStore(Store):
     def refresh_summary(self) -> None:
         """Compute :data:`SUMMARY_GRAPH` anew from this store's data graph. A
         server has one summary graph: where several kg graphs share a server
-        (``data_graph=``), it holds the one of the graph refreshed last."""
-        self._update(summary_update(), None)
+        (``data_graph=``), it holds the one of the graph refreshed last. The
+        update reads the summary graph as a named graph too: the strings of
+        the edges from each node join the rows of edges it made before."""
+        self._update(summary_update(), None, named=(SUMMARY_GRAPH,))
 
-    def _update(self, sparql: str, prefixes: Mapping[str, str] | None) -> None:
+    def _update(self, sparql: str, prefixes: Mapping[str, str] | None, named: Sequence[str] = ()) -> None:
+        """Run an update on the data graph; ``named``: the graphs its GRAPH patterns may read (none
+        where the update names its own graph, with ``WITH`` or ``USING``)."""
         data = {"update": _escaped(_prologue(prefixes) + sparql)}
         if not re.search(r"\b(WITH|USING)\b", _code_of(sparql), re.I):
             data["using-graph-uri"] = self.data_graph
+            if named:
+                data["using-named-graph-uri"] = list(named)
         self._named_graphs = None
         self._request("POST", self.update_url, "the update", data=data)
 

@@ -4,6 +4,7 @@ Oxigraph store as from the rdflib graph of the same file."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -11,9 +12,10 @@ import networkx as nx
 import pytest
 
 from kg import analyse
-from kg.model import TRIPLES_DIR
+from kg.model import KG, TRIPLES_DIR
 from kg.query import PREFIXES
-from kg.store import (SUMMARY_GRAPH, build_store, default_graph_path, load_graph, open_store,
+from kg.schema import RELATIONS
+from kg.store import (SUMMARY_GRAPH, build_store, default_graph_path, iri_list, load_graph, open_store,
                       summary_update)
 
 pytestmark = pytest.mark.issue(9)
@@ -108,33 +110,93 @@ def test_a_store_without_the_analysis_counts_is_counted_from_its_evidence(source
         older.close()
 
 
-def test_each_row_of_an_edge_holds_all_of_itself_in_one_string(sources):
-    """kg export reads the counts of every edge as one term a row (kg:edgeCounts), the row's five
-    values: subject, relation, object, best confidence, articles."""
+def test_the_strings_of_each_node_hold_what_its_triples_and_rows_of_edges_hold(sources):
+    """A store's summary holds, for each node, its names (kg:names), the relation triples from it
+    (kg:relationsFrom) and the rows of the edges from it (kg:edgesFrom) as one string each, which the
+    analysis reads in place of those triples and rows: what they hold."""
     _, store = sources
-    rows = list(store.query(f"""SELECT ?s ?p ?o ?confidence ?articles ?counts WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
-        ?row a kg:EdgeCount ; kg:edgeSubject ?s ; kg:edgeRelation ?p ; kg:edgeObject ?o ; kg:confidence ?confidence ;
-             kg:articles ?articles ; kg:edgeCounts ?counts }} }}""", prefixes=PREFIXES).values())
-    assert len(rows) > 50 and any("/" in articles for *_, articles, _ in rows)
-    for *values, counts in rows:
-        s, p, o, confidence, articles = counts.split(" ", 4)
-        assert [s, p, o, float(confidence), articles] == [*values[:3], float(values[3]), values[4]]
+    kinds, names = analyse._summarised_names(store)
+    read_kinds, read_names = analyse._names(store, None)
+    assert len(kinds) > 50 and kinds == read_kinds
+    assert names == {node: {name: read_names[node][name] for name in ("label", "altLabel", "wikidata")}
+                     for node in read_kinds}
+    predicates = [str(KG[name]) for name in RELATIONS]
+    triples = {(s, p, o) for s, p, o in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {iri_list(predicates)} }} "
+                                                     "?s ?p ?o }").values()}
+    assert len(triples) > 50 and analyse._summarised_relation_triples(store, predicates) == triples
+    some = sorted(kinds)[::3]
+    assert analyse._summarised_relation_triples(store, predicates, among=some) == {
+        (s, p, o) for s, p, o in triples if s in some and o in some}
+    rows = {(s, p, o): (articles, confidence) for s, p, o, articles, confidence in store.query(f"""
+        SELECT ?s ?p ?o ?articles ?confidence WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+          ?row kg:edgeSubject ?s ; kg:edgeRelation ?p ; kg:edgeObject ?o ; kg:articles ?articles ;
+               kg:confidence ?confidence }} }}""", prefixes=PREFIXES).values()}
+    counts = analyse._edge_counts(store, predicates)
+    assert len(counts) > 50 and counts == {key: {
+        "sources": len(articles.split("/")), "articles": sorted(articles.split("/")),
+        "confidence": None if confidence < 0 else float(confidence)} for key, (articles, confidence) in rows.items()}
+    assert analyse._edge_counts(store, predicates, among=some) == {
+        (s, p, o): edge for (s, p, o), edge in counts.items() if s in some and o in some}
 
 
-def test_a_store_whose_edge_rows_lack_their_string_is_counted_from_its_evidence(sources, tmp_path, monkeypatch):
-    """A summary graph an older kg filled, whose rows of edges have no kg:edgeCounts, is not read as
-    if the graph had no edges."""
+def test_the_part_drawn_of_a_store_reads_no_relation_triple_nor_row_of_an_edge(sources, monkeypatch):
+    """The part of a store drawn (its most connected entities, the relations among them and their
+    counts) is read from the strings of each node of the summary graph, not from the triples or the
+    rows of edges."""
+    _, store = sources
+    asked = []
+    select_rows = analyse.select_rows
+    monkeypatch.setattr(analyse, "select_rows", lambda source, sparql: asked.append(sparql) or select_rows(source, sparql))
+    assert analyse.shown_part(store, 30, counts=True).number_of_edges() > 2
+    assert asked and not [sparql for sparql in asked if "?s ?p ?o" in sparql or "kg:edgeObject" in sparql]
+
+
+def test_names_and_file_names_of_any_character_are_read_from_the_strings_as_they_are(tmp_path):
+    """The strings of each node join values by tabs, line breaks and slashes: a value that holds them,
+    "%" (which encodes them) or nothing is read back as it is."""
+    odd = "a\ttab, a\nline, 100%, %0A, |"
+    graph = tmp_path / "odd.ttl"
+    graph.write_text((TRIPLES_DIR / "examples" / "valid.ttl").read_text(encoding="utf-8")
+                     .replace('kg:fileName "example-1.txt"', 'kg:fileName "example\\n1 at 50%.txt"')
+                     + '\n<https://w3id.org/kg-news/entity/acme-corp> skos:altLabel "a\\ttab, a\\nline, 100%, %0A, |" , "" .\n'
+                     + '<https://w3id.org/kg-news/entity/china> rdfs:label "" .\n', encoding="utf-8")
+    rdf = load_graph(graph)
+    store = open_store(build_store(graph, tmp_path / "store"))
+    try:
+        assert analyse._summarised_names(store) is not None and analyse._summarised(store)
+        whole, light = analyse.project(rdf), analyse.project(store, evidence=False)
+        assert list(light.nodes(data=True)) == list(whole.nodes(data=True))
+        assert {odd, ""} <= set(light.nodes["Acme Corp"]["aliases"]) and "" in light
+        assert list(light.edges(keys=True, data=True)) == [(u, v, k, {a: x for a, x in d.items() if a != "evidence"})
+                                                           for u, v, k, d in whole.edges(keys=True, data=True)]
+        assert any("example\n1 at 50%.txt" in d["articles"] for _, _, d in light.edges(data=True))
+    finally:
+        store.close()
+
+
+def test_a_store_without_the_strings_of_each_node_reads_its_triples_and_rows(sources, tmp_path, monkeypatch):
+    """A summary graph an older kg filled, without the rows of each node (kg:neighbours, kg:names,
+    kg:relationsFrom, kg:edgesFrom), is not read as if the graph had no entities or edges: its part to
+    draw is chosen on every pair, its entities and relation triples read from the graph, its edges
+    counted from the evidence."""
     rdf, _ = sources
-    older_summary = summary_update().replace("; kg:edgeCounts ?counts ", "")
-    assert older_summary != summary_update()
+    older_summary = re.sub(r"\n# per (entity|node): .*?\} ;\n", "\n", summary_update(), flags=re.S)
+    assert [name for name in ("neighbours", "names", "relationsFrom", "edgesFrom") if f"kg:{name}" in older_summary] \
+        == [] and "kg:factsStated" in older_summary
     monkeypatch.setattr("kg.store.summary_update", lambda: older_summary)
     older = open_store(build_store(default_graph_path(), tmp_path / "store"))
     try:
-        assert not analyse._summarised(older)
+        predicates = [str(KG[name]) for name in RELATIONS]
+        assert analyse._most_connected_of_summary(older, 30) is None and analyse._summarised_names(older) is None
+        assert analyse._summarised_relation_triples(older, predicates) is None and not analyse._summarised(older)
         light = analyse.project(older, evidence=False)
+        assert list(light.nodes(data=True)) == list(analyse.project(rdf).nodes(data=True))
         assert sorted(light.edges(keys=True, data=True), key=lambda e: e[:3]) == sorted(
             ((u, v, k, {a: x for a, x in d.items() if a != "evidence"})
              for u, v, k, d in analyse.project(rdf).edges(keys=True, data=True)), key=lambda e: e[:3])
+        whole = analyse.most_connected(analyse.project(rdf, evidence=False, counts=False), 30)
+        part = analyse.shown_part(older, 30)
+        assert list(part.nodes(data=True)) == list(whole.nodes(data=True)) and part.graph == whole.graph
     finally:
         older.close()
 
@@ -213,6 +275,63 @@ def test_the_part_shown_is_read_as_the_whole_projection_would_cut_it(sources, to
         assert list(part.nodes(data=True)) == list(whole.nodes(data=True))
         assert list(part.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
         assert part.graph == whole.graph
+        # read with its counts, as they are added to it after
+        counted, added = analyse.shown_part(source, top, counts=True, **options), \
+            analyse.with_evidence(source, part, evidence=False)
+        assert list(counted.edges(keys=True, data=True)) == list(added.edges(keys=True, data=True))
+        assert list(counted.nodes(data=True)) == list(added.nodes(data=True)) and counted.graph == added.graph
+
+
+def test_the_most_connected_part_of_a_store_is_chosen_without_every_entity_pair(sources, monkeypatch):
+    """A store's summary counts each entity's neighbours (kg:neighbours): the most connected part is
+    chosen on those and the links among the most connected, without reading who neighbours whom in the
+    whole graph, and it is the part cut from the whole projection."""
+    rdf, store = sources
+    whole = analyse.most_connected(analyse.project(rdf, evidence=False, counts=False), 30)
+    monkeypatch.setattr(analyse, "connections", None)  # not called
+    part = analyse.shown_part(store, 30)
+    assert part.graph["cut"]["of"] > 30 and part.number_of_edges() > 2
+    assert list(part.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(part.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
+    assert part.graph == whole.graph
+
+
+def _stories_graph(path, stories: dict[str, int], partners: tuple[str, str] | None = None, alone: int = 0):
+    """A graph of hubs, each partner of as many firms of its own (``stories``: hub -> firms), two of them
+    ``partners`` of each other if given, and ``alone`` firms with no relation."""
+    lines = ["@prefix kg: <https://w3id.org/kg-news/ontology#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix e: <https://w3id.org/kg-news/entity/> ."]
+    for hub, firms in stories.items():
+        lines.append(f'e:{hub} a kg:Organization ; rdfs:label "{hub}" .')
+        lines += [f'e:{hub}-{i} a kg:Organization ; rdfs:label "{hub} {i}" . e:{hub} kg:partnerOf e:{hub}-{i} .'
+                  for i in range(firms)]
+    if partners:
+        lines.append(f"e:{partners[0]} kg:partnerOf e:{partners[1]} .")
+    lines += [f'e:alone-{i} a kg:Organization ; rdfs:label "Alone {i}" .' for i in range(alone)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("graph", "top", "summarised"), [
+    # four hubs crowd out their stories: the next entities are read, among them two partners
+    ({"stories": {**{f"hub{i}": 20 - i for i in range(4)}, "p": 15, "q": 15, **{f"mid{i}": 15 - i for i in range(10)}},
+      "partners": ("p", "q")}, 2, True),
+    ({"stories": {f"hub{i}": 12 - i for i in range(8)}}, 3, True),  # no story kept: every entity read
+    ({"stories": {"big": 5, "small": 1}, "alone": 6}, 9, False)])  # the part takes firms with no neighbour
+def test_the_most_connected_part_chosen_on_the_summary_is_the_one_of_every_pair(tmp_path, graph, top, summarised):
+    """Chosen on the entities with most neighbours (kg:neighbours) when those tell, on every entity pair
+    when the part takes entities with no neighbour: the part of the whole projection either way."""
+    graph = _stories_graph(tmp_path / "stories.ttl", **graph)
+    store = open_store(build_store(graph, tmp_path / "store"))
+    try:
+        assert (analyse._most_connected_of_summary(store, top) is not None) == summarised
+        whole = analyse.most_connected(analyse.project(load_graph(graph), evidence=False, counts=False), top)
+        part = analyse.shown_part(store, top)
+        assert list(part.nodes(data=True)) == list(whole.nodes(data=True)) and part.graph == whole.graph
+        assert list(part.edges(keys=True)) == list(whole.edges(keys=True))
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(("a", "b"), [("Alibaba Group", "Nvidia"), ("Nvidia", "China"), ("Apple", "Alibaba Cloud")])

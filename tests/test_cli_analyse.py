@@ -173,6 +173,45 @@ def test_export_reads_evidence_ids_only_when_asked(graph_file, tmp_path):
     assert counts == with_ids and len(counts) == 7
 
 
+@pytest.mark.parametrize("options", [[], ["--evidence"], ["--relation", "partnerOf", "--class", "Organization"],
+                                     ["--article", "a3.txt"]])
+@pytest.mark.parametrize("name", ["g.graphml", "csv"])
+def test_export_writes_the_projection_without_a_graph(graph_file, tmp_path, monkeypatch, name, options):
+    """kg export writes the rows of the projection as they are read, without building its networkx
+    graph: the files written from the graph of the same projection."""
+    from kg import analyse, draw
+    from kg.store import open_store
+
+    G = analyse.project(open_store(graph_file), evidence=True, **{
+        "relations": ["partnerOf"] if "--relation" in options else None,
+        "classes": ["Organization"] if "--class" in options else None,
+        "articles": ["a3.txt"] if "--article" in options else None})
+    if "--evidence" not in options:
+        for _, _, data in G.edges(data=True):
+            data.pop("evidence")
+    expected = draw.export(G, tmp_path / "from-graph" / name)
+    monkeypatch.setattr(analyse, "project", None)  # not called
+    assert run("export", graph_file, "-o", tmp_path / "out" / name, *options).exit_code == 0
+    assert G.number_of_edges() > 0
+    for path in expected:
+        assert (tmp_path / "out" / path.relative_to(tmp_path / "from-graph")).read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("command", [["export", "-o", "{tmp}/g.graphml"], ["draw", "-o", "{tmp}/g.png"]])
+def test_export_and_draw_run_without_collecting_cycles(graph_file, tmp_path, monkeypatch, command):
+    """kg export and kg draw pause Python's cycle collector while they read and write (their many rows
+    hold no cycles), and resume it after."""
+    import gc
+
+    from kg import analyse
+
+    collecting = []
+    projection = analyse.projection
+    monkeypatch.setattr(analyse, "projection", lambda *a, **k: collecting.append(gc.isenabled()) or projection(*a, **k))
+    assert gc.isenabled() and run(*[arg.format(tmp=tmp_path) for arg in command], graph_file).exit_code == 0
+    assert collecting and not any(collecting) and gc.isenabled()
+
+
 def test_filters_by_article_and_date(graph_file, tmp_path):
     by_article = run("export", graph_file, "-o", tmp_path / "a3", "--article", "a3.txt")
     assert (tmp_path / "a3" / "edges.csv").read_text().count("\n") == 4  # header + develops, supplies, uses

@@ -215,6 +215,52 @@ def test_graphml_and_gexf_load_back(G, tmp_path, name):
     assert back.nodes["Big Co"]["cls"] == "Organization"
 
 
+def _odd_graph() -> nx.MultiDiGraph:
+    """Values GraphML must escape, a type that changes from one edge to another, a node with no attribute."""
+    odd = nx.MultiDiGraph()
+    odd.add_node('A & B <"co">', label='A & B <"co">', cls="Organization", aliases=["it's", "tab\there", "a\rb"])
+    odd.add_node("ümlaut \U0001F600", label="line\nbreak > ]]>", cls="Person", aliases=[], wikidata="")
+    odd.add_node("bare")
+    odd.add_edge('A & B <"co">', "ümlaut \U0001F600", key="supplies", relation="supplies", symmetric=False, sources=2,
+                 articles=["a 1.txt", "b&c.txt"], confidence=0.75)
+    odd.add_edge("ümlaut \U0001F600", "bare", key='odd "key"\t', relation="uses", symmetric=True, sources=0,
+                 articles=[], confidence=None, evidence=["e1", "e2"])
+    return odd
+
+
+def _mixed_graph() -> nx.MultiDiGraph:
+    """Elements whose attributes differ in names, order and types, interleaved: keys first met in turn."""
+    mixed = nx.MultiDiGraph()
+    mixed.add_node("a", x=1, y="one")
+    mixed.add_node("b", y=["two", "2"], x=2.5)
+    mixed.add_node("c", x="three")
+    mixed.add_node("d", x=4, y=None, z=True)
+    mixed.add_edge("a", "b", key="k", w=1.0)
+    mixed.add_edge("b", "c", key="k", v="x", w=None)
+    mixed.add_edge("c", "d", key="k", w=2.0, v=["y"])
+    return mixed
+
+
+@pytest.mark.parametrize("graph", ["news", "odd", "mixed", "empty"])
+def test_graphml_is_written_as_networkx_writes_it(G, tmp_path, graph):
+    """GraphML is written from the rows, without networkx's writer: the bytes networkx writes (with lxml)
+    of the same graph, its attributes flat."""
+    H = {"news": G, "odd": _odd_graph(), "mixed": _mixed_graph(), "empty": nx.MultiDiGraph()}[graph]
+    (out,) = draw.export(H, tmp_path / "g.graphml")
+    nx.write_graphml(draw._flat_graph(H.nodes(data=True), H.edges(keys=True, data=True)), tmp_path / "nx.graphml")
+    assert out.read_bytes() == (tmp_path / "nx.graphml").read_bytes()
+
+
+def test_graphml_refuses_what_xml_cannot_hold(tmp_path):
+    """A character XML 1.0 has no place for (a control character) is refused, as lxml refuses it."""
+    bad = nx.MultiDiGraph()
+    bad.add_node("bell\x07", label="bell\x07")
+    with pytest.raises(ValueError, match="cannot write"):
+        draw.export(bad, tmp_path / "g.graphml")
+    with pytest.raises(ValueError, match="XML compatible"):
+        nx.write_graphml(bad, tmp_path / "nx.graphml")
+
+
 def test_csv_export(G, tmp_path):
     nodes, edges = draw.export(G, tmp_path / "csv")
     node_rows = list(csv.DictReader(nodes.open()))

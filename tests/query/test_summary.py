@@ -44,7 +44,7 @@ def store():
 
 def test_the_update_holds_one_aggregate_per_saved_query_then_the_analysis_counts():
     found = _aggregates()
-    assert len(found) == 6
+    assert len(found) == 10
     assert "AS ?sources" in found[0] and "AS ?claims" in found[1]
 
 
@@ -62,6 +62,23 @@ def test_conflicting_facts_are_the_live_groups(store):
     live = _values(store.query(_aggregates()[1], prefixes=PREFIXES))
     saved = _saved(store, "conflicting-facts")
     assert live and sorted(saved) == sorted(live)
+
+
+def test_the_neighbours_of_each_entity_are_those_it_is_related_to(store):
+    """kg:neighbours counts, for each entity, the entities it is related to by any of the sixteen relations
+    (the degree kg draw ranks by): the path of summary.ru names each relation both ways."""
+    from kg.analyse import connections
+    from kg.schema import RELATIONS
+
+    path = re.search(r"\?node ((?:\^?kg:\w+\|\s*)+\^?kg:\w+) \?other", summary_update())[1].split()
+    assert "".join(path).split("|") == [step for name in RELATIONS for step in (f"kg:{name}", f"^kg:{name}")]
+    listed = re.search(r"\?relation IN \((.*?)\)", summary_update(), re.S)[1].split()  # (the triples from each node)
+    assert "".join(listed).split(",") == [f"kg:{name}" for name in RELATIONS]
+    U = connections(store)
+    degrees = {U.nodes[n]["iri"]: d for n, d in U.degree() if d}
+    saved = {node: int(n) for node, n in store.query(
+        f"SELECT ?node ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node kg:neighbours ?n }} }}", prefixes=PREFIXES).values()}
+    assert len(degrees) > 50 and saved == degrees
 
 
 def test_the_summary_is_no_part_of_the_graph(store):
@@ -91,17 +108,35 @@ def test_an_update_refreshes_the_summary(tmp_path):
 
 def _summary_rows(location) -> list[tuple]:
     """The rows of a store's summary graph: each a sorted tuple of its predicates and objects (a row that is a
-    triple, kg:factsStated, with its subject). The articles and claims an aggregate joins are compared as sets:
+    triple, kg:factsStated or one of a node's, with its subject). What an aggregate joins is compared as sets:
     GROUP_CONCAT joins in whatever order the engine met them."""
     rows: dict[str, list[tuple[str, str]]] = {}
     with open_store(location) as opened:
         for s, p, o in opened.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }}"):
-            value = o.value if o.kind == "bnode" else o.n3()
-            if p.value.endswith(("#articles", "#claims")):
-                value = " ".join(sorted(o.value.split("/" if p.value.endswith("#articles") else " | ")))
+            name = p.value.rsplit("#", 1)[-1]
+            value = o.value if o.kind == "bnode" else _in_order(name, o.value) if name in _JOINED else o.n3()
             rows.setdefault(s.value if s.kind == "bnode" else s.n3(), []).append((p.n3(), value))
     return sorted(((key,) if key.startswith("<") else ("",)) + tuple(sorted(cells))
                   for key, cells in rows.items())
+
+
+#: The strings of the summary that join what an aggregate met (the local names of their predicates)
+_JOINED = frozenset({"articles", "claims", "names", "relationsFrom", "edgesFrom"})
+
+
+def _in_order(name: str, text: str) -> str:
+    """A string of the summary that joins what an aggregate met (the object of kg:``name``), with what it
+    joins in one order: GROUP_CONCAT joins in whatever order the engine met them."""
+    if name == "articles":
+        return "/".join(sorted(text.split("/")))
+    if name == "claims":
+        return " | ".join(sorted(text.split(" | ")))
+    if name == "names":  # classes, labels, other labels, Wikidata ids: each a line a value
+        return "\t".join("\n".join(sorted(field.split("\n"))) for field in text.split("\t"))
+    if name == "edgesFrom":  # a line an edge: relation, object, confidence, articles
+        return "\n".join(sorted(" ".join([*line.split(" ", 3)[:3], _in_order("articles", line.split(" ", 3)[3])])
+                                for line in text.split("\n")))
+    return "\n".join(sorted(text.split("\n")))  # relationsFrom: a line a relation and object
 
 
 KG_NS, RDF_NS = "https://w3id.org/kg-news/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -166,9 +201,15 @@ def _ntriples(path, quads):
 def _summary_graph(store: ox.Store):
     from rdflib import Graph
 
-    lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+    lines = "".join(f"{q.subject} {q.predicate} {_object_in_order(q)} .\n"
                     for q in store.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)))
     return Graph().parse(data=lines, format="nt")
+
+
+def _object_in_order(quad: ox.Quad):
+    """The object of a triple of the summary, what a string joins in one order (:func:`_in_order`)."""
+    name = quad.predicate.value.rsplit("#", 1)[-1]
+    return ox.Literal(_in_order(name, quad.object.value)) if name in _JOINED else quad.object
 
 
 def test_the_summary_filled_a_query_and_a_relation_at_a_time_is_what_the_update_gives():

@@ -12,8 +12,9 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import analyse
 from kg.cli import cli
-from kg.model import TRIPLES_DIR
+from kg.model import KG, TRIPLES_DIR
 from kg.query import PREFIXES
+from kg.schema import RELATIONS
 from kg.store import (DATA_GRAPH, AskResult, GraphResult, GraphStore, QuerySyntaxError, SelectResult, ServerStore,
                       ServerStoreError, build_store, load_graph, open, open_store)
 
@@ -96,6 +97,21 @@ def test_the_analysis_counts_of_the_summary_graph_are_those_of_the_file(store):
     light = analyse.project(store, evidence=False)
     assert {(u, v, k): d for u, v, k, d in light.edges(keys=True, data=True)} == \
         {(u, v, k): {a: x for a, x in d.items() if a != "evidence"} for u, v, k, d in whole.edges(keys=True, data=True)}
+
+
+def test_the_rows_of_each_node_are_read_as_the_file_on_either_store(store):
+    """The summary's rows of each node (its names, relation triples, edges and number of neighbours),
+    which kg export and kg draw read in place of the graph's triples, are filled by the standard
+    update on either store and give what the file gives."""
+    rdf = load_graph(EXAMPLE)
+    assert analyse._summarised(store) and analyse._summarised_names(store) is not None
+    assert analyse._summarised_relation_triples(store, [str(KG[name]) for name in RELATIONS]) is not None
+    assert analyse._most_connected_of_summary(store, 3) is not None
+    nodes, edges, _ = analyse.projection(store, evidence=False)
+    whole = analyse.project(rdf)
+    assert nodes == list(whole.nodes(data=True)) and len(edges) == whole.number_of_edges()
+    part, cut = analyse.shown_part(store, 3), analyse.most_connected(analyse.project(rdf, counts=False), 3)
+    assert list(part.nodes(data=True)) == list(cut.nodes(data=True)) and part.graph["cut"] == cut.graph["cut"]
 
 
 def test_load_delete_and_drop_a_named_graph(store):
