@@ -132,10 +132,10 @@ def test_every_saved_query_has_sample_parameters():
 
 
 def test_the_separators_of_concatenated_columns_are_found():
-    # the summary update's: the claims conflicting-facts reads, and each edge's articles, alone and
-    # ending the string of its row (kg.analyse)
-    assert _concatenated(saved_queries()["conflicting-facts"].text) == {"claims": " | ", "articles": "/",
-                                                                        "counts": "/"}
+    # the summary update's: the claims conflicting-facts reads, each edge's articles, and the strings
+    # of each node's names, relation triples and edges, a line each (kg.analyse)
+    assert _concatenated(saved_queries()["conflicting-facts"].text) == {
+        "claims": " | ", "articles": "/", "names": "\\n", "relations": "\\n", "edges": "\\n"}
     assert _concatenated(saved_queries()["products"].text) == {"based_on": ", "}
 
 
