@@ -279,7 +279,7 @@ _PARTNER = re.compile(
 
 
 #: what a deal is for when it is a sale ("a deal to supply B", "an agreement to buy"; words.json supply_verbs, acquire_verbs)
-_SALE_AFTER = re.compile(rf"\s+(?:to|for)\s+(?:the\s+)?(?:{'|'.join(load_words()['supply_verbs'] + load_words()['acquire_verbs'] + ['buy', 'purchase', 'order', 'sell'])})\w*\b",
+_SALE_AFTER = re.compile(rf"\s+(?:to|for)\s+(?:the\s+)?(?:{'|'.join(load_words()['supply_verbs'] + load_words()['acquire_verbs'] + ['order'])})\w*\b",
                          re.IGNORECASE)
 
 
