@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pycountry
 from spacy.attrs import IS_LOWER, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..schema import Entity
 from .places import DATELINE, REGION_KINDS, find_places, place_names
@@ -525,8 +525,8 @@ _FACILITY_PLACE = re.compile(
 # "its weight-loss drug Wegovy", "the chatbot Doubao": a product noun before a name ("Pull&Bear": an
 # ampersand between two capitals joins them).
 _PRODUCT_NAME = r"[A-Z][\w-]*(?:&[A-Z][\w-]*)?(?:\s[A-Z0-9][\w.-]*)?"
-_NOUN_THEN_PRODUCT = re.compile(
-    r"\b(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
+_NOUN_THEN_PRODUCT = re.compile(  # (an "investment vehicle" is a firm: words.json firm_making_modifiers)
+    r"\b" + "".join(rf"(?<!{w} )" for w in load_words()["firm_making_modifiers"]) + r"(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
     r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"
     r"\s+(?P<name>" + _PRODUCT_NAME + ")"
 )
@@ -672,8 +672,8 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 # A model code: "737", "A350-1000", "777X", "F-150", with the words that
 # name a variant ("737 MAX 8", "787 Dreamliner")
-_MODEL_CODE = r"(?:[A-Z]{1,2}-?)?\d{2,4}[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
-_MAKER_MODEL = re.compile(rf"^\s(?!(?:19|20)\d\d\b)({_MODEL_CODE})s?(?![\w%$-])")  # never a year
+_MODEL_CODE = r"(?:[A-Z]{1,2}-?\d{1,4}|\d{2,4})[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
+_MAKER_MODEL = re.compile(rf"^\s(?!(?:19|20)\d\d\b|[QH][1-4]\b)({_MODEL_CODE})s?(?![\w%$-])")  # never a year nor a quarter
 _BARE_MODEL = re.compile(r"(?<![\w$.,-])(\d{3}(?:-\d{1,4})?\s(?:MAX|Max|Dreamliner|XWB)(?:\s\d{1,2})?)(?![\w-])")
 
 
@@ -919,8 +919,11 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             span = span[1:]
         while span and (span[-1].text in {"'s", "'", "’s"} or span[-1].is_punct or span[-1].lower_ in {"and", "or"}):
             span = span[:-1]
-        if "(" in [t.text for t in span]:  # "Institute for Fiscal Studies (IFS": the model ran on into the acronym
-            span = span[:[t.text for t in span].index("(")]
+        # "Institute for Fiscal Studies (IFS": the model ran on into the acronym; "Alexander Fang - show": into the clause
+        cut = next((t.i - span.start for t in span if t.text == "(" or t.text in {"-", "–", "—"} and t.i > span.start
+                    and doc[t.i - 1].whitespace_), None)
+        if cut is not None:
+            span = span[:cut]
             while span and span[-1].is_space:
                 span = span[:-1]
         # "Treasurer Ilse Varga": the title before a name is not part of it, and names a person (the
@@ -934,16 +937,19 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             continue
         name = span.text
         words = name.split()
-        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT"
+        # "its PowerMac G4 computer": a name and a model code, which the model may call a firm, is a product
+        model = (ent.label_ == "ORG" and len(words) > 1 and re.fullmatch(r"[A-Z]{1,2}\d{1,4}[a-z]?", words[-1]) is not None
+                 and not _names_a_time(words[-1]))  # ("Foodworld Q4": a quarter)
+        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT" and not model
                 or _LONE_SUFFIX.fullmatch(name)  # "LP" of "Bloomberg LP", "Corporation" of "McDonald's Corporation"
-                or "\n" in name or len(words) > 5 or any(w[0].islower() for w in words if w not in _PARTICLES and not _JOINED_PARTICLE.fullmatch(w))):
+                or "\n" in name or len(words) > (7 if ent.label_ == "ORG" and "of" in words else 5) or any(w[0].islower() for w in words if w not in _PARTICLES and not _JOINED_PARTICLE.fullmatch(w))):
             continue
         known = gaz.lookup(name)
         region = None if known else _administrative_region(name)
         if region:  # "the Guangxi Zhuang Autonomous Region", "Aichi Prefecture": the model calls some an organisation
             yield Found(span.start_char, span.end_char, name, "Place", region, "ner")
             continue
-        label = known[1] if known else _NER_CLASSES[ent.label_]
+        label = known[1] if known else "Product" if model else _NER_CLASSES[ent.label_]
         if not known and ent.label_ == "GPE" and not _is_place(name):
             # the small model calls many unknown companies countries or cities
             # ("Ericsson", "Iconiq"); a place is in the gazetteer
@@ -954,6 +960,11 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
             label = "Place"  # "Belo Horizonte, Recife and Salvador": the model calls some towns people
         if not known and label == "Organization" and re.match(r"(?:Mr|Mrs|Ms|Miss)\.?\s", name):
             label = "Person"  # "Ms Varga said": the model may call a titled surname an organisation
+        if (not known and label == "Organization" and _is_person_name(name) and span.start > 0
+                and doc[span.start - 1].lemma_.lower() in PERSON_DESCRIPTORS):
+            label = "Person"  # "racing millionaires JP Dolan and ...": what only a person is called
+        if not known and label == "Product" and span.root.dep_ in {"appos", "compound"} and firm_not_goods(span.root.head):
+            label = "Organization"  # "their investment vehicle Cubic Gain"
         if not known:
             line = line_at(text, span.start_char)
             # (a possessive's apostrophe is no sentence's end: "Booking Holdings' Agoda")
@@ -976,7 +987,8 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
                                                  and not t.is_sent_start and not t.is_stop
                                                  and t.lower_ not in written_lower and t.lower_ not in NOT_NAMES)
                                         for t in span)
-                    or re.search(rf"\b(?:{ROLE_WORDS})\b", name, re.IGNORECASE)  # (not "Cooper", "Victor")
+                    # (not "Cooper", "Victor"; a body's name may hold one: "Economist Intelligence Unit")
+                    or re.search(rf"\b(?:{ROLE_WORDS})\b", name, re.IGNORECASE) and not (ent.label_ == "ORG" and _ORG_ENDING.search(name))
                     or nxt is not None and nxt.text in _PORTFOLIO_TITLES  # "Defence Industry Minister X": a portfolio
                     or any(w.lower() in NOT_NAMES for w in words)
                     or len(words) == 1 and sentence_start and text.count(name) < 2 and label != "Person" and not name_like):
@@ -1020,6 +1032,18 @@ _PERSON = (rf"(?:[A-ZÀ-ÖØ-Þ][\w'’]+(?: [A-Z]\.)?(?:[ -](?:(?:{_PERSON_PART
            r"|(?:[A-Z]\. ?){1,3}[A-ZÀ-ÖØ-Þ][\w'’]+)(?![\w-])")
 SPEECH = r"said|says|argued|argues|noted|notes|told|added|adds|warned|warns|wrote|explained|stated|believes|estimates|expects|predicted"
 _HONORIFIC_WORDS = frozenset(w for honorific in load_words()["honorifics"] for w in honorific.split())
+PERSON_DESCRIPTORS = frozenset(load_words()["person_descriptor_nouns"])
+#: words that make a goods noun a firm (words.json firm_making_modifiers): "investment vehicle"
+_FIRM_MAKING = frozenset(load_words()["firm_making_modifiers"])
+_GOODS_NOUNS = frozenset(w for name in ("product_nouns", "named_product_nouns", "made_goods_nouns") for w in load_words()[name])
+
+
+def firm_not_goods(token: Token) -> bool:
+    """Whether the goods noun ``token`` names a firm here: "their investment vehicle X"."""
+    return token.lemma_.lower() in _GOODS_NOUNS and any(c.dep_ == "compound" and c.lower_ in _FIRM_MAKING for c in token.children)
+
+
+_SURNAME_HONORIFICS = frozenset(load_words()["surname_honorifics"])
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
 # "Vela Capital Partners": a name a person does not have
@@ -1078,10 +1102,14 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                     start += len(first) + 1
                 name = strip_possessive(name)
             honorific = _HONORIFIC.match(name) if kind == "person" else None
-            if honorific and " " in name[honorific.end():]:  # "Sir Martin Sorrell" is Martin Sorrell ("Lord Browne" stays)
+            # "Sir Martin Sorrell" is Martin Sorrell, "Mr Rainer" the surname the article's full name explains
+            # ("Lord Browne" stays: a peer's title is how he is named)
+            if honorific and (" " in name[honorific.end():] or honorific.group().strip() in _SURNAME_HONORIFICS):
                 name, start = name[honorific.end():], start + honorific.end()
             if (not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE)
-                    or name in DEMONYMS):  # "chief executive of British drugmaker X"
+                    or name in DEMONYMS  # "chief executive of British drugmaker X"
+                    # "In January, a former vice president" (but "Theresa May, the prime minister")
+                    or name.split()[-1].lower() in CALENDAR_WORDS and name.split()[0].lower() in STOP_WORDS):
                 continue
             known = gaz.lookup(name)
             label = known[1] if known else ("Person" if kind == "person" else "Organization")

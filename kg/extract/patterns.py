@@ -80,7 +80,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, ROLE_WORDS, TITLE_WORDS, Found, Mentions, is_heading, line_at, lower_case_words
+from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, PERSON_DESCRIPTORS, ROLE_WORDS, TITLE_WORDS, Found, Mentions, firm_not_goods, is_heading, line_at, lower_case_words
 from .places import is_region_or_capital
 from .treematch import TreeMatcher
 from .words import load_words
@@ -341,9 +341,11 @@ def _titled(token: Token) -> bool:
     before = token.doc[token.i - 1] if token.i > 0 else None
     return (before is not None and before._.kg == "Title"
             or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"}
-                   or c.lower_ in _PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"}
+                   or c.lemma_.lower() in PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"}
                    or c.dep_ == "appos" and _is_job(c)
-                   for c in token.children))
+                   for c in token.children)
+            # "millionaires A and B own 29%": what the first of a list is called, each is
+            or token.dep_ == "conj" and token.head.i < token.i and _titled(token.head))
 
 
 #: a job title (mentions.ROLE_WORDS): "manager", "economist", "CEO"
@@ -362,7 +364,6 @@ def _is_job(noun: Token) -> bool:
 
 
 #: nouns that only a person is ("billionaire Ravi Jaipuria")
-_PERSON_DESCRIPTORS = frozenset(load_words()["person_descriptor_nouns"])
 
 
 def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
@@ -427,8 +428,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
         rule_id, n = key.rsplit("#", 1)
         rule = rules.get(rule_id)
         nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(rule.patterns[int(n)], tokens)}
-        if "noun" in nodes and _hyphen_tail(nodes["noun"]):
-            continue  # "think-tank" is no tank
+        if "noun" in nodes and (_hyphen_tail(nodes["noun"]) or firm_not_goods(nodes["noun"])):
+            continue  # "think-tank" is no tank, an "investment vehicle" no car
         # the name, and the names listed with it: "brands such as Cilacar and Nicardia"
         # (not the halves of one name: "Securities and Exchange")
         name = nodes["name"]
@@ -998,6 +999,8 @@ def match_rules(doc: Doc, found: list[Found], context,
         rule = rules.get(rule_id)
         nodes = {node["RIGHT_ID"]: merged[i] for node, i in zip(rule.patterns[int(n)], tokens)}
         sentence = merged[tokens[0]].sent.start_char
+        if any(firm_not_goods(token) for token in nodes.values()):
+            continue
         for relation, subject_role, object_role in rule.yields:
             relations = [relation]
             if relation.startswith("role "):
