@@ -254,6 +254,10 @@ def _wins(c: Found, f: Found) -> bool:
         # "CDC Data Centres", "CMA CGM", "Lufthansa Technik": a catalogue's name that begins a longer
         # one the model reads as one organisation (not "AT&T Network Chief Technology Officer X")
         return True
+    if (c.kind == "ner" and f.kind in {"pattern", "structure"} and c.label == f.label == "Organization" and c.start == f.start
+            and re.match(r" (?:of|for) (?:the )?[A-Z]", c.text[lf:])):
+        # "State Administration of Taxation": the model's name goes on past the word a pattern ended on
+        return True
     if (c.kind == "ner" and c.label == f.label == "Organization" and f.kind == "name" and f.end == c.end and f.start > c.start
             and all(re.fullmatch(r"[A-Z]{2,5}", w) and not _is_place(w) for w in c.text[:f.start - c.start].split())):
         # "South Korea's DIG Airgas": an acronym before a catalogue's name makes another company's
@@ -883,7 +887,10 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[
     for ent in doc.ents:
         if ent.label_ == "NORP" and company_not_nationality(ent):
             ent = Span(doc, ent.start, ent.end, label="ORG")
-        if ent.label_ in _NER_CLASSES:
+        if (ent.label_ in {"ORG", "PERSON"} and ent.start >= 2 and doc[ent.start - 1].text in calendar.day_name
+                and doc[ent.start - 2].lower_ == "the"):
+            ent = Span(doc, ent.start - 1, ent.end, label="ORG")  # "the Sunday Telegraph": the model read a date in it
+        if ent.label_ in _NER_CLASSES and not names_a_law(ent, text):
             yield from _ner_parts(ent, text, gaz, written_lower)
 
 
@@ -1041,6 +1048,19 @@ _GOODS_NOUNS = frozenset(w for name in ("product_nouns", "named_product_nouns", 
 def firm_not_goods(token: Token) -> bool:
     """Whether the goods noun ``token`` names a firm here: "their investment vehicle X"."""
     return token.lemma_.lower() in _GOODS_NOUNS and any(c.dep_ == "compound" and c.lower_ in _FIRM_MAKING for c in token.children)
+
+
+#: "the Securities Trading Act", "a hybrid Bill": laws, no products or firms (words.json legislation_nouns)
+LEGISLATION = frozenset(load_words()["legislation_nouns"])
+#: the rest of a law's name: " and Opportunity Act"
+_LAW_AFTER = re.compile(r"(?:\s+(?:and|of|for|on)\s+|\s+)(?:[A-Z][\w'-]*\s+(?:(?:and|of|for|on|the)\s+)?)*(?:"
+                        + "|".join(w.title() for w in LEGISLATION) + r")\b")
+
+
+def names_a_law(span: Span, text: str) -> bool:
+    """Whether ``span`` (of ``text``) is a law's name or its start: "the Securities Trading Act",
+    "the African Growth" of "the African Growth and Opportunity Act", where the model's span stops."""
+    return len(span) > 1 and span[-1].lower_ in LEGISLATION and span[-1].is_title or _LAW_AFTER.match(text, span.end_char) is not None
 
 
 _SURNAME_HONORIFICS = frozenset(load_words()["surname_honorifics"])
@@ -1263,6 +1283,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     for cand in list(_repeated_names(text, mentions, gaz)):
         mentions.add(cand)
     found = list(mentions)
+    given = [(f, f.key) for f in found]  # the keys before the names below link to fuller ones
     _apply_acronyms(text, found)
     _apply_former_names(text, found)
     _apply_tickers(text, found)
@@ -1277,6 +1298,14 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
                 f.key, f.label = main, "Organization"
     _short_names(found, text)
     unify_labels(found)  # again: appositions may have settled a class
+    # a unit's parent is its owner's final key: "Halvex said its brokerage unit" after "Halvex & Dunmore"
+    linked: dict[str, set[str]] = {}
+    for f, key in given:
+        if f.key != key:
+            linked.setdefault(key, set()).add(f.key)
+    for f in found:
+        if f.parent is not None and len(linked.get(f.parent, ())) == 1:
+            f.parent = next(iter(linked[f.parent]))
     if main:  # (once every name has its final key)
         found = sorted(found + list(_unit_anaphors(text, found, main)), key=lambda f: f.start)
     for f in found:

@@ -80,7 +80,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import METRICS, RELATIONS
 from .facts import parse_amount
-from .mentions import CALENDAR_WORDS, DEMONYMS, NOT_NAMES, PERSON_DESCRIPTORS, ROLE_WORDS, TITLE_WORDS, Found, Mentions, firm_not_goods, is_heading, line_at, lower_case_words
+from .mentions import CALENDAR_WORDS, DEMONYMS, LEGISLATION, NOT_NAMES, PERSON_DESCRIPTORS, ROLE_WORDS, TITLE_WORDS, Found, Mentions, firm_not_goods, is_heading, line_at, names_a_law, lower_case_words
 from .places import is_region_or_capital
 from .treematch import TreeMatcher
 from .words import load_words
@@ -384,8 +384,6 @@ _MARKET_SHARE_AFTER = re.compile(r"\s*(?:%|percent|per cent)?\s*(?:[\w-]+\s+)?ma
 _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
 
 
-#: "a hybrid Bill", "the Securities Trading Act": laws, no products or firms (words.json legislation_nouns)
-_LEGISLATION = frozenset(load_words()["legislation_nouns"])
 
 
 def _nationals(token: Token) -> bool:
@@ -438,7 +436,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
             # that a possessive marks as a name ("Wing's chief executive")
             possessor = token.dep_ == "poss" and token.is_title and token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
             lowercase = rule.lowercase_names and token.is_lower  # a generic drug name: "semaglutide"
-            if (token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or token.lower_ in _LEGISLATION
+            if (token.lower_ in CALENDAR_WORDS or token.lower_ in NOT_NAMES or token.lower_ in LEGISLATION
                     or _nationals(token)) or not (
                     token.pos_ == "PROPN" and token.text[:1].isupper() or possessor or lowercase):
                 continue
@@ -453,8 +451,8 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
             last = span[-1]
             if re.fullmatch(r"[A-Z]\.", last.text) and last.i > span.start and (last.is_sent_end or last.i + 1 == len(doc)):
                 end -= 1  # the sentence's full stop, which the tokenizer joined to a letter: "... and Oral-B."
-            if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text):
-                continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title
+            if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text) or names_a_law(span, text):
+                continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title; a law
             known = next(iter(found.overlapping(start, end)), None)
             if known is not None:
                 # the statistical model's guess gives way (its class, or a span

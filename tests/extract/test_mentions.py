@@ -816,3 +816,27 @@ def test_bodies_with_a_job_word_or_six_words_and_models_with_a_one_letter_code(t
     assert {("Economist Intelligence Unit", "Organization"), ("Office of Federal Housing Enterprise Oversight", "Organization"),
             ("Pontiac G6", "Product"), ("PowerMac G4", "Product"), ("Dana Holt", "Person")} <= found
     assert not {text for text, label in found if "Q4" in text}
+
+
+@pytest.mark.model
+def test_a_name_the_model_runs_on_past_of_a_weekday_before_a_paper_and_a_laws_name(trained_nlp, shipped_gazetteer):
+    """'State Administration of Taxation head X' (not the pattern's 'State Administration'), 'the Sunday
+    Gazette' (the model reads a date in it), 'the Pacific Trade and Recovery Act' (a law, none of
+    its parts a firm)."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "State Administration of Taxation head Wu Lin said revenue rose. The Sunday Gazette said the plan had "
+        "stalled. The Pacific Trade and Recovery Act (PTRA) gave island states access to the US market."),
+        shipped_gazetteer)}
+    assert {("State Administration of Taxation", "Organization"), ("Sunday Gazette", "Organization")} <= found
+    assert not {text for text, label in found if label == "Organization" and ("Pacific" in text or "Recovery" in text)}
+
+
+@pytest.mark.model
+def test_a_units_parent_is_the_full_name_its_short_name_links_to(trained_nlp, shipped_gazetteer):
+    """'Halvex said its brokerage unit ...' after 'Halvex & Dunmore' (and a headline's 'Halvex'): the
+    unit's parent is Halvex & Dunmore, no second firm called Halvex."""
+    found = find_mentions(trained_nlp(
+        "Halvex cuts 2,500 jobs\n\nUp to 2,500 jobs are to go at insurance broker Halvex & Dunmore after losses. Halvex said its brokerage "
+        "unit, which employs 40,000 staff, would lose most of them."), shipped_gazetteer)
+    unit = next(f for f in found if f.kind == "description")
+    assert unit.parent == "Halvex & Dunmore"
