@@ -531,7 +531,7 @@ _FACILITY_PLACE = re.compile(
 _PRODUCT_NAME = r"[A-Z][\w-]*(?:&[A-Z][\w-]*)?(?:\s[A-Z0-9][\w.-]*)?"
 _NOUN_THEN_PRODUCT = re.compile(  # (an "investment vehicle" is a firm: words.json firm_making_modifiers)
     r"\b" + "".join(rf"(?<!{w} )" for w in load_words()["firm_making_modifiers"]) + r"(?:(?:maker|makers|developer|producer|manufacturer|creator|owner)\s+of(?:\s+the)?|drug|medicine|treatment|vaccine|therapy|model|chip|processor|accelerator|app|application|platform|chatbot|"
-    r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine)s?"
+    r"assistant|service|brand|car|vehicle|SUV|sedan|phone|smartphone|device|software|game|console|battery|engine|code-?named|codenamed)s?"
     r"\s+(?P<name>" + _PRODUCT_NAME + ")"
 )
 
@@ -890,7 +890,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[
         if (ent.label_ in {"ORG", "PERSON"} and ent.start >= 2 and doc[ent.start - 1].text in calendar.day_name
                 and doc[ent.start - 2].lower_ == "the"):
             ent = Span(doc, ent.start - 1, ent.end, label="ORG")  # "the Sunday Telegraph": the model read a date in it
-        if ent.label_ in _NER_CLASSES and not names_a_law(ent, text):
+        if ent.label_ in _NER_CLASSES and not names_a_law(ent):
             yield from _ner_parts(ent, text, gaz, written_lower)
 
 
@@ -1052,15 +1052,16 @@ def firm_not_goods(token: Token) -> bool:
 
 #: "the Securities Trading Act", "a hybrid Bill": laws, no products or firms (words.json legislation_nouns)
 LEGISLATION = frozenset(load_words()["legislation_nouns"])
-#: the rest of a law's name: " and Opportunity Act"
-_LAW_AFTER = re.compile(r"(?:\s+(?:and|of|for|on)\s+|\s+)(?:[A-Z][\w'-]*\s+(?:(?:and|of|for|on|the)\s+)?)*(?:"
-                        + "|".join(w.title() for w in LEGISLATION) + r")\b")
-
-
-def names_a_law(span: Span, text: str) -> bool:
-    """Whether ``span`` (of ``text``) is a law's name or its start: "the Securities Trading Act",
-    "the African Growth" of "the African Growth and Opportunity Act", where the model's span stops."""
-    return len(span) > 1 and span[-1].lower_ in LEGISLATION and span[-1].is_title or _LAW_AFTER.match(text, span.end_char) is not None
+def names_a_law(span: Span) -> bool:
+    """Whether ``span`` is a law's name or its start: "the Securities Trading Act", "the African
+    Growth" of "the African Growth and Opportunity Act", where the model's span stops."""
+    doc = span.doc
+    for token in doc[span.end - 1:span.end + 8]:
+        if token.lower_ in LEGISLATION and token.is_title and token.i > span.start:
+            return True
+        if token.i >= span.end and not (token.is_title or token.lower_ in {"and", "of", "for", "on", "the"}):
+            return False
+    return False
 
 
 _SURNAME_HONORIFICS = frozenset(load_words()["surname_honorifics"])
@@ -1078,6 +1079,9 @@ _ROLE_PATTERNS = (
     # "his son Trevor Baldwin", "Kim Dong-seon, the youngest son of": kin are people (words.json kinship_nouns)
     (re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:{_KIN})\s+(?P<person>{_PERSON})"), "person"),
     (re.compile(rf"(?P<person>{_PERSON}),\s+(?:the|a|an)\s+(?:[a-z]+\s+)?(?:{_KIN})\s+of\b"), "person"),
+    # "Viktor Palenko, Mr Kovac's son-in-law"
+    (re.compile(rf"(?P<person>{_PERSON}),\s+(?:(?:Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?['’]s\s+(?:[a-z]+\s+)?(?:{_KIN})\b"),
+     "person"),
     # "Wiz, founded in 2020 by Assaf Rappaport", "Tower, headed by Russell Ellwanger" ("led by" and
     # "run by" name firms as often: "a consortium led by X")
     (re.compile(rf"\b(?:founded|co-founded|headed|chaired)(?:\s+(?:in|since)\s+\d{{4}})?\s+by\s+(?P<person>{_PERSON})"), "person"),

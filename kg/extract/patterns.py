@@ -339,7 +339,7 @@ def _titled(token: Token) -> bool:
     person at ``token`` ("NextDC boss Craig Scroggie", "Craig Scroggie, chief executive",
     "controlled by billionaire Ravi Jaipuria"): a person, whatever role a rule wants there."""
     before = token.doc[token.i - 1] if token.i > 0 else None
-    return (before is not None and before._.kg == "Title"
+    return (before is not None and (before._.kg == "Title" or before.lemma_.lower() in PERSON_DESCRIPTORS)
             or any(c._.kg == "Title" and c.dep_ in {"compound", "appos", "nmod"}
                    or c.lemma_.lower() in PERSON_DESCRIPTORS and c.dep_ in {"compound", "amod", "nmod"}
                    or c.dep_ == "appos" and _is_job(c)
@@ -451,7 +451,7 @@ def find_entities(doc: Doc, found: Mentions, rules: RuleSet | None = None,
             last = span[-1]
             if re.fullmatch(r"[A-Z]\.", last.text) and last.i > span.start and (last.is_sent_end or last.i + 1 == len(doc)):
                 end -= 1  # the sentence's full stop, which the tokenizer joined to a letter: "... and Oral-B."
-            if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text) or names_a_law(span, text):
+            if is_heading(line_at(text, start)) or TITLE_WORDS.search(span.text) or names_a_law(span):
                 continue  # the parser reads headings badly; "Network EVP Chris Sambar": a title; a law
             known = next(iter(found.overlapping(start, end)), None)
             if known is not None:
@@ -670,7 +670,7 @@ class _Arguments:
                 return named
         if _is_name(token, self.common_words):
             span = _name_span(token, self.common, self.common_words)
-            if all(t._.kg == "" for t in span):
+            if all(t._.kg == "" for t in span) and not names_a_law(span):
                 return Found(span.start_char, span.end_char, span.text, want[0], self._fuller(span.text), "structure")
         return None
 

@@ -840,3 +840,14 @@ def test_a_units_parent_is_the_full_name_its_short_name_links_to(trained_nlp, sh
         "unit, which employs 40,000 staff, would lose most of them."), shipped_gazetteer)
     unit = next(f for f in found if f.kind == "description")
     assert unit.parent == "Halvex & Dunmore"
+
+
+@pytest.mark.model
+def test_a_relatives_possessive_makes_a_person_and_a_code_name_a_product(trained_nlp, shipped_gazetteer):
+    """'Viktor Palenko, Mr Kovac's son-in-law' (the model may call him a firm); 'a product code-named
+    Asteroid', 'the operating system, codenamed Tiger'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "The mill was sold to a consortium which included Viktor Palenko, Mr Kovac's son-in-law, for $800m. "
+        "Globex wants to know who leaked news of a product code-named Asteroid. Two versions of the operating "
+        "system, codenamed Tiger, were put online."), shipped_gazetteer)}
+    assert {("Viktor Palenko", "Person"), ("Asteroid", "Product"), ("Tiger", "Product")} <= found

@@ -357,3 +357,11 @@ def test_a_list_member_with_its_own_possessive_is_its_owners_alone(trained_tripl
     made = {(a, b) for a, r, b in found if r == "develops"}
     assert {("Halvex", "Zorvex"), ("Marlow", "Kelvira"), ("Tarvik", "Delvo")} <= made
     assert not made & {("Halvex", "Kelvira"), ("Halvex", "Delvo"), ("Marlow", "Delvo")}
+
+
+def test_no_word_of_a_laws_name_and_no_person_with_a_stake_is_a_firm(trained_triples):
+    """'The Pacific Trade and Recovery Act gave island states access to the US market': no firm in
+    the US; 'racing millionaires A and B own 25% of Halvex': people, whose stake is no firm's."""
+    found = trained_triples("The Pacific Trade and Recovery Act gave island states access to the US market for textiles. "
+                            "Racing millionaires Pat Dolan and Sean Mulvey own 25% of Halvex.")
+    assert not {t for t in found if t[0] in {"Pacific Trade", "Recovery Act", "Trade", "Recovery", "Pat Dolan", "Sean Mulvey"}}
