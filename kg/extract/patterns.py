@@ -530,6 +530,10 @@ def _amount(token: Token, ent: Span | None, unit: Token | None = None,
     return parsed[0], parsed[1], ent.start_char
 
 
+#: words that put a title in the past (words.json past_role_words): "a former operations chief"
+_PAST_ROLE = frozenset(load_words()["past_role_words"])
+
+
 def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
     """A copy of ``doc`` in which every mention and every job title is one token."""
     merged = doc.copy()
@@ -555,6 +559,13 @@ def _merged(doc: Doc, found: list[Found], rules: RuleSet) -> Doc:
             groups.append([s, e])
         taken |= set(range(s, e))
     for s, e in groups:
+        # "market analyst", "a Halvex security manager": the words in lower case that say what of
+        while (s > 0 and s - 1 not in taken and merged[s - 1].is_lower and merged[s - 1].is_alpha
+               and merged[s - 1].pos_ in {"NOUN", "ADJ"} and merged[s - 1].dep_ in {"compound", "amod", "nmod"}
+               and s <= merged[s - 1].head.i < e):
+            s -= 1
+        if merged[s].lower_ in _PAST_ROLE:
+            continue  # "a former operations chief at Y": no role now
         span = merged[s:e]
         roles = sorted({rules.titles[t.lower()] for t in _title_phrases(span.text, rules.titles)})
         if roles:
