@@ -1126,10 +1126,12 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                     start += len(first) + 1
                 name = strip_possessive(name)
             honorific = _HONORIFIC.match(name) if kind == "person" else None
-            # "Sir Martin Sorrell" is Martin Sorrell, "Mr Rainer" the surname the article's full name explains
-            # ("Lord Browne" stays: a peer's title is how he is named)
-            if honorific and (" " in name[honorific.end():] or honorific.group().strip() in _SURNAME_HONORIFICS):
+            # "Sir Martin Sorrell" is Martin Sorrell ("Lord Browne" stays: a peer's title is how he is named)
+            if honorific and " " in name[honorific.end():]:
                 name, start = name[honorific.end():], start + honorific.end()
+            # "Mr Rainer": the surname, which the article's full name explains (the mention keeps the
+            # honorific, so that a title before it still stands next to it: "chairman Mr Rainer's speech")
+            surname = honorific is not None and " " not in name[honorific.end():] and honorific.group().strip() in _SURNAME_HONORIFICS
             if (not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE)
                     or name in DEMONYMS  # "chief executive of British drugmaker X"
                     # "In January, a former vice president" (but "Theresa May, the prime minister")
@@ -1142,7 +1144,8 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
                                                                          for w in name.split())
                                      or _ORG_ENDING.search(name)):
                 continue
-            yield Found(start, start + len(name), name, label, known[0] if known else name, "pattern")
+            key = known[0] if known else name[honorific.end():] if surname else name
+            yield Found(start, start + len(name), name, label, key, "pattern")
 
 
 def line_at(text: str, offset: int) -> str:
@@ -1305,7 +1308,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     # a unit's parent is its owner's final key: "Halvex said its brokerage unit" after "Halvex & Dunmore"
     linked: dict[str, set[str]] = {}
     for f, key in given:
-        if f.key != key:
+        if f.key.startswith(key + " "):  # (a short name for a fuller one, not an apposition's other name)
             linked.setdefault(key, set()).add(f.key)
     for f in found:
         if f.parent is not None and len(linked.get(f.parent, ())) == 1:

@@ -696,14 +696,14 @@ def test_a_name_ending_in_sports_power_or_renewables_is_a_company(trained_nlp, s
 @pytest.mark.model
 def test_a_name_beside_a_title_is_the_persons_without_the_sentences_first_word_or_the_title(trained_nlp, shipped_gazetteer):
     """'And Mara Quint, chief analyst at ...': 'And' opens the sentence, not the name ('Will Lewis'
-    keeps 'Will'); "Mr Dobrev's remarks": no possessive, nor the honorific; 'Treasurer Ilse Varga': the title is no
+    keeps 'Will'); "Mr Dobrev's remarks": no possessive; 'Treasurer Ilse Varga': the title is no
     part of the name, nor a firm's ('Chancellor Otto Brenn'); 'Ms Varga told': a person's."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "And Mara Quint, chief analyst at Dellow Securities, expects prices to rise. Markets cheered central bank "
         "chairman Mr Dobrev's remarks in Boston. Treasurer Ilse Varga vetoed the takeover last week. Chancellor Otto "
         "Brenn, a rival of his, backed the veto. Will Lewis, chief executive of Dellow Securities, agreed. "
         "\"Growth is slowing,\" Ms Varga told a Leeds audience."), shipped_gazetteer)}
-    assert {("Mara Quint", "Person"), ("Dobrev", "Person"), ("Ilse Varga", "Person"), ("Will Lewis", "Person")} <= found
+    assert {("Mara Quint", "Person"), ("Mr Dobrev", "Person"), ("Ilse Varga", "Person"), ("Will Lewis", "Person")} <= found
     assert not {text for text, _ in found if text.startswith(("And ", "Treasurer", "Chancellor")) or text.endswith("'s")}
     assert not {text for text, label in found if label == "Organization" and ("Brenn" in text or "Varga" in text)}
 
@@ -781,9 +781,9 @@ def test_a_joined_nationality_before_a_product_noun_is_no_product(trained_nlp, s
 
 @pytest.mark.model
 def test_a_surname_after_mr_is_the_persons_and_a_month_after_in_no_one(trained_nlp, shipped_gazetteer):
-    """'Mr Rainer, head of ...': the surname, which the article's full name explains (a peer's
-    'Lord Hale' stays); 'In March, a former vice president ...': a date, no person."""
-    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+    """'Mr Rainer, head of ...': the surname (its key), which the article's full name explains (a
+    peer's 'Lord Hale' stays); 'In March, a former vice president ...': a date, no person."""
+    found = {(f.key, f.label) for f in find_mentions(trained_nlp(
         "Chief executive Frank Rainer has left Globex. Mr Rainer, head of the budget office under an earlier "
         "government, has taken early retirement. Lord Hale, chairman of Globex, thanked him. In March, a former "
         "senior vice president also left."), shipped_gazetteer)}
