@@ -645,6 +645,13 @@ _KNOWN_FOR = re.compile(
     rf"(?P<name>{_TITLE})")
 
 
+# "Its top brands include Newcastle Brown Ale, Foster's and John Smith's", "drugs such as Avonex": a
+# firm's goods listed by name (a brand may be a possessive: "Ballantine's", "Jacob's Creek")
+_BRAND = r"[A-Z][\w-]*(?:['’]s)?(?:[ ][A-Z][\w-]*(?:['’]s)?){0,3}"
+_GOODS_LISTED = re.compile(r"\b(?:brands|labels|products|drugs|medicines|games|titles)\s+(?:include|including|such\s+as)\s+"
+                           rf"(?P<name>{_BRAND})(?:[ ][a-z]+)?")  # (a kind may follow each: "Havana Club rum")
+
+
 def _listed_after(text: str, end: int, item: str) -> list[tuple[int, str]]:
     """The rest of a list whose first item ends at ``end``: " and B", ", B
     and C", ", B, and C" (a list goes on to its "and": "X, Zorvex said" lists
@@ -658,6 +665,15 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _KNOWN_FOR.finditer(text):
         for start, name in [(m.start("name"), m.group("name")), *_listed_after(text, m.end("name"), _TITLE)]:
             name = name.rstrip(":,")
+            known = gaz.lookup(name)
+            if known and known[1] != "Product" or _no_name(name):
+                continue
+            yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+    for m in _GOODS_LISTED.finditer(text):
+        for start, item in [(m.start("name"), m.group("name")), *_listed_after(text, m.end(), rf"{_BRAND}(?:[ ][a-z]+)?")]:
+            name = re.match(_BRAND, item).group()
+            if " " in name and _is_demonym(name.rsplit(" ", 1)[1]):
+                name = name.rsplit(" ", 1)[0]  # "Chivas Regal Scotch whisky"
             known = gaz.lookup(name)
             if known and known[1] != "Product" or _no_name(name):
                 continue

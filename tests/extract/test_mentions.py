@@ -851,3 +851,14 @@ def test_a_relatives_possessive_makes_a_person_and_a_code_name_a_product(trained
         "Globex wants to know who leaked news of a product code-named Asteroid. Two versions of the operating "
         "system, codenamed Tiger, were put online."), shipped_gazetteer)}
     assert {("Viktor Palenko", "Person"), ("Asteroid", "Product"), ("Tiger", "Product")} <= found
+
+
+@pytest.mark.model
+def test_goods_a_firm_lists_by_name_are_products_possessive_brands_too(trained_nlp, shipped_gazetteer):
+    """'Its brands include Tarn Pale Ale, Rook's and Belvane', 'brands including Morrow Gold rum and Ashby's
+    Hill wine' (a kind after each name), 'drugs such as Veltrix'."""
+    found = {(f.text, f.label) for f in find_mentions(trained_nlp(
+        "Halvex Brewing grew last year. Its brands include Tarn Pale Ale, Rook's and Belvane. Dunmore owns brands "
+        "including Morrow Gold rum and Ashby's Hill wine. Kestrel sells drugs such as Veltrix."), shipped_gazetteer)}
+    assert {("Tarn Pale Ale", "Product"), ("Rook's", "Product"), ("Belvane", "Product"), ("Morrow Gold", "Product"),
+            ("Ashby's Hill", "Product"), ("Veltrix", "Product")} <= found
