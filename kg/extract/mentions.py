@@ -898,6 +898,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[
         # noun of its own, which no demonym is
         token = ent.root
         return (len(ent) == 1 and token.tag_ == "NNP" and token.text not in DEMONYMS and not _is_place(token.text)
+                and token.text not in _RELIGIONS  # "Hindu and Muslim communities"
                 and token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos"})
 
     for ent in doc.ents:
@@ -1080,6 +1081,7 @@ def names_a_law(span: Span) -> bool:
     return False
 
 
+_RELIGIONS = frozenset(load_words()["religion_words"])
 _SURNAME_HONORIFICS = frozenset(load_words()["surname_honorifics"])
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym

@@ -862,3 +862,12 @@ def test_goods_a_firm_lists_by_name_are_products_possessive_brands_too(trained_n
         "including Morrow Gold rum and Ashby's Hill wine. Kestrel sells drugs such as Veltrix."), shipped_gazetteer)}
     assert {("Tarn Pale Ale", "Product"), ("Rook's", "Product"), ("Belvane", "Product"), ("Morrow Gold", "Product"),
             ("Ashby's Hill", "Product"), ("Veltrix", "Product")} <= found
+
+
+@pytest.mark.model
+def test_a_religion_is_no_firm(trained_nlp, shipped_gazetteer):
+    """'Buddhist, Hindu, Sikh and Muslim clergy': the model calls some a nationality, which a lone
+    proper noun that is none would make a firm (words.json religion_words)."""
+    found = find_mentions(trained_nlp("Politicians were joined by Buddhist, Hindu, Sikh and Muslim clergy at the event."),
+                          shipped_gazetteer)
+    assert not {f.text for f in found if f.label == "Organization"}
