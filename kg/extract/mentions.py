@@ -1278,7 +1278,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, text: str | None = None) -> list[Fou
     sources = (_dateline_places(text, gaz), _catalogue_mentions(text, gaz), _pattern_mentions(text, gaz), _role_mentions(text, gaz),
                _product_list_mentions(text, gaz), _facility_places(text, gaz), _named_sites(text, gaz), _noun_then_products(text, gaz),
                _owned_names_then_products(text, gaz), _class_products(text), _named_units(text, gaz), _firm_noun_then_names(text, gaz, acting_people),
-               _gazetteer_places(text, gaz), _public_bodies(text), _ner_mentions(doc, gaz, text, written_lower))
+               _gazetteer_places(text, gaz), _public_bodies(text), _acronym_names(text, gaz), _ner_mentions(doc, gaz, text, written_lower))
     for source in sources:
         for cand in source:
             mentions.add(cand)
@@ -1463,6 +1463,36 @@ def _resolve_appositions(text: str, found: list[Found]) -> None:
             f.key = f.parent = before.key  # parent marks a settled apposition
             if before.kind == "ner":
                 before.label = "Organization"
+
+
+# "Scottish and Newcastle (S&N)", "Marks and Spencer (M&S)": a firm's name of two joined by "and", and its acronym
+_BEFORE_ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*[ ]+(?:(?:and|&|of|for|the|on)[ ]+)*){1,7}[A-Z][\w'’-]*)[ ]+\(([A-Z]+&[A-Z]+)\)")
+
+
+def _acronym_names(text: str, gaz: Gazetteer) -> Iterable[Found]:
+    """A firm named by the words whose initials its acronym with "&" spells, which the model may
+    split at "and" ("Scottish" a nationality, "Newcastle" a town): the shortest run of the words
+    before the acronym whose capitalised words' initials are its letters. (Other acronyms name
+    ideas as often as bodies: "Artificial General Intelligence (AGI)".)"""
+    for m in _BEFORE_ACRONYM.finditer(text):
+        letters = m.group(2).replace("&", "")
+        words = list(re.finditer(r"\S+", m.group(1)))
+        for first in range(len(words) - 2, -1, -1):
+            if not words[first].group()[0].isupper():
+                continue
+            run = [w.group() for w in words[first:]]
+            initials = "".join(w[0] for w in run if w[0].isupper())
+            if len(initials) >= len(letters):
+                if initials == letters:
+                    start = m.start(1) + words[first].start()
+                    name = m.group(1)[words[first].start():]
+                    known = gaz.lookup(name)
+                    if not (known and known[1] != "Organization") and name not in place_names():
+                        key = known[0] if known else name
+                        yield Found(start, m.end(1), name, "Organization", key, "pattern")
+                        for use in re.finditer(rf"(?<![\w-]){re.escape(m.group(2))}(?![\w-])", text):
+                            yield Found(use.start(), use.end(), use.group(), "Organization", key, "name")  # "S&N said"
+                break
 
 
 def _apply_acronyms(text: str, found: list[Found]) -> None:

@@ -871,3 +871,15 @@ def test_a_religion_is_no_firm(trained_nlp, shipped_gazetteer):
     found = find_mentions(trained_nlp("Politicians were joined by Buddhist, Hindu, Sikh and Muslim clergy at the event."),
                           shipped_gazetteer)
     assert not {f.text for f in found if f.label == "Organization"}
+
+
+@pytest.mark.model
+def test_a_firm_named_by_two_words_joined_by_and_before_its_ampersand_acronym(trained_nlp, shipped_gazetteer):
+    """'Bristol and Halvard (B&H)': one firm, though the model may read a town and a name; 'B&H' later
+    is the same firm. 'Artificial General Intelligence (AGI)' is no firm."""
+    found = find_mentions(trained_nlp(
+        "The region's biggest brewer, Bristol and Halvard (B&H), is to buy a stake in Dunmore. B&H said the deal "
+        "was agreed. Artificial General Intelligence (AGI) is years away."), shipped_gazetteer)
+    keys = {(f.text, f.key, f.label) for f in found}
+    assert {("Bristol and Halvard", "Bristol and Halvard", "Organization"), ("B&H", "Bristol and Halvard", "Organization")} <= keys
+    assert not {f.text for f in found if f.label == "Organization" and "Intelligence" in f.text}
