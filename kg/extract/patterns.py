@@ -822,6 +822,8 @@ class _Arguments:
         for _ in range(6):
             if node.dep_ == "appos":
                 return node.head
+            if node.dep_ == "prep" and node.lower_ == "with" and node.head._.kg == "Organization":
+                return node.head  # "X, with an office in Houston, ...": what X has
             if (node.pos_ in {"NOUN", "PROPN"} or node._.kg) and node.dep_ not in {"attr", "oprd"}:
                 owner = self.owner(node)
                 if owner is not None:
