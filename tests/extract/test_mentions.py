@@ -883,3 +883,10 @@ def test_a_firm_named_by_two_words_joined_by_and_before_its_ampersand_acronym(tr
     keys = {(f.text, f.key, f.label) for f in found}
     assert {("Bristol and Halvard", "Bristol and Halvard", "Organization"), ("B&H", "Bristol and Halvard", "Organization")} <= keys
     assert not {f.text for f in found if f.label == "Organization" and "Intelligence" in f.text}
+
+
+def test_world_regions_the_gazetteers_lack_are_places(nlp, gazetteer):
+    """'Sub-Saharan Africa', 'the Eurozone', 'Eastern Europe' (words.json place_aliases): regions no
+    country, state or city list holds."""
+    found = mentions(nlp, gazetteer, "Acme sells in Sub-Saharan Africa, the Eurozone and Eastern Europe.")
+    assert {("Sub-Saharan Africa", "Place"), ("Eurozone", "Place"), ("Eastern Europe", "Place")} <= found
