@@ -271,6 +271,9 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # A wire dateline ("SEOUL/FRANKFURT (Reuters) -") says where the reporter was: no relation.
     relations = [r for r in relations if not _is_dateline(r.evidence.quote)]
     relations = _grammar_fills(relations, _ROLES, lambda r: (r.subject.key, r.object.key))
+    # "worksFor" is any role: where a sentence names a narrower one for the pair ("CEO Jane Roe of Globex"), that one stands
+    named_roles = {(r.evidence.start, r.subject.key, r.object.key) for r in relations if r.predicate in _ROLES - {"worksFor"}}
+    relations = [r for r in relations if r.predicate != "worksFor" or (r.evidence.start, r.subject.key, r.object.key) not in named_roles]
     relations = _grammar_fills(relations, {"develops"}, lambda r: (r.object.key, r.subject.key))
     # ... and a company's buyer ("Chevron's rival Exxon agreed to buy Pioneer": not Chevron; a
     # field many invest in is each one's slot)
