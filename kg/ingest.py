@@ -154,7 +154,9 @@ _STARTERS = (
     "Last Next Earlier Later Now Today Yesterday When Where Why How What Who Which Such "
     "Although Though Because If Unlike Like Instead Overall Separately Elsewhere"
 ).split()
-_GLUED = re.compile(r"(?<=[a-z0-9%)\]])(" + "|".join(sorted(_STARTERS, key=len, reverse=True)) + r")(?=[\s,])")
+# (every starter begins with a capital: looking for one first spares trying all of them at every character,
+# which had made this a third of the time of cleaning a text)
+_GLUED = re.compile(r"(?=[A-Z])(?<=[a-z0-9%)\]])(" + "|".join(sorted(_STARTERS, key=len, reverse=True)) + r")(?=[\s,])")
 # The same slip before a capitalised name: a long lower-case word ("internet")
 # glued to a capitalised word ("Wu"). Seven or more lower-case letters keep
 # brand names (DeepSeek, MediaTek, WeChat) out, and a word that starts with a

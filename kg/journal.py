@@ -38,6 +38,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
 from .errors import KgError
@@ -241,11 +242,21 @@ class _DataclassReducers:
             own = fields(cls) if is_dataclass(cls) else ()
             names = tuple(f.name for f in own)
             ok = names and all(f.init and not f.kw_only for f in own) and hasattr(cls, "__slots__")
-            self._reducers[cls] = (lambda obj: (cls, tuple(getattr(obj, n) for n in names))) if ok else None
+            self._reducers[cls] = self._reducer(cls, names) if ok else None
         reducer = self._reducers[cls]
         if reducer is None:
             return copyreg.dispatch_table[cls]  # (a pickler's own table replaces copyreg's: keep what it registers)
         return reducer
+
+    @staticmethod
+    def _reducer(cls: type, names: tuple[str, ...]):
+        """The reducer of a dataclass with the fields ``names``: an attrgetter
+        reads them in a third of the time a generator of getattr took."""
+        if len(names) == 1:
+            name = names[0]
+            return lambda obj: (cls, (getattr(obj, name),))
+        values = attrgetter(*names)  # (of two names or more: a tuple)
+        return lambda obj: (cls, values(obj))
 
 
 _REDUCERS = _DataclassReducers()

@@ -37,7 +37,7 @@ from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -183,7 +183,14 @@ def _prepare(extractors: Sequence[str], catalogue: str | Path | None, scorer: st
         get_extractor(name)  # fail early, naming the known extractors
     rater = load_scorer(scorer) if scorer is not None else None
     entries = load_catalogue(catalogue)
-    return entries, (model, max_chars, Gazetteer(entries), tuple(extractors), rater)
+    return entries, (model, max_chars, _gazetteer(tuple(entries)), tuple(extractors), rater)
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(entries: tuple[Entity, ...]) -> Gazetteer:
+    """The catalogue's gazetteer, made once per catalogue (it is only read):
+    a notebook, the server or a benchmark builds many times with one."""
+    return Gazetteer(entries)
 
 
 def _names(entries: Sequence[Entity]) -> list[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_ALPHA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -39,14 +40,18 @@ def line_breaks(doc: Doc) -> Doc:
     # Set as one array: Token.is_sent_start's setter checks the whole
     # document for a parse each time, which made this quadratic.
     starts = doc.to_array([SENT_START]).astype("int64")  # 1 starts a sentence, -1 does not, 0 is open
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_ or prev.text in {"•", "|"}:
-            starts[token.i] = 1
-        elif token.text == "|" or prev.is_alpha:
-            # no sentence starts right after a word with no stop between: the parser
-            # otherwise splits a byline or a heading inside a name ("Liam | Hartigan, ...")
-            starts[token.i] = -1
+    # Read from the token arrays, a word's text once: a Token object per token cost more than the rest.
+    # (A token's own whitespace is a space or nothing: a line break is a token.)
+    words = doc.to_array([ORTH, IS_ALPHA])
+    texts = {orth: doc.vocab.strings[orth] for orth in set(words[:, 0].tolist())}
+    breaks = [orth for orth, text in texts.items() if "\n" in text or text in {"•", "|"}]
+    bars = [orth for orth, text in texts.items() if text == "|"]
+    after_break = np.isin(words[:-1, 0], breaks)
+    # no sentence starts right after a word with no stop between: the parser
+    # otherwise splits a byline or a heading inside a name ("Liam | Hartigan, ...")
+    held = (np.isin(words[1:, 0], bars) | (words[:-1, 1] == 1)) & ~after_break
+    starts[1:][after_break] = 1
+    starts[1:][held] = -1
     for m in DATELINE.finditer(doc.text):
         after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
         if after is not None and after.start < len(doc):
