@@ -646,9 +646,10 @@ _KNOWN_FOR = re.compile(
 
 
 # "Its top brands include Newcastle Brown Ale, Foster's and John Smith's", "drugs such as Avonex": a
-# firm's goods listed by name (a brand may be a possessive: "Ballantine's", "Jacob's Creek")
+# firm's goods listed by name (a brand may be a possessive: "Ballantine's", "Jacob's Creek"; a record
+# label is a firm)
 _BRAND = r"[A-Z][\w-]*(?:['’]s)?(?:[ ][A-Z][\w-]*(?:['’]s)?){0,3}"
-_GOODS_LISTED = re.compile(r"\b(?:brands|labels|products|drugs|medicines|games|titles)\s+(?:include|including|such\s+as)\s+"
+_GOODS_LISTED = re.compile(rf"\b(?<!record )(?:{'|'.join(load_words()['goods_list_nouns'])})\s+(?:include|including|such\s+as)\s+"
                            rf"(?P<name>{_BRAND})(?:[ ][a-z]+)?")  # (a kind may follow each: "Havana Club rum")
 
 
@@ -661,23 +662,32 @@ def _listed_after(text: str, end: int, item: str) -> list[tuple[int, str]]:
     return [(end + x.start(1), x.group(1)) for x in re.finditer(rf"(?:,\s*|,?\s+and\s+)({item})", more.group())] if more else []
 
 
+def _listed_product(start: int, name: str, gaz: Gazetteer) -> Found | None:
+    """A product a list names at ``start``, unless the name is another class's or no name."""
+    known = gaz.lookup(name)
+    if known and known[1] != "Product" or _no_name(name):
+        return None
+    return Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+
+
 def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for m in _KNOWN_FOR.finditer(text):
         for start, name in [(m.start("name"), m.group("name")), *_listed_after(text, m.end("name"), _TITLE)]:
-            name = name.rstrip(":,")
-            known = gaz.lookup(name)
-            if known and known[1] != "Product" or _no_name(name):
-                continue
-            yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+            found = _listed_product(start, name.rstrip(":,"), gaz)
+            if found is not None:
+                yield found
     for m in _GOODS_LISTED.finditer(text):
         for start, item in [(m.start("name"), m.group("name")), *_listed_after(text, m.end(), rf"{_BRAND}(?:[ ][a-z]+)?")]:
             name = re.match(_BRAND, item).group()
             if " " in name and _is_demonym(name.rsplit(" ", 1)[1]):
                 name = name.rsplit(" ", 1)[0]  # "Chivas Regal Scotch whisky"
-            known = gaz.lookup(name)
-            if known and known[1] != "Product" or _no_name(name):
-                continue
-            yield Found(start, start + len(name), name, "Product", known[0] if known else name, "pattern")
+            possessive = re.search(r"['’]s ", name)
+            owner = gaz.lookup(name[:possessive.start()]) if possessive else None
+            if owner is not None and owner[1] == "Organization":  # "drugs such as Novo Nordisk's Wegovy": the firm's drug
+                start, name = start + possessive.end(), name[possessive.end():]
+            found = _listed_product(start, name, gaz)
+            if found is not None:
+                yield found
     for m in _NOUN_THEN_PRODUCT.finditer(text):
         names = [(m.start("name"), m.group("name"))]
         # "the maker of Zepbound and Mounjaro": the list goes on
@@ -692,7 +702,7 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 # A model code: "737", "A350-1000", "777X", "F-150", with the words that
 # name a variant ("737 MAX 8", "787 Dreamliner")
-_MODEL_CODE = r"(?:[A-Z]{1,2}-?\d{1,4}|\d{2,4})[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
+_MODEL_CODE = r"(?:[A-Z]{1,2}-?)?\d{2,4}[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
 _MAKER_MODEL = re.compile(rf"^\s(?!(?:19|20)\d\d\b|[QH][1-4]\b)({_MODEL_CODE})s?(?![\w%$-])")  # never a year nor a quarter
 _BARE_MODEL = re.compile(r"(?<![\w$.,-])(\d{3}(?:-\d{1,4})?\s(?:MAX|Max|Dreamliner|XWB)(?:\s\d{1,2})?)(?![\w-])")
 
@@ -904,8 +914,8 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer, text: str, written_lower: frozenset[
     for ent in doc.ents:
         if ent.label_ == "NORP" and company_not_nationality(ent):
             ent = Span(doc, ent.start, ent.end, label="ORG")
-        if (ent.label_ in {"ORG", "PERSON"} and ent.start >= 2 and doc[ent.start - 1].text in calendar.day_name
-                and doc[ent.start - 2].lower_ == "the"):
+        if (ent.label_ in {"ORG", "PERSON"} and len(ent) == 1 and ent.start >= 2 and doc[ent.start - 1].text in calendar.day_name
+                and doc[ent.start - 2].lower_ == "the"):  # (not "On the Sunday Ian Pell resigned")
             ent = Span(doc, ent.start - 1, ent.end, label="ORG")  # "the Sunday Telegraph": the model read a date in it
         if ent.label_ in _NER_CLASSES and not names_a_law(ent):
             yield from _ner_parts(ent, text, gaz, written_lower)
@@ -962,9 +972,11 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
         name = span.text
         words = name.split()
         # "its PowerMac G4 computer": a name and a model code, which the model may call a firm, is a product
-        model = (ent.label_ == "ORG" and len(words) > 1 and re.fullmatch(r"[A-Z]{1,2}\d{1,4}[a-z]?", words[-1]) is not None
-                 and not _names_a_time(words[-1]))  # ("Foodworld Q4": a quarter)
-        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT" and not model
+        # (not a quarter, "Foodworld Q4", nor a code of words.json codes_no_model, "Renault F1")
+        ends_in_model_code = (ent.label_ == "ORG" and len(words) > 1 and re.fullmatch(r"[A-Z]{1,2}\d{1,4}[a-z]?", words[-1]) is not None
+                              and not _names_a_time(words[-1]) and words[-1] not in _CODES_NO_MODEL)
+        if (name.lower() in NOT_NAMES or not name[0].isupper() or any(c.isdigit() for c in name) and ent.label_ != "PRODUCT"
+                and not ends_in_model_code
                 or _LONE_SUFFIX.fullmatch(name)  # "LP" of "Bloomberg LP", "Corporation" of "McDonald's Corporation"
                 or "\n" in name or len(words) > (7 if ent.label_ == "ORG" and "of" in words else 5) or any(w[0].islower() for w in words if w not in _PARTICLES and not _JOINED_PARTICLE.fullmatch(w))):
             continue
@@ -973,7 +985,7 @@ def _ner_parts(ent: Span, text: str, gaz: Gazetteer, written_lower: frozenset[st
         if region:  # "the Guangxi Zhuang Autonomous Region", "Aichi Prefecture": the model calls some an organisation
             yield Found(span.start_char, span.end_char, name, "Place", region, "ner")
             continue
-        label = known[1] if known else "Product" if model else _NER_CLASSES[ent.label_]
+        label = known[1] if known else "Product" if ends_in_model_code else _NER_CLASSES[ent.label_]
         if not known and ent.label_ == "GPE" and not _is_place(name):
             # the small model calls many unknown companies countries or cities
             # ("Ericsson", "Iconiq"); a place is in the gazetteer
@@ -1068,13 +1080,18 @@ def firm_not_goods(token: Token) -> bool:
 
 
 #: "the Securities Trading Act", "a hybrid Bill": laws, no products or firms (words.json legislation_nouns)
+#: the words that end a law's name: "Bill", "Act" (words.json legislation_nouns)
 LEGISLATION = frozenset(load_words()["legislation_nouns"])
+
+
 def names_a_law(span: Span) -> bool:
     """Whether ``span`` is a law's name or its start: "the Securities Trading Act", "the African
     Growth" of "the African Growth and Opportunity Act", where the model's span stops."""
     doc = span.doc
     for token in doc[span.end - 1:span.end + 8]:
-        if token.lower_ in LEGISLATION and token.is_title and token.i > span.start:
+        # (not a first name: "talks between Ian Pell and Bill Hoyle")
+        if (token.lower_ in LEGISLATION and token.is_title and token.i > span.start
+                and not (token.i + 1 < len(doc) and doc[token.i + 1].is_title)):
             return True
         if token.i >= span.end and not (token.is_title or token.lower_ in {"and", "of", "for", "on", "the"}):
             return False
@@ -1082,6 +1099,7 @@ def names_a_law(span: Span) -> bool:
 
 
 _RELIGIONS = frozenset(load_words()["religion_words"])
+_CODES_NO_MODEL = frozenset(load_words()["codes_no_model"])
 _SURNAME_HONORIFICS = frozenset(load_words()["surname_honorifics"])
 _HONORIFIC = re.compile(rf"(?:{'|'.join(re.escape(w) for w in load_words()['honorifics'])})\s+(?=[A-Z])")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "G.M." of "G.M. Rao": initials, no acronym
@@ -1098,7 +1116,7 @@ _ROLE_PATTERNS = (
     (re.compile(rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:{_KIN})\s+(?P<person>{_PERSON})"), "person"),
     (re.compile(rf"(?P<person>{_PERSON}),\s+(?:the|a|an)\s+(?:[a-z]+\s+)?(?:{_KIN})\s+of\b"), "person"),
     # "Viktor Palenko, Mr Kovac's son-in-law"
-    (re.compile(rf"(?P<person>{_PERSON}),\s+(?:(?:Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?['’]s\s+(?:[a-z]+\s+)?(?:{_KIN})\b"),
+    (re.compile(rf"(?P<person>{_PERSON}),\s+(?:{_HONORIFIC.pattern})?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?['’]s\s+(?:[a-z]+\s+)?(?:{_KIN})\b"),
      "person"),
     # "Wiz, founded in 2020 by Assaf Rappaport", "Tower, headed by Russell Ellwanger" ("led by" and
     # "run by" name firms as often: "a consortium led by X")
@@ -1130,6 +1148,12 @@ def _is_person_name(text: str) -> bool:
         and re.fullmatch(UNIT_NOUNS, text.split()[-1], re.IGNORECASE) is None
 
 
+def _has_full_name(text: str, surname: str) -> bool:
+    """Whether ``text`` names someone in full with ``surname`` ("Frank Rainer"; not "Mr Rainer")."""
+    return any(first.group(1) not in _HONORIFIC_WORDS
+               for first in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{re.escape(surname)}\b", text))
+
+
 def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
     for pattern, kind in _ROLE_PATTERNS:
         for m in pattern.finditer(text):
@@ -1147,9 +1171,11 @@ def _role_mentions(text: str, gaz: Gazetteer) -> Iterable[Found]:
             # "Sir Martin Sorrell" is Martin Sorrell ("Lord Browne" stays: a peer's title is how he is named)
             if honorific and " " in name[honorific.end():]:
                 name, start = name[honorific.end():], start + honorific.end()
-            # "Mr Rainer": the surname, which the article's full name explains (the mention keeps the
-            # honorific, so that a title before it still stands next to it: "chairman Mr Rainer's speech")
-            surname = honorific is not None and " " not in name[honorific.end():] and honorific.group().strip() in _SURNAME_HONORIFICS
+            # "Mr Rainer": the surname where the article's full name explains it ("Frank Rainer"), else
+            # the name as written, which stays a person alone; the mention keeps the honorific, so that
+            # a title before it still stands next to it ("chairman Mr Rainer's speech")
+            surname = (honorific is not None and " " not in name[honorific.end():] and honorific.group().strip() in _SURNAME_HONORIFICS
+                       and _has_full_name(text, name[honorific.end():]))
             if (not name[:1].isupper() or name.lower() in NOT_NAMES or re.fullmatch(ROLE_WORDS, name, re.IGNORECASE)
                     or name in DEMONYMS  # "chief executive of British drugmaker X"
                     # "In January, a former vice president" (but "Theresa May, the prime minister")
@@ -1483,7 +1509,7 @@ def _acronym_names(text: str, gaz: Gazetteer) -> Iterable[Found]:
             run = [w.group() for w in words[first:]]
             initials = "".join(w[0] for w in run if w[0].isupper())
             if len(initials) >= len(letters):
-                if initials == letters:
+                if initials == letters and m.group(2).lower() not in NOT_NAMES:  # ("Research and Development (R&D)")
                     start = m.start(1) + words[first].start()
                     name = m.group(1)[words[first].start():]
                     known = gaz.lookup(name)

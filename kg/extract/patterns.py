@@ -363,9 +363,6 @@ def _is_job(noun: Token) -> bool:
             and not any(child.lower_ in _MONEY_MANAGER_WORDS for child in noun.children))
 
 
-#: nouns that only a person is ("billionaire Ravi Jaipuria")
-
-
 def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
     """A capitalised word that names something: a proper noun, or a
     capitalised word the tagger took for another part of speech, inside a
@@ -382,8 +379,6 @@ def _is_name(token: Token, common_words: frozenset[str] = frozenset()) -> bool:
 _MARKET_SHARE_AFTER = re.compile(r"\s*(?:%|percent|per cent)?\s*(?:[\w-]+\s+)?market\s+share", re.I)
 # a word that ends firms' names ("Securities", "Exchange"): "X and Y" around it is one name
 _NAME_WORD = re.compile("|".join(load_words()["org_suffixes"]))
-
-
 
 
 def _nationals(token: Token) -> bool:
@@ -1011,7 +1006,7 @@ def match_rules(doc: Doc, found: list[Found], context,
         nodes = {node["RIGHT_ID"]: merged[i] for node, i in zip(rule.patterns[int(n)], tokens)}
         sentence = merged[tokens[0]].sent.start_char
         if any(firm_not_goods(token) for token in nodes.values()):
-            continue
+            continue  # "their investment vehicle X": a firm, where a rule wants goods or reads a maker
         for relation, subject_role, object_role in rule.yields:
             relations = [relation]
             if relation.startswith("role "):

@@ -792,6 +792,16 @@ def test_a_surname_after_mr_is_the_persons_and_a_month_after_in_no_one(trained_n
 
 
 @pytest.mark.model
+def test_mr_x_with_no_full_name_stays_a_person_of_that_name(trained_nlp, shipped_gazetteer):
+    """'Chief executive Mr Pell said ...' with no 'X Pell' in the text: the person 'Mr Pell' (a
+    lone surname would name no one), 'chairman Mr Ford' no firm Ford."""
+    found = {(f.key, f.label) for f in find_mentions(trained_nlp(
+        "Shares in Halvex fell. Chief executive Mr Pell said costs had risen. Dunmore chairman Mr Ford said "
+        "profit would rise."), shipped_gazetteer)}
+    assert {("Mr Pell", "Person"), ("Mr Ford", "Person")} <= found
+
+
+@pytest.mark.model
 def test_what_only_a_person_is_called_makes_people_and_an_investment_vehicle_a_firm(trained_nlp, shipped_gazetteer):
     """'racing millionaires JP Dolan and Sean Mulvey': people, though the model may call one a firm;
     'their investment vehicle Cubic Gain': a firm, no goods."""
@@ -805,17 +815,17 @@ def test_what_only_a_person_is_called_makes_people_and_an_investment_vehicle_a_f
 @pytest.mark.model
 def test_bodies_with_a_job_word_or_six_words_and_models_with_a_one_letter_code(trained_nlp, shipped_gazetteer):
     """'the Economist Intelligence Unit' (a role word inside a body's name), 'the Office of Federal
-    Housing Enterprise Oversight' (six words), 'the Pontiac G6', 'its PowerMac G4 computer' (a model
-    code of a letter and a digit; not a quarter: 'Halvex Q4 profit'); 'Dana Holt - show': the name ends
-    at a spaced dash."""
+    Housing Enterprise Oversight' (six words), 'its PowerMac G4 computer' (the model's firm with a
+    model code of a letter and a digit; not a quarter, 'Halvex Q4 profit', nor a racing team, 'Renault
+    F1'); 'Alexander Fang - show': the name ends at a spaced dash."""
     found = {(f.text, f.label) for f in find_mentions(trained_nlp(
         "Growth will slow, said Ruth Amis of the Economist Intelligence Unit. The firm's regulator, the Office of "
-        "Federal Housing Enterprise Oversight, objected. GM said cars such as the Pontiac G6 sold well. Last year "
-        "Apple sued a designer who posted plans of its PowerMac G4 computer. Halvex Q4 profit rose 38%. Writing in "
-        "a journal, Dr Loy - and colleagues Ian Pell and Dana Holt - show how lasers work."), shipped_gazetteer)}
+        "Federal Housing Enterprise Oversight, objected. Last year Apple sued a designer who posted plans of its "
+        "PowerMac G4 computer. Halvex Q4 profit rose 38%. Renault F1 team boss Ian Pell quit. Writing in a journal, "
+        "Dr Loy - and colleagues Ian Pell and Alexander Fang - show how lasers work."), shipped_gazetteer)}
     assert {("Economist Intelligence Unit", "Organization"), ("Office of Federal Housing Enterprise Oversight", "Organization"),
-            ("Pontiac G6", "Product"), ("PowerMac G4", "Product"), ("Dana Holt", "Person")} <= found
-    assert not {text for text, label in found if "Q4" in text}
+            ("PowerMac G4", "Product"), ("Alexander Fang", "Person")} <= found
+    assert not {text for text, label in found if "Q4" in text or "F1" in text}
 
 
 @pytest.mark.model
