@@ -251,6 +251,11 @@ def _grammar_fills(relations: list[Relation], predicates, slot_and_filler, named
     return kept
 
 
+def _untitled(relation: Relation) -> bool:
+    """Whether a pattern rule marked ``"untitled"`` read ``relation``: a role with no title named."""
+    return relation.evidence.extractor == PatternRelations.name and load_rules().get(relation.evidence.rule).untitled
+
+
 def _is_dateline(sentence: str) -> bool:
     """Whether ``sentence`` is a wire dateline alone, which the parse keeps apart from the story after it."""
     sentence = sentence.strip()
@@ -271,9 +276,15 @@ def run_extractors(parsed: Parsed, names: Sequence[str] = DEFAULT_EXTRACTORS) ->
     # A wire dateline ("SEOUL/FRANKFURT (Reuters) -") says where the reporter was: no relation.
     relations = [r for r in relations if not _is_dateline(r.evidence.quote)]
     relations = _grammar_fills(relations, _ROLES, lambda r: (r.subject.key, r.object.key))
-    # "worksFor" is any role: where a sentence names a narrower one for the pair ("CEO Jane Roe of Globex"), that one stands
-    named_roles = {(r.evidence.start, r.subject.key, r.object.key) for r in relations if r.predicate in _ROLES - {"worksFor"}}
-    relations = [r for r in relations if r.predicate != "worksFor" or (r.evidence.start, r.subject.key, r.object.key) not in named_roles]
+    # a role read without its title ("Jane Roe of Globex") gives way where the sentence names one for the pair
+    # ("CEO Jane Roe of Globex": ceoOf; "president Jane Roe of Globex" keeps its worksFor, the president's)
+    titled = {(r.evidence.start, r.subject.key, r.object.key) for r in relations
+              if r.predicate in _ROLES and not _untitled(r)}
+    relations = [r for r in relations if not (_untitled(r) and (r.evidence.start, r.subject.key, r.object.key) in titled)]
+    # ... and a job the sentence reads beside the pair's ceoOf is that job, no other (SCHEMA: worksFor is any *other*
+    # role; "chairman and president X" keeps both)
+    heads = {(r.evidence.start, r.subject.key, r.object.key) for r in relations if r.predicate == "ceoOf"}
+    relations = [r for r in relations if r.predicate != "worksFor" or (r.evidence.start, r.subject.key, r.object.key) not in heads]
     relations = _grammar_fills(relations, {"develops"}, lambda r: (r.object.key, r.subject.key))
     # ... and a company's buyer ("Chevron's rival Exxon agreed to buy Pioneer": not Chevron; a
     # field many invest in is each one's slot)

@@ -702,8 +702,9 @@ def _noun_then_products(text: str, gaz: Gazetteer) -> Iterable[Found]:
 
 # A model code: "737", "A350-1000", "777X", "F-150", with the words that
 # name a variant ("737 MAX 8", "787 Dreamliner")
-_MODEL_CODE = r"(?:[A-Z]{1,2}-?)?\d{2,4}[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
-_MAKER_MODEL = re.compile(rf"^\s(?!(?:19|20)\d\d\b|[QH][1-4]\b)({_MODEL_CODE})s?(?![\w%$-])")  # never a year nor a quarter
+_MODEL_CODE = r"(?:[A-Z]{1,2}-?\d{1,4}|\d{2,4})[A-Za-z]{0,3}(?:-\d{1,4}[A-Za-z]?)?(?:\s(?:MAX|Max|Dreamliner|XWB|neo|Pro|Plus|Ultra|Lightning)(?:\s\d{1,2})?)?"
+# never a year nor a quarter, nor a code of words.json codes_no_model ("Credit Suisse AT1 bonds", "Renault F1")
+_MAKER_MODEL = re.compile(rf"^\s(?!(?:19|20)\d\d\b|[QH][1-4]\b|(?:{'|'.join(load_words()['codes_no_model'])})\b)({_MODEL_CODE})s?(?![\w%$-])")
 _BARE_MODEL = re.compile(r"(?<![\w$.,-])(\d{3}(?:-\d{1,4})?\s(?:MAX|Max|Dreamliner|XWB)(?:\s\d{1,2})?)(?![\w-])")
 
 
@@ -1079,8 +1080,7 @@ def firm_not_goods(token: Token) -> bool:
     return token.lemma_.lower() in _GOODS_NOUNS and any(c.dep_ == "compound" and c.lower_ in _FIRM_MAKING for c in token.children)
 
 
-#: "the Securities Trading Act", "a hybrid Bill": laws, no products or firms (words.json legislation_nouns)
-#: the words that end a law's name: "Bill", "Act" (words.json legislation_nouns)
+#: the words that end a law's name: "the Securities Trading Act", "a hybrid Bill" (words.json legislation_nouns)
 LEGISLATION = frozenset(load_words()["legislation_nouns"])
 
 
@@ -1150,7 +1150,9 @@ def _is_person_name(text: str) -> bool:
 
 def _has_full_name(text: str, surname: str) -> bool:
     """Whether ``text`` names someone in full with ``surname`` ("Frank Rainer"; not "Mr Rainer")."""
-    return any(first.group(1) not in _HONORIFIC_WORDS
+    # (not "Halvex's Pell" nor "Chairman Pell")
+    return any(first.group(1) not in _HONORIFIC_WORDS and not first.group(1).endswith(("'s", "’s"))
+               and not re.fullmatch(ROLE_WORDS, first.group(1), re.IGNORECASE) and not TITLE_WORDS.fullmatch(first.group(1))
                for first in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{re.escape(surname)}\b", text))
 
 

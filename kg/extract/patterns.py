@@ -49,7 +49,9 @@ confectioner behind Nutella": a product), and ``"alone": [ROLE, ...]``, the
 roles that stand for their own name and not for the list it is in
 ("Australian miner X and Canada's Y": only X is Australian). ``"joint":
 true`` marks a rule whose partners make their deal together, which stands
-where the same sentence calls them rivals.
+where the same sentence calls them rivals. ``"untitled": true`` marks a rule
+that reads a role with no title named ("Jane Roe of Acme": worksFor), which
+gives way where the same sentence names one for the pair ("CEO Jane Roe of Acme").
 
 Entity rules (``"label"`` instead of ``"yields"``) find organisations that
 the statistical model misses: the proper noun at node ``name`` becomes a
@@ -146,6 +148,8 @@ class RelationRule:
     #: a deal its two parties make together: it stands where the same sentence
     #: calls them rivals ("A and B, longtime rivals, agreed to license ... to each other")
     joint: bool = False
+    #: a role read with no title named: it gives way to a titled role the same sentence gives the pair
+    untitled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +251,7 @@ class RuleSet:
             raise ValueError(f"{where}: asserts names no pattern node, or alone no role")
         self.relation_rules.append(RelationRule(raw["id"], raw.get("doc", ""), patterns, yields,
                                                 float(raw.get("confidence", 0.6)), examples, facts, asserts, alone,
-                                                bool(raw.get("joint", False))))
+                                                bool(raw.get("joint", False)), bool(raw.get("untitled", False))))
 
     def get(self, rule_id: str) -> RelationRule | EntityRule:
         for r in (*self.relation_rules, *self.entity_rules):

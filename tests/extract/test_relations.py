@@ -365,3 +365,12 @@ def test_no_word_of_a_laws_name_and_no_person_with_a_stake_is_a_firm(trained_tri
     found = trained_triples("The Pacific Trade and Recovery Act gave island states access to the US market for textiles. "
                             "Racing millionaires Pat Dolan and Sean Mulvey own 25% of Halvex.")
     assert not {t for t in found if t[0] in {"Pacific Trade", "Recovery Act", "Trade", "Recovery", "Pat Dolan", "Sean Mulvey"}}
+
+
+def test_a_presidents_job_stays_beside_a_chair_and_gives_way_to_a_ceos(trained_triples):
+    """SCHEMA: worksFor is any *other* stated role. 'Jane Roe, chairman and president of Globex':
+    chairOf and worksFor; 'CEO John Doe of Initech': ceoOf alone."""
+    found = trained_triples("Acme will buy Globex. Jane Roe, chairman and president of Globex, agreed. "
+                            "CEO John Doe of Initech said so too.")
+    assert {("Jane Roe", "chairOf", "Globex"), ("Jane Roe", "worksFor", "Globex"), ("John Doe", "ceoOf", "Initech")} <= found
+    assert ("John Doe", "worksFor", "Initech") not in found
