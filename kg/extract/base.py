@@ -253,7 +253,8 @@ def _grammar_fills(relations: list[Relation], predicates, slot_and_filler, named
 
 def _untitled(relation: Relation) -> bool:
     """Whether a pattern rule marked ``"untitled"`` read ``relation``: a role with no title named."""
-    return relation.evidence.extractor == PatternRelations.name and load_rules().get(relation.evidence.rule).untitled
+    return (relation.predicate in _ROLES and relation.evidence.extractor == PatternRelations.name
+            and load_rules().get(relation.evidence.rule).untitled)
 
 
 def _is_dateline(sentence: str) -> bool:
