@@ -203,6 +203,7 @@ class RuleSet:
                 continue
             for raw in json.loads(path.read_text(encoding="utf-8"))["rules"]:
                 self._add(raw, path.name)
+        self._by_id = {r.id: r for r in (*self.relation_rules, *self.entity_rules)}
         self.titles = _titles(self.words)
         #: words that describe a company and so are no part of its name
         self.common_nouns = frozenset(w.lower() for w in self.words.get("org_nouns", ()))
@@ -254,10 +255,7 @@ class RuleSet:
                                                 bool(raw.get("joint", False)), bool(raw.get("untitled", False))))
 
     def get(self, rule_id: str) -> RelationRule | EntityRule:
-        for r in (*self.relation_rules, *self.entity_rules):
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        return self._by_id[rule_id]  # (looked up for every match the matchers find)
 
     def matchers(self, vocab) -> tuple[TreeMatcher, TreeMatcher, PhraseMatcher]:
         """(relation matcher, entity matcher, title matcher) for ``vocab``.
