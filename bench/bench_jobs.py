@@ -3,6 +3,11 @@ against raw spaCy ``nlp.pipe`` with n_process=1 and 2 on the same texts in
 the same run (the baseline), and the speed-up from one process to two of each.
 Not a test: a measurement. Prints a Markdown section for bench/RESULTS.md.
 
+Raw spaCy is the trained pipeline as ``spacy.load`` gives it. kg's own
+pipeline (:func:`kg.extract.load_pipeline`) adds a component for line breaks
+and matches the attribute ruler's one-token patterns without spaCy's
+``Matcher`` (the same annotations); a row gives its parse alone.
+
 The corpus is the five articles of ../shared/articles and the sixteen of
 ../shared/news (read, never copied), or with ``--corpus N`` N articles that
 bench/corpus.py generates from them into a temporary folder (the same texts
@@ -55,6 +60,16 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def _stock_pipeline(spacy, names):
+    """The trained pipeline as spaCy loads it (the first of ``names`` installed)."""
+    for name in names:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise SystemExit(f"no English pipeline installed (tried {', '.join(names)})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -76,7 +91,10 @@ def main() -> None:
         folder = tempfile.TemporaryDirectory(prefix="kg-bench-jobs-")
         sources = [write_corpus(args.corpus, folder.name)]
 
+    import spacy
+
     from kg.extract import Gazetteer, extract_article, load_pipeline
+    from kg.extract.nlp import MODEL_NAMES
     from kg.ingest import read_articles
     from kg.model import load_catalogue
 
@@ -86,6 +104,7 @@ def main() -> None:
     texts = [a.clean or a.text for a in articles]
     words = sum(len(t.split()) for t in texts)
     nlp = load_pipeline()
+    raw = _stock_pipeline(spacy, MODEL_NAMES)
     build_graph(SOURCES[:1], jobs=1)  # warm caches (rules, gazetteers) outside the timing
 
     def spacy_then_extract() -> None:
@@ -94,8 +113,9 @@ def main() -> None:
             extract_article(article, nlp, gazetteer, doc=doc)
 
     runs = {  # name: (processes, run)
-        "raw spaCy nlp.pipe, n_process=1": (1, lambda: list(nlp.pipe(texts, batch_size=args.batch_size))),
-        "raw spaCy nlp.pipe, n_process=2": (2, lambda: list(nlp.pipe(texts, n_process=2, batch_size=args.batch_size))),
+        "raw spaCy nlp.pipe, n_process=1": (1, lambda: list(raw.pipe(texts, batch_size=args.batch_size))),
+        "raw spaCy nlp.pipe, n_process=2": (2, lambda: list(raw.pipe(texts, n_process=2, batch_size=args.batch_size))),
+        "kg's pipeline nlp.pipe (the parse alone), n_process=1": (1, lambda: list(nlp.pipe(texts, batch_size=args.batch_size))),
         "kg build -j 1": (1, lambda: build_graph(sources, jobs=1)),
         "kg build -j 2": (2, lambda: build_graph(sources, jobs=2)),
         "spaCy n_process=2, extraction in the parent": (2, spacy_then_extract),
