@@ -60,16 +60,6 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def _stock_pipeline(spacy, names):
-    """The trained pipeline as spaCy loads it (the first of ``names`` installed)."""
-    for name in names:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    raise SystemExit(f"no English pipeline installed (tried {', '.join(names)})")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -91,10 +81,8 @@ def main() -> None:
         folder = tempfile.TemporaryDirectory(prefix="kg-bench-jobs-")
         sources = [write_corpus(args.corpus, folder.name)]
 
-    import spacy
-
     from kg.extract import Gazetteer, extract_article, load_pipeline
-    from kg.extract.nlp import MODEL_NAMES
+    from kg.extract.nlp import load_model
     from kg.ingest import read_articles
     from kg.model import load_catalogue
 
@@ -104,7 +92,7 @@ def main() -> None:
     texts = [a.clean or a.text for a in articles]
     words = sum(len(t.split()) for t in texts)
     nlp = load_pipeline()
-    raw = _stock_pipeline(spacy, MODEL_NAMES)
+    raw = load_model()
     build_graph(SOURCES[:1], jobs=1)  # warm caches (rules, gazetteers) outside the timing
 
     def spacy_then_extract() -> None:

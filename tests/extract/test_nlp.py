@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.pipeline import AttributeRuler
 
-from kg.extract.nlp import MODEL_NAMES, TokenAttributeRuler, load_pipeline
+from kg.extract.nlp import TokenAttributeRuler, load_model, load_pipeline
 
 # Patterns of every kind the table reads (one token: a value, IN, NOT_IN,
 # REGEX, a flag, TEXT for ORTH, index -1) and of kinds left to spaCy's
@@ -81,18 +81,10 @@ def trained():
         (pytest.fail if os.environ.get("CI") else pytest.skip)(str(exc))
 
 
-def _stock(names):
-    for name in names:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-
-
 def test_the_trained_pipeline_annotates_as_the_model_spacy_loads(trained):
     ruler = trained.get_pipe("attribute_ruler")
     assert isinstance(ruler, TokenAttributeRuler)
-    stock = _stock(MODEL_NAMES)
+    stock = load_model()
     assert type(stock.get_pipe("attribute_ruler")) is AttributeRuler
     assert ruler.patterns == stock.get_pipe("attribute_ruler").patterns
     stock.add_pipe("kg_line_breaks", before="parser")  # kg's pipeline but for its attribute ruler
